@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * events.h - the one definition of what crosses the ring buffers.
+ *
+ * Included by the BPF programs (clang -target bpf, with vmlinux.h) and by
+ * the userspace daemon (gcc, with <stdint.h>), so it uses only the kernel's
+ * fixed-width __u8/__u16/__u32/__u64 names and includes nothing itself.
+ * Userspace _Static_asserts the sizes (user/decode.c) so a layout drift
+ * breaks the build, not the data.
+ *
+ * Every record starts with struct mw_hdr; variable-length strings follow the
+ * fixed part in data[] as consecutive NUL-terminated strings whose lengths
+ * (without the NUL) are given in the fixed part.
+ */
+#ifndef MW_EVENTS_H
+#define MW_EVENTS_H
+
+#define MW_PATH_MAX	4096	/* longest path we resolve, NUL included */
+#define MW_ARGS_MAX	4096	/* argv bytes copied, NULs included */
+#define MW_NAME_MAX	256	/* one path component (NAME_MAX + 1) */
+#define MW_DENY_NAME	32	/* key length of the exec deny-by-name map */
+#define MW_COMM_LEN	16	/* TASK_COMM_LEN */
+#define MW_PATH_DEPTH	64	/* components walked before giving up */
+
+/* Record type tags: the first field of every record. */
+enum mw_event_type {
+	MW_EV_EXEC = 1,		/* struct mw_exec_event */
+	MW_EV_FORK = 2,		/* struct mw_fork_event */
+	MW_EV_EXIT = 3,		/* struct mw_exit_event */
+	MW_EV_FILE = 4,		/* reserved: file sensor */
+	MW_EV_NET = 5,		/* reserved: network sensor */
+};
+
+/* Flags of struct mw_exec_event.flags. */
+enum mw_exec_flags {
+	MW_EXEC_MEMFD = 1 << 0,		/* executable is a memfd (fileless) */
+	MW_EXEC_DELETED = 1 << 1,	/* executable file has no links left */
+	MW_EXEC_ARGS_TRUNC = 1 << 2,	/* argv longer than MW_ARGS_MAX */
+	MW_EXEC_EXE_TRUNC = 1 << 3,	/* exe path deeper/longer than limits */
+	MW_EXEC_CWD_TRUNC = 1 << 4,	/* cwd path deeper/longer than limits */
+	MW_EXEC_DENIED = 1 << 5,	/* matched an in-kernel deny entry */
+	MW_EXEC_KILLED = 1 << 6,	/* SIGKILL sent in the kernel (enforce) */
+};
+
+/*
+ * Per-CPU counters (map mw_stats, one __u64 slot each). Userspace sums the
+ * CPUs and reports deltas as state events: nothing is lost silently.
+ */
+enum mw_stat {
+	MW_STAT_EXEC_SEEN,	/* exec tracepoint hits */
+	MW_STAT_FORK_SEEN,	/* new processes (threads excluded) */
+	MW_STAT_EXIT_SEEN,	/* process (thread group) exits */
+	MW_STAT_EVENTS_SENT,	/* records written to mw_events */
+	MW_STAT_EVENTS_LOST,	/* mw_events full: record dropped */
+	MW_STAT_ALERTS_SENT,	/* records written to mw_alerts */
+	MW_STAT_ALERTS_LOST,	/* mw_alerts full: record dropped */
+	MW_STAT_EXEC_KILLED,	/* in-kernel SIGKILL at exec succeeded */
+	MW_STAT_EXEC_KILL_FAILED, /* bpf_send_signal() failed */
+	MW_STAT_SELF_FILTERED,	/* events of the daemon itself dropped */
+	MW_STAT_FILE_SEEN,	/* reserved: file sensor */
+	MW_STAT_FILE_FILTERED,
+	MW_STAT_NET_SEEN,	/* reserved: network sensor */
+	MW_STAT_NET_FILTERED,
+	MW_STAT_MAX = 32,	/* size of the map; keep the enum below it */
+};
+
+/* Settings that may change while running: one entry of map mw_config. */
+struct mw_config {
+	__u32 enforce;		/* 1: act (kill/block) in the kernel */
+	__u32 self_tgid;	/* the daemon's pid: its events are dropped */
+};
+
+/* Value of the exec deny maps (by name and by inode). */
+struct mw_deny {
+	__u32 rule_idx;		/* index of the rule in the loaded rule set */
+	__u32 rules_gen;	/* rule set generation that wrote the entry */
+};
+
+/* Key of map mw_deny_inodes: an executable file identity. */
+struct mw_inode_key {
+	__u64 ino;		/* inode number */
+	__u32 dev;		/* sb->s_dev, kernel encoding (MAJOR<<20|MINOR) */
+	__u32 pad;		/* zero */
+};
+
+/* Common to every record: who did it, and when. */
+struct mw_hdr {
+	__u32 type;		/* enum mw_event_type */
+	__u32 size;		/* bytes of the whole record, data[] included */
+	__u64 ts_ns;		/* bpf_ktime_get_boot_ns() at the event */
+	__u32 pid;		/* host tgid */
+	__u32 tid;		/* host thread id */
+	__u32 ppid;		/* host tgid of the real parent */
+	__u32 ns_pid;		/* tgid inside the task's own pid namespace */
+	__u32 uid;		/* real uid */
+	__u32 gid;		/* real gid */
+	__u32 euid;		/* effective uid */
+	__u32 loginuid;		/* audit login uid, 0xffffffff when unset */
+	__u64 start_ns;		/* task start_boottime, ns since boot */
+	__u64 cgroup_id;	/* cgroup v2 id of the task (0 if none) */
+	__u32 pidns;		/* pid namespace inode number */
+	__u32 mntns;		/* mount namespace inode number */
+	char comm[MW_COMM_LEN];	/* task comm, NUL-terminated */
+};
+
+/* A successful execve: sched_process_exec. */
+struct mw_exec_event {
+	struct mw_hdr hdr;
+	__u32 flags;		/* enum mw_exec_flags */
+	__s32 kill_err;		/* bpf_send_signal() result when attempted */
+	__u32 deny_rule;	/* rule index when MW_EXEC_DENIED */
+	__u32 exe_dev;		/* executable sb->s_dev (kernel encoding) */
+	__u64 exe_ino;		/* executable inode number */
+	__u32 argc;		/* argument count reported by the kernel */
+	__u16 exe_len;		/* strlen of the exe path in data[] */
+	__u16 args_len;		/* bytes of argv in data[], NULs included */
+	__u16 cwd_len;		/* strlen of the cwd path */
+	__u16 pad[3];
+	/* exe path NUL, argv (NUL-separated, args_len bytes) NUL, cwd NUL */
+	char data[];
+};
+
+/* A new process (not a thread): sched_process_fork. hdr is the child. */
+struct mw_fork_event {
+	struct mw_hdr hdr;
+};
+
+/* A process (thread group) ended: sched_process_exit of the leader. */
+struct mw_exit_event {
+	struct mw_hdr hdr;
+	__s32 exit_code;	/* task->exit_code (wait status encoding) */
+	__u32 pad;
+};
+
+/* Room for one exec record: fixed part plus the three strings. */
+#define MW_EXEC_DATA_MAX (MW_PATH_MAX + MW_ARGS_MAX + MW_PATH_MAX)
+
+#endif /* MW_EVENTS_H */

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * output.h - where JSON lines go: stdout, files with rotation, a unix
+ * socket, syslog over TCP or UDP. The event loop hands each line over once;
+ * the sinks buffer, spool and retry on their own so a slow or dead sink never
+ * stalls the ring buffer reader, and every loss is counted.
+ */
+#ifndef MW_OUTPUT_H
+#define MW_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct output;
+
+/* Counters summed over all sinks, reported in state events. */
+struct output_stats {
+	uint64_t lines;		/* lines handed to output__write() */
+	uint64_t written;	/* lines a sink accepted for good */
+	uint64_t spooled;	/* lines parked in memory or on disk */
+	uint64_t dropped;	/* lines lost (spool bound reached) */
+	uint64_t errors;	/* write/connect failures seen */
+};
+
+/*
+ * Create the outputs named by specs ("stdout", "file:PATH", "unix:PATH",
+ * "syslog+tcp://HOST:PORT", "syslog+udp://HOST:PORT"); n == 0 means stdout.
+ * Returns 0 and hands *out over to the caller (free with output__close()),
+ * or a negative errno with a message in err.
+ */
+int output__open(const char *const *specs, int n, struct output **out,
+		 char *err, size_t err_len);
+
+/*
+ * Queue one JSON line (no trailing newline) to every sink. severity is the
+ * event's 0..100 severity (alerts are kept before telemetry when a bound is
+ * reached). Never blocks for long; returns 0 or a negative errno.
+ */
+int output__write(struct output *o, const char *line, size_t len,
+		  int severity);
+
+/* Retry, flush, rotate. Call at least once a second from the event loop. */
+void output__tick(struct output *o);
+
+void output__stats(const struct output *o, struct output_stats *st);
+
+/* Flush what can be flushed within a short bound, then free. NULL is ok. */
+void output__close(struct output *o);
+
+#endif /* MW_OUTPUT_H */

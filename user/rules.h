@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * rules.h - the rule engine: loads rules/*.json, validates them, matches
+ * decoded events, and derives the coarse in-kernel filters.
+ *
+ * A loaded rule set is immutable; a reload builds a new one and swaps it in
+ * only when the whole load succeeded, so a bad file keeps the old rules.
+ */
+#ifndef MW_RULES_H
+#define MW_RULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+
+struct rules;
+struct rule;
+
+enum rule_action {
+	RULE_ACT_ALERT = 0,	/* report only */
+	RULE_ACT_KILL = 1,	/* report; kill the process in enforce mode */
+	RULE_ACT_BLOCK = 2,	/* report; block the operation in enforce mode */
+};
+
+/*
+ * Load every *.json file of each path (a file, or a directory read in name
+ * order). On success *out owns a new rule set (free with rules__free()) and
+ * 0 is returned. On failure returns -EINVAL (or another negative errno) and
+ * writes a one-line message naming file, rule id and field to err.
+ */
+int rules__load(const char *const *paths, int n_paths, struct rules **out,
+		char *err, size_t err_len);
+void rules__free(struct rules *rs);	/* accepts NULL */
+
+int rules__count(const struct rules *rs);
+const struct rule *rules__get(const struct rules *rs, int idx);
+
+/* Called once per matching rule, in file order. Return non-zero to stop. */
+typedef int (*rules_match_fn)(const struct rule *r, int rule_idx,
+			      const struct mw_event *ev, void *ctx);
+/* Evaluate every enabled rule for ev->kind. Returns the number of matches. */
+int rules__eval(const struct rules *rs, const struct mw_event *ev,
+		rules_match_fn fn, void *ctx);
+
+/* Accessors: the returned strings live as long as the rule set. */
+const char *rule__id(const struct rule *r);
+const char *rule__name(const struct rule *r);
+const char *rule__description(const struct rule *r);
+int rule__severity(const struct rule *r);		/* 0..100 */
+enum rule_action rule__action(const struct rule *r);
+enum mw_event_kind rule__kind(const struct rule *r);
+/* MITRE ATT&CK technique ids ("T1496"); *n gets the count. */
+const char *const *rule__techniques(const struct rule *r, int *n);
+const char *rule__tactic(const struct rule *r);		/* may be NULL */
+
+const char *rule_action__str(enum rule_action a);	/* "alert", ... */
+
+/*
+ * In-kernel filter derivation. A kill rule for exec events whose condition is
+ * only `process.name` eq/in (no exceptions, no other terms) is compiled into
+ * the kernel deny-by-name map; cb is called once per name. Names longer than
+ * MW_DENY_NAME-1 bytes are skipped (they stay userspace-evaluated).
+ */
+typedef void (*rules_name_fn)(const char *name, int rule_idx, void *ctx);
+void rules__exec_deny_names(const struct rules *rs, rules_name_fn cb,
+			    void *ctx);
+/* True when the rule is fully enforced in the kernel (see above). */
+int rule__kernel_only(const struct rule *r);
+
+#endif /* MW_RULES_H */
