@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * rules.h - the rule engine: loads rules/*.json, validates them, matches
- * decoded events, and derives the coarse in-kernel filters.
+ * rules.h - the rule engine: loads the rules/ JSON files, validates them,
+ * matches decoded events, and derives the coarse in-kernel filters.
  *
  * A loaded rule set is immutable; a reload builds a new one and swaps it in
  * only when the whole load succeeded, so a bad file keeps the old rules.
@@ -55,6 +55,12 @@ const char *const *rule__techniques(const struct rule *r, int *n);
 const char *rule__tactic(const struct rule *r);		/* may be NULL */
 
 const char *rule_action__str(enum rule_action a);	/* "alert", ... */
+
+/* Added by the rule engine: */
+/* Index of the rule with this id, or -1. */
+int rules__find(const struct rules *rs, const char *id);
+int rule__enabled(const struct rule *r);	/* "enabled" in the file */
+const char *rule__file(const struct rule *r);	/* file it came from */
 
 /*
  * In-kernel filter derivation. A kill rule for exec events whose condition is
