@@ -40,6 +40,7 @@ enum mw_exec_flags {
 	MW_EXEC_CWD_TRUNC = 1 << 4,	/* cwd path deeper/longer than limits */
 	MW_EXEC_DENIED = 1 << 5,	/* matched an in-kernel deny entry */
 	MW_EXEC_KILLED = 1 << 6,	/* SIGKILL sent in the kernel (enforce) */
+	MW_EXEC_FILENAME_TRUNC = 1 << 7, /* execve filename truncated */
 };
 
 /*
@@ -115,8 +116,14 @@ struct mw_exec_event {
 	__u16 exe_len;		/* strlen of the exe path in data[] */
 	__u16 args_len;		/* bytes of argv in data[], NULs included */
 	__u16 cwd_len;		/* strlen of the cwd path */
-	__u16 pad[3];
-	/* exe path NUL, argv (NUL-separated, args_len bytes) NUL, cwd NUL */
+	__u16 filename_len;	/* strlen of the path given to execve */
+	__u16 pad[2];
+	/*
+	 * exe path NUL, argv (NUL-separated, args_len bytes), cwd NUL,
+	 * filename NUL. exe is the file the kernel runs (for a #! script, the
+	 * interpreter, as /proc/PID/exe shows); filename is the string given
+	 * to execve (for a script, the script), possibly relative to cwd.
+	 */
 	char data[];
 };
 
@@ -133,6 +140,6 @@ struct mw_exit_event {
 };
 
 /* Room for one exec record: fixed part plus the three strings. */
-#define MW_EXEC_DATA_MAX (MW_PATH_MAX + MW_ARGS_MAX + MW_PATH_MAX)
+#define MW_EXEC_DATA_MAX (3 * MW_PATH_MAX + MW_ARGS_MAX)
 
 #endif /* MW_EVENTS_H */

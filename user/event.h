@@ -52,6 +52,12 @@ struct mw_process {
 	char container_id[65];		/* "" when not in a container */
 	uint64_t exe_ino;
 	uint32_t exe_dev;
+	/*
+	 * The path given to execve, made absolute against cwd: for a #!
+	 * script this is the script while exe is its interpreter. NULL when
+	 * unknown (seeded from /proc).
+	 */
+	char *exec_path;
 };
 
 /* What kind of event the rule engine is looking at. */

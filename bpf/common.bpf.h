@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * common.bpf.h - maps and helpers every sensor shares.
+ *
+ * Each sensor is its own .bpf.c; bpftool gen object links them into one
+ * object. Maps are defined __weak here so every sensor can include this
+ * header and the linker keeps a single copy of each.
+ */
+#ifndef MW_COMMON_BPF_H
+#define MW_COMMON_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+
+#include "events.h"
+
+/*
+ * Bulk telemetry (exec/fork/exit and sensor events): large, may fill up
+ * under a storm; every failed reservation is counted.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);
+} mw_events SEC(".maps") __weak;
+
+/*
+ * Alerts decided in the kernel (denied execs, kills, blocks). Separate so a
+ * telemetry flood can never crowd out the one record that says we acted.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} mw_alerts SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, MW_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} mw_stats SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mw_config);
+} mw_config_map SEC(".maps") __weak;
+
+/* Per-CPU scratch: records are built here, never on the 512-byte stack. */
+struct mw_scratch {
+	char rec[sizeof(struct mw_exec_event) + MW_EXEC_DATA_MAX + MW_PATH_MAX];
+	/* path_walk() writes backwards into this and copies the result out */
+	char path[MW_PATH_MAX + MW_NAME_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mw_scratch);
+} mw_scratch_map SEC(".maps") __weak;
+
+static __always_inline void stat_inc(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&mw_stats, &idx);
+
+	if (v)
+		*v += 1;	/* per-CPU slot: no atomics needed */
+}
+
+static __always_inline struct mw_config *config_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&mw_config_map, &zero);
+}
+
+static __always_inline struct mw_scratch *scratch_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&mw_scratch_map, &zero);
+}
+
+/* Send size bytes of rec to rb, counting success or loss. */
+static __always_inline int emit(void *rb, void *rec, __u64 size, int alert)
+{
+	int err = bpf_ringbuf_output(rb, rec, size, 0);
+
+	if (alert)
+		stat_inc(err ? MW_STAT_ALERTS_LOST : MW_STAT_ALERTS_SENT);
+	else
+		stat_inc(err ? MW_STAT_EVENTS_LOST : MW_STAT_EVENTS_SENT);
+	return err;
+}
+
+/* Fill the common header from task (not necessarily current). */
+static __always_inline void hdr_fill(struct mw_hdr *h, struct task_struct *task,
+				     __u32 type)
+{
+	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
+	struct pid *tpid = BPF_CORE_READ(task, group_leader, thread_pid);
+	unsigned int level;
+
+	h->type = type;
+	h->ts_ns = bpf_ktime_get_boot_ns();
+	h->pid = BPF_CORE_READ(task, tgid);
+	h->tid = BPF_CORE_READ(task, pid);
+	h->ppid = BPF_CORE_READ(parent, tgid);
+	h->uid = BPF_CORE_READ(task, real_cred, uid.val);
+	h->gid = BPF_CORE_READ(task, real_cred, gid.val);
+	h->euid = BPF_CORE_READ(task, real_cred, euid.val);
+	h->loginuid = BPF_CORE_READ(task, loginuid.val);
+	h->start_ns = BPF_CORE_READ(task, start_boottime);
+	h->mntns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	h->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
+	BPF_CORE_READ_STR_INTO(&h->comm, task, comm);
+
+	/*
+	 * The tgid as the task's own pid namespace sees it, and that
+	 * namespace: the upid at the level of the leader's struct pid
+	 * (ns_of_pid()). Levels are bounded by MAX_PID_NS_LEVEL (32).
+	 */
+	level = BPF_CORE_READ(tpid, level);
+	if (level < 32) {
+		h->ns_pid = BPF_CORE_READ(tpid, numbers[level].nr);
+		h->pidns = BPF_CORE_READ(tpid, numbers[level].ns, ns.inum);
+	} else {
+		h->ns_pid = h->pid;
+		h->pidns = 0;
+	}
+}
+
+/* True when the task is the daemon itself (its own events are noise). */
+static __always_inline int is_self(struct mw_config *cfg, __u32 tgid)
+{
+	return cfg && cfg->self_tgid && cfg->self_tgid == tgid;
+}
+
+char LICENSE[] SEC("license") __weak = "Dual BSD/GPL";
+
+#endif /* MW_COMMON_BPF_H */

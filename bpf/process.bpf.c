@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * process.bpf.c - process lifecycle sensor: exec, fork, exit on tp_btf.
+ *
+ * Every exec is reported (the process cache needs it); in enforce mode an
+ * exec whose executable is deny-listed (by file name or by inode) is killed
+ * here with SIGKILL before its first user instruction.
+ */
+#include "common.bpf.h"
+#include "path.bpf.h"
+
+#define SIGKILL 9
+#define TMPFS_MAGIC 0x01021994
+#define HUGETLBFS_MAGIC 0x958458f6
+
+/* Executable file names rules deny (filled from kill rules). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, char[MW_DENY_NAME]);
+	__type(value, struct mw_deny);
+} mw_deny_names SEC(".maps");
+
+/* Executable files rules deny by identity (e.g. a known-bad hash). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct mw_inode_key);
+	__type(value, struct mw_deny);
+} mw_deny_inodes SEC(".maps");
+
+/* memfd_create() files live on an internal tmpfs/hugetlbfs as "memfd:..." */
+static __always_inline int is_memfd(struct dentry *d, unsigned long magic)
+{
+	char pfx[6] = {};
+
+	if (magic != TMPFS_MAGIC && magic != HUGETLBFS_MAGIC)
+		return 0;
+	bpf_probe_read_kernel(pfx, sizeof(pfx), BPF_CORE_READ(d, d_name.name));
+	return pfx[0] == 'm' && pfx[1] == 'e' && pfx[2] == 'm' &&
+	       pfx[3] == 'f' && pfx[4] == 'd' && pfx[5] == ':';
+}
+
+/* Look the executable up in the deny maps; returns the entry or NULL. */
+static __always_inline struct mw_deny *deny_lookup(struct dentry *d,
+						   struct mw_exec_event *e)
+{
+	struct mw_inode_key ik = {.ino = e->exe_ino, .dev = e->exe_dev};
+	char key[MW_DENY_NAME] = {};
+	struct mw_deny *hit;
+
+	hit = bpf_map_lookup_elem(&mw_deny_inodes, &ik);
+	if (hit)
+		return hit;
+	/* A name too long for a key is never in the map: skip the read. */
+	if (BPF_CORE_READ(d, d_name.len) >= MW_DENY_NAME)
+		return NULL;
+	bpf_probe_read_kernel_str(key, sizeof(key),
+				  BPF_CORE_READ(d, d_name.name));
+	return bpf_map_lookup_elem(&mw_deny_names, key);
+}
+
+/* Copy argv from the new image's stack (just written by execve). */
+static __always_inline __u32 args_copy(struct task_struct *task, char *dst,
+				       __u32 *flags)
+{
+	unsigned long start = BPF_CORE_READ(task, mm, arg_start);
+	unsigned long end = BPF_CORE_READ(task, mm, arg_end);
+	__u64 len;
+
+	if (end <= start)
+		return 0;
+	len = end - start;
+	/* Same register for the check and the read (see barrier_var()). */
+	barrier_var(len);
+	if (len > MW_ARGS_MAX) {
+		len = MW_ARGS_MAX;
+		*flags |= MW_EXEC_ARGS_TRUNC;
+	}
+	if (bpf_probe_read_user(dst, len, (void *)start))
+		return 0;
+	dst[(len - 1) & (MW_ARGS_MAX - 1)] = '\0';
+	return len;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
+	     struct linux_binprm *bprm)
+{
+	struct mw_config *cfg = config_get();
+	struct mw_scratch *s = scratch_get();
+	struct file *file = BPF_CORE_READ(bprm, file);
+	struct dentry *d = BPF_CORE_READ(file, f_path.dentry);
+	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	struct mw_exec_event *e;
+	struct mw_deny *deny;
+	const struct path *p;
+	int trunc = 0, alert = 0;
+	__u32 off, n;
+	long ret;
+
+	stat_inc(MW_STAT_EXEC_SEEN);
+	if (!s)
+		return 0;
+	if (is_self(cfg, BPF_CORE_READ(task, tgid))) {
+		stat_inc(MW_STAT_SELF_FILTERED);
+		return 0;
+	}
+	e = (void *)s->rec;
+	hdr_fill(&e->hdr, task, MW_EV_EXEC);
+	e->flags = 0;
+	e->kill_err = 0;
+	e->deny_rule = 0;
+	e->argc = BPF_CORE_READ(bprm, argc);
+	e->exe_ino = BPF_CORE_READ(inode, i_ino);
+	e->exe_dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	if (BPF_CORE_READ(inode, __i_nlink) == 0)
+		e->flags |= MW_EXEC_DELETED;
+	if (is_memfd(d, BPF_CORE_READ(inode, i_sb, s_magic)))
+		e->flags |= MW_EXEC_MEMFD;
+
+	/* Enforcement first: the fewer instructions before the kill, the
+	 * better. */
+	deny = deny_lookup(d, e);
+	if (deny) {
+		e->flags |= MW_EXEC_DENIED;
+		e->deny_rule = deny->rule_idx;
+		alert = 1;
+		if (cfg && cfg->enforce) {
+			e->kill_err = bpf_send_signal(SIGKILL);
+			if (e->kill_err) {
+				stat_inc(MW_STAT_EXEC_KILL_FAILED);
+			} else {
+				e->flags |= MW_EXEC_KILLED;
+				stat_inc(MW_STAT_EXEC_KILLED);
+			}
+		}
+	}
+
+	p = __builtin_preserve_access_index(&file->f_path);
+	n = path_resolve(p, e->data, s, &trunc);
+	if (trunc)
+		e->flags |= MW_EXEC_EXE_TRUNC;
+	e->exe_len = n;
+	off = n + 1;
+
+	n = args_copy(task, &e->data[off & (4 * MW_PATH_MAX - 1)], &e->flags);
+	e->args_len = n;
+	off += n;
+
+	trunc = 0;
+	p = __builtin_preserve_access_index(&task->fs->pwd);
+	n = path_resolve(p, &e->data[off & (4 * MW_PATH_MAX - 1)], s, &trunc);
+	if (trunc)
+		e->flags |= MW_EXEC_CWD_TRUNC;
+	e->cwd_len = n;
+	off += n + 1;
+
+	ret = bpf_probe_read_kernel_str(&e->data[off & (4 * MW_PATH_MAX - 1)],
+					MW_PATH_MAX,
+					BPF_CORE_READ(bprm, filename));
+	if (ret > 0 && ret <= MW_PATH_MAX) {
+		e->filename_len = ret - 1;
+		if (ret == MW_PATH_MAX)
+			e->flags |= MW_EXEC_FILENAME_TRUNC;
+		off += ret;
+	} else {
+		e->filename_len = 0;
+		e->data[off & (4 * MW_PATH_MAX - 1)] = '\0';
+		off += 1;
+	}
+
+	/*
+	 * off <= MW_EXEC_DATA_MAX by construction; the barrier keeps clang
+	 * from folding the clamp away so the verifier sees the bound too.
+	 */
+	n = sizeof(*e) + off;
+	barrier_var(n);
+	if (n > sizeof(*e) + MW_EXEC_DATA_MAX)
+		n = sizeof(*e) + MW_EXEC_DATA_MAX;
+	e->hdr.size = n;
+	emit(alert ? (void *)&mw_alerts : (void *)&mw_events, e, n, alert);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct mw_config *cfg = config_get();
+	struct mw_fork_event e;
+
+	/* Threads share the process record: only new thread groups count. */
+	if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid))
+		return 0;
+	stat_inc(MW_STAT_FORK_SEEN);
+	if (is_self(cfg, BPF_CORE_READ(parent, tgid))) {
+		stat_inc(MW_STAT_SELF_FILTERED);
+		return 0;
+	}
+	__builtin_memset(&e, 0, sizeof(e));
+	hdr_fill(&e.hdr, child, MW_EV_FORK);
+	e.hdr.size = sizeof(e);
+	emit(&mw_events, &e, sizeof(e), 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(handle_exit, struct task_struct *task)
+{
+	struct mw_config *cfg = config_get();
+	struct mw_exit_event e;
+
+	/*
+	 * Fires per thread; signal->live has already dropped for this one, so
+	 * zero means the whole thread group is gone (what group_dead says on
+	 * kernels that pass it; older ones do not).
+	 */
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0;
+	stat_inc(MW_STAT_EXIT_SEEN);
+	if (is_self(cfg, BPF_CORE_READ(task, tgid))) {
+		stat_inc(MW_STAT_SELF_FILTERED);
+		return 0;
+	}
+	__builtin_memset(&e, 0, sizeof(e));
+	hdr_fill(&e.hdr, task, MW_EV_EXIT);
+	e.hdr.size = sizeof(e);
+	e.exit_code = BPF_CORE_READ(task, exit_code);
+	emit(&mw_events, &e, sizeof(e), 0);
+	return 0;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * decode.h - validate ring buffer records before anything reads them.
+ *
+ * The kernel side is ours, but a record is still bytes of a given size: a
+ * length that points past the end is rejected and counted, never trusted.
+ */
+#ifndef MW_DECODE_H
+#define MW_DECODE_H
+
+#include <stddef.h>
+
+#include <linux/types.h> /* before events.h: it uses __u32 & co. */
+#include "events.h"
+
+/* Pointers into an exec record; valid while the record is. */
+struct exec_view {
+	const struct mw_exec_event *e;
+	const char *exe;	/* NUL-terminated */
+	const char *args;	/* args_len bytes, NUL-separated */
+	size_t args_len;
+	const char *cwd;	/* NUL-terminated */
+	const char *filename;	/* NUL-terminated */
+};
+
+/* 0, or -EINVAL when the record is malformed. */
+int decode__hdr(const void *data, size_t size, const struct mw_hdr **out);
+int decode__exec(const void *data, size_t size, struct exec_view *out);
+
+#endif /* MW_DECODE_H */

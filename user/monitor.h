@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * monitor.h - the daemon: load, attach, consume, judge, act, report.
+ */
+#ifndef MW_MONITOR_H
+#define MW_MONITOR_H
+
+#include <stdbool.h>
+
+#define MW_MAX_PATHS 32
+
+struct monitor_opts {
+	const char *rule_paths[MW_MAX_PATHS];
+	int n_rule_paths;
+	const char *outputs[MW_MAX_PATHS];
+	int n_outputs;
+	bool enforce;		/* kill/block for real */
+	bool events;		/* also stream raw process events */
+	bool verbose;		/* libbpf and loader diagnostics */
+	int stats_interval;	/* seconds between health events, 0 = off */
+};
+
+/* Exit codes, documented in the README and --help. */
+enum mw_exit {
+	MW_EXIT_OK = 0,
+	MW_EXIT_RUNTIME = 1,	/* failed while running */
+	MW_EXIT_USAGE = 2,	/* bad command line */
+	MW_EXIT_RULES = 3,	/* rule files refused */
+	MW_EXIT_ENV = 4,	/* not root, no BTF/BPF, load/attach failed */
+	MW_EXIT_OUTPUT = 5,	/* an output could not be set up */
+};
+
+/* Run until SIGTERM/SIGINT. Returns an enum mw_exit code. */
+int monitor__run(const struct monitor_opts *o);
+
+#endif /* MW_MONITOR_H */
