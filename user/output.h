@@ -21,7 +21,16 @@ struct output_stats {
 	uint64_t spooled;	/* lines parked in memory or on disk */
 	uint64_t dropped;	/* lines lost (spool bound reached) */
 	uint64_t errors;	/* write/connect failures seen */
+	uint64_t queued;	/* lines waiting now (memory + spool) */
+	uint64_t truncated;	/* syslog+udp messages cut to max_msg */
 };
+
+/*
+ * Directory for the per-sink spool files (default
+ * /var/lib/minerwatch/spool; created 0700 on first use). Call before
+ * output__open(); NULL restores the default. Returns 0 or -ENAMETOOLONG.
+ */
+int output__set_spool_dir(const char *dir);
 
 /*
  * Create the outputs named by specs ("stdout", "file:PATH", "unix:PATH",

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * output_int.h - what the output modules share and nobody else sees: one
+ * sink (a transport plus its queue), the per-sink queue with its disk spool,
+ * and the transport entry points. output.c parses specs and fans lines out;
+ * output_queue.c keeps lines a sink could not take yet; output_file.c and
+ * output_net.c move bytes.
+ */
+#ifndef MW_OUTPUT_INT_H
+#define MW_OUTPUT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <zlib.h>
+
+#define OUT_SEV_LEVELS 101		/* event.severity 0..100 */
+#define OUT_MEM_DEFAULT (4u << 20)	/* in-memory queue per sink */
+#define OUT_SPOOL_DEFAULT (64ull << 20) /* disk spool per sink */
+#define OUT_UDP_MAX 8192		/* bytes per syslog datagram */
+#define OUT_BACKOFF_MIN_MS 100
+#define OUT_BACKOFF_MAX_MS 30000
+#define OUT_CONNECT_TIMEOUT_MS 5000
+
+/*
+ * One framed record, ready to hand to the transport as is (newline or
+ * octet-count included). Owned by whoever holds it: the queue, or the sink
+ * while it is being sent.
+ */
+struct out_rec {
+	struct out_rec *prev, *next;
+	uint32_t len;
+	uint8_t sev;
+	char data[];
+};
+
+/*
+ * Lines a sink has not delivered yet, oldest first: the spool file holds
+ * the older part, memory the newer part. Memory spills its oldest records
+ * to the spool when full, so the order is always spool, then memory.
+ */
+struct out_queue {
+	struct out_rec *head, *tail;
+	size_t mem_bytes, mem_max;
+	uint64_t mem_count;
+	uint64_t mem_hist[OUT_SEV_LEVELS]; /* records per severity */
+
+	char *spool_path;   /* NULL: this sink never spools */
+	int spool_fd;	    /* -1 until first needed */
+	bool spool_broken;  /* open failed once: logged, not retried */
+	uint64_t spool_max; /* bytes of records on disk, at most */
+	uint64_t rd, wr;    /* file offsets: next to read, end */
+	uint64_t rd_synced; /* rd as last written to the header */
+	uint64_t sp_count;
+	uint64_t sp_cnt[OUT_SEV_LEVELS];   /* live records per severity */
+	uint64_t sp_bytes[OUT_SEV_LEVELS]; /* and their bytes on disk */
+
+	uint64_t spooled; /* records that went to disk */
+	uint64_t dropped; /* records lost to the bounds */
+	uint64_t errors;  /* spool I/O failures */
+	const char *name; /* sink spec, for messages (borrowed) */
+};
+
+enum out_kind { OUT_STDOUT, OUT_FILE, OUT_UNIX, OUT_TCP, OUT_UDP };
+enum out_state { OUT_DOWN, OUT_CONNECTING, OUT_UP };
+
+/* A rotated file being gzipped a slice at a time from output__tick(). */
+struct out_gzjob {
+	int in_fd;
+	gzFile gz;
+	char *src, *tmp, *dst;
+};
+
+struct out_sink {
+	enum out_kind kind;
+	char *spec; /* as given, for messages */
+	char *path; /* file or unix socket path */
+	char *host; /* syslog host, brackets stripped */
+	char port[8];
+	int facility; /* syslog facility number */
+	size_t udp_max;
+
+	int fd;
+	enum out_state state;
+	uint64_t next_try_ms; /* monotonic ms of the next connect */
+	unsigned int backoff_ms;
+	uint64_t connect_start_ms;
+	struct addrinfo *ai, *ai_next;
+	bool down_logged;
+
+	/* stdout */
+	int saved_fl; /* O_NONBLOCK restored at close */
+	bool is_pipe;
+
+	/* file */
+	uint64_t max_size, max_age_ms;
+	unsigned int keep;
+	uint64_t size, opened_ms;
+	bool dirty; /* written since last fdatasync */
+	uint64_t last_sync_ms;
+	struct out_gzjob gz;
+
+	struct out_rec *cur; /* being sent; owned by the sink */
+	size_t cur_off;
+	struct out_queue q;
+
+	uint64_t written, waited, truncated, errors;
+};
+
+/* output_queue.c */
+int queue__init(struct out_queue *q, const char *name, size_t mem_max,
+		const char *spool_path, uint64_t spool_max);
+void queue__push(struct out_queue *q, struct out_rec *r);
+int queue__pop(struct out_queue *q, struct out_rec **r);
+void queue__unpop(struct out_queue *q, struct out_rec *r);
+uint64_t queue__count(const struct out_queue *q);
+void queue__sync(struct out_queue *q);
+void queue__fini(struct out_queue *q, bool keep_pending);
+
+/* output_file.c */
+int file__open(struct out_sink *s, char *err, size_t err_len);
+int file__prepare(struct out_sink *s, size_t len);
+ssize_t file__send(struct out_sink *s, const void *buf, size_t len);
+void file__tick(struct out_sink *s, uint64_t now_ms);
+void file__close(struct out_sink *s);
+
+/* output_net.c: stdout, unix, syslog+tcp, syslog+udp */
+int net__open(struct out_sink *s, char *err, size_t err_len);
+bool net__ready(struct out_sink *s, uint64_t now_ms);
+ssize_t net__send(struct out_sink *s, const void *buf, size_t len);
+void net__fail(struct out_sink *s, int err, const char *what);
+void net__close(struct out_sink *s);
+
+uint64_t out__now_ms(void);
+void out__log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* MW_OUTPUT_INT_H */
