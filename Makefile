@@ -30,6 +30,9 @@ USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
 LIB_OBJS  := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
 BIN       := $(BUILD)/minerwatch
 
+HELPER_SRCS := $(wildcard tests/integration/helpers/*.c)
+HELPERS   := $(patsubst tests/integration/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SRCS))
+
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
@@ -102,9 +105,16 @@ $(BUILD)/tests/%.o: tests/unit/%.c | $(DEPS_OK) $(TDEPS_OK)
 # Each unit test links its own object plus the user/ modules it names in
 # tests/unit/<test>.deps (one module name per line, e.g. "rules").
 .SECONDEXPANSION:
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $$(patsubst %,$(BUILD)/user/%.o,$$(shell cat tests/unit/$$*.deps 2>/dev/null))
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $$(addprefix $(BUILD)/user/,$$(addsuffix .o,$$(shell cat tests/unit/$$*.deps 2>/dev/null)))
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
+
+# Small programs the integration tests exec (static: they also run in
+# namespaces with only a few mounts).
+$(BUILD)/tests/helpers/%: tests/integration/helpers/%.c | $(DEPS_OK)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -Wall -Wextra -static $< -o $@
 
 run: $(BIN)
 	$(BIN) --rules rules
@@ -115,11 +125,11 @@ check-rules: $(BIN)
 unit: $(UNIT_BINS)
 	$(Q)tests/run-unit.sh $(UNIT_BINS)
 
-integration: $(BIN) $(TDEPS_OK)
+integration: $(BIN) $(HELPERS) $(TDEPS_OK)
 	$(Q)tests/integration/run.sh $(BIN)
 
 # The README's test command: unit tests, then integration tests as root.
-test: $(BIN) $(TDEPS_OK) $(UNIT_BINS)
+test: $(BIN) $(HELPERS) $(TDEPS_OK) $(UNIT_BINS)
 	$(Q)tests/run-all.sh $(BIN) $(UNIT_BINS)
 
 install: $(BIN)

@@ -41,7 +41,13 @@ static __always_inline int is_memfd(struct dentry *d, unsigned long magic)
 	       pfx[3] == 'f' && pfx[4] == 'd' && pfx[5] == ':';
 }
 
-/* Look the executable up in the deny maps; returns the entry or NULL. */
+/*
+ * Look the executable up in the deny maps; returns the entry or NULL.
+ * Three keys: the file's identity; the name of the file the kernel runs
+ * (a symlink or hard link named otherwise still hits); and comm, which
+ * exec has already set to the basename of the execve path, so a #! script
+ * named like a miner hits too although the kernel runs its interpreter.
+ */
 static __always_inline struct mw_deny *deny_lookup(struct dentry *d,
 						   struct mw_exec_event *e)
 {
@@ -53,10 +59,15 @@ static __always_inline struct mw_deny *deny_lookup(struct dentry *d,
 	if (hit)
 		return hit;
 	/* A name too long for a key is never in the map: skip the read. */
-	if (BPF_CORE_READ(d, d_name.len) >= MW_DENY_NAME)
-		return NULL;
-	bpf_probe_read_kernel_str(key, sizeof(key),
-				  BPF_CORE_READ(d, d_name.name));
+	if (BPF_CORE_READ(d, d_name.len) < MW_DENY_NAME) {
+		bpf_probe_read_kernel_str(key, sizeof(key),
+					  BPF_CORE_READ(d, d_name.name));
+		hit = bpf_map_lookup_elem(&mw_deny_names, key);
+		if (hit)
+			return hit;
+	}
+	__builtin_memset(key, 0, sizeof(key));
+	__builtin_memcpy(key, e->hdr.comm, MW_COMM_LEN - 1);
 	return bpf_map_lookup_elem(&mw_deny_names, key);
 }
 

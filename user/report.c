@@ -155,6 +155,8 @@ void report__process(json_t *doc, const struct mw_event *ev)
 	json_object_set_new(proc, "cgroup_id", json_integer(p->cgroup_id));
 	json_object_set_new(proc, "pidns", json_integer(p->pidns));
 	json_object_set_new(proc, "mntns", json_integer(p->mntns));
+	if (p->exec_path && (!p->exe || strcmp(p->exec_path, p->exe) != 0))
+		json_object_set_new(proc, "exec_path", jsonx_str(p->exec_path));
 	if (p->flags & MW_PROC_SEEDED)
 		json_object_set_new(proc, "seen_at_start", json_true());
 	json_object_set_new(mw, "process", proc);

@@ -1,0 +1,138 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# lib.sh - shared helpers for integration tests. Each test_*.sh sources it,
+# starts the real daemon, triggers real behaviour and asserts on the JSON
+# lines the daemon wrote.
+#
+# Safety: one daemon at a time (a machine-wide flock, so checkouts in
+# parallel worktrees serialize too); file scenarios in private mount
+# namespaces; we end only the processes we started.
+
+set -u
+MW_BIN=${MW_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/minerwatch}
+MW_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+MW_HELPERS=${MW_HELPERS:-$MW_ROOT/build/tests/helpers}
+MW_LOCK=/run/lock/minerwatch-integration.lock
+T=$(mktemp -d /tmp/mw-it.XXXXXX)
+chmod 755 "$T"
+OUT=$T/out.json
+ERR=$T/err.txt
+MW_PID=
+TEST_NAME=$(basename "$0" .sh)
+FAILS=0
+
+log() { printf '  [%s] %s\n' "$TEST_NAME" "$*" >&2; }
+fail() { log "FAIL: $*"; FAILS=$((FAILS + 1)); }
+ok() { log "ok: $*"; }
+skip() { log "SKIP: $*"; cleanup; exit 77; }
+
+cleanup() {
+	if [ -n "$MW_PID" ] && kill -0 "$MW_PID" 2>/dev/null; then
+		kill -TERM "$MW_PID" 2>/dev/null
+		wait "$MW_PID" 2>/dev/null
+	fi
+	MW_PID=
+	if [ "$FAILS" -gt 0 ] && [ -f "$ERR" ]; then
+		log "daemon stderr (last lines):"
+		tail -n 15 "$ERR" >&2
+	fi
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+# Serialize integration tests machine-wide (fd 9 held until exit).
+exec 9>"$MW_LOCK"
+flock -w 600 9 || { echo "could not take $MW_LOCK" >&2; exit 1; }
+
+# A private copy of the default rules (tests may edit it; mode 0644/0755).
+rules_copy() {
+	mkdir -p "$T/rules"
+	cp "$MW_ROOT"/rules/*.json "$T/rules/"
+	chmod 755 "$T/rules"
+	chmod 644 "$T/rules"/*.json
+}
+
+# mw_start [daemon args...]: start the daemon, wait for its started event.
+mw_start() {
+	: >"$OUT"
+	"$MW_BIN" --stats-interval 0 "$@" >"$OUT" 2>"$ERR" &
+	MW_PID=$!
+	local i
+	for i in $(seq 1 300); do
+		if grep -q '"action":"started"' "$OUT" 2>/dev/null; then
+			return 0
+		fi
+		if ! kill -0 "$MW_PID" 2>/dev/null; then
+			fail "daemon exited before starting"
+			cat "$ERR" >&2
+			MW_PID=
+			return 1
+		fi
+		sleep 0.1
+	done
+	fail "daemon did not report started within 30 s"
+	return 1
+}
+
+# mw_stop: SIGTERM, expect exit 0 and a stopped event.
+mw_stop() {
+	local rc
+	[ -n "$MW_PID" ] || return 0
+	kill -TERM "$MW_PID"
+	wait "$MW_PID"
+	rc=$?
+	MW_PID=
+	[ "$rc" -eq 0 ] || fail "daemon exited with $rc on SIGTERM"
+	grep -q '"action":"stopped"' "$OUT" || fail "no stopped state event"
+}
+
+# wait_for JQ_CONDITION [TIMEOUT_S]: print the first line matching, or fail.
+wait_for() {
+	local cond=$1 timeout=${2:-10} i n line
+	n=$((timeout * 10))
+	for i in $(seq 1 "$n"); do
+		line=$(jq -c "select($cond)" "$OUT" 2>/dev/null | head -n 1)
+		if [ -n "$line" ]; then
+			printf '%s\n' "$line"
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# count_of JQ_CONDITION: number of lines matching now.
+count_of() {
+	jq -c "select($1)" "$OUT" 2>/dev/null | wc -l
+}
+
+# expect LINE JQ_BOOL_EXPR DESCRIPTION: assert on one JSON line.
+expect() {
+	if [ "$(printf '%s' "$1" | jq -r "$2" 2>/dev/null)" = "true" ]; then
+		ok "$3"
+	else
+		fail "$3 (jq: $2)"
+		printf '%s\n' "$1" | jq -c . >&2 2>/dev/null || printf '%s\n' "$1" >&2
+	fi
+}
+
+# Every line the daemon wrote must be valid JSON.
+expect_valid_json() {
+	if jq -e . "$OUT" >/dev/null 2>&1; then
+		ok "every output line is valid JSON"
+	else
+		fail "output has invalid JSON"
+	fi
+}
+
+# in_private_ns SCRIPT: run bash SCRIPT in a private mount namespace.
+in_private_ns() {
+	unshare -m --propagation private bash -c "$1"
+}
+
+finish() {
+	if [ "$FAILS" -gt 0 ]; then
+		exit 1
+	fi
+	exit 0
+}
