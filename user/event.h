@@ -67,6 +67,10 @@ enum mw_event_kind {
 	MW_KIND_NET = 3,	/* network sensor */
 };
 
+/* Sensor-specific parts of an event, defined by each sensor's header. */
+struct mw_file_info;	/* user/file_event.h */
+struct mw_net_info;	/* user/net_event.h */
+
 /*
  * A decoded event. Pointers are borrowed for the duration of one dispatch:
  * the process records belong to the cache, strings to the decoder.
@@ -83,6 +87,9 @@ struct mw_event {
 	uint32_t exec_flags;			/* enum mw_exec_flags */
 	int32_t kill_err;
 	uint32_t deny_rule;
+	/* Set for MW_KIND_FILE / MW_KIND_NET events, NULL otherwise. */
+	const struct mw_file_info *file;
+	const struct mw_net_info *net;
 };
 
 #endif /* MW_EVENT_H */
