@@ -199,7 +199,10 @@ static int ancestors_exe(const struct mw_event *ev, int i, const char **out)
 
 /* --- the table ---------------------------------------------------------- */
 
-#define EXEC FIELD_KIND(MW_KIND_EXEC)
+/* Row helpers: name, the kinds it exists for (K_EXEC | K_NET ...), getter. */
+#define K_EXEC FIELD_KIND(MW_KIND_EXEC)
+#define K_FILE FIELD_KIND(MW_KIND_FILE)
+#define K_NET FIELD_KIND(MW_KIND_NET)
 #define S(n, k, fn)                                                            \
 	{                                                                      \
 		.name = n, .kinds = k, .type = FIELD_STR, .str = fn            \
@@ -216,6 +219,10 @@ static int ancestors_exe(const struct mw_event *ev, int i, const char **out)
 	{                                                                      \
 		.name = n, .kinds = k, .type = FIELD_BOOL, .num = fn           \
 	}
+#define A(n, k, fn)                                                            \
+	{                                                                      \
+		.name = n, .kinds = k, .type = FIELD_IP, .str = fn             \
+	}
 
 /*
  * Process fields describe the process that caused the event, so the file
@@ -223,31 +230,31 @@ static int ancestors_exe(const struct mw_event *ev, int i, const char **out)
  */
 /* clang-format off */
 static const struct field field_table[] = {
-	S("process.executable", EXEC, proc_exe),
-	S("process.name", EXEC, proc_name),
-	S("process.command_line", EXEC, proc_cmdline),
-	L("process.args", EXEC, proc_args),
-	N("process.args_count", EXEC, proc_args_count),
-	S("process.argv0", EXEC, proc_argv0),
-	S("process.working_directory", EXEC, proc_cwd),
-	N("process.pid", EXEC, proc_pid),
-	N("process.user.id", EXEC, proc_euid),
-	N("process.real_user.id", EXEC, proc_uid),
-	N("process.group.id", EXEC, proc_gid),
-	S("process.parent.executable", EXEC, parent_exe),
-	S("process.parent.name", EXEC, parent_name),
-	S("process.parent.command_line", EXEC, parent_cmdline),
-	L("process.parent.args", EXEC, parent_args),
-	N("process.parent.pid", EXEC, parent_pid),
-	L("process.ancestors.name", EXEC, ancestors_name),
-	L("process.ancestors.executable", EXEC, ancestors_exe),
-	S("process.hash.sha256", EXEC, proc_sha256),
-	S("container.id", EXEC, container_id),
-	B("minerwatch.process.memfd", EXEC, proc_memfd),
-	B("minerwatch.process.deleted", EXEC, proc_deleted),
-	S("minerwatch.process.comm", EXEC, proc_comm),
-	S("minerwatch.process.exec_path", EXEC, proc_exec_path),
-	N("minerwatch.process.loginuid", EXEC, proc_loginuid),
+	S("process.executable", K_EXEC, proc_exe),
+	S("process.name", K_EXEC, proc_name),
+	S("process.command_line", K_EXEC, proc_cmdline),
+	L("process.args", K_EXEC, proc_args),
+	N("process.args_count", K_EXEC, proc_args_count),
+	S("process.argv0", K_EXEC, proc_argv0),
+	S("process.working_directory", K_EXEC, proc_cwd),
+	N("process.pid", K_EXEC, proc_pid),
+	N("process.user.id", K_EXEC, proc_euid),
+	N("process.real_user.id", K_EXEC, proc_uid),
+	N("process.group.id", K_EXEC, proc_gid),
+	S("process.parent.executable", K_EXEC, parent_exe),
+	S("process.parent.name", K_EXEC, parent_name),
+	S("process.parent.command_line", K_EXEC, parent_cmdline),
+	L("process.parent.args", K_EXEC, parent_args),
+	N("process.parent.pid", K_EXEC, parent_pid),
+	L("process.ancestors.name", K_EXEC, ancestors_name),
+	L("process.ancestors.executable", K_EXEC, ancestors_exe),
+	S("process.hash.sha256", K_EXEC, proc_sha256),
+	S("container.id", K_EXEC, container_id),
+	B("minerwatch.process.memfd", K_EXEC, proc_memfd),
+	B("minerwatch.process.deleted", K_EXEC, proc_deleted),
+	S("minerwatch.process.comm", K_EXEC, proc_comm),
+	S("minerwatch.process.exec_path", K_EXEC, proc_exec_path),
+	N("minerwatch.process.loginuid", K_EXEC, proc_loginuid),
 };
 /* clang-format on */
 
