@@ -197,6 +197,18 @@ static int ancestors_exe(const struct mw_event *ev, int i, const char **out)
 	return 1;
 }
 
+/* For #! scripts the name is the interpreter's; the script is here. */
+static int ancestors_exec_path(const struct mw_event *ev, int i,
+			       const char **out)
+{
+	const struct mw_process *p = ancestor_at(ev, i);
+
+	if (!p)
+		return 0;
+	*out = p->exec_path;
+	return 1;
+}
+
 /* --- the table ---------------------------------------------------------- */
 
 /* Row helpers: name, the kinds it exists for (K_EXEC | K_NET ...), getter. */
@@ -248,6 +260,7 @@ static const struct field field_table[] = {
 	N("process.parent.pid", K_EXEC, parent_pid),
 	L("process.ancestors.name", K_EXEC, ancestors_name),
 	L("process.ancestors.executable", K_EXEC, ancestors_exe),
+	L("minerwatch.process.ancestors.exec_path", K_EXEC, ancestors_exec_path),
 	S("process.hash.sha256", K_EXEC, proc_sha256),
 	S("container.id", K_EXEC, container_id),
 	B("minerwatch.process.memfd", K_EXEC, proc_memfd),

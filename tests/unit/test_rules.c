@@ -982,6 +982,12 @@ static const struct dcase dcases[] = {
      "python3|/opt/patator/patator.py|ssh_login|host=10.0.0.1", "/",
      "/opt/patator/patator.py", NULL, NULL, NULL, 0, "MW-RECON-004"},
 
+    {"Monero subaddress", "/opt/x/app",
+     "app|--wallet|8BnERTpvL5MbCLtj5n9No7J5oE5hHiB3tVCK5cjSvCsYWD2WRJ"
+     "LFuWeKDgnbo1KdHbFCbTg7pKsqm3XAfSfzfnyuYJXo6Wn",
+     "/", NULL, NULL, NULL, NULL, 0, "MW-MINER-006"},
+    {"Monero integrated address", "/opt/x/app", "app|-u|" WALLET "abcdefghijk",
+     "/", NULL, NULL, NULL, NULL, 0, "MW-MINER-006"},
     /* Benign admin and developer work: must stay quiet. */
     {"ls", "/usr/bin/ls", "ls|-la", "/home/dev", NULL, "/usr/bin/bash", "-bash",
      "/usr/sbin/sshd", 0, ""},
@@ -1073,6 +1079,18 @@ static const struct dcase dcases[] = {
      "/usr/lib/systemd/"
      "systemd-sysupdate",
      "systemd-sysupdate|update", "/", NULL, NULL, NULL, NULL, 0, ""},
+    {"npm test running a binary from /tmp", "/tmp/jest-x/helper", "helper",
+     "/home/dev/app", NULL, "/usr/bin/dash", "sh|-c|jest",
+     "/usr/bin/node>/usr/bin/npm|/usr/bin/bash", 0, ""},
+    {"mkinitramfs hook from /var/tmp", "/var/tmp/mkinitramfs_x/bin/busybox",
+     "busybox|true", "/", NULL, "/usr/bin/dash", "sh",
+     "/usr/bin/dash>/usr/sbin/mkinitramfs|/usr/bin/dash>/usr/sbin/"
+     "update-initramfs",
+     0, ""},
+    {"an app's own 'migration' job", "/app/bin/migration", "migration|up",
+     "/app", NULL, NULL, NULL, NULL, 0, ""},
+    {"wallet one character too long is not a wallet", "/opt/x/app",
+     "app|-u|" WALLET "a", "/", NULL, NULL, NULL, NULL, 0, ""},
     {"kernel-version script in /usr", "/usr/sbin/update-initramfs",
      "update-initramfs|-u", "/", NULL, NULL, NULL, NULL, 0, ""},
 };
@@ -1135,8 +1153,18 @@ static void build_dcase(struct tev *t, const struct dcase *c)
 	if (c->pexe)
 		tproc_set(&t->parent, c->pexe, c->pargs, "/");
 	snprintf(ancs, sizeof(ancs), "%s", c->anc ? c->anc : "");
-	while (n < 4 && (tok = strsep(&p, "|")) && tok[0])
-		tproc_set(&t->anc[n++], tok, NULL, "/");
+	/* "exe>script" gives an ancestor that is a #! script. */
+	while (n < 4 && (tok = strsep(&p, "|")) && tok[0]) {
+		char *script = strchr(tok, '>');
+
+		if (script)
+			*script++ = '\0';
+		tproc_set(&t->anc[n], tok, NULL, "/");
+		if (script)
+			snprintf(t->anc[n].exec_path,
+				 sizeof(t->anc[n].exec_path), "%s", script);
+		n++;
+	}
 	tev_wire(t, c->pexe != NULL, n);
 }
 
