@@ -116,6 +116,8 @@ static __always_inline void hdr_fill(struct mw_hdr *h, struct task_struct *task,
 	h->start_ns = BPF_CORE_READ(task, start_boottime);
 	h->mntns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
 	h->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
+	/* Scratch is reused: clear what a shorter comm would leave behind. */
+	__builtin_memset(h->comm, 0, sizeof(h->comm));
 	BPF_CORE_READ_STR_INTO(&h->comm, task, comm);
 
 	/*

@@ -66,8 +66,9 @@ static __always_inline struct mw_deny *deny_lookup(struct dentry *d,
 		if (hit)
 			return hit;
 	}
+	/* Copy only up to the NUL: map keys compare all MW_DENY_NAME bytes. */
 	__builtin_memset(key, 0, sizeof(key));
-	__builtin_memcpy(key, e->hdr.comm, MW_COMM_LEN - 1);
+	bpf_probe_read_kernel_str(key, MW_COMM_LEN, e->hdr.comm);
 	return bpf_map_lookup_elem(&mw_deny_names, key);
 }
 

@@ -5,7 +5,7 @@
 #   tools/deps.sh test    plus what the tests drive (cmocka, jq, cron, ...)
 set -eu
 
-build_pkgs="clang llvm make gcc pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev libjansson-dev"
+build_pkgs="clang llvm make gcc pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev libjansson-dev libssl-dev"
 test_pkgs="libcmocka-dev jq util-linux e2fsprogs cron passwd iproute2 procps coreutils"
 
 case "${1:-build}" in

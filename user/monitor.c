@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "decode.h"
+#include "hash.h"
 #include "jsonx.h"
 #include "loader.h"
 #include "monitor.h"
@@ -92,30 +93,37 @@ struct match_ctx {
 	bool denied_reported; /* the kernel's deny rule was reported */
 };
 
-/* Carry out (or report the kernel's) kill for a matched kill rule. */
-static void act_kill(struct match_ctx *c, const struct mw_event *ev,
-		     const struct rule *r, int idx)
-{
-	struct monitor *m = c->m;
-	int err;
+/* What was done about one match, reported after the alert. */
+struct act {
+	bool done;	    /* an act to report */
+	int err;	    /* 0 or negative errno */
+	const char *where;  /* "kernel" or "userspace" */
+	bool kernel_failed; /* the kernel tried first and failed */
+	int kernel_err;
+};
 
-	if (!m->o->enforce || c->killed)
-		return;
+/* Carry out (or take over the kernel's) kill for a matched kill rule. */
+static struct act act_kill(struct match_ctx *c, const struct mw_event *ev,
+			   int idx)
+{
+	struct act a = {0};
+
+	if (!c->m->o->enforce || c->killed)
+		return a;
+	a.done = true;
 	if ((ev->exec_flags & MW_EXEC_DENIED) && (int)ev->deny_rule == idx) {
 		if (ev->exec_flags & MW_EXEC_KILLED) {
+			a.where = "kernel";
 			c->killed = true;
-			m->kills++;
-			emit(m, report__action(ev, r, "kill", 0, "kernel"));
-			return;
+			return a;
 		}
-		emit(m, report__action(ev, r, "kill",
-				       ev->kill_err ? ev->kill_err : -EIO,
-				       "kernel"));
+		a.kernel_failed = true;
+		a.kernel_err = ev->kill_err ? ev->kill_err : -EIO;
 	}
-	err = response__kill(ev->proc);
-	c->killed = !err;
-	m->kills += !err;
-	emit(m, report__action(ev, r, "kill", err, "userspace"));
+	a.where = "userspace";
+	a.err = response__kill(ev->proc);
+	c->killed = !a.err;
+	return a;
 }
 
 static int on_match(const struct rule *r, int idx, const struct mw_event *ev,
@@ -123,13 +131,29 @@ static int on_match(const struct rule *r, int idx, const struct mw_event *ev,
 {
 	struct match_ctx *c = ctx;
 	struct monitor *m = c->m;
+	struct mw_process *p = (struct mw_process *)ev->proc;
+	struct act a = {0};
+	int fd;
 
 	m->alerts++;
 	if ((ev->exec_flags & MW_EXEC_DENIED) && (int)ev->deny_rule == idx)
 		c->denied_reported = true;
-	emit(m, report__alert(ev, r, m->o->enforce));
+	/*
+	 * Act first, report after: pin the executable, kill, then digest it
+	 * (the alert carries process.hash.sha256, an IOC a SOC can pivot on;
+	 * a kill never waits for reading a large binary).
+	 */
+	fd = hash__open(p);
 	if (rule__action(r) == RULE_ACT_KILL)
-		act_kill(c, ev, r, idx);
+		a = act_kill(c, ev, idx);
+	hash__finish(p, fd);
+	emit(m, report__alert(ev, r, m->o->enforce));
+	if (a.kernel_failed)
+		emit(m, report__action(ev, r, "kill", a.kernel_err, "kernel"));
+	if (a.done) {
+		m->kills += !a.err;
+		emit(m, report__action(ev, r, "kill", a.err, a.where));
+	}
 	return 0;
 }
 
