@@ -225,7 +225,7 @@ static void rule_fields(json_t *doc, const struct rule *r)
 
 	jsonx_set_path(doc, "rule.id", jsonx_str(rule__id(r)));
 	jsonx_set_path(doc, "rule.name", jsonx_str(rule__name(r)));
-	if (rule__description(r))
+	if (rule__description(r) && *rule__description(r))
 		jsonx_set_path(doc, "rule.description",
 			       jsonx_str(rule__description(r)));
 	jsonx_set_path(doc, "threat.framework", json_string("MITRE ATT&CK"));
