@@ -31,6 +31,10 @@ static const char usage[] =
     "  -s, --stats-interval N  seconds between health state events (default "
     "60,\n"
     "                          0 disables; range 0-86400)\n"
+    "  -a, --aggregate-window N  seconds during which repeats of one rule on "
+    "one\n"
+    "                          process are folded into a summary (default 10,\n"
+    "                          range 1-3600)\n"
     "  -c, --check-rules PATH  validate rule files and exit (repeatable)\n"
     "  -v, --verbose           diagnostics and libbpf messages on stderr\n"
     "  -V, --version           print the version and exit\n"
@@ -84,6 +88,7 @@ int main(int argc, char **argv)
 	    {"output", required_argument, NULL, 'o'},
 	    {"stats-interval", required_argument, NULL, 's'},
 	    {"check-rules", required_argument, NULL, 'c'},
+	    {"aggregate-window", required_argument, NULL, 'a'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"version", no_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
@@ -93,8 +98,8 @@ int main(int argc, char **argv)
 	const char *check[MW_MAX_PATHS];
 	int n_check = 0, c;
 
-	while ((c = getopt_long(argc, argv, "r:eEo:s:c:vVh", longopts, NULL)) !=
-	       -1) {
+	while ((c = getopt_long(argc, argv, "r:eEo:s:a:c:vVh", longopts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			if (o.n_rule_paths == MW_MAX_PATHS)
@@ -118,6 +123,16 @@ int main(int argc, char **argv)
 					"minerwatch: --stats-interval: "
 					"'%s' is not a number of seconds in "
 					"0-86400\n",
+					optarg);
+				return MW_EXIT_USAGE;
+			}
+			break;
+		case 'a':
+			if (parse_int(optarg, 1, 3600, &o.aggregate_window)) {
+				fprintf(stderr,
+					"minerwatch: --aggregate-window: "
+					"'%s' is not a number of seconds in "
+					"1-3600\n",
 					optarg);
 				return MW_EXIT_USAGE;
 			}

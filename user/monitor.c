@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "aggregate.h"
 #include "decode.h"
 #include "hash.h"
 #include "jsonx.h"
@@ -26,6 +27,7 @@
 #include "rules.h"
 
 #define MAX_LINEAGE 16
+#define AGG_MAX 4096 /* (rule, process) pairs tracked */
 
 struct monitor {
 	const struct monitor_opts *o;
@@ -34,6 +36,7 @@ struct monitor {
 	uint32_t rules_gen;
 	struct proc_cache *pc;
 	struct output *out;
+	struct aggregate *agg;	     /* repeated alerts -> summaries */
 	uint64_t stats[MW_STAT_MAX]; /* last totals read from the kernel */
 	uint64_t bad_records;	     /* malformed records (never expected) */
 	uint64_t alerts;	     /* alerts emitted */
@@ -74,6 +77,27 @@ static void emit(struct monitor *m, json_t *doc)
 		free(line);
 	}
 	json_decref(doc);
+}
+
+/*
+ * Alerts go through the aggregate: the first of a (rule, process) pair goes
+ * out now, repeats within the window come out later as one summary.
+ */
+static void emit_alert(struct monitor *m, int rule_idx,
+		       const struct mw_event *ev, json_t *doc)
+{
+	if (!doc)
+		return;
+	if (aggregate__offer(m->agg, rule_idx, ev->proc->entity_id, doc,
+			     ev->ts_ns ? ev->ts_ns : now_boot_ns()))
+		emit(m, doc);
+	else
+		json_decref(doc);
+}
+
+static void emit_summary(json_t *doc, void *ctx)
+{
+	emit(ctx, doc);
 }
 
 /* Fill parent and ancestors of ev from the cache. */
@@ -147,7 +171,7 @@ static int on_match(const struct rule *r, int idx, const struct mw_event *ev,
 	if (rule__action(r) == RULE_ACT_KILL)
 		a = act_kill(c, ev, idx);
 	hash__finish(p, fd);
-	emit(m, report__alert(ev, r, m->o->enforce));
+	emit_alert(m, idx, ev, report__alert(ev, r, m->o->enforce));
 	if (a.kernel_failed)
 		emit(m, report__action(ev, r, "kill", a.kernel_err, "kernel"));
 	if (a.done) {
@@ -426,7 +450,9 @@ int monitor__run(const struct monitor_opts *o)
 		goto out_output;
 	}
 	m.pc = proc_cache__new();
-	if (!m.pc) {
+	m.agg = aggregate__new((uint64_t)o->aggregate_window * 1000000000ULL,
+			       AGG_MAX);
+	if (!m.pc || !m.agg) {
 		code = MW_EXIT_RUNTIME;
 		goto out_output;
 	}
@@ -479,6 +505,7 @@ int monitor__run(const struct monitor_opts *o)
 			last_tick = now;
 			check_losses(&m);
 			proc_cache__expire(m.pc, now);
+			aggregate__flush(m.agg, now, false, emit_summary, &m);
 			output__tick(m.out);
 		}
 		if (o->stats_interval > 0 &&
@@ -490,6 +517,7 @@ int monitor__run(const struct monitor_opts *o)
 	}
 	/* Drain what is already queued so nothing seen is left unreported. */
 	loader__poll(m.ld, 0);
+	aggregate__flush(m.agg, now_boot_ns(), true, emit_summary, &m);
 	check_losses(&m);
 	emit(&m,
 	     report__state("stopped", json_pack("{s:o}", "counters",
@@ -497,6 +525,7 @@ int monitor__run(const struct monitor_opts *o)
 out_loader:
 	loader__destroy(m.ld);
 out_cache:
+	aggregate__free(m.agg);
 	proc_cache__free(m.pc);
 out_output:
 	output__close(m.out);

@@ -18,6 +18,7 @@ struct monitor_opts {
 	bool events;		/* also stream raw process events */
 	bool verbose;		/* libbpf and loader diagnostics */
 	int stats_interval;	/* seconds between health events, 0 = off */
+	int aggregate_window;	/* seconds repeats of an alert are folded */
 };
 
 /* Exit codes, documented in the README and --help. */
