@@ -33,6 +33,11 @@ BIN       := $(BUILD)/minerwatch
 HELPER_SRCS := $(wildcard tests/integration/helpers/*.c)
 HELPERS   := $(patsubst tests/integration/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SRCS))
 
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 \
+	-D_GNU_SOURCE -DMW_VERSION='"$(VERSION)"' -Iuser -Ibpf -I$(BUILD)
+
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
@@ -48,7 +53,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) \
 	-Ibpf -Wall -Wno-unused-function -MMD -MP
 
 .PHONY: all deps test-deps run test unit integration clean install help \
-	fuzz check-rules
+	fuzz fuzz-build check-rules
 
 all: $(BIN)
 
@@ -116,6 +121,19 @@ $(BUILD)/tests/helpers/%: tests/integration/helpers/%.c | $(DEPS_OK)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -Wall -Wextra -static $< -o $@
 
+# libFuzzer targets: the harness plus the user/ modules its .deps names,
+# all built with clang's fuzzer and sanitizers.
+$(BUILD)/fuzz/%: tests/fuzz/%.c $$(addprefix user/,$$(addsuffix .c,$$(shell cat tests/fuzz/$$*.deps 2>/dev/null))) | $(DEPS_OK)
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ -o $@ $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+# Longer runs: make fuzz FUZZ_SECONDS=600
+fuzz: $(FUZZ_BINS)
+	$(Q)tests/fuzz/run.sh $(BUILD) $(FUZZ_SECONDS)
+
 run: $(BIN)
 	$(BIN) --rules rules
 
@@ -129,8 +147,8 @@ integration: $(BIN) $(HELPERS) $(TDEPS_OK)
 	$(Q)tests/integration/run.sh $(BIN)
 
 # The README's test command: unit tests, then integration tests as root.
-test: $(BIN) $(HELPERS) $(TDEPS_OK) $(UNIT_BINS)
-	$(Q)tests/run-all.sh $(BIN) $(UNIT_BINS)
+test: $(BIN) $(HELPERS) $(TDEPS_OK) $(UNIT_BINS) $(FUZZ_BINS)
+	$(Q)BUILD=$(BUILD) tests/run-all.sh $(BIN) $(UNIT_BINS)
 
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/minerwatch
