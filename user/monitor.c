@@ -200,6 +200,26 @@ static void judge(struct monitor *m, const struct mw_event *ev)
 	}
 }
 
+/*
+ * Judge every process that was running before we attached, once: a miner
+ * already at work when the agent is installed is the incident's case.
+ * Kernel threads (no executable) and we ourselves are skipped.
+ */
+static void judge_running(struct mw_process *p, void *ctx)
+{
+	const struct mw_process *chain[MAX_LINEAGE];
+	struct monitor *m = ctx;
+	struct mw_event ev = {.kind = MW_KIND_EXEC, .at_start = true};
+
+	if (!(p->flags & MW_PROC_SEEDED) || !p->exe ||
+	    p->pid == (uint32_t)getpid())
+		return;
+	ev.ts_ns = now_boot_ns();
+	ev.proc = p;
+	lineage(m, &ev, chain);
+	judge(m, &ev);
+}
+
 static void handle_exec(struct monitor *m, const void *data, size_t size)
 {
 	const struct mw_process *chain[MAX_LINEAGE];
@@ -479,6 +499,7 @@ int monitor__run(const struct monitor_opts *o)
 	proc_cache__seed(m.pc, NULL);
 	loader__read_stats(m.ld, m.stats);
 	started(&m, n_deny);
+	proc_cache__for_each(m.pc, judge_running, &m);
 	if (o->verbose)
 		fprintf(stderr,
 			"minerwatch: attached (%s), %d rules, mode %s\n",

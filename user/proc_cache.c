@@ -625,6 +625,17 @@ int proc_cache__ancestors(struct proc_cache *pc, const struct mw_process *p,
 	return n;
 }
 
+void proc_cache__for_each(struct proc_cache *pc, proc_cache_fn fn, void *ctx)
+{
+	struct pc_entry *e;
+	unsigned int i;
+
+	for (i = 0; i < PC_BUCKETS; i++)
+		for (e = pc->bucket[i]; e; e = e->next)
+			if (!e->exited_ns)
+				fn(&e->p, ctx);
+}
+
 unsigned int proc_cache__size(const struct proc_cache *pc)
 {
 	return pc->size;
