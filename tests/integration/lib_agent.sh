@@ -69,13 +69,14 @@ JSON
 	chmod -R a+rX "$T/rules"
 }
 
-# agent_cgroup NAME: create a cgroup under the cgroup2 mount; prints its path.
+# agent_cgroup PATH: create a cgroup (PATH relative to the cgroup2 mount,
+# prefixed per run), removed at exit; its full path is left in $AGENT_CG.
+# Not in a $(...): the list of what to remove lives in this shell.
 agent_cgroup() {
-	local cg=$CG2/mw-test-$$-$1
+	AGENT_CG=$CG2/mw-test-$$-$1
 	[ -n "$CG2" ] || { echo "no cgroup2 mount" >&2; return 1; }
-	mkdir "$cg" || return 1
-	AGENT_CGROUPS+=("$cg")
-	printf '%s\n' "$cg"
+	mkdir "$AGENT_CG" || return 1
+	AGENT_CGROUPS+=("$AGENT_CG")
 }
 
 # wait_file_lines FILE JQ_COND N [TIMEOUT_S]: wait until N lines of FILE

@@ -7,8 +7,9 @@
 
 [ -n "$CG2" ] || skip "no cgroup v2 mount"
 agent_rules
-cg=$(agent_cgroup scope) || finish
-mkdir "$cg/child" && AGENT_CGROUPS+=("$cg/child")
+agent_cgroup scope || finish
+cg=$AGENT_CG
+agent_cgroup scope/child || finish
 mkdir -p "$T/bin"
 cp "$MW_HELPERS/marker" "$T/bin/mw-inside"
 cp "$MW_HELPERS/marker" "$T/bin/mw-outside"
