@@ -15,6 +15,7 @@ line=$(wait_for '.event.action == "started"')
 expect "$line" '.minerwatch.adopted == false' "first daemon starts fresh"
 [ -e "$PIN/links/handle_exec" ] && [ -e "$PIN/maps/mw_deny_names" ] &&
 	ok "programs and maps pinned under the pin dir" || fail "nothing pinned in $PIN"
+old_prog=$(bpftool -j link show pinned "$PIN/links/handle_exec" | jq -r .prog_id)
 mw_stop
 
 # No daemon runs now: the pinned programs still kill.
@@ -32,9 +33,15 @@ line=$(wait_for ".event.action == \"kill\" and .process.pid == $gap_pid") &&
 	expect "$line" '.minerwatch.response.where == "kernel" and .event.outcome == "success"' \
 		"the kill done between daemons is reported by the new one" ||
 	fail "no report of the kill done between daemons"
-n=$(bpftool prog show name handle_exec 2>/dev/null | grep -c "name handle_exec")
-[ "$n" -eq 1 ] && ok "one exec program attached after adoption" ||
-	fail "$n exec programs attached after adoption (old links not replaced?)"
+# The pinned link is ours now; the old program is gone (freed after RCU).
+new_prog=$(bpftool -j link show pinned "$PIN/links/handle_exec" | jq -r .prog_id)
+for i in $(seq 1 30); do
+	bpftool prog show id "$old_prog" >/dev/null 2>&1 || break
+	sleep 0.1
+done
+[ "$new_prog" != "$old_prog" ] && ! bpftool prog show id "$old_prog" >/dev/null 2>&1 &&
+	ok "old exec program replaced and gone (prog $old_prog -> $new_prog)" ||
+	fail "old exec program $old_prog still loaded (pinned link now $new_prog)"
 
 # And the adopted daemon enforces as usual, once.
 bash -c "echo \$\$ > $T/pid; exec $T/bin/kdevtmpfsi $T/marker"
