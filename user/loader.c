@@ -458,9 +458,16 @@ void loader__destroy(struct loader *ld)
 		struct mw_config cfg;
 		uint32_t zero = 0;
 
+		/* Only while ours are the active programs: a newer daemon
+		 * that took over owns the settings now. */
 		if (!bpf_map__lookup_elem(ld->skel->maps.mw_config_map, &zero,
-					  sizeof(zero), &cfg, sizeof(cfg), 0))
-			config_write(ld, cfg.enforce, 0);
+					  sizeof(zero), &cfg, sizeof(cfg), 0) &&
+		    cfg.active_gen == ld->gen) {
+			cfg.self_tgid = 0;
+			bpf_map__update_elem(ld->skel->maps.mw_config_map,
+					     &zero, sizeof(zero), &cfg,
+					     sizeof(cfg), BPF_ANY);
+		}
 	}
 	minerwatch_bpf__destroy(ld->skel);
 	free(ld);
