@@ -148,6 +148,10 @@ static int state_reuse(struct loader *ld, char *err, size_t err_len)
 	    info.value_size != sizeof(cfg) ||
 	    bpf_map_lookup_elem(fd, &zero, &cfg)) {
 		close(fd);
+		fprintf(stderr,
+			"minerwatch: the pinned state in %s is from an "
+			"incompatible build: loading fresh and replacing it\n",
+			ld->pin_dir);
 		ld->replace_pins = true;
 		return 0;
 	}

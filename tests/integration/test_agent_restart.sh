@@ -61,5 +61,20 @@ bash -c "exec $T/bin/kdevtmpfsi $T/marker"
 rc=$?
 [ "$rc" -eq 0 ] && [ -e "$T/marker" ] && ok "after --detach-all nothing kills" ||
 	fail "after --detach-all: exit $rc"
+
+# Pinned state of an incompatible build (a settings map of another size):
+# loaded fresh, the pins replaced.
+mkdir -p "$PIN/maps" "$PIN/links"
+bpftool map create "$PIN/maps/mw_config_map" type array key 4 value 8 entries 1 name mw_config_map
+mw_start --rules "$T/rules" --enforce --pin-dir "$PIN" || finish
+line=$(wait_for '.event.action == "started"')
+expect "$line" '.minerwatch.adopted == false' "incompatible pinned state not adopted"
+grep -q 'incompatible build' "$ERR" && ok "and the operator is told" || fail "no message about the incompatible state"
+vs=$(bpftool -j map show pinned "$PIN/maps/mw_config_map" | jq -r .bytes_value)
+[ "$vs" = 16 ] && ok "pins replaced by this build's maps" || fail "pinned settings map value size $vs"
+bash -c "exec $T/bin/kdevtmpfsi $T/marker-c"
+rc=$?
+[ "$rc" -eq 137 ] && ok "and it enforces" || fail "after replacing the pins: exit $rc"
+mw_stop
 expect_valid_json
 finish
