@@ -26,6 +26,7 @@ static const char usage[] =
     "                          " DEFAULT_RULES ", else ./rules)\n"
     "  -e, --enforce           kill/block what rules say (default: detect "
     "only)\n"
+    "      --detect            detect only, even if the config file enforces\n"
     "  -E, --events            also stream raw process events (exec, exit)\n"
     "  -o, --output SPEC       stdout | file:PATH | unix:PATH |\n"
     "                          syslog+tcp://HOST:PORT | "
@@ -126,6 +127,7 @@ enum {
 	OPT_CHECK_CONFIG,
 	OPT_STATUS,
 	OPT_DETACH_ALL,
+	OPT_DETECT,
 };
 
 /* What main() was asked to do besides running the daemon. */
@@ -161,6 +163,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	    {"check-config", no_argument, NULL, OPT_CHECK_CONFIG},
 	    {"status", no_argument, NULL, OPT_STATUS},
 	    {"detach-all", no_argument, NULL, OPT_DETACH_ALL},
+	    {"detect", no_argument, NULL, OPT_DETECT},
 	    {0},
 	};
 	struct monitor_opts *o = &c->o;
@@ -176,7 +179,8 @@ static int parse_args(int argc, char **argv, struct cli *c)
 			c->set |= CONFIG_RULES;
 			break;
 		case 'e':
-			o->enforce = true;
+		case OPT_DETECT:
+			o->enforce = ch == 'e';
 			c->set |= CONFIG_ENFORCE;
 			break;
 		case 'E':

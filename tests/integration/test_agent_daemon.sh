@@ -31,6 +31,12 @@ rc=$?
 rc=$?
 [ "$rc" -eq 6 ] && ok "an explicit --config that is missing is an error" || fail "absent file: exit $rc"
 
+echo '{"rules": "'"$T/rules"'", "enforce": true}' >"$T/enforce.json"
+"$MW_BIN" --config "$T/enforce.json" --check-config | grep -q 'mode enforce' &&
+	"$MW_BIN" --config "$T/enforce.json" --detect --check-config | grep -q 'mode detect' &&
+	ok "--detect on the command line wins over enforce in the file" ||
+	fail "--detect did not override the file's enforce"
+
 # --- the file drives the daemon, the command line wins ---------------------
 /usr/bin/python3 - "$T/notify.sock" "$T/notify.log" <<'PY' &
 import socket, sys
