@@ -150,10 +150,29 @@ integration: $(BIN) $(HELPERS) $(TDEPS_OK)
 test: $(BIN) $(HELPERS) $(TDEPS_OK) $(UNIT_BINS) $(FUZZ_BINS)
 	$(Q)BUILD=$(BUILD) tests/run-all.sh $(BIN) $(UNIT_BINS)
 
+# Configuration lives in /etc whatever PREFIX is (SYSCONFDIR to change it);
+# an existing minerwatch.json is never overwritten. The unit's ExecStart
+# follows PREFIX.
+SYSCONFDIR ?= /etc
+UNITDIR   ?= $(PREFIX)/lib/systemd/system
+DOCDIR    ?= $(PREFIX)/share/doc/minerwatch
+RULE_FILES := $(wildcard rules/*.json)
+
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/minerwatch
-	install -d $(DESTDIR)/etc/minerwatch/rules
-	install -m 0644 rules/*.json $(DESTDIR)/etc/minerwatch/rules/
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/minerwatch/rules
+	$(if $(RULE_FILES),install -m 0644 $(RULE_FILES) $(DESTDIR)$(SYSCONFDIR)/minerwatch/rules/)
+	test -e $(DESTDIR)$(SYSCONFDIR)/minerwatch/minerwatch.json || \
+	  sed -e 's|/etc/minerwatch/|$(SYSCONFDIR)/minerwatch/|' deploy/minerwatch.json | \
+	  install -D -m 0644 /dev/stdin $(DESTDIR)$(SYSCONFDIR)/minerwatch/minerwatch.json
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	sed -e 's|/usr/local/sbin/|$(PREFIX)/sbin/|' \
+	    -e 's|/etc/minerwatch/|$(SYSCONFDIR)/minerwatch/|' \
+	    -e 's|/usr/local/share/doc/minerwatch/|$(DOCDIR)/|' \
+	  deploy/minerwatch.service >$(DESTDIR)$(UNITDIR)/minerwatch.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/minerwatch.service
+	install -d -m 0755 $(DESTDIR)$(DOCDIR)
+	install -m 0644 docs/*.md $(DESTDIR)$(DOCDIR)/
 
 clean:
 	$(call msg,CLEAN,$(BUILD))

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "aggregate.h"
+#include "control.h"
 #include "decode.h"
 #include "hash.h"
 #include "jsonx.h"
@@ -36,7 +37,9 @@ struct monitor {
 	uint32_t rules_gen;
 	struct proc_cache *pc;
 	struct output *out;
-	struct aggregate *agg;	     /* repeated alerts -> summaries */
+	struct aggregate *agg; /* repeated alerts -> summaries */
+	struct control *ctl;
+	uint64_t started_ns;	     /* boot ns when attached */
 	uint64_t stats[MW_STAT_MAX]; /* last totals read from the kernel */
 	uint64_t bad_records;	     /* malformed records (never expected) */
 	uint64_t alerts;	     /* alerts emitted */
@@ -313,8 +316,10 @@ static json_t *counters_json(struct monitor *m, const uint64_t *st)
 {
 	struct output_stats os;
 
+	json_t *c;
+
 	output__stats(m->out, &os);
-	return json_pack(
+	c = json_pack(
 	    "{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:i,"
 	    "s:i}",
 	    "exec_seen", (json_int_t)st[MW_STAT_EXEC_SEEN], "fork_seen",
@@ -332,6 +337,15 @@ static json_t *counters_json(struct monitor *m, const uint64_t *st)
 	    (json_int_t)os.dropped, "output_errors", (json_int_t)os.errors,
 	    "processes", (int)proc_cache__size(m->pc), "rules",
 	    rules__count(m->rules));
+	/* Added with the agent work: queue depth, scope, output volume. */
+	jsonx_set_path(c, "output_queued", json_integer(os.queued));
+	jsonx_set_path(c, "output_written", json_integer(os.written));
+	jsonx_set_path(c, "output_lines", json_integer(os.lines));
+	jsonx_set_path(c, "scope_filtered",
+		       json_integer(st[MW_STAT_SCOPE_FILTERED]));
+	jsonx_set_path(c, "alerts_aggregated",
+		       json_integer(aggregate__suppressed(m->agg)));
+	return c;
 }
 
 /* Report losses since the last check as their own state event. */
@@ -361,6 +375,28 @@ static void check_losses(struct monitor *m)
 		emit(m, report__state("events_lost", d));
 	}
 	memcpy(m->stats, st, sizeof(st));
+}
+
+/* The answer to a control socket query: a "status" state document. */
+static char *status_line(void *ctx)
+{
+	struct monitor *m = ctx;
+	uint64_t st[MW_STAT_MAX];
+	json_t *doc;
+	char *line;
+
+	if (loader__read_stats(m->ld, st))
+		memcpy(st, m->stats, sizeof(st));
+	doc = report__state(
+	    "status",
+	    json_pack(
+		"{s:o,s:s,s:b,s:I}", "counters", counters_json(m, st), "mode",
+		m->o->enforce ? "enforce" : "detect", "adopted",
+		loader__adopted(m->ld), "uptime_s",
+		(json_int_t)((now_boot_ns() - m->started_ns) / 1000000000ULL)));
+	line = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+	json_decref(doc);
+	return line;
 }
 
 static void health(struct monitor *m)
@@ -420,15 +456,22 @@ static void started(struct monitor *m, int n_deny)
 
 	for (i = 0; i < m->o->n_rule_paths; i++)
 		json_array_append_new(paths, jsonx_str(m->o->rule_paths[i]));
-	emit(m, report__state(
-		    "started",
-		    json_pack("{s:s,s:s,s:b,s:b,s:i,s:i,s:o,s:i}", "hooks",
-			      loader__hooks(m->ld), "mode",
-			      m->o->enforce ? "enforce" : "detect", "enforce",
-			      m->o->enforce, "events", m->o->events, "rules",
-			      rules__count(m->rules), "kernel_deny_names",
-			      n_deny, "rule_paths", paths, "processes",
-			      (int)proc_cache__size(m->pc))));
+	json_t *d;
+
+	d = json_pack(
+	    "{s:s,s:s,s:b,s:b,s:i,s:i,s:o,s:i}", "hooks", loader__hooks(m->ld),
+	    "mode", m->o->enforce ? "enforce" : "detect", "enforce",
+	    m->o->enforce, "events", m->o->events, "rules",
+	    rules__count(m->rules), "kernel_deny_names", n_deny, "rule_paths",
+	    paths, "processes", (int)proc_cache__size(m->pc));
+	/* Agent: restart adoption, scope, where the state is pinned. */
+	jsonx_set_path(d, "adopted", json_boolean(loader__adopted(m->ld)));
+	jsonx_set_path(d, "self_tgid", json_integer(loader__self_tgid(m->ld)));
+	if (m->o->pin_dir)
+		jsonx_set_path(d, "pin_dir", jsonx_str(m->o->pin_dir));
+	if (m->o->cgroup)
+		jsonx_set_path(d, "cgroup", jsonx_str(m->o->cgroup));
+	emit(m, report__state("started", d));
 }
 
 static void signals_install(void)
@@ -450,7 +493,15 @@ int monitor__run(const struct monitor_opts *o)
 	int ret, code = MW_EXIT_OK, n_deny = 0;
 	char err[1024] = "";
 
+	struct loader_opts lo = {
+	    .verbose = o->verbose, .pin_dir = o->pin_dir, .cgroup = o->cgroup};
+
 	report__init();
+	if (o->spool_dir && output__set_spool_dir(o->spool_dir)) {
+		fprintf(stderr, "minerwatch: spool dir too long: %s\n",
+			o->spool_dir);
+		return MW_EXIT_USAGE;
+	}
 	ret = rules__load(o->rule_paths, o->n_rule_paths, &m.rules, err,
 			  sizeof(err));
 	if (ret) {
@@ -477,7 +528,13 @@ int monitor__run(const struct monitor_opts *o)
 		goto out_output;
 	}
 	signals_install();
-	ret = loader__open(o->verbose, on_record, &m, &m.ld, err, sizeof(err));
+	if (!o->pin_dir && access(LOADER_DEFAULT_PIN_DIR, F_OK) == 0)
+		fprintf(stderr,
+			"minerwatch: warning: %s holds pinned programs of an "
+			"earlier run; they stay attached (remove them with "
+			"minerwatch --detach-all)\n",
+			LOADER_DEFAULT_PIN_DIR);
+	ret = loader__open(&lo, on_record, &m, &m.ld, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "minerwatch: %s\n", err);
 		code = MW_EXIT_ENV;
@@ -498,8 +555,19 @@ int monitor__run(const struct monitor_opts *o)
 	 */
 	proc_cache__seed(m.pc, NULL);
 	loader__read_stats(m.ld, m.stats);
+	if (o->control) {
+		ret = control__open(o->control, &m.ctl, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "minerwatch: %s\n", err);
+			code = MW_EXIT_ENV;
+			goto out_loader;
+		}
+	}
+	m.started_ns = now_boot_ns();
 	started(&m, n_deny);
 	proc_cache__for_each(m.pc, judge_running, &m);
+	/* Probes attached, maps filled, started reported: tell systemd. */
+	control__sd_notify("READY=1\nSTATUS=probes attached");
 	if (o->verbose)
 		fprintf(stderr,
 			"minerwatch: attached (%s), %d rules, mode %s\n",
@@ -519,8 +587,11 @@ int monitor__run(const struct monitor_opts *o)
 		}
 		if (sig_reload) {
 			sig_reload = 0;
+			control__sd_notify("RELOADING=1");
 			reload(&m);
+			control__sd_notify("READY=1");
 		}
+		control__serve(m.ctl, status_line, &m);
 		now = now_boot_ns();
 		if (now - last_tick >= 1000000000ULL) {
 			last_tick = now;
@@ -536,6 +607,7 @@ int monitor__run(const struct monitor_opts *o)
 			health(&m);
 		}
 	}
+	control__sd_notify("STOPPING=1");
 	/* Drain what is already queued so nothing seen is left unreported. */
 	loader__poll(m.ld, 0);
 	aggregate__flush(m.agg, now_boot_ns(), true, emit_summary, &m);
@@ -543,7 +615,13 @@ int monitor__run(const struct monitor_opts *o)
 	emit(&m,
 	     report__state("stopped", json_pack("{s:o}", "counters",
 						counters_json(&m, m.stats))));
+	if (o->pin_dir && o->verbose)
+		fprintf(stderr,
+			"minerwatch: leaving the pinned programs in %s "
+			"attached\n",
+			o->pin_dir);
 out_loader:
+	control__close(m.ctl);
 	loader__destroy(m.ld);
 out_cache:
 	aggregate__free(m.agg);
