@@ -3,6 +3,7 @@
  * loader.c - environment checks, skeleton lifecycle, map maintenance.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,11 +25,17 @@
 #define TRACEFS_MAGIC 0x74726163
 #define TRACEFS_PATH "/sys/kernel/tracing"
 
+#define MAX_CG_LINKS 16
+
 struct loader {
 	struct minerwatch_bpf *skel;
 	struct ring_buffer *rb;
 	int ncpu;
 	char hooks[512];
+	/* cgroup programs: the skeleton cannot attach them by itself */
+	struct bpf_link *cg_links[MAX_CG_LINKS];
+	int n_cg_links;
+	char cgroup_root[256];
 };
 
 static bool verbose_libbpf;
@@ -85,6 +92,100 @@ int loader__check_env(char *err, size_t err_len)
 	if (fd >= 0)
 		close(fd);
 	return tracefs_ensure(err, err_len);
+}
+
+/*
+ * The cgroup v2 mount from /proc/mounts: /sys/fs/cgroup on a unified
+ * hierarchy, /sys/fs/cgroup/unified on a hybrid one (as here). 0 or -ENOENT.
+ */
+static int cgroup2_root(char *out, size_t len)
+{
+	char line[1024], dev[256], dir[256], type[64];
+	FILE *f = fopen("/proc/mounts", "re");
+	int ret = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%255s %255s %63s", dev, dir, type) != 3)
+			continue;
+		if (strcmp(type, "cgroup2") == 0) {
+			snprintf(out, len, "%s", dir);
+			ret = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+static bool prog_is_cgroup(const struct bpf_program *prog)
+{
+	switch (bpf_program__type(prog)) {
+	case BPF_PROG_TYPE_CGROUP_SKB:
+	case BPF_PROG_TYPE_CGROUP_SOCK:
+	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Attach the cgroup programs to the cgroup v2 root, where they see every
+ * process. The links are ours; loader__destroy() detaches them.
+ */
+static int cgroup_attach(struct loader *ld, char *err, size_t err_len)
+{
+	struct bpf_program *prog;
+	int fd, ret = 0;
+
+	if (cgroup2_root(ld->cgroup_root, sizeof(ld->cgroup_root))) {
+		snprintf(
+		    err, err_len,
+		    "no cgroup v2 hierarchy in /proc/mounts: the network "
+		    "sensor needs one (mount -t cgroup2 none /sys/fs/cgroup)");
+		return -ENOENT;
+	}
+	fd = open(ld->cgroup_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, err_len, "opening %s: %s", ld->cgroup_root,
+			 strerror(-ret));
+		return ret;
+	}
+	bpf_object__for_each_program(prog, ld->skel->obj)
+	{
+		struct bpf_link *link;
+
+		if (!bpf_program__autoload(prog) || !prog_is_cgroup(prog))
+			continue;
+		if (ld->n_cg_links >= MAX_CG_LINKS) {
+			ret = -E2BIG;
+			snprintf(err, err_len, "too many cgroup programs");
+			break;
+		}
+		link = bpf_program__attach_cgroup(prog, fd);
+		if (!link) {
+			ret = -errno;
+			snprintf(err, err_len, "attaching %s to %s: %s",
+				 bpf_program__section_name(prog),
+				 ld->cgroup_root, strerror(-ret));
+			break;
+		}
+		ld->cg_links[ld->n_cg_links++] = link;
+	}
+	close(fd);
+	return ret;
+}
+
+static void cgroup_detach(struct loader *ld)
+{
+	int i;
+
+	for (i = 0; i < ld->n_cg_links; i++)
+		bpf_link__destroy(ld->cg_links[i]);
+	ld->n_cg_links = 0;
 }
 
 static void hooks_describe(struct loader *ld)
@@ -147,6 +248,9 @@ int loader__open(bool verbose, loader_record_fn fn, void *ctx,
 			 strerror(-ret));
 		goto err_destroy;
 	}
+	ret = cgroup_attach(ld, err, err_len);
+	if (ret)
+		goto err_destroy;
 	/* Alerts first: ring_buffer__poll() consumes rings in this order. */
 	ld->rb = ring_buffer__new(bpf_map__fd(ld->skel->maps.mw_alerts), fn,
 				  ctx, NULL);
@@ -170,6 +274,7 @@ int loader__open(bool verbose, loader_record_fn fn, void *ctx,
 err_rb:
 	ring_buffer__free(ld->rb);
 err_destroy:
+	cgroup_detach(ld);
 	minerwatch_bpf__destroy(ld->skel);
 err_free:
 	free(ld);
@@ -181,6 +286,7 @@ void loader__destroy(struct loader *ld)
 	if (!ld)
 		return;
 	ring_buffer__free(ld->rb);
+	cgroup_detach(ld);
 	minerwatch_bpf__destroy(ld->skel);
 	free(ld);
 }
