@@ -11,6 +11,7 @@
 
 #include "events.h"
 #include "fields.h"
+#include "net_event.h"
 
 /* --- exec: the process itself ------------------------------------------ */
 
@@ -197,9 +198,109 @@ static int ancestors_exe(const struct mw_event *ev, int i, const char **out)
 	return 1;
 }
 
+/* --- network ------------------------------------------------------------ */
+
+static const char *opt_str(const char *s)
+{
+	return s && s[0] ? s : NULL;
+}
+
+static const char *net_action(const struct mw_event *ev)
+{
+	return ev->net ? ev->net->action : NULL;
+}
+
+static const char *net_direction(const struct mw_event *ev)
+{
+	return ev->net ? ev->net->direction : NULL;
+}
+
+static const char *net_transport(const struct mw_event *ev)
+{
+	return ev->net ? ev->net->transport : NULL;
+}
+
+static const char *net_dst_ip(const struct mw_event *ev)
+{
+	return ev->net ? opt_str(ev->net->dst_ip) : NULL;
+}
+
+static const char *net_src_ip(const struct mw_event *ev)
+{
+	return ev->net ? opt_str(ev->net->src_ip) : NULL;
+}
+
+static const char *net_domain(const struct mw_event *ev)
+{
+	return ev->net ? ev->net->domain : NULL;
+}
+
+static const char *net_method(const struct mw_event *ev)
+{
+	return ev->net ? ev->net->method : NULL;
+}
+
+static const char *net_agent(const struct mw_event *ev)
+{
+	return ev->net ? opt_str(ev->net->agent) : NULL;
+}
+
+static const char *net_sock_family(const struct mw_event *ev)
+{
+	return ev->net ? ev->net->sock_family : NULL;
+}
+
+static const char *net_sock_type(const struct mw_event *ev)
+{
+	return ev->net ? ev->net->sock_type : NULL;
+}
+
+static int net_num(int v, int64_t *out)
+{
+	if (v <= 0)
+		return -ENOENT;
+	*out = v;
+	return 0;
+}
+
+static int net_dst_port(const struct mw_event *ev, int64_t *out)
+{
+	return ev->net ? net_num(ev->net->dst_port, out) : -ENOENT;
+}
+
+static int net_src_port(const struct mw_event *ev, int64_t *out)
+{
+	return ev->net ? net_num(ev->net->src_port, out) : -ENOENT;
+}
+
+static int net_hosts(const struct mw_event *ev, int64_t *out)
+{
+	return ev->net ? net_num(ev->net->hosts, out) : -ENOENT;
+}
+
+static int net_ports(const struct mw_event *ev, int64_t *out)
+{
+	return ev->net ? net_num(ev->net->ports, out) : -ENOENT;
+}
+
+static int net_count(const struct mw_event *ev, int64_t *out)
+{
+	return ev->net ? net_num(ev->net->count, out) : -ENOENT;
+}
+
+static int net_loopback(const struct mw_event *ev, int64_t *out)
+{
+	if (!ev->net)
+		return -ENOENT;
+	*out = !!(ev->net->flags & MW_NET_LOOPBACK);
+	return 0;
+}
+
 /* --- the table ---------------------------------------------------------- */
 
 #define EXEC FIELD_KIND(MW_KIND_EXEC)
+#define NET FIELD_KIND(MW_KIND_NET)
+#define PROC (EXEC | NET)
 #define S(n, k, fn)                                                            \
 	{                                                                      \
 		.name = n, .kinds = k, .type = FIELD_STR, .str = fn            \
@@ -216,6 +317,10 @@ static int ancestors_exe(const struct mw_event *ev, int i, const char **out)
 	{                                                                      \
 		.name = n, .kinds = k, .type = FIELD_BOOL, .num = fn           \
 	}
+#define IP(n, k, fn)                                                           \
+	{                                                                      \
+		.name = n, .kinds = k, .type = FIELD_IP, .str = fn             \
+	}
 
 /*
  * Process fields describe the process that caused the event, so the file
@@ -223,31 +328,47 @@ static int ancestors_exe(const struct mw_event *ev, int i, const char **out)
  */
 /* clang-format off */
 static const struct field field_table[] = {
-	S("process.executable", EXEC, proc_exe),
-	S("process.name", EXEC, proc_name),
-	S("process.command_line", EXEC, proc_cmdline),
-	L("process.args", EXEC, proc_args),
-	N("process.args_count", EXEC, proc_args_count),
-	S("process.argv0", EXEC, proc_argv0),
-	S("process.working_directory", EXEC, proc_cwd),
-	N("process.pid", EXEC, proc_pid),
-	N("process.user.id", EXEC, proc_euid),
-	N("process.real_user.id", EXEC, proc_uid),
-	N("process.group.id", EXEC, proc_gid),
-	S("process.parent.executable", EXEC, parent_exe),
-	S("process.parent.name", EXEC, parent_name),
-	S("process.parent.command_line", EXEC, parent_cmdline),
-	L("process.parent.args", EXEC, parent_args),
-	N("process.parent.pid", EXEC, parent_pid),
-	L("process.ancestors.name", EXEC, ancestors_name),
-	L("process.ancestors.executable", EXEC, ancestors_exe),
-	S("process.hash.sha256", EXEC, proc_sha256),
-	S("container.id", EXEC, container_id),
-	B("minerwatch.process.memfd", EXEC, proc_memfd),
-	B("minerwatch.process.deleted", EXEC, proc_deleted),
-	S("minerwatch.process.comm", EXEC, proc_comm),
-	S("minerwatch.process.exec_path", EXEC, proc_exec_path),
-	N("minerwatch.process.loginuid", EXEC, proc_loginuid),
+	S("process.executable", PROC, proc_exe),
+	S("process.name", PROC, proc_name),
+	S("process.command_line", PROC, proc_cmdline),
+	L("process.args", PROC, proc_args),
+	N("process.args_count", PROC, proc_args_count),
+	S("process.argv0", PROC, proc_argv0),
+	S("process.working_directory", PROC, proc_cwd),
+	N("process.pid", PROC, proc_pid),
+	N("process.user.id", PROC, proc_euid),
+	N("process.real_user.id", PROC, proc_uid),
+	N("process.group.id", PROC, proc_gid),
+	S("process.parent.executable", PROC, parent_exe),
+	S("process.parent.name", PROC, parent_name),
+	S("process.parent.command_line", PROC, parent_cmdline),
+	L("process.parent.args", PROC, parent_args),
+	N("process.parent.pid", PROC, parent_pid),
+	L("process.ancestors.name", PROC, ancestors_name),
+	L("process.ancestors.executable", PROC, ancestors_exe),
+	S("process.hash.sha256", PROC, proc_sha256),
+	S("container.id", PROC, container_id),
+	B("minerwatch.process.memfd", PROC, proc_memfd),
+	B("minerwatch.process.deleted", PROC, proc_deleted),
+	S("minerwatch.process.comm", PROC, proc_comm),
+	S("minerwatch.process.exec_path", PROC, proc_exec_path),
+	N("minerwatch.process.loginuid", PROC, proc_loginuid),
+	S("event.action", NET, net_action),
+	S("network.direction", NET, net_direction),
+	S("network.transport", NET, net_transport),
+	IP("destination.ip", NET, net_dst_ip),
+	N("destination.port", NET, net_dst_port),
+	S("destination.domain", NET, net_domain),
+	IP("source.ip", NET, net_src_ip),
+	N("source.port", NET, net_src_port),
+	S("minerwatch.net.stratum.method", NET, net_method),
+	S("minerwatch.net.stratum.agent", NET, net_agent),
+	S("minerwatch.net.socket.family", NET, net_sock_family),
+	S("minerwatch.net.socket.type", NET, net_sock_type),
+	N("minerwatch.net.hosts", NET, net_hosts),
+	N("minerwatch.net.ports", NET, net_ports),
+	N("minerwatch.net.connections", NET, net_count),
+	B("minerwatch.net.loopback", NET, net_loopback),
 };
 /* clang-format on */
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -353,17 +354,130 @@ static void deny_prune(struct bpf_map *map, uint32_t gen)
 	}
 }
 
+/* --- network block maps ------------------------------------------------ */
+
+struct net_fill {
+	struct loader *ld;
+	uint32_t gen;
+	int n;
+	int err;
+};
+
+static void net_fill_err(struct net_fill *f)
+{
+	if (!f->err)
+		f->err = -errno;
+}
+
+static void net_port_add(uint32_t lo, uint32_t hi, int rule_idx, void *ctx)
+{
+	struct net_fill *f = ctx;
+	struct mw_net_block v = {.rule_idx = rule_idx, .rules_gen = f->gen};
+	uint32_t p;
+
+	for (p = lo; p <= hi && p <= 65535; p++) {
+		if (bpf_map__update_elem(f->ld->skel->maps.mw_net_block_ports,
+					 &p, sizeof(p), &v, sizeof(v), BPF_ANY))
+			return net_fill_err(f);
+		f->n++;
+	}
+}
+
+static int net_addr_add(struct loader *ld, int family, const uint8_t *addr,
+			int bits, int rule_idx, uint32_t gen)
+{
+	struct mw_net_block v = {.rule_idx = rule_idx, .rules_gen = gen};
+	int ret;
+
+	if (family == AF_INET) {
+		struct mw_lpm_v4 k = {.prefixlen = bits};
+
+		memcpy(k.addr, addr, 4);
+		ret = bpf_map__update_elem(ld->skel->maps.mw_net_block_v4, &k,
+					   sizeof(k), &v, sizeof(v), BPF_ANY);
+	} else {
+		struct mw_lpm_v6 k = {.prefixlen = bits};
+
+		memcpy(k.addr, addr, 16);
+		ret = bpf_map__update_elem(ld->skel->maps.mw_net_block_v6, &k,
+					   sizeof(k), &v, sizeof(v), BPF_ANY);
+	}
+	return ret ? -errno : 0;
+}
+
+static void net_cidr_add(int family, const uint8_t *addr, int bits,
+			 int rule_idx, void *ctx)
+{
+	struct net_fill *f = ctx;
+	int ret = net_addr_add(f->ld, family, addr, bits, rule_idx, f->gen);
+
+	if (ret && !f->err)
+		f->err = ret;
+	f->n += !ret;
+}
+
+int loader__net_block_addr(struct loader *ld, int family, const uint8_t *addr,
+			   int rule_idx, uint32_t gen)
+{
+	return net_addr_add(ld, family, addr, family == AF_INET ? 32 : 128,
+			    rule_idx, gen);
+}
+
+/* Delete entries of a block map (any key size) not written by gen. */
+static void net_prune(struct bpf_map *map, size_t ksz, uint32_t gen)
+{
+	uint8_t key[32], next[32];
+	struct mw_net_block val;
+	void *prev = NULL;
+
+	while (bpf_map__get_next_key(map, prev, next, ksz) == 0) {
+		if (bpf_map__lookup_elem(map, next, ksz, &val, sizeof(val),
+					 0) == 0 &&
+		    val.rules_gen != gen &&
+		    bpf_map__delete_elem(map, next, ksz, 0) == 0)
+			continue; /* prev still leads to what followed */
+		memcpy(key, next, ksz);
+		prev = key;
+	}
+}
+
+static int net_apply_rules(struct loader *ld, const struct rules *rs,
+			   uint32_t gen)
+{
+	struct net_fill f = {.ld = ld, .gen = gen};
+	struct mw_net_config nc = {
+	    .stratum_drop =
+		rules__net_acts_on(rs, "minerwatch.net.stratum.method"),
+	    .report_loopback = getenv("MINERWATCH_NET_LOOPBACK") != NULL,
+	};
+	uint32_t zero = 0;
+
+	rules__net_blocks(rs, net_port_add, net_cidr_add, &f);
+	net_prune(ld->skel->maps.mw_net_block_ports, sizeof(uint32_t), gen);
+	net_prune(ld->skel->maps.mw_net_block_v4, sizeof(struct mw_lpm_v4),
+		  gen);
+	net_prune(ld->skel->maps.mw_net_block_v6, sizeof(struct mw_lpm_v6),
+		  gen);
+	if (bpf_map__update_elem(ld->skel->maps.mw_net_config, &zero,
+				 sizeof(zero), &nc, sizeof(nc), BPF_ANY) &&
+	    !f.err)
+		f.err = -errno;
+	return f.err;
+}
+
 int loader__apply_rules(struct loader *ld, const struct rules *rs, uint32_t gen,
 			int *n_names)
 {
 	struct deny_fill f = {.map = ld->skel->maps.mw_deny_names, .gen = gen};
+	int ret;
 
 	/* Add the new set first, then prune the old: no window without it. */
 	rules__exec_deny_names(rs, deny_name_add, &f);
 	deny_prune(f.map, gen);
 	if (n_names)
 		*n_names = f.n;
-	return f.err;
+	ret = net_apply_rules(ld, rs, gen);
+	return f.err ? f.err : ret;
 }
 
 int loader__read_stats(struct loader *ld, uint64_t *out)
