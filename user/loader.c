@@ -21,6 +21,7 @@
 
 #include "loader.h"
 #include "minerwatch.skel.h"
+#include "net_event.h"
 #include "rules.h"
 
 #define TRACEFS_MAGIC 0x74726163
@@ -446,11 +447,21 @@ static int net_apply_rules(struct loader *ld, const struct rules *rs,
 {
 	struct net_fill f = {.ld = ld, .gen = gen};
 	struct mw_net_config nc = {
-	    .stratum_drop =
-		rules__net_acts_on(rs, "minerwatch.net.stratum.method"),
 	    .report_loopback = getenv("MINERWATCH_NET_LOOPBACK") != NULL,
 	};
+	/* What the kernel sees of a flow: a login, no process details. */
+	struct mw_net_info stratum = {.act = NET_ACT_STRATUM,
+				      .action = "stratum",
+				      .direction = "egress",
+				      .transport = "tcp",
+				      .method = "login",
+				      .agent = "XMRig"};
+	struct mw_process nobody = {.loginuid = UINT32_MAX};
+	struct mw_event ev = {.kind = MW_KIND_NET, .proc = &nobody,
+			      .net = &stratum};
 	uint32_t zero = 0;
+
+	nc.stratum_drop = rules__net_cuts(rs, &ev);
 
 	rules__net_blocks(rs, net_port_add, net_cidr_add, &f);
 	net_prune(ld->skel->maps.mw_net_block_ports, sizeof(uint32_t), gen);

@@ -1034,20 +1034,7 @@ int rules__net_domain_blocks(const struct rules *rs, const struct mw_event *ev,
 	return n;
 }
 
-/* Does c test the field called name anywhere? */
-static bool cond_uses(const struct cond *c, const char *name)
-{
-	int i;
-
-	if (c->type == COND_LEAF)
-		return strcmp(c->leaf.f->name, name) == 0;
-	for (i = 0; i < c->n; i++)
-		if (cond_uses(&c->kids[i], name))
-			return true;
-	return false;
-}
-
-bool rules__net_acts_on(const struct rules *rs, const char *field)
+bool rules__net_cuts(const struct rules *rs, const struct mw_event *ev)
 {
 	int i;
 
@@ -1055,7 +1042,7 @@ bool rules__net_acts_on(const struct rules *rs, const char *field)
 		const struct rule *r = &rs->v[i];
 
 		if (r->enabled && r->kind == MW_KIND_NET &&
-		    r->action != RULE_ACT_ALERT && cond_uses(&r->cond, field))
+		    r->action != RULE_ACT_ALERT && cond__match(&r->cond, ev))
 			return true;
 	}
 	return false;

@@ -94,7 +94,11 @@ void rules__net_blocks(const struct rules *rs, rules_port_fn pf,
  */
 int rules__net_domain_blocks(const struct rules *rs, const struct mw_event *ev,
 			     rules_match_fn fn, void *ctx);
-/* True when an enabled kill/block rule for net events tests field. */
-bool rules__net_acts_on(const struct rules *rs, const char *field);
+/*
+ * True when an enabled kill/block rule for net events matches ev, its
+ * exceptions aside: used with a typical stratum event to decide whether the
+ * kernel cuts stratum flows (userspace then judges the real event).
+ */
+bool rules__net_cuts(const struct rules *rs, const struct mw_event *ev);
 
 #endif /* MW_RULES_H */
