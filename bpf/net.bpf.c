@@ -527,12 +527,13 @@ int BPF_PROG(mw_sock_state, const struct sock *sk, const int oldstate,
 		return 0;
 	family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	__builtin_memset(&e, 0, sizeof(e));
+	/* Explicit sizes: the address arrays are wider than IPv4 fields. */
 	if (family == AF_INET) {
-		BPF_CORE_READ_INTO(e.saddr, sk, __sk_common.skc_daddr);
-		BPF_CORE_READ_INTO(e.daddr, sk, __sk_common.skc_rcv_saddr);
+		bpf_core_read(e.saddr, 4, &sk->__sk_common.skc_daddr);
+		bpf_core_read(e.daddr, 4, &sk->__sk_common.skc_rcv_saddr);
 	} else if (family == AF_INET6) {
-		BPF_CORE_READ_INTO(e.saddr, sk, __sk_common.skc_v6_daddr);
-		BPF_CORE_READ_INTO(e.daddr, sk, __sk_common.skc_v6_rcv_saddr);
+		bpf_core_read(e.saddr, 16, &sk->__sk_common.skc_v6_daddr);
+		bpf_core_read(e.daddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
 		if (v4mapped(e.saddr)) {
 			family = AF_INET;
 			__builtin_memmove(e.saddr, e.saddr + 12, 4);

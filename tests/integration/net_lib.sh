@@ -26,16 +26,18 @@ net_cleanup() {
 # Run lib.sh's cleanup after ours (the daemon sees the namespaces go).
 trap 'net_cleanup; cleanup' EXIT
 
-# netns_new NAME: a fresh namespace with lo up; NAME gets a unique suffix.
+# netns_new NAME: a fresh namespace mw-NAME-PID with lo up, its name in
+# $NS (not printed: a $(...) subshell would lose the cleanup record).
 netns_new() {
-	local n="mw-$1-$$"
-	ip netns add "$n" || return 1
-	NETNS+=("$n")
-	ip -n "$n" link set lo up
-	printf '%s\n' "$n"
+	NS="mw-$1-$$"
+	ip netns add "$NS" || return 1
+	NETNS+=("$NS")
+	ip -n "$NS" link set lo up
 }
 
 # bg CMD...: start CMD in the background, remember its pid for cleanup.
+# CMD must be a program (ip netns exec execs its command: same pid), not a
+# shell function, so that the pid we end is the process itself.
 bg() {
 	"$@" &
 	NET_PIDS+=($!)

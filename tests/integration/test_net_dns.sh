@@ -12,7 +12,7 @@
 . "$(dirname "$0")/net_lib.sh"
 
 PORT=$((20000 + $$ % 20000))
-NS=$(netns_new dns) || skip "cannot create a network namespace"
+netns_new dns || skip "cannot create a network namespace"
 ip -n "$NS" addr add 198.51.100.7/32 dev lo
 ip -n "$NS" addr add 198.51.100.8/32 dev lo
 ip -n "$NS" addr add 127.0.0.2/8 dev lo 2>/dev/null
@@ -26,9 +26,9 @@ cat >"$T/rules/zz-test-domain.json" <<JSON
   "severity": 50, "mitre": {"techniques": ["T1496"]}, "action": "block"
 }]}
 JSON
-bg in_ns "$MW_HELPERS/mwnet" dns-server 127.0.0.1 198.51.100.7 15 >"$T/dns1"
-bg in_ns "$MW_HELPERS/mwnet" dns-server 127.0.0.2 198.51.100.8 15 >"$T/dns2"
-bg in_ns "$MW_HELPERS/mwnet" listen 0.0.0.0 "$PORT" "$T/recv" 15 >"$T/listen"
+bg ip netns exec "$NS" "$MW_HELPERS/mwnet" dns-server 127.0.0.1 198.51.100.7 15 >"$T/dns1"
+bg ip netns exec "$NS" "$MW_HELPERS/mwnet" dns-server 127.0.0.2 198.51.100.8 15 >"$T/dns2"
+bg ip netns exec "$NS" "$MW_HELPERS/mwnet" listen 0.0.0.0 "$PORT" "$T/recv" 15 >"$T/listen"
 wait_file "$T/dns1" ready && wait_file "$T/dns2" ready && wait_file "$T/listen" ready ||
 	fail "servers did not start"
 
