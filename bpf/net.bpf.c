@@ -24,6 +24,7 @@
 #define AF_PACKET 17
 #define ETH_P_IP 0x0800
 #define ETH_P_IPV6 0x86DD
+#define PF_KTHREAD 0x00200000
 
 /* cgroup sock_addr / skb verdicts */
 #define VERDICT_PASS 1
@@ -96,7 +97,7 @@ struct {
 	__type(value, struct net_peer);
 } mw_net_peers SEC(".maps");
 
-/* Packet/raw sockets already reported (key: struct sock address). */
+/* Processes already reported for packet/raw sending (key: see dev_queue). */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 4096);
@@ -575,6 +576,7 @@ int BPF_PROG(mw_dev_queue, struct sk_buff *skb)
 	struct mw_net_event *e;
 	struct mw_scratch *s;
 	struct sock *sk = BPF_CORE_READ(skb, sk);
+	struct task_struct *task;
 	__u16 family, type, proto;
 	unsigned char *data;
 	__u8 one = 1, ip[20];
@@ -586,7 +588,14 @@ int BPF_PROG(mw_dev_queue, struct sk_buff *skb)
 	type = BPF_CORE_READ(sk, sk_type);
 	if (family != AF_PACKET && type != SOCK_RAW)
 		return 0;
-	key = (__u64)sk;
+	/* The kernel's own (IPv6 neighbour discovery, MLD): not a program. */
+	task = (void *)bpf_get_current_task();
+	if (BPF_CORE_READ_BITFIELD_PROBED(sk, sk_kern_sock) ||
+	    (BPF_CORE_READ(task, flags) & PF_KTHREAD))
+		return 0;
+	/* Once per process: pid and start time (pids are reused). */
+	key = BPF_CORE_READ(task, group_leader, start_boottime) * 31 +
+	      BPF_CORE_READ(task, tgid);
 	if (bpf_map_lookup_elem(&mw_net_raw_seen, &key))
 		return 0;
 	bpf_map_update_elem(&mw_net_raw_seen, &key, &one, BPF_ANY);
@@ -597,7 +606,7 @@ int BPF_PROG(mw_dev_queue, struct sk_buff *skb)
 	if (!s)
 		return 0;
 	e = net_rec(s);
-	hdr_fill(&e->hdr, (void *)bpf_get_current_task(), MW_EV_NET);
+	hdr_fill(&e->hdr, task, MW_EV_NET);
 	e->hdr.size = sizeof(*e);
 	e->kind = MW_NET_RAW;
 	e->sock_family = family;

@@ -105,7 +105,8 @@ static int do_listen(const char *ip, int port, const char *out, int secs)
 		/* Read what arrives within 1 s, record it, answer once. */
 		p.fd = c;
 		o = open(out, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-		while (poll(&p, 1, 1000) > 0 && (n = read(c, buf, sizeof(buf))) > 0) {
+		while (poll(&p, 1, 1000) > 0 &&
+		       (n = read(c, buf, sizeof(buf))) > 0) {
 			if (o >= 0 && write(o, buf, n) != n)
 				break;
 			if (write(c, "{\"id\":1,\"result\":null}\n", 23) < 0)
@@ -136,7 +137,8 @@ static int do_stratum(const char *ip, int port)
 {
 	static const char login[] =
 	    "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"login\",\"params\":{"
-	    "\"login\":\"44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQ"
+	    "\"login\":"
+	    "\"44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQ"
 	    "GV7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A\",\"pass\":\"x\","
 	    "\"agent\":\"XMRig/6.21.0 (Linux x86_64) libuv/1.44.2 gcc/12.2.0\","
 	    "\"algo\":[\"rx/0\",\"cn/r\"]}}\n";
@@ -250,7 +252,8 @@ static int do_dns_server(const char *ip, const char *answer, int secs)
 
 		if (poll(&p, 1, 200) <= 0)
 			continue;
-		n = recvfrom(fd, m, sizeof(m), 0, (struct sockaddr *)&peer, &pl);
+		n = recvfrom(fd, m, sizeof(m), 0, (struct sockaddr *)&peer,
+			     &pl);
 		if (n < 17 || n + 16 > (ssize_t)sizeof(m))
 			continue;
 		/* Skip the question name; answer with a pointer to it. */
