@@ -32,6 +32,7 @@
 
 #define FLOW_OPEN 0	 /* inspecting the first payload packets */
 #define FLOW_CUT 1	 /* stratum seen in enforce mode: drop everything */
+#define FLOW_DONE 2	 /* inspected: nothing more to do */
 #define STRATUM_BUDGET 3 /* payload packets inspected per flow by default */
 
 struct {
@@ -66,21 +67,24 @@ struct {
 	__type(value, struct mw_net_block);
 } mw_net_block_v6 SEC(".maps");
 
-/* Outbound TCP flows still being inspected, by socket cookie. */
+/*
+ * Outbound TCP flows being inspected: socket-local storage, so the entry
+ * goes away with the socket and a lookup is a pointer walk, not a hash.
+ */
 struct net_flow {
-	__u32 tgid; /* process that connected */
+	__u32 tgid;		/* process that connected */
 	__u32 tid;
-	__u64 start_ns; /* its start time (pid reuse check) */
-	__u16 budget;	/* payload packets left to inspect */
-	__u8 state;	/* FLOW_OPEN, FLOW_CUT */
+	__u64 start_ns;		/* its start time (pid reuse check) */
+	__u16 budget;		/* payload packets left to inspect */
+	__u8 state;		/* FLOW_OPEN, FLOW_CUT, FLOW_DONE */
 	__u8 pad[5];
 	char comm[MW_COMM_LEN];
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, __u64);
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct net_flow);
 } mw_net_flows SEC(".maps");
 
@@ -91,9 +95,9 @@ struct net_peer {
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct net_peer);
 } mw_net_peers SEC(".maps");
 
@@ -168,21 +172,26 @@ block_lookup(int family, const __u8 *a, __u32 port)
 	return bpf_map_lookup_elem(&mw_net_block_v6, &k6);
 }
 
-static __always_inline void flow_track(__u64 cookie, __u32 tgid, __u32 tid,
-				       struct mw_net_config *nc)
+static __always_inline void flow_track(struct bpf_sock *sk, __u32 tgid,
+				       __u32 tid, struct mw_net_config *nc)
 {
 	struct task_struct *task = (void *)bpf_get_current_task();
-	struct net_flow f = {
-	    .tgid = tgid,
-	    .tid = tid,
-	    .budget =
-		nc && nc->stratum_budget ? nc->stratum_budget : STRATUM_BUDGET,
-	};
+	struct net_flow *f;
 
-	f.start_ns = BPF_CORE_READ(task, group_leader, start_boottime);
-	bpf_get_current_comm(f.comm, sizeof(f.comm));
-	if (bpf_map_update_elem(&mw_net_flows, &cookie, &f, BPF_ANY))
+	f = bpf_sk_storage_get(&mw_net_flows, sk, NULL,
+			       BPF_SK_STORAGE_GET_F_CREATE);
+	if (!f) {
 		stat_inc(MW_STAT_NET_FLOW_FULL);
+		return;
+	}
+	/* A socket connects again after a failed attempt: start over. */
+	f->tgid = tgid;
+	f->tid = tid;
+	f->budget = nc && nc->stratum_budget ? nc->stratum_budget
+					     : STRATUM_BUDGET;
+	f->state = FLOW_OPEN;
+	f->start_ns = BPF_CORE_READ(task, group_leader, start_boottime);
+	bpf_get_current_comm(f->comm, sizeof(f->comm));
 }
 
 /*
@@ -199,9 +208,9 @@ static __always_inline int on_sock_addr(struct bpf_sock_addr *ctx, int v6,
 	struct mw_net_block *blk;
 	struct mw_net_event *e;
 	struct mw_scratch *s;
+	struct bpf_sock *sk;
 	__u8 a[16] = {};
 	int family = v6 ? AF_INET6 : AF_INET, verdict = VERDICT_PASS;
-	__u64 cookie;
 
 	stat_inc(MW_STAT_NET_SEEN);
 	if (is_self(cfg, tgid)) {
@@ -229,9 +238,9 @@ static __always_inline int on_sock_addr(struct bpf_sock_addr *ctx, int v6,
 
 		__builtin_memcpy(a, &ip, 4);
 	}
-	cookie = bpf_get_socket_cookie(ctx);
-	if (!sendmsg && type == SOCK_STREAM)
-		flow_track(cookie, tgid, (__u32)id, nc);
+	sk = ctx->sk;
+	if (!sendmsg && type == SOCK_STREAM && sk)
+		flow_track(sk, tgid, (__u32)id, nc);
 
 	blk = block_lookup(family, a, port);
 	if (!blk) {
@@ -239,18 +248,20 @@ static __always_inline int on_sock_addr(struct bpf_sock_addr *ctx, int v6,
 			stat_inc(MW_STAT_NET_FILTERED);
 			return VERDICT_PASS;
 		}
-		if (sendmsg) {
-			struct net_peer p = {.port = port}, *last;
+		if (sendmsg && sk) {
+			struct net_peer *last;
 
-			__builtin_memcpy(p.addr, a, 16);
-			last = bpf_map_lookup_elem(&mw_net_peers, &cookie);
+			last = bpf_sk_storage_get(&mw_net_peers, sk, NULL,
+						  BPF_SK_STORAGE_GET_F_CREATE);
 			if (last && last->port == port &&
 			    same16(last->addr, a)) {
 				stat_inc(MW_STAT_NET_FILTERED);
 				return VERDICT_PASS;
 			}
-			bpf_map_update_elem(&mw_net_peers, &cookie, &p,
-					    BPF_ANY);
+			if (last) {
+				__builtin_memcpy(last->addr, a, 16);
+				last->port = port;
+			}
 		}
 	}
 
@@ -268,7 +279,7 @@ static __always_inline int on_sock_addr(struct bpf_sock_addr *ctx, int v6,
 	e->sock_family = v6 ? AF_INET6 : AF_INET;
 	e->sock_type = type;
 	e->dport = port;
-	e->cookie = cookie;
+	e->cookie = bpf_get_socket_cookie(ctx);
 	__builtin_memcpy(e->daddr, a, 16);
 	if (sendmsg)
 		e->flags |= MW_NET_SENDMSG;
@@ -283,7 +294,8 @@ static __always_inline int on_sock_addr(struct bpf_sock_addr *ctx, int v6,
 			verdict = VERDICT_DENY;
 			stat_inc(MW_STAT_NET_BLOCKED);
 			/* The flow never starts: nothing to inspect. */
-			bpf_map_delete_elem(&mw_net_flows, &cookie);
+			if (sk)
+				bpf_sk_storage_delete(&mw_net_flows, sk);
 		}
 	}
 	emit(blk ? (void *)&mw_alerts : (void *)&mw_events, e, sizeof(*e),
@@ -366,24 +378,41 @@ int mw_skb_egress(struct __sk_buff *skb)
 	struct mw_net_config *nc;
 	struct mw_net_event *e;
 	struct mw_scratch *s;
+	struct bpf_sock *sk;
 	struct net_flow *f;
 	__u32 l4off, off, n;
-	__u8 l4proto, doff;
+	__u8 l4proto, b0, doff;
 	__u16 ports[2];
-	__u64 cookie;
 	int m, cut;
 
-	if (skb->protocol != bpf_htons(ETH_P_IP) &&
-	    skb->protocol != bpf_htons(ETH_P_IPV6))
+	/* The common case leaves here: a socket whose flow we do not track. */
+	sk = skb->sk;
+	if (!sk)
 		return VERDICT_PASS;
-	cookie = bpf_get_socket_cookie(skb);
-	f = bpf_map_lookup_elem(&mw_net_flows, &cookie);
-	if (!f)
+	sk = bpf_sk_fullsock(sk);
+	if (!sk || sk->protocol != IPPROTO_TCP)
+		return VERDICT_PASS;
+	f = bpf_sk_storage_get(&mw_net_flows, sk, NULL, 0);
+	if (!f || f->state == FLOW_DONE)
 		return VERDICT_PASS;
 	if (f->state == FLOW_CUT) {
 		stat_inc(MW_STAT_NET_DROPPED);
 		return VERDICT_DENY;
 	}
+	/* Payload offset from two header bytes; SYN and ACKs stop here. */
+	if (skb->protocol == bpf_htons(ETH_P_IP)) {
+		if (bpf_skb_load_bytes(skb, 0, &b0, 1))
+			return VERDICT_PASS;
+		l4off = (b0 & 0xf) * 4;
+	} else {
+		l4off = 40;
+	}
+	if (bpf_skb_load_bytes(skb, l4off + 12, &doff, 1))
+		return VERDICT_PASS;
+	off = l4off + (doff >> 4) * 4;
+	if (skb->len <= off)
+		return VERDICT_PASS;
+
 	s = scratch_get();
 	if (!s)
 		return VERDICT_PASS;
@@ -391,12 +420,8 @@ int mw_skb_egress(struct __sk_buff *skb)
 	if (skb_parse(skb, e, &l4proto, &l4off) || l4proto != IPPROTO_TCP)
 		return VERDICT_PASS;
 	l4off &= 0x3f;
-	if (bpf_skb_load_bytes(skb, l4off, ports, 4) ||
-	    bpf_skb_load_bytes(skb, l4off + 12, &doff, 1))
+	if (bpf_skb_load_bytes(skb, l4off, ports, 4))
 		return VERDICT_PASS;
-	off = l4off + (doff >> 4) * 4;
-	if (skb->len <= off)
-		return VERDICT_PASS; /* SYN, ACK: no payload */
 	n = skb->len - off;
 	if (n > MW_NET_DATA_MAX) {
 		n = MW_NET_DATA_MAX;
@@ -409,7 +434,7 @@ int mw_skb_egress(struct __sk_buff *skb)
 	m = stratum__match((const unsigned char *)e->data, n);
 	if (!m) {
 		if (f->budget <= 1)
-			bpf_map_delete_elem(&mw_net_flows, &cookie);
+			f->state = FLOW_DONE;
 		else
 			f->budget--;
 		return VERDICT_PASS;
@@ -432,7 +457,7 @@ int mw_skb_egress(struct __sk_buff *skb)
 	e->sock_type = SOCK_STREAM;
 	e->sport = bpf_ntohs(ports[0]);
 	e->dport = bpf_ntohs(ports[1]);
-	e->cookie = cookie;
+	e->cookie = bpf_get_socket_cookie(skb);
 	e->data_len = n;
 	if (cut) {
 		/* Retransmissions of this packet are dropped too. */
@@ -440,7 +465,7 @@ int mw_skb_egress(struct __sk_buff *skb)
 		e->flags |= MW_NET_DROPPED;
 		stat_inc(MW_STAT_NET_DROPPED);
 	} else {
-		bpf_map_delete_elem(&mw_net_flows, &cookie);
+		f->state = FLOW_DONE; /* reported once */
 	}
 	n += sizeof(*e);
 	barrier_var(n);
@@ -464,8 +489,17 @@ int mw_skb_ingress(struct __sk_buff *skb)
 	__u8 l4proto, flags;
 	__u16 ports[2];
 
-	if (skb->protocol != bpf_htons(ETH_P_IP) &&
-	    skb->protocol != bpf_htons(ETH_P_IPV6))
+	/* One byte decides for almost every packet: is it UDP at all? */
+	if (skb->protocol == bpf_htons(ETH_P_IP)) {
+		if (bpf_skb_load_bytes(skb, 9, &l4proto, 1))
+			return VERDICT_PASS;
+	} else if (skb->protocol == bpf_htons(ETH_P_IPV6)) {
+		if (bpf_skb_load_bytes(skb, 6, &l4proto, 1))
+			return VERDICT_PASS;
+	} else {
+		return VERDICT_PASS;
+	}
+	if (l4proto != IPPROTO_UDP)
 		return VERDICT_PASS;
 	s = scratch_get();
 	if (!s)
