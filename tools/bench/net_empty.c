@@ -14,7 +14,7 @@
 
 static volatile sig_atomic_t stop;
 
-static void on_sig(int sig)
+static void on_sig(int sig __attribute__((unused)))
 {
 	stop = 1;
 }
