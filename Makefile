@@ -182,3 +182,26 @@ clean:
 .SECONDARY:
 
 -include $(wildcard $(BUILD)/bpf/*.d $(BUILD)/user/*.d $(BUILD)/tests/*.d)
+
+# tools/bench-net: the network sensor against its hooks with empty programs.
+BENCH_BINS := $(BUILD)/tools/connstorm $(BUILD)/tools/net_empty \
+	$(BUILD)/tools/net_empty.bpf.o
+
+$(BUILD)/tools/connstorm: tools/bench/connstorm.c | $(DEPS_OK)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -Wall -Wextra -pthread $< -o $@
+
+$(BUILD)/tools/net_empty: tools/bench/net_empty.c | $(DEPS_OK)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -Wall -Wextra $< -o $@ $(LDLIBS)
+
+$(BUILD)/tools/net_empty.bpf.o: tools/bench/net_empty.bpf.c $(VMLINUX) | $(DEPS_OK)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+.PHONY: bench
+bench: $(BIN) $(BENCH_BINS)
+	$(Q)tools/bench-net

@@ -162,6 +162,17 @@ static __always_inline void hdr_fill(struct mw_hdr *h, struct task_struct *task,
  * outside the --cgroup scope (counted). Call first in every program; a NULL
  * cfg (cannot happen with an array map) lets everything through.
  */
+/*
+ * Ours are the active programs (not an older daemon's being replaced, nor
+ * a newer one's not yet switched on). For hooks where "current" is not the
+ * acting process (softirq packet paths) this is the only gate; the cgroup
+ * scope is then applied by where the cgroup programs are attached.
+ */
+static __always_inline int mw_active(struct mw_config *cfg)
+{
+	return !cfg || cfg->active_gen == mw_load_gen;
+}
+
 static __always_inline int mw_wanted(struct mw_config *cfg)
 {
 	if (!cfg)

@@ -60,8 +60,13 @@ enum mw_stat {
 	MW_STAT_SELF_FILTERED,	/* events of the daemon itself dropped */
 	MW_STAT_FILE_SEEN,	/* reserved: file sensor */
 	MW_STAT_FILE_FILTERED,
-	MW_STAT_NET_SEEN,	/* reserved: network sensor */
-	MW_STAT_NET_FILTERED,
+	MW_STAT_NET_SEEN,	/* connect/sendmsg hook hits */
+	MW_STAT_NET_FILTERED,	/* connects not reported (loopback, repeat) */
+	MW_STAT_NET_BLOCKED,	/* connects refused in the kernel (enforce) */
+	MW_STAT_NET_STRATUM,	/* flows where stratum was recognised */
+	MW_STAT_NET_DROPPED,	/* stratum packets dropped (enforce) */
+	MW_STAT_NET_FLOW_FULL,	/* flow table insert failed */
+	MW_STAT_NET_DNS,	/* DNS answers sent to userspace */
 	MW_STAT_SCOPE_FILTERED,	/* outside the --cgroup scope: dropped */
 	MW_STAT_MAX = 32,	/* size of the map; keep the enum below it */
 };
@@ -140,6 +145,89 @@ struct mw_exit_event {
 	struct mw_hdr hdr;
 	__s32 exit_code;	/* task->exit_code (wait status encoding) */
 	__u32 pad;
+};
+
+/* What a struct mw_net_event reports (its kind field). */
+enum mw_net_kind {
+	MW_NET_CONNECT = 1,	/* connect(), or sendto/sendmsg to a new peer */
+	MW_NET_ACCEPT = 2,	/* inbound TCP connection established */
+	MW_NET_STRATUM = 3,	/* mining protocol in an outbound TCP flow */
+	MW_NET_DNS = 4,		/* a DNS answer arrived: message in data[] */
+	MW_NET_RAW = 5,		/* first packet sent on a raw/packet socket */
+};
+
+/* Flags of struct mw_net_event.flags. */
+enum mw_net_flags {
+	MW_NET_BLOCKED = 1 << 0,	/* connect refused in the kernel */
+	MW_NET_BLOCK_MATCH = 1 << 1,	/* matched a block entry (any mode) */
+	MW_NET_DROPPED = 1 << 2,	/* stratum flow cut in the kernel */
+	MW_NET_SENDMSG = 1 << 3,	/* from sendto/sendmsg, not connect */
+	MW_NET_LOOPBACK = 1 << 4,	/* destination is a loopback address */
+	MW_NET_DATA_TRUNC = 1 << 5,	/* data[] holds only the first bytes */
+};
+
+/* Stratum methods recognised (struct mw_net_event.method). */
+enum mw_stratum_method {
+	MW_STRATUM_NONE = 0,
+	MW_STRATUM_LOGIN = 1,		/* XMRig/cryptonote "login" + "agent" */
+	MW_STRATUM_SUBSCRIBE = 2,	/* mining.subscribe (stratum v1) */
+	MW_STRATUM_AUTHORIZE = 3,	/* mining.authorize */
+	MW_STRATUM_SUBMIT = 4,		/* submit / mining.submit */
+	MW_STRATUM_KEEPALIVED = 5,	/* keepalived (XMRig keepalive) */
+};
+
+#define MW_NET_DATA_MAX 512	/* DNS message / payload bytes copied */
+
+/* Settings of the network sensor: one entry of map mw_net_config. */
+struct mw_net_config {
+	__u32 stratum_drop;	/* 1: cut stratum flows when enforcing */
+	__u32 report_loopback;	/* 1: report connects to loopback too */
+	__u32 stratum_budget;	/* payload packets inspected per flow */
+	__u32 pad;
+};
+
+/* Value of the connect block maps (ports, v4/v6 prefixes). */
+struct mw_net_block {
+	__u32 rule_idx;		/* index of the block rule */
+	__u32 rules_gen;	/* rule set generation that wrote the entry */
+};
+
+/* Keys of the LPM-trie block maps. */
+struct mw_lpm_v4 {
+	__u32 prefixlen;
+	__u8 addr[4];
+};
+
+struct mw_lpm_v6 {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+
+/*
+ * A network event. Addresses are in network byte order in the first 4
+ * (AF_INET) or 16 (AF_INET6) bytes; ports in host order; 0 when unknown.
+ */
+struct mw_net_event {
+	struct mw_hdr hdr;
+	__u8 kind;		/* enum mw_net_kind */
+	__u8 transport;		/* IPPROTO_TCP, IPPROTO_UDP, or 0 */
+	__u8 method;		/* enum mw_stratum_method (MW_NET_STRATUM) */
+	__u8 pad0;
+	__u16 family;		/* AF_INET or AF_INET6 (the address family) */
+	__u16 sock_family;	/* socket's family: AF_PACKET for packet */
+	__u16 sock_type;	/* SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, ... */
+	__u16 sport;		/* source port */
+	__u16 dport;		/* destination port */
+	__u16 data_len;		/* bytes in data[] */
+	__u32 flags;		/* enum mw_net_flags */
+	__u32 rule_idx;		/* block entry's rule when BLOCK_MATCH */
+	__u32 rules_gen;	/* and its rule set generation */
+	__u32 pad1;
+	__u64 cookie;		/* socket cookie (0 when unknown) */
+	__u8 saddr[16];		/* source address */
+	__u8 daddr[16];		/* destination address */
+	/* DNS: the DNS message; STRATUM: the first payload bytes. */
+	char data[];
 };
 
 /* Room for one exec record: fixed part plus the three strings. */

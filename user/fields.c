@@ -11,6 +11,7 @@
 
 #include "events.h"
 #include "fields.h"
+#include "net_event.h"
 
 /* --- exec: the process itself ------------------------------------------ */
 
@@ -209,12 +210,112 @@ static int ancestors_exec_path(const struct mw_event *ev, int i,
 	return 1;
 }
 
+/* --- network ------------------------------------------------------------ */
+
+static const char *opt_str(const char *s)
+{
+	return s && s[0] ? s : NULL;
+}
+
+static const char *net_action(const struct mw_event *ev)
+{
+	return ev->net ? ev->net->action : NULL;
+}
+
+static const char *net_direction(const struct mw_event *ev)
+{
+	return ev->net ? ev->net->direction : NULL;
+}
+
+static const char *net_transport(const struct mw_event *ev)
+{
+	return ev->net ? ev->net->transport : NULL;
+}
+
+static const char *net_dst_ip(const struct mw_event *ev)
+{
+	return ev->net ? opt_str(ev->net->dst_ip) : NULL;
+}
+
+static const char *net_src_ip(const struct mw_event *ev)
+{
+	return ev->net ? opt_str(ev->net->src_ip) : NULL;
+}
+
+static const char *net_domain(const struct mw_event *ev)
+{
+	return ev->net ? ev->net->domain : NULL;
+}
+
+static const char *net_method(const struct mw_event *ev)
+{
+	return ev->net ? ev->net->method : NULL;
+}
+
+static const char *net_agent(const struct mw_event *ev)
+{
+	return ev->net ? opt_str(ev->net->agent) : NULL;
+}
+
+static const char *net_sock_family(const struct mw_event *ev)
+{
+	return ev->net ? ev->net->sock_family : NULL;
+}
+
+static const char *net_sock_type(const struct mw_event *ev)
+{
+	return ev->net ? ev->net->sock_type : NULL;
+}
+
+static int net_num(int v, int64_t *out)
+{
+	if (v <= 0)
+		return -ENOENT;
+	*out = v;
+	return 0;
+}
+
+static int net_dst_port(const struct mw_event *ev, int64_t *out)
+{
+	return ev->net ? net_num(ev->net->dst_port, out) : -ENOENT;
+}
+
+static int net_src_port(const struct mw_event *ev, int64_t *out)
+{
+	return ev->net ? net_num(ev->net->src_port, out) : -ENOENT;
+}
+
+static int net_hosts(const struct mw_event *ev, int64_t *out)
+{
+	return ev->net ? net_num(ev->net->hosts, out) : -ENOENT;
+}
+
+static int net_ports(const struct mw_event *ev, int64_t *out)
+{
+	return ev->net ? net_num(ev->net->ports, out) : -ENOENT;
+}
+
+static int net_count(const struct mw_event *ev, int64_t *out)
+{
+	return ev->net ? net_num(ev->net->count, out) : -ENOENT;
+}
+
+static int net_loopback(const struct mw_event *ev, int64_t *out)
+{
+	if (!ev->net)
+		return -ENOENT;
+	*out = !!(ev->net->flags & MW_NET_LOOPBACK);
+	return 0;
+}
+
 /* --- the table ---------------------------------------------------------- */
 
 /* Row helpers: name, the kinds it exists for (K_EXEC | K_NET ...), getter. */
 #define K_EXEC FIELD_KIND(MW_KIND_EXEC)
 #define K_FILE FIELD_KIND(MW_KIND_FILE)
 #define K_NET FIELD_KIND(MW_KIND_NET)
+/* Process fields exist for every kind: each event has a process. */
+#define PROC (K_EXEC | K_FILE | K_NET)
 #define S(n, k, fn)                                                            \
 	{                                                                      \
 		.name = n, .kinds = k, .type = FIELD_STR, .str = fn            \
@@ -242,32 +343,48 @@ static int ancestors_exec_path(const struct mw_event *ev, int i,
  */
 /* clang-format off */
 static const struct field field_table[] = {
-	S("process.executable", K_EXEC, proc_exe),
-	S("process.name", K_EXEC, proc_name),
-	S("process.command_line", K_EXEC, proc_cmdline),
-	L("process.args", K_EXEC, proc_args),
-	N("process.args_count", K_EXEC, proc_args_count),
-	S("process.argv0", K_EXEC, proc_argv0),
-	S("process.working_directory", K_EXEC, proc_cwd),
-	N("process.pid", K_EXEC, proc_pid),
-	N("process.user.id", K_EXEC, proc_euid),
-	N("process.real_user.id", K_EXEC, proc_uid),
-	N("process.group.id", K_EXEC, proc_gid),
-	S("process.parent.executable", K_EXEC, parent_exe),
-	S("process.parent.name", K_EXEC, parent_name),
-	S("process.parent.command_line", K_EXEC, parent_cmdline),
-	L("process.parent.args", K_EXEC, parent_args),
-	N("process.parent.pid", K_EXEC, parent_pid),
-	L("process.ancestors.name", K_EXEC, ancestors_name),
-	L("process.ancestors.executable", K_EXEC, ancestors_exe),
-	L("minerwatch.process.ancestors.exec_path", K_EXEC, ancestors_exec_path),
-	S("process.hash.sha256", K_EXEC, proc_sha256),
-	S("container.id", K_EXEC, container_id),
-	B("minerwatch.process.memfd", K_EXEC, proc_memfd),
-	B("minerwatch.process.deleted", K_EXEC, proc_deleted),
-	S("minerwatch.process.comm", K_EXEC, proc_comm),
-	S("minerwatch.process.exec_path", K_EXEC, proc_exec_path),
-	N("minerwatch.process.loginuid", K_EXEC, proc_loginuid),
+	S("process.executable", PROC, proc_exe),
+	S("process.name", PROC, proc_name),
+	S("process.command_line", PROC, proc_cmdline),
+	L("process.args", PROC, proc_args),
+	N("process.args_count", PROC, proc_args_count),
+	S("process.argv0", PROC, proc_argv0),
+	S("process.working_directory", PROC, proc_cwd),
+	N("process.pid", PROC, proc_pid),
+	N("process.user.id", PROC, proc_euid),
+	N("process.real_user.id", PROC, proc_uid),
+	N("process.group.id", PROC, proc_gid),
+	S("process.parent.executable", PROC, parent_exe),
+	S("process.parent.name", PROC, parent_name),
+	S("process.parent.command_line", PROC, parent_cmdline),
+	L("process.parent.args", PROC, parent_args),
+	N("process.parent.pid", PROC, parent_pid),
+	L("process.ancestors.name", PROC, ancestors_name),
+	L("process.ancestors.executable", PROC, ancestors_exe),
+	L("minerwatch.process.ancestors.exec_path", PROC, ancestors_exec_path),
+	S("process.hash.sha256", PROC, proc_sha256),
+	S("container.id", PROC, container_id),
+	B("minerwatch.process.memfd", PROC, proc_memfd),
+	B("minerwatch.process.deleted", PROC, proc_deleted),
+	S("minerwatch.process.comm", PROC, proc_comm),
+	S("minerwatch.process.exec_path", PROC, proc_exec_path),
+	N("minerwatch.process.loginuid", PROC, proc_loginuid),
+	S("event.action", K_NET, net_action),
+	S("network.direction", K_NET, net_direction),
+	S("network.transport", K_NET, net_transport),
+	A("destination.ip", K_NET, net_dst_ip),
+	N("destination.port", K_NET, net_dst_port),
+	S("destination.domain", K_NET, net_domain),
+	A("source.ip", K_NET, net_src_ip),
+	N("source.port", K_NET, net_src_port),
+	S("minerwatch.net.stratum.method", K_NET, net_method),
+	S("minerwatch.net.stratum.agent", K_NET, net_agent),
+	S("minerwatch.net.socket.family", K_NET, net_sock_family),
+	S("minerwatch.net.socket.type", K_NET, net_sock_type),
+	N("minerwatch.net.hosts", K_NET, net_hosts),
+	N("minerwatch.net.ports", K_NET, net_ports),
+	N("minerwatch.net.connections", K_NET, net_count),
+	B("minerwatch.net.loopback", K_NET, net_loopback),
 };
 /* clang-format on */
 

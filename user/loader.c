@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -22,11 +23,14 @@
 #include "loader.h"
 #include "loader_pin.h"
 #include "minerwatch.skel.h"
+#include "net_event.h"
 #include "rules.h"
 
 #define TRACEFS_MAGIC 0x74726163
 #define TRACEFS_PATH "/sys/kernel/tracing"
 #define CGROUP2_SUPER_MAGIC 0x63677270
+
+#define MAX_CG_LINKS 16
 
 struct loader {
 	struct minerwatch_bpf *skel;
@@ -37,9 +41,15 @@ struct loader {
 	bool adopted;		/* reused a previous daemon's pinned state */
 	bool replace_pins;	/* pinned state was incompatible: replace it */
 	bool scoped;		/* --cgroup given */
-	uint32_t gen;		/* mw_load_gen of our programs */
-	uint32_t old_enforce;	/* enforce flag the adopted state had */
-	uint32_t self_tgid;	/* tgid the kernel sees for us, 0 unknown */
+	char scope_path[PATH_MAX]; /* the --cgroup dir: cgroup programs go here
+				    */
+	uint32_t gen;		   /* mw_load_gen of our programs */
+	uint32_t old_enforce;	   /* enforce flag the adopted state had */
+	uint32_t self_tgid;	   /* tgid the kernel sees for us, 0 unknown */
+	/* cgroup programs: the skeleton cannot attach them by itself */
+	struct bpf_link *cg_links[MAX_CG_LINKS];
+	int n_cg_links;
+	char cgroup_root[PATH_MAX];
 };
 
 static bool verbose_libbpf;
@@ -96,6 +106,104 @@ int loader__check_env(char *err, size_t err_len)
 	if (fd >= 0)
 		close(fd);
 	return tracefs_ensure(err, err_len);
+}
+
+/*
+ * The cgroup v2 mount from /proc/mounts: /sys/fs/cgroup on a unified
+ * hierarchy, /sys/fs/cgroup/unified on a hybrid one (as here). 0 or -ENOENT.
+ */
+static int cgroup2_root(char *out, size_t len)
+{
+	char line[1024], dev[256], dir[256], type[64];
+	FILE *f = fopen("/proc/mounts", "re");
+	int ret = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%255s %255s %63s", dev, dir, type) != 3)
+			continue;
+		if (strcmp(type, "cgroup2") == 0) {
+			snprintf(out, len, "%s", dir);
+			ret = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+static bool prog_is_cgroup(const struct bpf_program *prog)
+{
+	switch (bpf_program__type(prog)) {
+	case BPF_PROG_TYPE_CGROUP_SKB:
+	case BPF_PROG_TYPE_CGROUP_SOCK:
+	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Attach the cgroup programs to the cgroup v2 root, where they see every
+ * process. The links are ours; loader__destroy() detaches them.
+ */
+static int cgroup_attach(struct loader *ld, char *err, size_t err_len)
+{
+	struct bpf_program *prog;
+	int fd, ret = 0;
+
+	/* Scoped: the connect and packet hooks see only the scope's sockets. */
+	if (ld->scope_path[0])
+		snprintf(ld->cgroup_root, sizeof(ld->cgroup_root), "%s",
+			 ld->scope_path);
+	else if (cgroup2_root(ld->cgroup_root, sizeof(ld->cgroup_root))) {
+		snprintf(
+		    err, err_len,
+		    "no cgroup v2 hierarchy in /proc/mounts: the network "
+		    "sensor needs one (mount -t cgroup2 none /sys/fs/cgroup)");
+		return -ENOENT;
+	}
+	fd = open(ld->cgroup_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, err_len, "opening %s: %s", ld->cgroup_root,
+			 strerror(-ret));
+		return ret;
+	}
+	bpf_object__for_each_program(prog, ld->skel->obj)
+	{
+		struct bpf_link *link;
+
+		if (!bpf_program__autoload(prog) || !prog_is_cgroup(prog))
+			continue;
+		if (ld->n_cg_links >= MAX_CG_LINKS) {
+			ret = -E2BIG;
+			snprintf(err, err_len, "too many cgroup programs");
+			break;
+		}
+		link = bpf_program__attach_cgroup(prog, fd);
+		if (!link) {
+			ret = -errno;
+			snprintf(err, err_len, "attaching %s to %s: %s",
+				 bpf_program__section_name(prog),
+				 ld->cgroup_root, strerror(-ret));
+			break;
+		}
+		ld->cg_links[ld->n_cg_links++] = link;
+	}
+	close(fd);
+	return ret;
+}
+
+static void cgroup_detach(struct loader *ld)
+{
+	int i;
+
+	for (i = 0; i < ld->n_cg_links; i++)
+		bpf_link__destroy(ld->cg_links[i]);
+	ld->n_cg_links = 0;
 }
 
 static void hooks_describe(struct loader *ld)
@@ -269,6 +377,7 @@ static int scope_set(struct loader *ld, const char *cgroup, char *err,
 		return ret;
 	}
 	ld->scoped = true;
+	snprintf(ld->scope_path, sizeof(ld->scope_path), "%s", cgroup);
 	return 0;
 }
 
@@ -420,6 +529,9 @@ int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
 		if (ret)
 			goto err_destroy;
 	}
+	ret = cgroup_attach(ld, err, err_len);
+	if (ret)
+		goto err_destroy;
 	/* Alerts first: ring_buffer__poll() consumes rings in this order. */
 	ld->rb = ring_buffer__new(bpf_map__fd(ld->skel->maps.mw_alerts), fn,
 				  ctx, NULL);
@@ -443,6 +555,7 @@ int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
 err_rb:
 	ring_buffer__free(ld->rb);
 err_destroy:
+	cgroup_detach(ld);
 	minerwatch_bpf__destroy(ld->skel);
 err_free:
 	free(ld);
@@ -473,6 +586,7 @@ void loader__destroy(struct loader *ld)
 					     sizeof(cfg), BPF_ANY);
 		}
 	}
+	cgroup_detach(ld);
 	minerwatch_bpf__destroy(ld->skel);
 	free(ld);
 }
@@ -576,6 +690,127 @@ static void deny_prune(struct bpf_map *map, uint32_t gen)
 	}
 }
 
+/* --- network block maps ------------------------------------------------ */
+
+struct net_fill {
+	struct loader *ld;
+	uint32_t gen;
+	int n;
+	int err;
+};
+
+static void net_fill_err(struct net_fill *f)
+{
+	if (!f->err)
+		f->err = -errno;
+}
+
+static void net_port_add(uint32_t lo, uint32_t hi, int rule_idx, void *ctx)
+{
+	struct net_fill *f = ctx;
+	struct mw_net_block v = {.rule_idx = rule_idx, .rules_gen = f->gen};
+	uint32_t p;
+
+	for (p = lo; p <= hi && p <= 65535; p++) {
+		if (bpf_map__update_elem(f->ld->skel->maps.mw_net_block_ports,
+					 &p, sizeof(p), &v, sizeof(v), BPF_ANY))
+			return net_fill_err(f);
+		f->n++;
+	}
+}
+
+static int net_addr_add(struct loader *ld, int family, const uint8_t *addr,
+			int bits, int rule_idx, uint32_t gen)
+{
+	struct mw_net_block v = {.rule_idx = rule_idx, .rules_gen = gen};
+	int ret;
+
+	if (family == AF_INET) {
+		struct mw_lpm_v4 k = {.prefixlen = bits};
+
+		memcpy(k.addr, addr, 4);
+		ret = bpf_map__update_elem(ld->skel->maps.mw_net_block_v4, &k,
+					   sizeof(k), &v, sizeof(v), BPF_ANY);
+	} else {
+		struct mw_lpm_v6 k = {.prefixlen = bits};
+
+		memcpy(k.addr, addr, 16);
+		ret = bpf_map__update_elem(ld->skel->maps.mw_net_block_v6, &k,
+					   sizeof(k), &v, sizeof(v), BPF_ANY);
+	}
+	return ret ? -errno : 0;
+}
+
+static void net_cidr_add(int family, const uint8_t *addr, int bits,
+			 int rule_idx, void *ctx)
+{
+	struct net_fill *f = ctx;
+	int ret = net_addr_add(f->ld, family, addr, bits, rule_idx, f->gen);
+
+	if (ret && !f->err)
+		f->err = ret;
+	f->n += !ret;
+}
+
+int loader__net_block_addr(struct loader *ld, int family, const uint8_t *addr,
+			   int rule_idx, uint32_t gen)
+{
+	return net_addr_add(ld, family, addr, family == AF_INET ? 32 : 128,
+			    rule_idx, gen);
+}
+
+/* Delete entries of a block map (any key size) not written by gen. */
+static void net_prune(struct bpf_map *map, size_t ksz, uint32_t gen)
+{
+	uint8_t key[32], next[32];
+	struct mw_net_block val;
+	void *prev = NULL;
+
+	while (bpf_map__get_next_key(map, prev, next, ksz) == 0) {
+		if (bpf_map__lookup_elem(map, next, ksz, &val, sizeof(val),
+					 0) == 0 &&
+		    val.rules_gen != gen &&
+		    bpf_map__delete_elem(map, next, ksz, 0) == 0)
+			continue; /* prev still leads to what followed */
+		memcpy(key, next, ksz);
+		prev = key;
+	}
+}
+
+static int net_apply_rules(struct loader *ld, const struct rules *rs,
+			   uint32_t gen)
+{
+	struct net_fill f = {.ld = ld, .gen = gen};
+	struct mw_net_config nc = {
+	    .report_loopback = getenv("MINERWATCH_NET_LOOPBACK") != NULL,
+	};
+	/* What the kernel sees of a flow: a login, no process details. */
+	struct mw_net_info stratum = {.act = NET_ACT_STRATUM,
+				      .action = "stratum",
+				      .direction = "egress",
+				      .transport = "tcp",
+				      .method = "login",
+				      .agent = "XMRig"};
+	struct mw_process nobody = {.loginuid = UINT32_MAX};
+	struct mw_event ev = {
+	    .kind = MW_KIND_NET, .proc = &nobody, .net = &stratum};
+	uint32_t zero = 0;
+
+	nc.stratum_drop = rules__net_cuts(rs, &ev);
+
+	rules__net_blocks(rs, net_port_add, net_cidr_add, &f);
+	net_prune(ld->skel->maps.mw_net_block_ports, sizeof(uint32_t), gen);
+	net_prune(ld->skel->maps.mw_net_block_v4, sizeof(struct mw_lpm_v4),
+		  gen);
+	net_prune(ld->skel->maps.mw_net_block_v6, sizeof(struct mw_lpm_v6),
+		  gen);
+	if (bpf_map__update_elem(ld->skel->maps.mw_net_config, &zero,
+				 sizeof(zero), &nc, sizeof(nc), BPF_ANY) &&
+	    !f.err)
+		f.err = -errno;
+	return f.err;
+}
+
 int loader__apply_rules(struct loader *ld, const struct rules *rs, uint32_t gen,
 			int *n_names)
 {
@@ -585,13 +820,15 @@ int loader__apply_rules(struct loader *ld, const struct rules *rs, uint32_t gen,
 	 */
 	struct deny_fill f = {.map = ld->skel->maps.mw_deny_names,
 			      .gen = ld->gen << 16 | (gen & 0xffff)};
+	int ret;
 
 	/* Add the new set first, then prune the old: no window without it. */
 	rules__exec_deny_names(rs, deny_name_add, &f);
 	deny_prune(f.map, f.gen);
 	if (n_names)
 		*n_names = f.n;
-	return f.err;
+	ret = net_apply_rules(ld, rs, gen);
+	return f.err ? f.err : ret;
 }
 
 int loader__read_stats(struct loader *ld, uint64_t *out)

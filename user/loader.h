@@ -81,6 +81,14 @@ int loader__set_config(struct loader *ld, bool enforce, uint32_t self_tgid);
 int loader__apply_rules(struct loader *ld, const struct rules *rs, uint32_t gen,
 			int *n_names);
 
+/*
+ * Block connects to addr (a /32 or /128) under rule_idx: an address a DNS
+ * answer gave for a domain a block rule names. Pruned like the rest of
+ * gen's entries on the next loader__apply_rules(). 0 or negative errno.
+ */
+int loader__net_block_addr(struct loader *ld, int family, const uint8_t *addr,
+			   int rule_idx, uint32_t gen);
+
 /* Sum the per-CPU counters into out[MW_STAT_MAX]. */
 int loader__read_stats(struct loader *ld, uint64_t *out);
 

@@ -6,6 +6,7 @@
  * cache, judged by the rules and reported in the order they arrive. Signals
  * only set flags; the loop acts on them between polls.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "jsonx.h"
 #include "loader.h"
 #include "monitor.h"
+#include "net.h"
 #include "output.h"
 #include "proc_cache.h"
 #include "report.h"
@@ -44,6 +46,7 @@ struct monitor {
 	uint64_t bad_records;	     /* malformed records (never expected) */
 	uint64_t alerts;	     /* alerts emitted */
 	uint64_t kills;		     /* kill acts reported */
+	struct net_state *net;	     /* DNS names, bursts (network sensor) */
 };
 
 static volatile sig_atomic_t sig_stop, sig_reload;
@@ -118,6 +121,8 @@ struct match_ctx {
 	struct monitor *m;
 	bool killed;	      /* a kill already happened for this event */
 	bool denied_reported; /* the kernel's deny rule was reported */
+	bool block_reported;  /* a block act was reported */
+	bool matched_block;   /* the kernel's block rule matched here too */
 };
 
 /* What was done about one match, reported after the alert. */
@@ -128,6 +133,35 @@ struct act {
 	bool kernel_failed; /* the kernel tried first and failed */
 	int kernel_err;
 };
+
+/* The kernel refused this connect under rule idx (enforce mode). */
+static bool net_blocked_by(const struct mw_event *ev, int idx)
+{
+	return ev->net && (ev->net->flags & MW_NET_BLOCK_MATCH) &&
+	       (int)ev->net->rule_idx == idx;
+}
+
+/*
+ * Report a block: the kernel refused the connect or cut the stratum flow;
+ * anything else cannot be blocked after the fact, and says so.
+ */
+static void act_block(struct match_ctx *c, const struct mw_event *ev,
+		      const struct rule *r, int idx)
+{
+	struct monitor *m = c->m;
+	const struct mw_net_info *n = ev->net;
+
+	if (!m->o->enforce || c->block_reported)
+		return;
+	c->block_reported = true;
+	if (n && (n->flags & MW_NET_BLOCKED) && net_blocked_by(ev, idx))
+		emit(m, report__action(ev, r, "block", 0, "kernel"));
+	else if (n && (n->flags & MW_NET_DROPPED))
+		emit(m, report__action(ev, r, "block", 0, "kernel"));
+	else
+		emit(m,
+		     report__action(ev, r, "block", -EOPNOTSUPP, "userspace"));
+}
 
 /* Carry out (or take over the kernel's) kill for a matched kill rule. */
 static struct act act_kill(struct match_ctx *c, const struct mw_event *ev,
@@ -165,6 +199,8 @@ static int on_match(const struct rule *r, int idx, const struct mw_event *ev,
 	m->alerts++;
 	if ((ev->exec_flags & MW_EXEC_DENIED) && (int)ev->deny_rule == idx)
 		c->denied_reported = true;
+	if (net_blocked_by(ev, idx))
+		c->matched_block = true;
 	/*
 	 * Act first, report after: pin the executable, kill, then digest it
 	 * (the alert carries process.hash.sha256, an IOC a SOC can pivot on;
@@ -175,6 +211,12 @@ static int on_match(const struct rule *r, int idx, const struct mw_event *ev,
 		a = act_kill(c, ev, idx);
 	hash__finish(p, fd);
 	emit_alert(m, idx, ev, report__alert(ev, r, m->o->enforce));
+	if (rule__action(r) == RULE_ACT_BLOCK)
+		act_block(c, ev, r, idx);
+	/* A stratum flow the kernel cut: that act is reported too. */
+	if (rule__action(r) == RULE_ACT_KILL && ev->net &&
+	    (ev->net->flags & MW_NET_DROPPED))
+		act_block(c, ev, r, idx);
 	if (a.kernel_failed)
 		emit(m, report__action(ev, r, "kill", a.kernel_err, "kernel"));
 	if (a.done) {
@@ -200,6 +242,15 @@ static void judge(struct monitor *m, const struct mw_event *ev)
 		const struct rule *r = rules__get(m->rules, ev->deny_rule);
 
 		on_match(r, ev->deny_rule, ev, &c);
+	}
+	/* Likewise for a connect the kernel blocked. */
+	if (ev->net && (ev->net->flags & MW_NET_BLOCK_MATCH) &&
+	    !c.matched_block &&
+	    (int)ev->net->rule_idx < rules__count(m->rules) &&
+	    ev->net->rules_gen == m->rules_gen) {
+		const struct rule *r = rules__get(m->rules, ev->net->rule_idx);
+
+		on_match(r, ev->net->rule_idx, ev, &c);
 	}
 }
 
@@ -284,6 +335,111 @@ static void handle_exit(struct monitor *m, const struct mw_exit_event *e)
 	proc_cache__on_exit(m->pc, &e->hdr);
 }
 
+/*
+ * A process the cache does not know (an inbound connection has none yet;
+ * a short-lived one may be gone): a stand-in with what the record says.
+ */
+static void proc_standin(struct mw_process *p, uint32_t pid, const char *comm)
+{
+	memset(p, 0, sizeof(*p));
+	p->pid = pid;
+	p->loginuid = UINT32_MAX;
+	snprintf(p->comm, sizeof(p->comm), "%s", pid ? comm : "");
+	p->name = p->comm[0] ? p->comm : NULL;
+	snprintf(p->entity_id, sizeof(p->entity_id), "0");
+}
+
+/* Judge one network event (kernel record or burst) of process pid. */
+static void net_judge(struct monitor *m, uint64_t ts, uint32_t pid,
+		      const char *comm, const struct mw_net_info *info)
+{
+	const struct mw_process *chain[MAX_LINEAGE];
+	struct mw_event ev = {.kind = MW_KIND_NET, .ts_ns = ts, .net = info};
+	struct mw_process standin, *p = NULL;
+
+	if (pid)
+		p = proc_cache__get(m->pc, pid);
+	if (!p) {
+		proc_standin(&standin, pid, comm);
+		p = &standin;
+	}
+	ev.proc = p;
+	if (p != &standin)
+		lineage(m, &ev, chain);
+	if (m->o->events && info->act <= NET_ACT_RAW)
+		emit(m, report__event(&ev, info->action));
+	judge(m, &ev);
+}
+
+struct domain_block_ctx {
+	struct monitor *m;
+	int family;
+	const uint8_t *addr;
+};
+
+static int on_domain_block(const struct rule *r, int idx,
+			   const struct mw_event *ev, void *ctx)
+{
+	struct domain_block_ctx *d = ctx;
+	int err = loader__net_block_addr(d->m->ld, d->family, d->addr, idx,
+					 d->m->rules_gen);
+
+	if (err)
+		fprintf(stderr,
+			"minerwatch: blocking %s (%s, rule %s) failed: %s\n",
+			ev->net->dst_ip, ev->net->domain, rule__id(r),
+			strerror(-err));
+	return 1; /* one entry per address is enough */
+}
+
+/*
+ * A DNS answer said name -> addr: when a block rule names the domain, the
+ * connect hooks refuse that address from now on.
+ */
+static void on_dns_learn(void *ctx, const char *name, int family,
+			 const uint8_t *addr)
+{
+	struct monitor *m = ctx;
+	struct mw_net_info info = {
+	    .act = NET_ACT_CONNECT, .action = "connect", .domain = name};
+	struct mw_process standin;
+	struct mw_event ev = {.kind = MW_KIND_NET, .net = &info};
+	struct domain_block_ctx d = {.m = m, .family = family, .addr = addr};
+
+	proc_standin(&standin, 0, "");
+	ev.proc = &standin;
+	inet_ntop(family, addr, info.dst_ip, sizeof(info.dst_ip));
+	rules__net_domain_blocks(m->rules, &ev, on_domain_block, &d);
+}
+
+static void handle_net(struct monitor *m, const void *data, size_t size)
+{
+	const struct mw_net_event *e = data;
+	struct mw_net_info info;
+	int ret;
+
+	ret = net__decode(m->net, data, size, &info, on_dns_learn, m);
+	if (ret < 0)
+		m->bad_records++;
+	if (ret)
+		return;
+	net_judge(m, e->hdr.ts_ns, e->hdr.pid, e->hdr.comm, &info);
+}
+
+/* Report the scan and brute-force bursts that ended by now. */
+static void net_bursts(struct monitor *m, uint64_t now)
+{
+	struct mw_net_info info;
+	uint32_t pid;
+	char comm[16];
+	int i;
+
+	/* Bounded: a flood of bursts waits for the next tick. */
+	for (i = 0; i < 64 && net__next_burst(m->net, now, &info, &pid, comm);
+	     i++)
+		net_judge(m, now, pid, comm, &info);
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct monitor *m = ctx;
@@ -299,6 +455,9 @@ static int on_record(void *ctx, void *data, size_t size)
 		break;
 	case MW_EV_FORK:
 		proc_cache__on_fork(m->pc, h);
+		break;
+	case MW_EV_NET:
+		handle_net(m, data, size);
 		break;
 	case MW_EV_EXIT:
 		if (h->size >= sizeof(struct mw_exit_event))
@@ -444,6 +603,8 @@ static void reload(struct monitor *m)
 	rules__free(m->rules);
 	m->rules = rs;
 	m->rules_gen++;
+	/* Addresses learned for domains the new rules block. */
+	net__for_each_domain(m->net, on_dns_learn, m);
 	emit(m, report__state("rules_reloaded",
 			      json_pack("{s:i,s:i}", "rules", rules__count(rs),
 					"kernel_deny_names", n)));
@@ -527,6 +688,11 @@ int monitor__run(const struct monitor_opts *o)
 		code = MW_EXIT_RUNTIME;
 		goto out_output;
 	}
+	m.net = net__new(NULL);
+	if (!m.net) {
+		code = MW_EXIT_RUNTIME;
+		goto out_cache;
+	}
 	signals_install();
 	if (!o->pin_dir && access(LOADER_DEFAULT_PIN_DIR, F_OK) == 0)
 		fprintf(stderr,
@@ -593,6 +759,7 @@ int monitor__run(const struct monitor_opts *o)
 		}
 		control__serve(m.ctl, status_line, &m);
 		now = now_boot_ns();
+		net_bursts(&m, now);
 		if (now - last_tick >= 1000000000ULL) {
 			last_tick = now;
 			check_losses(&m);
@@ -625,6 +792,7 @@ out_loader:
 	loader__destroy(m.ld);
 out_cache:
 	aggregate__free(m.agg);
+	net__free(m.net);
 	proc_cache__free(m.pc);
 out_output:
 	output__close(m.out);

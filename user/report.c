@@ -214,6 +214,8 @@ json_t *report__event(const struct mw_event *ev, const char *action)
 	jsonx_set_path(doc, "event.action", json_string(action));
 	jsonx_set_path(doc, "event.severity", json_integer(0));
 	report__process(doc, ev);
+	if (ev->net)
+		report__net(doc, ev->net, true);
 	return doc;
 }
 
@@ -262,6 +264,8 @@ json_t *report__alert(const struct mw_event *ev, const struct rule *r,
 	jsonx_set_path(doc, "event.severity", json_integer(rule__severity(r)));
 	rule_fields(doc, r);
 	report__process(doc, ev);
+	if (ev->net)
+		report__net(doc, ev->net, true);
 
 	resp = json_object();
 	json_object_set_new(resp, "action", json_string(rule_action__str(act)));
@@ -294,6 +298,8 @@ json_t *report__action(const struct mw_event *ev, const struct rule *r,
 	jsonx_set_path(doc, "event.severity", json_integer(rule__severity(r)));
 	rule_fields(doc, r);
 	report__process(doc, ev);
+	if (ev->net)
+		report__net(doc, ev->net, false);
 	jsonx_set_path(doc, "minerwatch.response.where", json_string(where));
 	if (err)
 		jsonx_set_path(doc, "minerwatch.response.error",

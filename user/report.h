@@ -20,7 +20,8 @@ struct rule;
 /* Set once at start: host name, boot-to-wall clock offset. */
 void report__init(void);
 
-/* A document with @timestamp (from boot ns; 0 = now), event.kind, host, agent. */
+/* A document with @timestamp (from boot ns; 0 = now), event.kind, host, agent.
+ */
 json_t *report__base(const char *kind, uint64_t ts_ns);
 
 /* Telemetry for one event (--events): exec/exit/fork. */
@@ -46,6 +47,14 @@ json_t *report__state(const char *action, json_t *details /* stolen */);
 
 /* Add the process, parent and container fields of ev to doc. */
 void report__process(json_t *doc, const struct mw_event *ev);
+
+/*
+ * Add the network fields of net (destination.*, source.*, network.*,
+ * minerwatch.net.*) to doc; with set_action, event.action/type too.
+ * Defined in net_report.c.
+ */
+struct mw_net_info;
+void report__net(json_t *doc, const struct mw_net_info *net, bool set_action);
 
 /* Boot ns to ISO 8601 UTC with microseconds. */
 void report__timestamp(uint64_t ts_ns, char *buf, size_t len);

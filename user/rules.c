@@ -902,3 +902,148 @@ int rule__kernel_only(const struct rule *r)
 {
 	return r->kernel_only;
 }
+
+/* --- network: what the kernel can block ----------------------------------
+ */
+
+/* A leaf the connect hooks can enforce: ports, addresses, networks. */
+static bool net_leaf_kernel(const struct leaf *l)
+{
+	int i;
+
+	if (strcmp(l->f->name, "destination.port") == 0)
+		return l->op == OP_EQ || l->op == OP_IN || l->op == OP_RANGE;
+	if (strcmp(l->f->name, "destination.ip") != 0)
+		return false;
+	if (l->op == OP_CIDR)
+		return true;
+	if (l->op != OP_EQ && l->op != OP_IN)
+		return false;
+	for (i = 0; i < l->n; i++) {
+		uint8_t a[16];
+
+		if (inet_pton(AF_INET, l->s[i], a) != 1 &&
+		    inet_pton(AF_INET6, l->s[i], a) != 1)
+			return false;
+	}
+	return true;
+}
+
+/* Leaves of c when it is a leaf or an "any" of leaves; else 0. */
+static int net_leaves(const struct cond *c, const struct leaf **out, int max)
+{
+	int i;
+
+	if (c->type == COND_LEAF) {
+		out[0] = &c->leaf;
+		return 1;
+	}
+	if (c->type != COND_ANY || c->n > max)
+		return 0;
+	for (i = 0; i < c->n; i++) {
+		if (c->kids[i].type != COND_LEAF)
+			return 0;
+		out[i] = &c->kids[i].leaf;
+	}
+	return c->n;
+}
+
+static bool net_block_rule(const struct rule *r)
+{
+	return r->enabled && r->kind == MW_KIND_NET &&
+	       r->action == RULE_ACT_BLOCK && r->n_exc == 0;
+}
+
+void rules__net_blocks(const struct rules *rs, rules_port_fn pf,
+		       rules_cidr_fn cf, void *ctx)
+{
+	const struct leaf *leaves[32];
+	int i, j, k, n;
+
+	for (i = 0; rs && i < rs->n; i++) {
+		if (!net_block_rule(&rs->v[i]))
+			continue;
+		n = net_leaves(&rs->v[i].cond, leaves, 32);
+		for (j = 0; j < n; j++)
+			if (!net_leaf_kernel(leaves[j]))
+				break;
+		if (n == 0 || j < n)
+			continue; /* enforced in userspace only (reported) */
+		for (j = 0; j < n; j++) {
+			const struct leaf *l = leaves[j];
+
+			for (k = 0; k < l->n; k++) {
+				if (l->op == OP_CIDR) {
+					cf(l->nets[k].family, l->nets[k].addr,
+					   l->nets[k].bits, i, ctx);
+				} else if (l->ranges) {
+					int64_t lo = l->ranges[k].lo,
+						hi = l->ranges[k].hi;
+
+					if (lo < 0)
+						lo = 0;
+					if (hi > 65535)
+						hi = 65535;
+					if (lo <= hi)
+						pf((uint32_t)lo, (uint32_t)hi,
+						   i, ctx);
+				} else {
+					uint8_t a[16];
+
+					if (inet_pton(AF_INET, l->s[k], a) == 1)
+						cf(AF_INET, a, 32, i, ctx);
+					else if (inet_pton(AF_INET6, l->s[k],
+							   a) == 1)
+						cf(AF_INET6, a, 128, i, ctx);
+				}
+			}
+		}
+	}
+}
+
+/* True when every leaf of c tests destination.domain. */
+static bool cond_domain_only(const struct cond *c)
+{
+	int i;
+
+	if (c->type == COND_LEAF)
+		return strcmp(c->leaf.f->name, "destination.domain") == 0;
+	if (c->type == COND_NOT)
+		return false; /* "not this domain" would block the world */
+	for (i = 0; i < c->n; i++)
+		if (!cond_domain_only(&c->kids[i]))
+			return false;
+	return c->n > 0;
+}
+
+int rules__net_domain_blocks(const struct rules *rs, const struct mw_event *ev,
+			     rules_match_fn fn, void *ctx)
+{
+	int i, n = 0;
+
+	for (i = 0; rs && i < rs->n; i++) {
+		const struct rule *r = &rs->v[i];
+
+		if (!net_block_rule(r) || !cond_domain_only(&r->cond) ||
+		    !cond__match(&r->cond, ev))
+			continue;
+		n++;
+		if (fn && fn(r, i, ev, ctx))
+			break;
+	}
+	return n;
+}
+
+bool rules__net_cuts(const struct rules *rs, const struct mw_event *ev)
+{
+	int i;
+
+	for (i = 0; rs && i < rs->n; i++) {
+		const struct rule *r = &rs->v[i];
+
+		if (r->enabled && r->kind == MW_KIND_NET &&
+		    r->action != RULE_ACT_ALERT && cond__match(&r->cond, ev))
+			return true;
+	}
+	return false;
+}

@@ -9,6 +9,7 @@
 #ifndef MW_RULES_H
 #define MW_RULES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,9 +19,9 @@ struct rules;
 struct rule;
 
 enum rule_action {
-	RULE_ACT_ALERT = 0,	/* report only */
-	RULE_ACT_KILL = 1,	/* report; kill the process in enforce mode */
-	RULE_ACT_BLOCK = 2,	/* report; block the operation in enforce mode */
+	RULE_ACT_ALERT = 0, /* report only */
+	RULE_ACT_KILL = 1,  /* report; kill the process in enforce mode */
+	RULE_ACT_BLOCK = 2, /* report; block the operation in enforce mode */
 };
 
 /*
@@ -31,7 +32,7 @@ enum rule_action {
  */
 int rules__load(const char *const *paths, int n_paths, struct rules **out,
 		char *err, size_t err_len);
-void rules__free(struct rules *rs);	/* accepts NULL */
+void rules__free(struct rules *rs); /* accepts NULL */
 
 int rules__count(const struct rules *rs);
 const struct rule *rules__get(const struct rules *rs, int idx);
@@ -47,20 +48,20 @@ int rules__eval(const struct rules *rs, const struct mw_event *ev,
 const char *rule__id(const struct rule *r);
 const char *rule__name(const struct rule *r);
 const char *rule__description(const struct rule *r);
-int rule__severity(const struct rule *r);		/* 0..100 */
+int rule__severity(const struct rule *r); /* 0..100 */
 enum rule_action rule__action(const struct rule *r);
 enum mw_event_kind rule__kind(const struct rule *r);
 /* MITRE ATT&CK technique ids ("T1496"); *n gets the count. */
 const char *const *rule__techniques(const struct rule *r, int *n);
-const char *rule__tactic(const struct rule *r);		/* may be NULL */
+const char *rule__tactic(const struct rule *r); /* may be NULL */
 
-const char *rule_action__str(enum rule_action a);	/* "alert", ... */
+const char *rule_action__str(enum rule_action a); /* "alert", ... */
 
 /* Added by the rule engine: */
 /* Index of the rule with this id, or -1. */
 int rules__find(const struct rules *rs, const char *id);
-int rule__enabled(const struct rule *r);	/* "enabled" in the file */
-const char *rule__file(const struct rule *r);	/* file it came from */
+int rule__enabled(const struct rule *r);      /* "enabled" in the file */
+const char *rule__file(const struct rule *r); /* file it came from */
 
 /*
  * In-kernel filter derivation. A kill rule for exec events whose condition is
@@ -73,5 +74,31 @@ void rules__exec_deny_names(const struct rules *rs, rules_name_fn cb,
 			    void *ctx);
 /* True when the rule is fully enforced in the kernel (see above). */
 int rule__kernel_only(const struct rule *r);
+
+/*
+ * Network block rules the connect hooks enforce: a block rule for net
+ * events, without exceptions, whose condition is destination.port
+ * (eq/in/range) and/or destination.ip (eq/in/cidr) terms, alone or under
+ * "any". pf gets port ranges, cf networks (addr in network order).
+ */
+typedef void (*rules_port_fn)(uint32_t lo, uint32_t hi, int rule_idx,
+			      void *ctx);
+typedef void (*rules_cidr_fn)(int family, const uint8_t *addr, int bits,
+			      int rule_idx, void *ctx);
+void rules__net_blocks(const struct rules *rs, rules_port_fn pf,
+		       rules_cidr_fn cf, void *ctx);
+/*
+ * Block rules whose condition tests only destination.domain, matched
+ * against ev (a name a DNS answer taught us, with its address): fn per
+ * match. The caller puts the address into the kernel block map.
+ */
+int rules__net_domain_blocks(const struct rules *rs, const struct mw_event *ev,
+			     rules_match_fn fn, void *ctx);
+/*
+ * True when an enabled kill/block rule for net events matches ev, its
+ * exceptions aside: used with a typical stratum event to decide whether the
+ * kernel cuts stratum flows (userspace then judges the real event).
+ */
+bool rules__net_cuts(const struct rules *rs, const struct mw_event *ev);
 
 #endif /* MW_RULES_H */

@@ -568,8 +568,9 @@ static const struct bad_case bad_cases[] = {
      "rule T-1: condition.in: list \"p\"[0]: expected a string, got an "
      "integer"},
     {"{\"rules\": [{\"id\": \"T-1\", \"name\": \"t\", \"event\": \"file\", "
-     "\"severity\": 1, " OKMITRE ", \"condition\": " NAME_EQ "}]}",
-     "rule T-1: condition: unknown field \"process.name\" for event "
+     "\"severity\": 1, " OKMITRE ", \"condition\": {\"field\": "
+     "\"destination.port\", \"eq\": 22}}]}",
+     "rule T-1: condition: unknown field \"destination.port\" for event "
      "\"file\""},
     {"{\"rules\": [{\"id\": \"T-1\", \"name\": \"t\", \"event\": \"exec\", "
      "\"severity\": 1, " OKMITRE ", \"condition\": " NAME_EQ "}, "

@@ -1,0 +1,43 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Real masscan (the incident's scanner) against a host in a test namespace:
+# it sends its own frames through a packet socket, which no connect hook
+# sees. An alert names masscan.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/net_lib.sh"
+
+need masscan
+netns_new msrv || skip "cannot create a network namespace"
+SRV=$NS
+netns_new matk || skip "cannot create a network namespace"
+ATK=$NS
+ip -n "$SRV" link add mwv0 type veth peer name mwv1 netns "$ATK"
+ip -n "$SRV" addr add 198.51.100.1/24 dev mwv0
+ip -n "$ATK" addr add 198.51.100.2/24 dev mwv1
+ip -n "$SRV" link set mwv0 up
+ip -n "$ATK" link set mwv1 up
+MAC=$(ip -n "$SRV" -j link show mwv0 | jq -r '.[0].address')
+
+rules_copy
+mw_start --rules "$T/rules" || finish
+# The target is the other end of the veth; masscan needs its MAC as the
+# "router" and its own source address, since the namespace has no route.
+timeout 20 ip netns exec "$ATK" masscan 198.51.100.1 -p22,80,445 --rate 100 \
+	-e mwv1 --adapter-ip 198.51.100.2 --router-mac "$MAC" --wait 0 \
+	>"$T/masscan.out" 2>&1
+rc=$?
+if grep -q "libpcap" "$T/masscan.out"; then
+	skip "masscan cannot load libpcap (libpcap0.8: tools/deps.sh test)"
+fi
+[ "$rc" -eq 0 ] && ok "masscan ran" || fail "masscan exit $rc: $(tail -n 2 "$T/masscan.out")"
+line=$(wait_for '.event.kind == "alert" and .rule.id == "MW-NET-005"' 5) || fail "no raw-socket alert"
+if [ -n "$line" ]; then
+	expect "$line" '.process.name == "masscan"' "names masscan"
+	expect "$line" '.minerwatch.net.socket.family == "packet"' "a packet socket"
+	expect "$line" '.destination.ip == "198.51.100.1"' "names the first target"
+fi
+n=$(count_of '.event.kind == "alert" and .rule.id == "MW-NET-005"')
+[ "$n" -eq 1 ] && ok "reported once per process" || fail "$n raw-socket alerts"
+mw_stop
+expect_valid_json
+finish
