@@ -11,6 +11,7 @@
 
 #include "events.h"
 #include "fields.h"
+#include "file_event.h"
 
 /* --- exec: the process itself ------------------------------------------ */
 
@@ -197,9 +198,94 @@ static int ancestors_exe(const struct mw_event *ev, int i, const char **out)
 	return 1;
 }
 
+/* --- file: the changed file (kind MW_KIND_FILE) ------------------------ */
+
+#define FS_IMMUTABLE_FL 0x00000010
+#define FS_APPEND_FL 0x00000020
+
+static const char *file_path(const struct mw_event *ev)
+{
+	return ev->file ? ev->file->path : NULL;
+}
+
+static const char *file_target_path(const struct mw_event *ev)
+{
+	return ev->file ? ev->file->target_path : NULL;
+}
+
+static const char *file_name(const struct mw_event *ev)
+{
+	return ev->file ? ev->file->name : NULL;
+}
+
+static const char *file_action(const struct mw_event *ev)
+{
+	return ev->file ? ev->file->action : NULL;
+}
+
+static int file_size_before(const struct mw_event *ev, int64_t *out)
+{
+	if (!ev->file || ev->file->size_before < 0)
+		return -ENOENT;
+	*out = ev->file->size_before;
+	return 0;
+}
+
+static int file_size_after(const struct mw_event *ev, int64_t *out)
+{
+	if (!ev->file || ev->file->size_after < 0)
+		return -ENOENT;
+	*out = ev->file->size_after;
+	return 0;
+}
+
+/*
+ * Content was cut: a truncation to a smaller size, or to any size when the
+ * size before is unknown (an O_TRUNC open): assume the worst.
+ */
+static int file_shrunk(const struct mw_event *ev, int64_t *out)
+{
+	const struct mw_file_info *f = ev->file;
+
+	if (!f)
+		return -ENOENT;
+	*out = f->size_after >= 0 &&
+	       (f->size_before < 0 || f->size_after < f->size_before);
+	return 0;
+}
+
+static int file_mode(const struct mw_event *ev, int64_t *out)
+{
+	if (!ev->file || !ev->file->mode)
+		return -ENOENT;
+	*out = ev->file->mode & 07777;
+	return 0;
+}
+
+static int file_immutable(const struct mw_event *ev, int64_t *out)
+{
+	if (!ev->file || ev->file->op != MW_FILE_OP_CHATTR)
+		return -ENOENT;
+	*out = !!(ev->file->attr & FS_IMMUTABLE_FL);
+	return 0;
+}
+
+static int file_append_only(const struct mw_event *ev, int64_t *out)
+{
+	if (!ev->file || ev->file->op != MW_FILE_OP_CHATTR)
+		return -ENOENT;
+	*out = !!(ev->file->attr & FS_APPEND_FL);
+	return 0;
+}
+
 /* --- the table ---------------------------------------------------------- */
 
-#define EXEC FIELD_KIND(MW_KIND_EXEC)
+/*
+ * The process rows use EXEC: file events carry the same process context
+ * (from the process cache), so those rows apply to them too.
+ */
+#define EXEC (FIELD_KIND(MW_KIND_EXEC) | FIELD_KIND(MW_KIND_FILE))
+#define FILE_K FIELD_KIND(MW_KIND_FILE)
 #define S(n, k, fn)                                                            \
 	{                                                                      \
 		.name = n, .kinds = k, .type = FIELD_STR, .str = fn            \
@@ -248,6 +334,16 @@ static const struct field field_table[] = {
 	S("minerwatch.process.comm", EXEC, proc_comm),
 	S("minerwatch.process.exec_path", EXEC, proc_exec_path),
 	N("minerwatch.process.loginuid", EXEC, proc_loginuid),
+	S("file.path", FILE_K, file_path),
+	S("file.target_path", FILE_K, file_target_path),
+	S("file.name", FILE_K, file_name),
+	S("event.action", FILE_K, file_action),
+	N("minerwatch.file.size_before", FILE_K, file_size_before),
+	N("minerwatch.file.size_after", FILE_K, file_size_after),
+	B("minerwatch.file.shrunk", FILE_K, file_shrunk),
+	N("minerwatch.file.mode", FILE_K, file_mode),
+	B("minerwatch.file.immutable", FILE_K, file_immutable),
+	B("minerwatch.file.append_only", FILE_K, file_append_only),
 };
 /* clang-format on */
 

@@ -17,6 +17,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "file_event.h"
 #include "loader.h"
 #include "minerwatch.skel.h"
 #include "rules.h"
@@ -28,7 +29,8 @@ struct loader {
 	struct minerwatch_bpf *skel;
 	struct ring_buffer *rb;
 	int ncpu;
-	char hooks[512];
+	int file_watch_entries; /* entries in the file sensor's watch maps */
+	char hooks[1024];
 };
 
 static bool verbose_libbpf;
@@ -106,6 +108,30 @@ static void hooks_describe(struct loader *ld)
 	}
 }
 
+/*
+ * A syscall tracepoint the kernel does not have (arm64 has no open, creat,
+ * rename, ...; a kernel may lack openat2 or fchmodat2) must not fail the
+ * load: those programs are left out, the others cover the same ground.
+ */
+static void tracepoints_probe(struct loader *ld)
+{
+	static const char pfx[] = "tracepoint/";
+	struct bpf_program *prog;
+	char path[256];
+	const char *sec;
+
+	bpf_object__for_each_program(prog, ld->skel->obj)
+	{
+		sec = bpf_program__section_name(prog);
+		if (strncmp(sec, pfx, sizeof(pfx) - 1) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/events/%s", TRACEFS_PATH,
+			 sec + sizeof(pfx) - 1);
+		if (access(path, F_OK) != 0)
+			bpf_program__set_autoload(prog, false);
+	}
+}
+
 int loader__open(bool verbose, loader_record_fn fn, void *ctx,
 		 struct loader **out, char *err, size_t err_len)
 {
@@ -133,6 +159,7 @@ int loader__open(bool verbose, loader_record_fn fn, void *ctx,
 			 strerror(-ret));
 		goto err_free;
 	}
+	tracepoints_probe(ld);
 	ret = minerwatch_bpf__load(ld->skel);
 	if (ret) {
 		snprintf(err, err_len,
@@ -247,17 +274,128 @@ static void deny_prune(struct bpf_map *map, uint32_t gen)
 	}
 }
 
+/* --- file sensor watch maps ---------------------------------------------- */
+
+struct watch_fill {
+	struct loader *ld;
+	const struct rules *rs;
+	uint32_t gen;
+	int n;
+	int err;
+};
+
+static void watch_add(enum rules_watch_op op, const char *value, int rule_idx,
+		      void *ctx)
+{
+	struct watch_fill *f = ctx;
+	struct minerwatch_bpf *sk = f->ld->skel;
+	struct file_watch_entry we;
+	struct mw_watch_key key;
+	char name[MW_WATCH_NAME];
+	int ret;
+
+	if (file_watch__entry(op, value, &we)) {
+		fprintf(stderr,
+			"minerwatch: rule %s: path \"%s\" cannot be watched in "
+			"the kernel (too short, too long or unbounded); the "
+			"rule sees only paths other rules watch\n",
+			rule__id(rules__get(f->rs, rule_idx)), value);
+		return;
+	}
+	if (we.kind & (MW_WATCH_PREFIX | MW_WATCH_EXACT)) {
+		memset(&key, 0, sizeof(key));
+		memcpy(key.path, we.key, sizeof(key.path));
+		/* An exact entry includes the NUL: it matches itself only. */
+		key.prefixlen = (strlen(we.key) +
+				 (we.kind & MW_WATCH_EXACT ? 1 : 0)) * 8;
+		ret = bpf_map__update_elem(sk->maps.mw_file_prefixes, &key,
+					   sizeof(key), &f->gen, sizeof(f->gen),
+					   BPF_ANY);
+	} else {
+		memset(name, 0, sizeof(name));
+		memcpy(name, we.key, sizeof(name));
+		ret = bpf_map__update_elem(we.kind & MW_WATCH_NAME
+					       ? sk->maps.mw_file_names
+					       : sk->maps.mw_file_dirnames,
+					   name, sizeof(name), &f->gen,
+					   sizeof(f->gen), BPF_ANY);
+	}
+	if (ret && !f->err)
+		f->err = -errno;
+	f->n += !ret;
+}
+
+static void watch_unbounded(int rule_idx, void *ctx)
+{
+	struct watch_fill *f = ctx;
+
+	fprintf(stderr,
+		"minerwatch: rule %s: no file.path/file.name condition bounds "
+		"its paths, so the kernel cannot filter for it; it sees only "
+		"paths other rules watch\n",
+		rule__id(rules__get(f->rs, rule_idx)));
+}
+
+/* Delete entries of a watch map that an older generation wrote. */
+static void watch_prune(struct bpf_map *map, size_t key_size, uint32_t gen)
+{
+	char key[sizeof(struct mw_watch_key)], next[sizeof(key)];
+	void *prev = NULL;
+	uint32_t val;
+
+	while (bpf_map__get_next_key(map, prev, next, key_size) == 0) {
+		if (bpf_map__lookup_elem(map, next, key_size, &val, sizeof(val),
+					 0) == 0 &&
+		    val != gen &&
+		    bpf_map__delete_elem(map, next, key_size, 0) == 0) {
+			/* Iteration restarts: entries of gen stay, so it ends. */
+			prev = NULL;
+			continue;
+		}
+		memcpy(key, next, key_size);
+		prev = key;
+	}
+}
+
+/*
+ * Fill the file sensor's watch maps from the file rules' path conditions
+ * (rules__file_watch_paths()); the values are the generation, so entries
+ * of the previous rule set are pruned after the new ones are in.
+ */
+static int file_watch_apply(struct loader *ld, const struct rules *rs,
+			    uint32_t gen)
+{
+	struct watch_fill f = {.ld = ld, .rs = rs, .gen = gen};
+	struct minerwatch_bpf *sk = ld->skel;
+
+	rules__file_watch_paths(rs, watch_add, &f, watch_unbounded);
+	watch_prune(sk->maps.mw_file_prefixes, sizeof(struct mw_watch_key),
+		    gen);
+	watch_prune(sk->maps.mw_file_names, MW_WATCH_NAME, gen);
+	watch_prune(sk->maps.mw_file_dirnames, MW_WATCH_NAME, gen);
+	ld->file_watch_entries = f.n;
+	return f.err;
+}
+
+int loader__file_watch_count(const struct loader *ld)
+{
+	return ld->file_watch_entries;
+}
+
 int loader__apply_rules(struct loader *ld, const struct rules *rs, uint32_t gen,
 			int *n_names)
 {
 	struct deny_fill f = {.map = ld->skel->maps.mw_deny_names, .gen = gen};
+
+	int err;
 
 	/* Add the new set first, then prune the old: no window without it. */
 	rules__exec_deny_names(rs, deny_name_add, &f);
 	deny_prune(f.map, gen);
 	if (n_names)
 		*n_names = f.n;
-	return f.err;
+	err = file_watch_apply(ld, rs, gen);
+	return f.err ?: err;
 }
 
 int loader__read_stats(struct loader *ld, uint64_t *out)

@@ -45,6 +45,9 @@ int loader__set_config(struct loader *ld, bool enforce, uint32_t self_tgid);
 int loader__apply_rules(struct loader *ld, const struct rules *rs,
 			 uint32_t gen, int *n_names);
 
+/* Entries the last loader__apply_rules() put in the file watch maps. */
+int loader__file_watch_count(const struct loader *ld);
+
 /* Sum the per-CPU counters into out[MW_STAT_MAX]. */
 int loader__read_stats(struct loader *ld, uint64_t *out);
 

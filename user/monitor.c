@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "decode.h"
+#include "file_event.h"
 #include "jsonx.h"
 #include "loader.h"
 #include "monitor.h"
@@ -213,6 +214,73 @@ static void handle_exit(struct monitor *m, const struct mw_exit_event *e)
 	proc_cache__on_exit(m->pc, &e->hdr);
 }
 
+/*
+ * A change to a watched file (the kernel filtered already). The path is
+ * normalized here when the kernel built it from a dirfd and a string.
+ */
+static void handle_file(struct monitor *m, const void *data, size_t size)
+{
+	const struct mw_process *chain[MAX_LINEAGE];
+	struct mw_event ev = {.kind = MW_KIND_FILE};
+	struct mw_file_info fi = {0};
+	char path[MW_PATH_MAX], target[MW_PATH_MAX];
+	const struct mw_file_event *e;
+	struct mw_process *p;
+	struct file_view v;
+	const char *slash;
+
+	if (decode__file(data, size, &v)) {
+		m->bad_records++;
+		return;
+	}
+	e = v.e;
+	snprintf(path, sizeof(path), "%s", v.path);
+	if (e->flags & MW_FILE_LEXICAL)
+		file_path__normalize(path);
+	fi.path = path;
+	if (v.target) {
+		snprintf(target, sizeof(target), "%s", v.target);
+		/* A symlink's contents are not a path of ours to clean up. */
+		if (e->flags & MW_FILE_TARGET_LEXICAL &&
+		    e->op != MW_FILE_OP_SYMLINK)
+			file_path__normalize(target);
+		fi.target_path = target;
+	}
+	slash = strrchr(path, '/');
+	fi.name = slash && slash[1] ? slash + 1 : path;
+	fi.op = e->op;
+	fi.action = file_op__str(e->op);
+	fi.flags = e->flags;
+	fi.size_before = e->flags & MW_FILE_SIZE_BEFORE ? e->size_before : -1;
+	fi.size_after = e->flags & MW_FILE_SIZE_AFTER ? e->size_after : -1;
+	fi.ino = e->ino;
+	fi.dev = e->dev;
+	fi.mode = e->mode;
+	fi.uid = e->uid;
+	fi.gid = e->gid;
+	fi.open_flags = e->open_flags;
+	fi.attr = e->attr;
+
+	/*
+	 * The writer is usually known (its exec came first); a process that
+	 * predates us and escaped the seed is learned from /proc, and one
+	 * already gone gets a record from the header alone.
+	 */
+	p = proc_cache__get(m->pc, e->hdr.pid);
+	if (!p)
+		p = proc_cache__on_fork(m->pc, &e->hdr);
+	if (!p)
+		return;
+	ev.ts_ns = e->hdr.ts_ns;
+	ev.proc = p;
+	ev.file = &fi;
+	proc_cache__get(m->pc, p->ppid);
+	lineage(m, &ev, chain);
+	if (m->o->events)
+		emit(m, report__event(&ev, fi.action));
+	judge(m, &ev);
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct monitor *m = ctx;
@@ -229,6 +297,9 @@ static int on_record(void *ctx, void *data, size_t size)
 	case MW_EV_FORK:
 		proc_cache__on_fork(m->pc, h);
 		break;
+	case MW_EV_FILE:
+		handle_file(m, data, size);
+		break;
 	case MW_EV_EXIT:
 		if (h->size >= sizeof(struct mw_exit_event))
 			handle_exit(m, data);
@@ -241,12 +312,30 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* The file sensor's counters, added to the counters object o. */
+static void file_counters(json_t *o, struct monitor *m, const uint64_t *st)
+{
+	if (!o)
+		return;
+	json_object_set_new(o, "file_seen",
+			    json_integer(st[MW_STAT_FILE_SEEN]));
+	json_object_set_new(o, "file_filtered",
+			    json_integer(st[MW_STAT_FILE_FILTERED]));
+	json_object_set_new(o, "file_sent",
+			    json_integer(st[MW_STAT_FILE_SENT]));
+	json_object_set_new(o, "file_path_truncated",
+			    json_integer(st[MW_STAT_FILE_PATH_TRUNC]));
+	json_object_set_new(o, "file_watch_entries",
+			    json_integer(loader__file_watch_count(m->ld)));
+}
+
 static json_t *counters_json(struct monitor *m, const uint64_t *st)
 {
 	struct output_stats os;
+	json_t *o;
 
 	output__stats(m->out, &os);
-	return json_pack(
+	o = json_pack(
 	    "{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:i,"
 	    "s:i}",
 	    "exec_seen", (json_int_t)st[MW_STAT_EXEC_SEEN], "fork_seen",
@@ -264,6 +353,8 @@ static json_t *counters_json(struct monitor *m, const uint64_t *st)
 	    (json_int_t)os.dropped, "output_errors", (json_int_t)os.errors,
 	    "processes", (int)proc_cache__size(m->pc), "rules",
 	    rules__count(m->rules));
+	file_counters(o, m, st);
+	return o;
 }
 
 /* Report losses since the last check as their own state event. */

@@ -47,6 +47,12 @@ json_t *report__state(const char *action, json_t *details /* stolen */);
 /* Add the process, parent and container fields of ev to doc. */
 void report__process(json_t *doc, const struct mw_event *ev);
 
+/*
+ * Add the file fields of a file sensor event (ev->file): event.action and
+ * event.type from the operation, file.*, and minerwatch.file.*.
+ */
+void report__file(json_t *doc, const struct mw_event *ev);
+
 /* Boot ns to ISO 8601 UTC with microseconds. */
 void report__timestamp(uint64_t ts_ns, char *buf, size_t len);
 

@@ -74,4 +74,26 @@ void rules__exec_deny_names(const struct rules *rs, rules_name_fn cb,
 /* True when the rule is fully enforced in the kernel (see above). */
 int rule__kernel_only(const struct rule *r);
 
+/*
+ * File sensor: the path constraints of the enabled file rules, from which
+ * the kernel's watch maps are built (user/file_watch.c). cb is called once
+ * per value of each path-bounding condition (file.path / file.target_path
+ * eq, in, prefix, glob, suffix; file.name eq, in). A rule whose condition
+ * does not bound the path (e.g. only "event.action") cannot be filtered in
+ * the kernel: unbounded (may be NULL) is called for it instead, and the
+ * count of such rules is returned.
+ */
+enum rules_watch_op {
+	RULES_WATCH_EQ = 1,
+	RULES_WATCH_PREFIX,
+	RULES_WATCH_GLOB,
+	RULES_WATCH_SUFFIX,
+	RULES_WATCH_NAME,
+};
+typedef void (*rules_watch_fn)(enum rules_watch_op op, const char *value,
+			       int rule_idx, void *ctx);
+typedef void (*rules_unbounded_fn)(int rule_idx, void *ctx);
+int rules__file_watch_paths(const struct rules *rs, rules_watch_fn cb,
+			    void *ctx, rules_unbounded_fn unbounded);
+
 #endif /* MW_RULES_H */
