@@ -6,7 +6,7 @@
 set -eu
 
 build_pkgs="clang llvm make gcc pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev libjansson-dev"
-test_pkgs="libcmocka-dev jq util-linux e2fsprogs cron passwd iproute2 procps coreutils"
+test_pkgs="libcmocka-dev jq util-linux e2fsprogs cron passwd iproute2 procps coreutils logrotate strace"
 
 case "${1:-build}" in
 build) want="$build_pkgs" ;;
