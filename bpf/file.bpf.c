@@ -125,7 +125,6 @@ static __always_inline struct file *fd_file(struct task_struct *t, long fd)
 static __always_inline struct mw_file_event *file_rec(struct mw_scratch **sp,
 						      __u32 op)
 {
-	struct task_struct *t = (void *)bpf_get_current_task_btf();
 	struct mw_config *cfg = config_get();
 	struct mw_scratch *s = scratch_get();
 	struct mw_file_event *e;
@@ -137,6 +136,7 @@ static __always_inline struct mw_file_event *file_rec(struct mw_scratch **sp,
 		stat_inc(MW_STAT_SELF_FILTERED);
 		return NULL;
 	}
+	/* The header is filled only for a match: most calls are dropped. */
 	e = (void *)s->rec;
 	__builtin_memset(e, 0, sizeof(*e));
 	e->op = op;
@@ -144,7 +144,6 @@ static __always_inline struct mw_file_event *file_rec(struct mw_scratch **sp,
 	e->size_after = -1;
 	e->uid = 0xffffffff;
 	e->gid = 0xffffffff;
-	hdr_fill(&e->hdr, t, MW_EV_FILE);
 	*sp = s;
 	return e;
 }
@@ -292,8 +291,29 @@ static __always_inline __u32 names_match(const char *path, __u32 len)
 	return hit;
 }
 
-/* Is path[0..len) watched? Returns MW_FILE_MATCH_* bits, 0 when not. */
-static __always_inline __u32 watch_match(const char *path, __u32 len)
+/* Look up one dentry name in a name map. */
+static __always_inline int dname_in(struct dentry *d, void *map,
+				    struct file_scratch *fs)
+{
+	__u32 len = BPF_CORE_READ(d, d_name.len);
+
+	if (len == 0 || len >= MW_WATCH_NAME)
+		return 0;
+	__builtin_memset(fs->name, 0, sizeof(fs->name));
+	barrier_var(len);
+	if (bpf_probe_read_kernel(fs->name, len & (MW_WATCH_NAME - 1),
+				  BPF_CORE_READ(d, d_name.name)))
+		return 0;
+	return bpf_map_lookup_elem(map, fs->name) != NULL;
+}
+
+/*
+ * Is path[0..len) watched? Returns MW_FILE_MATCH_* bits, 0 when not. When
+ * the path was resolved from dentry d, the names come from d and its
+ * parent instead of a scan of the string.
+ */
+static __always_inline __u32 watch_match(const char *path, __u32 len,
+					 struct dentry *d)
 {
 	struct file_scratch *fs;
 	__u32 zero = 0, n = len + 1;
@@ -313,7 +333,13 @@ static __always_inline __u32 watch_match(const char *path, __u32 len)
 		return 0;
 	if (bpf_map_lookup_elem(&mw_file_prefixes, &fs->key))
 		return MW_FILE_MATCH_PREFIX;
-	return names_match(path, len);
+	if (!d)
+		return names_match(path, len);
+	if (dname_in(d, &mw_file_names, fs))
+		return MW_FILE_MATCH_NAME;
+	if (dname_in(BPF_CORE_READ(d, d_parent), &mw_file_dirnames, fs))
+		return MW_FILE_MATCH_DIR;
+	return 0;
 }
 
 /* Send e (path and target already in data[]) when anything matched. */
@@ -326,6 +352,7 @@ static __always_inline int file_send(struct mw_file_event *e, __u32 match)
 		return 0;
 	}
 	e->flags |= match;
+	hdr_fill(&e->hdr, (void *)bpf_get_current_task_btf(), MW_EV_FILE);
 	/* Each length is below MW_PATH_MAX: the masks show it the verifier. */
 	n = (e->path_len & (MW_PATH_MAX - 1)) + 1;
 	if (e->target_len)
@@ -351,7 +378,8 @@ static __always_inline int file_op_fd(struct file *f, __u32 op,
 		e->mode = BPF_CORE_READ(ino, i_mode);
 	n = file_path(f, e->data, s, &e->flags, MW_FILE_PATH_TRUNC);
 	e->path_len = n;
-	return file_send(e, watch_match(e->data, n));
+	return file_send(
+	    e, watch_match(e->data, n, BPF_CORE_READ(f, f_path.dentry)));
 }
 
 /* An operation by name: dirfd + string. */
@@ -365,7 +393,7 @@ static __always_inline int file_op_at(long dfd, const char *ustr,
 	if (n < 0)
 		return 0;
 	e->path_len = n;
-	return file_send(e, watch_match(e->data, n));
+	return file_send(e, watch_match(e->data, n, NULL));
 }
 
 /*
@@ -386,7 +414,7 @@ static __always_inline int file_op_two(long dfd1, const char *u1, long dfd2,
 	if (n1 < 0)
 		return 0;
 	e->path_len = n1;
-	match = watch_match(e->data, n1);
+	match = watch_match(e->data, n1, NULL);
 	off = (n1 + 1) & (MW_PATH_MAX - 1);
 	n2 = path_at(dfd2, u2, &e->data[off], s, &e->flags,
 		     MW_FILE_TARGET_TRUNC, MW_FILE_TARGET_LEXICAL);
@@ -394,7 +422,7 @@ static __always_inline int file_op_two(long dfd1, const char *u1, long dfd2,
 		return file_send(e, match);
 	e->target_len = n2;
 	if (!match) {
-		match = watch_match(&e->data[off], n2);
+		match = watch_match(&e->data[off], n2, NULL);
 		if (match)
 			match |= MW_FILE_MATCH_TARGET;
 	}
@@ -609,7 +637,7 @@ static __always_inline int on_symlink(long ret, long dfd, unsigned long name,
 				    (const char *)target);
 	if (n > 0)
 		e->target_len = n - 1;
-	return file_send(e, watch_match(e->data, len));
+	return file_send(e, watch_match(e->data, len, NULL));
 }
 
 SEC("tracepoint/syscalls/sys_exit_symlink")
