@@ -25,7 +25,6 @@
  * with the caller's string; userspace removes "." and ".." lexically.
  */
 #include "common.bpf.h"
-#include "path.bpf.h"
 
 #define AT_FDCWD -100
 #define O_ACCMODE 00000003
@@ -86,7 +85,103 @@ struct {
 	__type(value, struct file_scratch);
 } mw_file_scratch SEC(".maps");
 
-/* Syscall arguments: saved user registers, intact at sys_exit. */
+/* --- fast path walk --------------------------------------------------------
+ *
+ * Every write open is resolved before the filter can drop it, so the walk
+ * is the sensor's main cost. path.bpf.h reads each field through
+ * bpf_probe_read_kernel() (BPF_CORE_READ), five or six helper calls per
+ * component; here the dentries and mounts are BTF pointers
+ * (bpf_rdonly_cast()) read with plain loads, which the verifier turns into
+ * fault-safe direct loads: one helper call per component remains (the
+ * name copy). Same contract and output as path_resolve().
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
+#define AS_DENTRY(p)                                                           \
+	((struct dentry *)bpf_rdonly_cast(                                     \
+	    (void *)(p), bpf_core_type_id_kernel(struct dentry)))
+#define AS_MOUNT(p)                                                            \
+	((struct mount *)bpf_rdonly_cast(                                      \
+	    (void *)(p), bpf_core_type_id_kernel(struct mount)))
+
+struct fwalk {
+	unsigned long d;   /* struct dentry *: kept as numbers in the */
+	unsigned long mnt; /* context, cast back in each step */
+	__u32 off;
+	int trunc;
+	int done;
+};
+
+static long fwalk_step(__u32 i, void *arg)
+{
+	struct fwalk *w = arg;
+	struct mw_scratch *s = scratch_get();
+	struct dentry *d = AS_DENTRY(w->d), *parent;
+	struct mount *mnt = AS_MOUNT(w->mnt), *mp;
+	struct dentry *root;
+	const unsigned char *name;
+	__u32 len, off = w->off;
+
+	if (!s)
+		return 1;
+	parent = d->d_parent;
+	root = mnt->mnt.mnt_root;
+	if (d == root || d == parent) {
+		mp = mnt->mnt_parent;
+		/* Root of a detached tree, or of the namespace: done. */
+		if (d != root || mnt == mp) {
+			w->done = 1;
+			return 1;
+		}
+		w->d = (unsigned long)mnt->mnt_mountpoint;
+		w->mnt = (unsigned long)mp;
+		return 0;
+	}
+	name = d->d_name.name;
+	len = d->d_name.len;
+	if (len >= MW_NAME_MAX || len + 1 > off) {
+		w->trunc = 1;
+		return 1;
+	}
+	off -= len;
+	bpf_probe_read_kernel(&s->path[off & (MW_PATH_MAX - 1)],
+			      len & (MW_NAME_MAX - 1), name);
+	off -= 1;
+	s->path[off & (MW_PATH_MAX - 1)] = '/';
+	w->off = off;
+	w->d = (unsigned long)parent;
+	return 0;
+}
+
+/* path_resolve() for a (dentry, vfsmount) pair, with direct loads. */
+static __always_inline int fpath_resolve(unsigned long dentry,
+					 unsigned long vfsmnt, char *dst,
+					 struct mw_scratch *s, int *trunc)
+{
+	struct fwalk w = {};
+	__u32 n;
+
+	w.d = dentry;
+	w.mnt = vfsmnt - bpf_core_field_offset(struct mount, mnt);
+	w.off = MW_PATH_MAX - 1;
+	s->path[MW_PATH_MAX - 1] = '\0';
+	bpf_loop(MW_PATH_DEPTH, fwalk_step, &w, 0);
+	if (w.trunc || !w.done)
+		*trunc = 1;
+	if (w.off == MW_PATH_MAX - 1) { /* the root itself */
+		w.off -= 1;
+		s->path[MW_PATH_MAX - 2] = '/';
+	}
+	w.off &= MW_PATH_MAX - 1;
+	n = MW_PATH_MAX - w.off;
+	bpf_probe_read_kernel(dst, n, &s->path[w.off]);
+	return n - 1;
+}
+
+/*
+ * Syscall arguments: saved user registers, intact at sys_exit. pt_regs is
+ * a BTF pointer: plain loads, no helper call.
+ */
 static __always_inline unsigned long sc_arg(int i)
 {
 	struct pt_regs *regs = (void *)bpf_task_pt_regs(
@@ -94,31 +189,32 @@ static __always_inline unsigned long sc_arg(int i)
 
 	switch (i) {
 	case 0:
-		return PT_REGS_PARM1_CORE_SYSCALL(regs);
+		return PT_REGS_PARM1_SYSCALL(regs);
 	case 1:
-		return PT_REGS_PARM2_CORE_SYSCALL(regs);
+		return PT_REGS_PARM2_SYSCALL(regs);
 	case 2:
-		return PT_REGS_PARM3_CORE_SYSCALL(regs);
+		return PT_REGS_PARM3_SYSCALL(regs);
 	case 3:
-		return PT_REGS_PARM4_CORE_SYSCALL(regs);
+		return PT_REGS_PARM4_SYSCALL(regs);
 	default:
-		return PT_REGS_PARM5_CORE_SYSCALL(regs);
+		return PT_REGS_PARM5_SYSCALL(regs);
 	}
 }
 
-/* current->files->fdt->fd[fd], or NULL. */
+/* current->files->fdt->fd[fd], or NULL; a BTF pointer to the file. */
 static __always_inline struct file *fd_file(struct task_struct *t, long fd)
 {
-	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	struct fdtable *fdt = t->files->fdt;
 	struct file **fds;
 	struct file *f = NULL;
 
-	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+	if (fd < 0 || fd >= fdt->max_fds)
 		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
+	fds = fdt->fd;
+	/* A variable index into a BTF array: read it with the helper. */
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
 		return NULL;
-	return f;
+	return bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
 }
 
 /* A record in scratch with the header filled; NULL when not to report. */
@@ -153,11 +249,11 @@ static __always_inline __u32 file_path(struct file *f, char *dst,
 				       struct mw_scratch *s, __u32 *flags,
 				       __u32 trunc_flag)
 {
-	const struct path *p = __builtin_preserve_access_index(&f->f_path);
 	int trunc = 0;
 	__u32 n;
 
-	n = path_resolve(p, dst, s, &trunc);
+	n = fpath_resolve((unsigned long)f->f_path.dentry,
+			  (unsigned long)f->f_path.mnt, dst, s, &trunc);
 	if (trunc) {
 		*flags |= trunc_flag;
 		stat_inc(MW_STAT_FILE_PATH_TRUNC);
@@ -175,7 +271,7 @@ static __always_inline int path_at(long dfd, const char *ustr, char *dst,
 				   __u32 trunc_flag, __u32 lex_flag)
 {
 	struct task_struct *t = (void *)bpf_get_current_task_btf();
-	const struct path *base;
+	unsigned long bd, bm;
 	struct file *f;
 	__u32 off = 0, room;
 	int trunc = 0;
@@ -186,14 +282,16 @@ static __always_inline int path_at(long dfd, const char *ustr, char *dst,
 		return -1;
 	if (c != '/') {
 		if ((int)dfd == AT_FDCWD) {
-			base = __builtin_preserve_access_index(&t->fs->pwd);
+			bd = (unsigned long)t->fs->pwd.dentry;
+			bm = (unsigned long)t->fs->pwd.mnt;
 		} else {
 			f = fd_file(t, dfd);
 			if (!f)
 				return -1;
-			base = __builtin_preserve_access_index(&f->f_path);
+			bd = (unsigned long)f->f_path.dentry;
+			bm = (unsigned long)f->f_path.mnt;
 		}
-		off = path_resolve(base, dst, s, &trunc);
+		off = fpath_resolve(bd, bm, dst, s, &trunc);
 		if (off > 1 && off < MW_PATH_MAX - 2) {
 			dst[off & (MW_PATH_MAX - 1)] = '/';
 			off++;
@@ -295,14 +393,14 @@ static __always_inline __u32 names_match(const char *path, __u32 len)
 static __always_inline int dname_in(struct dentry *d, void *map,
 				    struct file_scratch *fs)
 {
-	__u32 len = BPF_CORE_READ(d, d_name.len);
+	__u32 len = d->d_name.len;
 
 	if (len == 0 || len >= MW_WATCH_NAME)
 		return 0;
 	__builtin_memset(fs->name, 0, sizeof(fs->name));
 	barrier_var(len);
 	if (bpf_probe_read_kernel(fs->name, len & (MW_WATCH_NAME - 1),
-				  BPF_CORE_READ(d, d_name.name)))
+				  d->d_name.name))
 		return 0;
 	return bpf_map_lookup_elem(map, fs->name) != NULL;
 }
@@ -337,7 +435,7 @@ static __always_inline __u32 watch_match(const char *path, __u32 len,
 		return names_match(path, len);
 	if (dname_in(d, &mw_file_names, fs))
 		return MW_FILE_MATCH_NAME;
-	if (dname_in(BPF_CORE_READ(d, d_parent), &mw_file_dirnames, fs))
+	if (dname_in(d->d_parent, &mw_file_dirnames, fs))
 		return MW_FILE_MATCH_DIR;
 	return 0;
 }
@@ -369,17 +467,16 @@ static __always_inline int file_op_fd(struct file *f, __u32 op,
 				      struct mw_file_event *e,
 				      struct mw_scratch *s)
 {
-	struct inode *ino = BPF_CORE_READ(f, f_inode);
+	struct inode *ino = f->f_inode;
 	__u32 n;
 
-	e->ino = BPF_CORE_READ(ino, i_ino);
-	e->dev = BPF_CORE_READ(ino, i_sb, s_dev);
+	e->ino = ino->i_ino;
+	e->dev = ino->i_sb->s_dev;
 	if (!e->mode)
-		e->mode = BPF_CORE_READ(ino, i_mode);
+		e->mode = ino->i_mode;
 	n = file_path(f, e->data, s, &e->flags, MW_FILE_PATH_TRUNC);
 	e->path_len = n;
-	return file_send(
-	    e, watch_match(e->data, n, BPF_CORE_READ(f, f_path.dentry)));
+	return file_send(e, watch_match(e->data, n, f->f_path.dentry));
 }
 
 /* An operation by name: dirfd + string. */
@@ -449,7 +546,7 @@ static __always_inline int on_open(long ret, __u32 oflags)
 	if (!e)
 		return 0;
 	e->open_flags = oflags;
-	e->fmode = BPF_CORE_READ(f, f_mode);
+	e->fmode = f->f_mode;
 	if (e->fmode & FMODE_CREATED)
 		op = MW_FILE_OP_CREATE;
 	else if (oflags & O_TRUNC)
@@ -508,7 +605,7 @@ int sys_enter_ftruncate(struct trace_event_raw_sys_enter *ctx)
 
 	if (!f)
 		return 0;
-	size = BPF_CORE_READ(f, f_inode, i_size);
+	size = f->f_inode->i_size;
 	bpf_map_update_elem(&mw_file_trunc_size, &tid, &size, BPF_ANY);
 	return 0;
 }
