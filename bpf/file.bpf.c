@@ -61,9 +61,12 @@ struct {
 	__type(value, __u32);
 } mw_file_dirnames SEC(".maps");
 
-/* ftruncate: the size before, from entry to exit, per thread. */
+/*
+ * ftruncate: the size before, from entry to exit, per thread. LRU: an
+ * entry whose exit never came (the thread was killed) must not fill it.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 1024);
 	__type(key, __u32);
 	__type(value, __s64);
