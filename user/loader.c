@@ -357,6 +357,20 @@ static void watch_prune(struct bpf_map *map, size_t key_size, uint32_t gen)
 	}
 }
 
+static int map_count(struct bpf_map *map, size_t key_size)
+{
+	char key[sizeof(struct mw_watch_key)], next[sizeof(key)];
+	void *prev = NULL;
+	int n = 0;
+
+	while (bpf_map__get_next_key(map, prev, next, key_size) == 0) {
+		n++;
+		memcpy(key, next, key_size);
+		prev = key;
+	}
+	return n;
+}
+
 /*
  * Fill the file sensor's watch maps from the file rules' path conditions
  * (rules__file_watch_paths()); the values are the generation, so entries
@@ -373,7 +387,11 @@ static int file_watch_apply(struct loader *ld, const struct rules *rs,
 		    gen);
 	watch_prune(sk->maps.mw_file_names, MW_WATCH_NAME, gen);
 	watch_prune(sk->maps.mw_file_dirnames, MW_WATCH_NAME, gen);
-	ld->file_watch_entries = f.n;
+	/* Rules share paths: count the distinct entries, not the updates. */
+	ld->file_watch_entries =
+	    map_count(sk->maps.mw_file_prefixes, sizeof(struct mw_watch_key)) +
+	    map_count(sk->maps.mw_file_names, MW_WATCH_NAME) +
+	    map_count(sk->maps.mw_file_dirnames, MW_WATCH_NAME);
 	return f.err;
 }
 
