@@ -148,7 +148,7 @@ enum mw_file_op {
 	MW_FILE_OP_TRUNC_OPEN = 3, /* opened with O_TRUNC */
 	MW_FILE_OP_TRUNCATE = 4, /* truncate(2) / ftruncate(2) */
 	MW_FILE_OP_RENAME = 5,	/* rename*(2): path is the source */
-	MW_FILE_OP_UNLINK = 6,	/* unlink*(2), rmdir excluded */
+	MW_FILE_OP_UNLINK = 6,	/* unlink*(2), unlinkat(AT_REMOVEDIR) */
 	MW_FILE_OP_LINK = 7,	/* link*(2): path is the new name */
 	MW_FILE_OP_SYMLINK = 8,	/* symlink*(2): path is the new name */
 	MW_FILE_OP_CHMOD = 9,	/* chmod family */

@@ -348,7 +348,7 @@ static void watch_prune(struct bpf_map *map, size_t key_size, uint32_t gen)
 					 0) == 0 &&
 		    val != gen &&
 		    bpf_map__delete_elem(map, next, key_size, 0) == 0) {
-			/* Iteration restarts: entries of gen stay, so it ends. */
+			/* Restart: entries of gen stay, so this ends. */
 			prev = NULL;
 			continue;
 		}
