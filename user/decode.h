@@ -30,8 +30,8 @@ int decode__exec(const void *data, size_t size, struct exec_view *out);
 /* Pointers into a file record; valid while the record is. */
 struct file_view {
 	const struct mw_file_event *e;
-	const char *path;	/* NUL-terminated */
-	const char *target;	/* NUL-terminated, or NULL when none */
+	const char *path;   /* NUL-terminated */
+	const char *target; /* NUL-terminated, or NULL when none */
 };
 
 int decode__file(const void *data, size_t size, struct file_view *out);

@@ -306,19 +306,18 @@ static void watch_add(enum rules_watch_op op, const char *value, int rule_idx,
 		memset(&key, 0, sizeof(key));
 		memcpy(key.path, we.key, sizeof(key.path));
 		/* An exact entry includes the NUL: it matches itself only. */
-		key.prefixlen = (strlen(we.key) +
-				 (we.kind & MW_WATCH_EXACT ? 1 : 0)) * 8;
+		key.prefixlen =
+		    (strlen(we.key) + (we.kind & MW_WATCH_EXACT ? 1 : 0)) * 8;
 		ret = bpf_map__update_elem(sk->maps.mw_file_prefixes, &key,
 					   sizeof(key), &f->gen, sizeof(f->gen),
 					   BPF_ANY);
 	} else {
 		memset(name, 0, sizeof(name));
 		memcpy(name, we.key, sizeof(name));
-		ret = bpf_map__update_elem(we.kind & MW_WATCH_NAME
-					       ? sk->maps.mw_file_names
-					       : sk->maps.mw_file_dirnames,
-					   name, sizeof(name), &f->gen,
-					   sizeof(f->gen), BPF_ANY);
+		ret = bpf_map__update_elem(
+		    we.kind & MW_WATCH_NAME ? sk->maps.mw_file_names
+					    : sk->maps.mw_file_dirnames,
+		    name, sizeof(name), &f->gen, sizeof(f->gen), BPF_ANY);
 	}
 	if (ret && !f->err)
 		f->err = -errno;

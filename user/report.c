@@ -377,9 +377,11 @@ void report__file(json_t *doc, const struct mw_event *ev)
 				    json_integer(f->size_after));
 	if (f->op == MW_FILE_OP_CHOWN) {
 		if (f->uid != UINT32_MAX)
-			json_object_set_new(mf, "new_uid", json_integer(f->uid));
+			json_object_set_new(mf, "new_uid",
+					    json_integer(f->uid));
 		if (f->gid != UINT32_MAX)
-			json_object_set_new(mf, "new_gid", json_integer(f->gid));
+			json_object_set_new(mf, "new_gid",
+					    json_integer(f->gid));
 	}
 	if (f->op == MW_FILE_OP_CHATTR) {
 		json_object_set_new(mf, "attr_flags", json_integer(f->attr));
@@ -395,9 +397,9 @@ void report__file(json_t *doc, const struct mw_event *ev)
 	if (f->flags & MW_FILE_APPEND)
 		json_object_set_new(mf, "append", json_true());
 	/* How the kernel resolved the path, and which watch let it through. */
-	json_object_set_new(mf, "path_source",
-			    json_string(f->flags & MW_FILE_LEXICAL ? "name"
-								   : "object"));
+	json_object_set_new(
+	    mf, "path_source",
+	    json_string(f->flags & MW_FILE_LEXICAL ? "name" : "object"));
 	if (f->flags & MW_FILE_MATCH_PREFIX)
 		json_array_append_new(how, json_string("prefix"));
 	if (f->flags & MW_FILE_MATCH_NAME)
