@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "decode.h"
 #include "file_event.h"
 #include "rules.h"
 
@@ -298,6 +299,62 @@ static void test_shipped_rules(void **state)
 	rules__free(rs);
 }
 
+/* --- decoding a file record ----------------------------------------------- */
+
+static size_t file_rec(char *buf, const char *path, const char *target)
+{
+	struct mw_file_event *e = (void *)buf;
+	size_t pl = strlen(path), tl = target ? strlen(target) : 0;
+
+	memset(e, 0, sizeof(*e));
+	e->hdr.type = MW_EV_FILE;
+	e->op = MW_FILE_OP_RENAME;
+	e->path_len = pl;
+	e->target_len = tl;
+	memcpy(e->data, path, pl + 1);
+	if (target)
+		memcpy(e->data + pl + 1, target, tl + 1);
+	e->hdr.size = sizeof(*e) + pl + 1 + (target ? tl + 1 : 0);
+	return e->hdr.size;
+}
+
+static void test_decode(void **state)
+{
+	static char buf[sizeof(struct mw_file_event) + 256]
+	    __attribute__((aligned(8)));
+	struct mw_file_event *e = (void *)buf;
+	struct file_view v;
+	size_t n;
+
+	(void)state;
+	n = file_rec(buf, "/var/log/sedAb12", "/var/log/syslog");
+	assert_int_equal(decode__file(buf, n, &v), 0);
+	assert_string_equal(v.path, "/var/log/sedAb12");
+	assert_string_equal(v.target, "/var/log/syslog");
+
+	n = file_rec(buf, "/etc/crontab", NULL);
+	assert_int_equal(decode__file(buf, n, &v), 0);
+	assert_null(v.target);
+
+	/* a record shorter than its header says */
+	assert_int_equal(decode__file(buf, n - 1, &v), -EINVAL);
+	/* a length that points past the data */
+	e->path_len += 1;
+	assert_int_equal(decode__file(buf, n, &v), -EINVAL);
+	/* a string without its NUL */
+	n = file_rec(buf, "/etc/crontab", NULL);
+	e->data[e->path_len] = 'x';
+	assert_int_equal(decode__file(buf, n, &v), -EINVAL);
+	/* a target that does not fit */
+	n = file_rec(buf, "/a", "/b");
+	e->target_len = 10;
+	assert_int_equal(decode__file(buf, n, &v), -EINVAL);
+	/* another record type */
+	n = file_rec(buf, "/a", NULL);
+	e->hdr.type = MW_EV_EXEC;
+	assert_int_equal(decode__file(buf, n, &v), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +364,7 @@ int main(void)
 	    cmocka_unit_test(test_entry_long),
 	    cmocka_unit_test(test_rules_watch_paths),
 	    cmocka_unit_test(test_shipped_rules),
+	    cmocka_unit_test(test_decode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
