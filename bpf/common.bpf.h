@@ -34,6 +34,16 @@ struct {
 	__uint(max_entries, 1 << 20);
 } mw_alerts SEC(".maps") __weak;
 
+/*
+ * Findings the kernel already filtered (changes to watched files): their
+ * own ring, so neither an exec storm on mw_events nor a flood of them can
+ * push out what the other rings carry.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 2 << 20);
+} mw_findings SEC(".maps") __weak;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, MW_STAT_MAX);

@@ -12,6 +12,7 @@
 #include "events.h"
 #include "fields.h"
 #include "net_event.h"
+#include "file_event.h"
 
 /* --- exec: the process itself ------------------------------------------ */
 
@@ -308,6 +309,94 @@ static int net_loopback(const struct mw_event *ev, int64_t *out)
 	return 0;
 }
 
+/* --- file: the changed file (kind MW_KIND_FILE) ------------------------ */
+
+#define FS_IMMUTABLE_FL 0x00000010
+#define FS_APPEND_FL 0x00000020
+
+static const char *file_path(const struct mw_event *ev)
+{
+	return ev->file ? ev->file->path : NULL;
+}
+
+static const char *file_target_path(const struct mw_event *ev)
+{
+	return ev->file ? ev->file->target_path : NULL;
+}
+
+static const char *file_name(const struct mw_event *ev)
+{
+	return ev->file ? ev->file->name : NULL;
+}
+
+static const char *file_action(const struct mw_event *ev)
+{
+	return ev->file ? ev->file->action : NULL;
+}
+
+static int file_size_before(const struct mw_event *ev, int64_t *out)
+{
+	if (!ev->file || ev->file->size_before < 0)
+		return -ENOENT;
+	*out = ev->file->size_before;
+	return 0;
+}
+
+static int file_size_after(const struct mw_event *ev, int64_t *out)
+{
+	if (!ev->file || ev->file->size_after < 0)
+		return -ENOENT;
+	*out = ev->file->size_after;
+	return 0;
+}
+
+/*
+ * Content was cut: a truncation to a smaller size, or to any size when the
+ * size before is unknown (an O_TRUNC open): assume the worst.
+ */
+static int file_shrunk(const struct mw_event *ev, int64_t *out)
+{
+	const struct mw_file_info *f = ev->file;
+
+	if (!f)
+		return -ENOENT;
+	*out = f->size_after >= 0 &&
+	       (f->size_before < 0 || f->size_after < f->size_before);
+	return 0;
+}
+
+static int file_mode(const struct mw_event *ev, int64_t *out)
+{
+	if (!ev->file || !ev->file->mode)
+		return -ENOENT;
+	*out = ev->file->mode & 07777;
+	return 0;
+}
+
+static int file_immutable(const struct mw_event *ev, int64_t *out)
+{
+	if (!ev->file || ev->file->op != MW_FILE_OP_CHATTR)
+		return -ENOENT;
+	*out = !!(ev->file->attr & FS_IMMUTABLE_FL);
+	return 0;
+}
+
+static int file_append_only(const struct mw_event *ev, int64_t *out)
+{
+	if (!ev->file || ev->file->op != MW_FILE_OP_CHATTR)
+		return -ENOENT;
+	*out = !!(ev->file->attr & FS_APPEND_FL);
+	return 0;
+}
+
+/* event.action: what the sensor saw (file and network events). */
+static const char *ev_action(const struct mw_event *ev)
+{
+	if (ev->net)
+		return net_action(ev);
+	return file_action(ev);
+}
+
 /* --- the table ---------------------------------------------------------- */
 
 /* Row helpers: name, the kinds it exists for (K_EXEC | K_NET ...), getter. */
@@ -369,7 +458,7 @@ static const struct field field_table[] = {
 	S("minerwatch.process.comm", PROC, proc_comm),
 	S("minerwatch.process.exec_path", PROC, proc_exec_path),
 	N("minerwatch.process.loginuid", PROC, proc_loginuid),
-	S("event.action", K_NET, net_action),
+	S("event.action", K_NET | K_FILE, ev_action),
 	S("network.direction", K_NET, net_direction),
 	S("network.transport", K_NET, net_transport),
 	A("destination.ip", K_NET, net_dst_ip),
@@ -385,6 +474,15 @@ static const struct field field_table[] = {
 	N("minerwatch.net.ports", K_NET, net_ports),
 	N("minerwatch.net.connections", K_NET, net_count),
 	B("minerwatch.net.loopback", K_NET, net_loopback),
+	S("file.path", K_FILE, file_path),
+	S("file.target_path", K_FILE, file_target_path),
+	S("file.name", K_FILE, file_name),
+	N("minerwatch.file.size_before", K_FILE, file_size_before),
+	N("minerwatch.file.size_after", K_FILE, file_size_after),
+	B("minerwatch.file.shrunk", K_FILE, file_shrunk),
+	N("minerwatch.file.mode", K_FILE, file_mode),
+	B("minerwatch.file.immutable", K_FILE, file_immutable),
+	B("minerwatch.file.append_only", K_FILE, file_append_only),
 };
 /* clang-format on */
 

@@ -20,6 +20,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "file_event.h"
 #include "loader.h"
 #include "loader_pin.h"
 #include "minerwatch.skel.h"
@@ -36,7 +37,8 @@ struct loader {
 	struct minerwatch_bpf *skel;
 	struct ring_buffer *rb;
 	int ncpu;
-	char hooks[512];
+	int file_watch_entries; /* entries in the file sensor's watch maps */
+	char hooks[1024];
 	char pin_dir[PATH_MAX]; /* "" when not pinning */
 	bool adopted;		/* reused a previous daemon's pinned state */
 	bool replace_pins;	/* pinned state was incompatible: replace it */
@@ -149,6 +151,30 @@ static bool prog_is_cgroup(const struct bpf_program *prog)
  * Attach the cgroup programs to the cgroup v2 root, where they see every
  * process. The links are ours; loader__destroy() detaches them.
  */
+/*
+ * A syscall tracepoint the kernel does not have (arm64 has no open, creat,
+ * rename, ...; a kernel may lack openat2 or fchmodat2) must not fail the
+ * load: those programs are left out, the others cover the same ground.
+ */
+static void tracepoints_probe(struct loader *ld)
+{
+	static const char pfx[] = "tracepoint/";
+	struct bpf_program *prog;
+	char path[256];
+	const char *sec;
+
+	bpf_object__for_each_program(prog, ld->skel->obj)
+	{
+		sec = bpf_program__section_name(prog);
+		if (strncmp(sec, pfx, sizeof(pfx) - 1) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/events/%s", TRACEFS_PATH,
+			 sec + sizeof(pfx) - 1);
+		if (access(path, F_OK) != 0)
+			bpf_program__set_autoload(prog, false);
+	}
+}
+
 static int cgroup_attach(struct loader *ld, char *err, size_t err_len)
 {
 	struct bpf_program *prog;
@@ -431,6 +457,7 @@ static int skel_setup(struct loader *ld, const struct loader_opts *lo,
 		ld->adopted = ret > 0;
 	}
 	ld->skel->rodata->mw_load_gen = ld->gen;
+	tracepoints_probe(ld);
 	ret = minerwatch_bpf__load(ld->skel);
 	if (ret) {
 		snprintf(err, err_len,
@@ -541,8 +568,11 @@ int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
 			 strerror(-ret));
 		goto err_destroy;
 	}
-	ret = ring_buffer__add(ld->rb, bpf_map__fd(ld->skel->maps.mw_events),
+	ret = ring_buffer__add(ld->rb, bpf_map__fd(ld->skel->maps.mw_findings),
 			       fn, ctx);
+	if (!ret)
+		ret = ring_buffer__add(
+		    ld->rb, bpf_map__fd(ld->skel->maps.mw_events), fn, ctx);
 	if (ret) {
 		snprintf(err, err_len, "ring buffer setup failed: %s",
 			 strerror(-ret));
@@ -811,6 +841,131 @@ static int net_apply_rules(struct loader *ld, const struct rules *rs,
 	return f.err;
 }
 
+/* --- file sensor watch maps ---------------------------------------------- */
+
+struct watch_fill {
+	struct loader *ld;
+	const struct rules *rs;
+	uint32_t gen;
+	int n;
+	int err;
+};
+
+static void watch_add(enum rules_watch_op op, const char *value, int rule_idx,
+		      void *ctx)
+{
+	struct watch_fill *f = ctx;
+	struct minerwatch_bpf *sk = f->ld->skel;
+	struct file_watch_entry we;
+	struct mw_watch_key key;
+	char name[MW_WATCH_NAME];
+	int ret;
+
+	if (file_watch__entry(op, value, &we)) {
+		fprintf(stderr,
+			"minerwatch: rule %s: path \"%s\" cannot be watched in "
+			"the kernel (too short, too long or unbounded); the "
+			"rule sees only paths other rules watch\n",
+			rule__id(rules__get(f->rs, rule_idx)), value);
+		return;
+	}
+	if (we.kind & (MW_WATCH_PREFIX | MW_WATCH_EXACT)) {
+		memset(&key, 0, sizeof(key));
+		memcpy(key.path, we.key, sizeof(key.path));
+		/* An exact entry includes the NUL: it matches itself only. */
+		key.prefixlen =
+		    (strlen(we.key) + (we.kind & MW_WATCH_EXACT ? 1 : 0)) * 8;
+		ret = bpf_map__update_elem(sk->maps.mw_file_prefixes, &key,
+					   sizeof(key), &f->gen, sizeof(f->gen),
+					   BPF_ANY);
+	} else {
+		memset(name, 0, sizeof(name));
+		memcpy(name, we.key, sizeof(name));
+		ret = bpf_map__update_elem(
+		    we.kind & MW_WATCH_NAME ? sk->maps.mw_file_names
+					    : sk->maps.mw_file_dirnames,
+		    name, sizeof(name), &f->gen, sizeof(f->gen), BPF_ANY);
+	}
+	if (ret && !f->err)
+		f->err = -errno;
+	f->n += !ret;
+}
+
+static void watch_unbounded(int rule_idx, void *ctx)
+{
+	struct watch_fill *f = ctx;
+
+	fprintf(stderr,
+		"minerwatch: rule %s: no file.path/file.name condition bounds "
+		"its paths, so the kernel cannot filter for it; it sees only "
+		"paths other rules watch\n",
+		rule__id(rules__get(f->rs, rule_idx)));
+}
+
+/* Delete entries of a watch map that an older generation wrote. */
+static void watch_prune(struct bpf_map *map, size_t key_size, uint32_t gen)
+{
+	char key[sizeof(struct mw_watch_key)], next[sizeof(key)];
+	void *prev = NULL;
+	uint32_t val;
+
+	while (bpf_map__get_next_key(map, prev, next, key_size) == 0) {
+		if (bpf_map__lookup_elem(map, next, key_size, &val, sizeof(val),
+					 0) == 0 &&
+		    val != gen &&
+		    bpf_map__delete_elem(map, next, key_size, 0) == 0) {
+			/* Restart: entries of gen stay, so this ends. */
+			prev = NULL;
+			continue;
+		}
+		memcpy(key, next, key_size);
+		prev = key;
+	}
+}
+
+static int map_count(struct bpf_map *map, size_t key_size)
+{
+	char key[sizeof(struct mw_watch_key)], next[sizeof(key)];
+	void *prev = NULL;
+	int n = 0;
+
+	while (bpf_map__get_next_key(map, prev, next, key_size) == 0) {
+		n++;
+		memcpy(key, next, key_size);
+		prev = key;
+	}
+	return n;
+}
+
+/*
+ * Fill the file sensor's watch maps from the file rules' path conditions
+ * (rules__file_watch_paths()); the values are the generation, so entries
+ * of the previous rule set are pruned after the new ones are in.
+ */
+static int file_watch_apply(struct loader *ld, const struct rules *rs,
+			    uint32_t gen)
+{
+	struct watch_fill f = {.ld = ld, .rs = rs, .gen = gen};
+	struct minerwatch_bpf *sk = ld->skel;
+
+	rules__file_watch_paths(rs, watch_add, &f, watch_unbounded);
+	watch_prune(sk->maps.mw_file_prefixes, sizeof(struct mw_watch_key),
+		    gen);
+	watch_prune(sk->maps.mw_file_names, MW_WATCH_NAME, gen);
+	watch_prune(sk->maps.mw_file_dirnames, MW_WATCH_NAME, gen);
+	/* Rules share paths: count the distinct entries, not the updates. */
+	ld->file_watch_entries =
+	    map_count(sk->maps.mw_file_prefixes, sizeof(struct mw_watch_key)) +
+	    map_count(sk->maps.mw_file_names, MW_WATCH_NAME) +
+	    map_count(sk->maps.mw_file_dirnames, MW_WATCH_NAME);
+	return f.err;
+}
+
+int loader__file_watch_count(const struct loader *ld)
+{
+	return ld->file_watch_entries;
+}
+
 int loader__apply_rules(struct loader *ld, const struct rules *rs, uint32_t gen,
 			int *n_names)
 {
@@ -820,7 +975,7 @@ int loader__apply_rules(struct loader *ld, const struct rules *rs, uint32_t gen,
 	 */
 	struct deny_fill f = {.map = ld->skel->maps.mw_deny_names,
 			      .gen = ld->gen << 16 | (gen & 0xffff)};
-	int ret;
+	int ret, err;
 
 	/* Add the new set first, then prune the old: no window without it. */
 	rules__exec_deny_names(rs, deny_name_add, &f);
@@ -828,7 +983,8 @@ int loader__apply_rules(struct loader *ld, const struct rules *rs, uint32_t gen,
 	if (n_names)
 		*n_names = f.n;
 	ret = net_apply_rules(ld, rs, gen);
-	return f.err ? f.err : ret;
+	err = file_watch_apply(ld, rs, f.gen);
+	return f.err ? f.err : ret ? ret : err;
 }
 
 int loader__read_stats(struct loader *ld, uint64_t *out)

@@ -89,6 +89,9 @@ int loader__apply_rules(struct loader *ld, const struct rules *rs, uint32_t gen,
 int loader__net_block_addr(struct loader *ld, int family, const uint8_t *addr,
 			   int rule_idx, uint32_t gen);
 
+/* Entries the last loader__apply_rules() put in the file watch maps. */
+int loader__file_watch_count(const struct loader *ld);
+
 /* Sum the per-CPU counters into out[MW_STAT_MAX]. */
 int loader__read_stats(struct loader *ld, uint64_t *out);
 

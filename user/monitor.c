@@ -19,6 +19,7 @@
 #include "control.h"
 #include "decode.h"
 #include "hash.h"
+#include "file_event.h"
 #include "jsonx.h"
 #include "loader.h"
 #include "monitor.h"
@@ -89,12 +90,52 @@ static void emit(struct monitor *m, json_t *doc)
  * Alerts go through the aggregate: the first of a (rule, process) pair goes
  * out now, repeats within the window come out later as one summary.
  */
+static uint64_t fnv1a_str(uint64_t h, const char *s)
+{
+	while (s && *s) {
+		h ^= (unsigned char)*s++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/*
+ * Only identical alerts fold: same rule, process, action and object (file
+ * path, peer, executable). A process that creates a cron file and then
+ * appends to it gets two alerts; one rewriting it in a loop gets one plus
+ * a summary.
+ */
+static void alert_key(const struct mw_event *ev, char *key, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	char peer[64];
+
+	if (ev->file) {
+		h = fnv1a_str(h, ev->file->action);
+		h = fnv1a_str(h, ev->file->path);
+		h = fnv1a_str(h, ev->file->target_path);
+	} else if (ev->net) {
+		snprintf(peer, sizeof(peer), "%s:%d", ev->net->dst_ip,
+			 ev->net->dst_port);
+		h = fnv1a_str(h, ev->net->action);
+		h = fnv1a_str(h, peer);
+	} else {
+		h = fnv1a_str(h, ev->at_start ? "running" : "exec");
+		h = fnv1a_str(h, ev->proc->exe);
+	}
+	snprintf(key, len, "%s:%016llx", ev->proc->entity_id,
+		 (unsigned long long)h);
+}
+
 static void emit_alert(struct monitor *m, int rule_idx,
 		       const struct mw_event *ev, json_t *doc)
 {
+	char key[64];
+
 	if (!doc)
 		return;
-	if (aggregate__offer(m->agg, rule_idx, ev->proc->entity_id, doc,
+	alert_key(ev, key, sizeof(key));
+	if (aggregate__offer(m->agg, rule_idx, key, doc,
 			     ev->ts_ns ? ev->ts_ns : now_boot_ns()))
 		emit(m, doc);
 	else
@@ -440,6 +481,73 @@ static void net_bursts(struct monitor *m, uint64_t now)
 		net_judge(m, now, pid, comm, &info);
 }
 
+/*
+ * A change to a watched file (the kernel filtered already). The path is
+ * normalized here when the kernel built it from a dirfd and a string.
+ */
+static void handle_file(struct monitor *m, const void *data, size_t size)
+{
+	const struct mw_process *chain[MAX_LINEAGE];
+	struct mw_event ev = {.kind = MW_KIND_FILE};
+	struct mw_file_info fi = {0};
+	char path[MW_PATH_MAX], target[MW_PATH_MAX];
+	const struct mw_file_event *e;
+	struct mw_process *p;
+	struct file_view v;
+	const char *slash;
+
+	if (decode__file(data, size, &v)) {
+		m->bad_records++;
+		return;
+	}
+	e = v.e;
+	snprintf(path, sizeof(path), "%s", v.path);
+	if (e->flags & MW_FILE_LEXICAL)
+		file_path__normalize(path);
+	fi.path = path;
+	if (v.target) {
+		snprintf(target, sizeof(target), "%s", v.target);
+		/* A symlink's contents are not a path of ours to clean up. */
+		if (e->flags & MW_FILE_TARGET_LEXICAL &&
+		    e->op != MW_FILE_OP_SYMLINK)
+			file_path__normalize(target);
+		fi.target_path = target;
+	}
+	slash = strrchr(path, '/');
+	fi.name = slash && slash[1] ? slash + 1 : path;
+	fi.op = e->op;
+	fi.action = file_op__str(e->op);
+	fi.flags = e->flags;
+	fi.size_before = e->flags & MW_FILE_SIZE_BEFORE ? e->size_before : -1;
+	fi.size_after = e->flags & MW_FILE_SIZE_AFTER ? e->size_after : -1;
+	fi.ino = e->ino;
+	fi.dev = e->dev;
+	fi.mode = e->mode;
+	fi.uid = e->uid;
+	fi.gid = e->gid;
+	fi.open_flags = e->open_flags;
+	fi.attr = e->attr;
+
+	/*
+	 * The writer is usually known (its exec came first); a process that
+	 * predates us and escaped the seed is learned from /proc, and one
+	 * already gone gets a record from the header alone.
+	 */
+	p = proc_cache__get(m->pc, e->hdr.pid);
+	if (!p)
+		p = proc_cache__on_fork(m->pc, &e->hdr);
+	if (!p)
+		return;
+	ev.ts_ns = e->hdr.ts_ns;
+	ev.proc = p;
+	ev.file = &fi;
+	proc_cache__get(m->pc, p->ppid);
+	lineage(m, &ev, chain);
+	if (m->o->events)
+		emit(m, report__event(&ev, fi.action));
+	judge(m, &ev);
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct monitor *m = ctx;
@@ -459,6 +567,9 @@ static int on_record(void *ctx, void *data, size_t size)
 	case MW_EV_NET:
 		handle_net(m, data, size);
 		break;
+	case MW_EV_FILE:
+		handle_file(m, data, size);
+		break;
 	case MW_EV_EXIT:
 		if (h->size >= sizeof(struct mw_exit_event))
 			handle_exit(m, data);
@@ -471,39 +582,65 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* Kernel counters as the health, loss and stopped events name them. */
+static const struct {
+	const char *name;
+	enum mw_stat idx;
+} kernel_counters[] = {
+    {"exec_seen", MW_STAT_EXEC_SEEN},
+    {"fork_seen", MW_STAT_FORK_SEEN},
+    {"exit_seen", MW_STAT_EXIT_SEEN},
+    {"events_sent", MW_STAT_EVENTS_SENT},
+    {"events_lost", MW_STAT_EVENTS_LOST},
+    {"alerts_sent", MW_STAT_ALERTS_SENT},
+    {"alerts_lost", MW_STAT_ALERTS_LOST},
+    {"kernel_kills", MW_STAT_EXEC_KILLED},
+    {"kernel_kill_failures", MW_STAT_EXEC_KILL_FAILED},
+    {"self_filtered", MW_STAT_SELF_FILTERED},
+    {"scope_filtered", MW_STAT_SCOPE_FILTERED},
+    {"file_seen", MW_STAT_FILE_SEEN},
+    {"file_filtered", MW_STAT_FILE_FILTERED},
+    {"file_sent", MW_STAT_FILE_SENT},
+    {"file_path_truncated", MW_STAT_FILE_PATH_TRUNC},
+    {"net_seen", MW_STAT_NET_SEEN},
+    {"net_filtered", MW_STAT_NET_FILTERED},
+    {"net_blocked", MW_STAT_NET_BLOCKED},
+    {"net_stratum_flows", MW_STAT_NET_STRATUM},
+    {"net_stratum_dropped", MW_STAT_NET_DROPPED},
+    {"net_flow_table_full", MW_STAT_NET_FLOW_FULL},
+    {"net_dns_answers", MW_STAT_NET_DNS},
+};
+
+static void counter_set(json_t *o, const char *name, uint64_t v)
+{
+	json_object_set_new(o, name, json_integer((json_int_t)v));
+}
+
 static json_t *counters_json(struct monitor *m, const uint64_t *st)
 {
 	struct output_stats os;
+	json_t *c = json_object();
+	size_t i;
 
-	json_t *c;
-
+	if (!c)
+		return NULL;
+	for (i = 0; i < sizeof(kernel_counters) / sizeof(kernel_counters[0]);
+	     i++)
+		counter_set(c, kernel_counters[i].name,
+			    st[kernel_counters[i].idx]);
 	output__stats(m->out, &os);
-	c = json_pack(
-	    "{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:i,"
-	    "s:i}",
-	    "exec_seen", (json_int_t)st[MW_STAT_EXEC_SEEN], "fork_seen",
-	    (json_int_t)st[MW_STAT_FORK_SEEN], "exit_seen",
-	    (json_int_t)st[MW_STAT_EXIT_SEEN], "events_sent",
-	    (json_int_t)st[MW_STAT_EVENTS_SENT], "events_lost",
-	    (json_int_t)st[MW_STAT_EVENTS_LOST], "alerts_sent",
-	    (json_int_t)st[MW_STAT_ALERTS_SENT], "alerts_lost",
-	    (json_int_t)st[MW_STAT_ALERTS_LOST], "kernel_kills",
-	    (json_int_t)st[MW_STAT_EXEC_KILLED], "kernel_kill_failures",
-	    (json_int_t)st[MW_STAT_EXEC_KILL_FAILED], "self_filtered",
-	    (json_int_t)st[MW_STAT_SELF_FILTERED], "bad_records",
-	    (json_int_t)m->bad_records, "alerts", (json_int_t)m->alerts,
-	    "output_spooled", (json_int_t)os.spooled, "output_dropped",
-	    (json_int_t)os.dropped, "output_errors", (json_int_t)os.errors,
-	    "processes", (int)proc_cache__size(m->pc), "rules",
-	    rules__count(m->rules));
-	/* Added with the agent work: queue depth, scope, output volume. */
-	jsonx_set_path(c, "output_queued", json_integer(os.queued));
-	jsonx_set_path(c, "output_written", json_integer(os.written));
-	jsonx_set_path(c, "output_lines", json_integer(os.lines));
-	jsonx_set_path(c, "scope_filtered",
-		       json_integer(st[MW_STAT_SCOPE_FILTERED]));
-	jsonx_set_path(c, "alerts_aggregated",
-		       json_integer(aggregate__suppressed(m->agg)));
+	counter_set(c, "bad_records", m->bad_records);
+	counter_set(c, "alerts", m->alerts);
+	counter_set(c, "alerts_aggregated", aggregate__suppressed(m->agg));
+	counter_set(c, "output_lines", os.lines);
+	counter_set(c, "output_written", os.written);
+	counter_set(c, "output_queued", os.queued);
+	counter_set(c, "output_spooled", os.spooled);
+	counter_set(c, "output_dropped", os.dropped);
+	counter_set(c, "output_errors", os.errors);
+	counter_set(c, "processes", proc_cache__size(m->pc));
+	counter_set(c, "rules", rules__count(m->rules));
+	counter_set(c, "file_watch_entries", loader__file_watch_count(m->ld));
 	return c;
 }
 
