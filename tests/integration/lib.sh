@@ -36,6 +36,10 @@ cleanup() {
 		log "daemon stderr (last lines):"
 		tail -n 15 "$ERR" >&2
 	fi
+	# MW_KEEP_OUT=DIR keeps each test's JSON output for a look afterwards.
+	if [ -n "${MW_KEEP_OUT:-}" ] && [ -f "$OUT" ]; then
+		mkdir -p "$MW_KEEP_OUT" && cp "$OUT" "$MW_KEEP_OUT/$TEST_NAME.json"
+	fi
 	rm -rf "$T"
 }
 trap cleanup EXIT
