@@ -11,12 +11,14 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "kernel_features.h"
 #include "loader.h"
 #include "minerwatch.skel.h"
 #include "rules.h"
@@ -29,6 +31,9 @@ struct loader {
 	struct ring_buffer *rb;
 	int ncpu;
 	char hooks[512];
+	struct features feat;
+	bool lsm_on;	   /* lsm/ programs are loaded and attached */
+	char lsm_off[400]; /* why not, when they are not */
 };
 
 static bool verbose_libbpf;
@@ -106,6 +111,69 @@ static void hooks_describe(struct loader *ld)
 	}
 }
 
+/*
+ * Turn the lsm/ programs on only where BPF-LSM works and the kernel has
+ * that hook; everything else always loads (tp_btf, the base path).
+ */
+static void programs_choose(struct loader *ld, bool lsm)
+{
+	struct bpf_program *prog;
+	const char *sec;
+
+	ld->lsm_on = false;
+	if (lsm && !ld->feat.have[FEAT_LSM])
+		snprintf(ld->lsm_off, sizeof(ld->lsm_off), "%s",
+			 ld->feat.why[FEAT_LSM]);
+	bpf_object__for_each_program(prog, ld->skel->obj)
+	{
+		sec = bpf_program__section_name(prog);
+		if (strncmp(sec, "lsm/", 4) != 0)
+			continue;
+		if (lsm && ld->feat.have[FEAT_LSM] &&
+		    features__lsm_hook(&ld->feat, sec + 4)) {
+			bpf_program__set_autoload(prog, true);
+			ld->lsm_on = true;
+		} else {
+			bpf_program__set_autoload(prog, false);
+		}
+	}
+}
+
+/* Open, choose, load and attach the skeleton into ld->skel. */
+static int skel_load(struct loader *ld, bool lsm, char *err, size_t err_len)
+{
+	int ret;
+
+	ld->skel = minerwatch_bpf__open();
+	if (!ld->skel) {
+		ret = -errno;
+		snprintf(err, err_len, "opening the BPF object failed: %s",
+			 strerror(-ret));
+		return ret;
+	}
+	programs_choose(ld, lsm);
+	ret = minerwatch_bpf__load(ld->skel);
+	if (ret) {
+		snprintf(err, err_len,
+			 "loading BPF programs failed: %s (run with -v for the "
+			 "verifier log)",
+			 strerror(-ret));
+		goto err_destroy;
+	}
+	ret = minerwatch_bpf__attach(ld->skel);
+	if (ret) {
+		snprintf(err, err_len, "attaching BPF programs failed: %s",
+			 strerror(-ret));
+		goto err_destroy;
+	}
+	return 0;
+
+err_destroy:
+	minerwatch_bpf__destroy(ld->skel);
+	ld->skel = NULL;
+	return ret;
+}
+
 int loader__open(bool verbose, loader_record_fn fn, void *ctx,
 		 struct loader **out, char *err, size_t err_len)
 {
@@ -126,27 +194,23 @@ int loader__open(bool verbose, loader_record_fn fn, void *ctx,
 		snprintf(err, err_len, "cannot count CPUs: %s", strerror(-ret));
 		goto err_free;
 	}
-	ld->skel = minerwatch_bpf__open();
-	if (!ld->skel) {
-		ret = -errno;
-		snprintf(err, err_len, "opening the BPF object failed: %s",
-			 strerror(-ret));
+	features__probe(&ld->feat);
+	ret = skel_load(ld, true, err, err_len);
+	if (ret && ld->lsm_on) {
+		/*
+		 * The probe said yes but the real programs did not make it
+		 * (verifier, attach): prevention is an upgrade, never a
+		 * reason not to monitor. Retry on the tracepoint path.
+		 */
+		snprintf(ld->lsm_off, sizeof(ld->lsm_off),
+			 "lsm programs failed: %s", err);
+		fprintf(stderr,
+			"minerwatch: %s; falling back to kill at exec\n",
+			ld->lsm_off);
+		ret = skel_load(ld, false, err, err_len);
+	}
+	if (ret)
 		goto err_free;
-	}
-	ret = minerwatch_bpf__load(ld->skel);
-	if (ret) {
-		snprintf(err, err_len,
-			 "loading BPF programs failed: %s (run with -v for the "
-			 "verifier log)",
-			 strerror(-ret));
-		goto err_destroy;
-	}
-	ret = minerwatch_bpf__attach(ld->skel);
-	if (ret) {
-		snprintf(err, err_len, "attaching BPF programs failed: %s",
-			 strerror(-ret));
-		goto err_destroy;
-	}
 	/* Alerts first: ring_buffer__poll() consumes rings in this order. */
 	ld->rb = ring_buffer__new(bpf_map__fd(ld->skel->maps.mw_alerts), fn,
 				  ctx, NULL);
@@ -171,6 +235,7 @@ err_rb:
 	ring_buffer__free(ld->rb);
 err_destroy:
 	minerwatch_bpf__destroy(ld->skel);
+	ld->skel = NULL;
 err_free:
 	free(ld);
 	return ret;
@@ -203,6 +268,7 @@ int loader__set_config(struct loader *ld, bool enforce, uint32_t self_tgid)
 
 struct deny_fill {
 	struct bpf_map *map;
+	const struct rules *rs;
 	uint32_t gen;
 	int n;
 	int err;
@@ -214,6 +280,9 @@ static void deny_name_add(const char *name, int rule_idx, void *ctx)
 	char key[MW_DENY_NAME] = {0};
 	struct mw_deny val = {.rule_idx = rule_idx, .rules_gen = f->gen};
 
+	/* deny rules refuse at lsm/bprm_check_security where it loads. */
+	if (rule__action(rules__get(f->rs, rule_idx)) == RULE_ACT_DENY)
+		val.flags = MW_DENY_REFUSE;
 	if (strlen(name) >= sizeof(key))
 		return;
 	memcpy(key, name, strlen(name));
@@ -250,7 +319,8 @@ static void deny_prune(struct bpf_map *map, uint32_t gen)
 int loader__apply_rules(struct loader *ld, const struct rules *rs, uint32_t gen,
 			int *n_names)
 {
-	struct deny_fill f = {.map = ld->skel->maps.mw_deny_names, .gen = gen};
+	struct deny_fill f = {
+	    .map = ld->skel->maps.mw_deny_names, .rs = rs, .gen = gen};
 
 	/* Add the new set first, then prune the old: no window without it. */
 	rules__exec_deny_names(rs, deny_name_add, &f);
@@ -280,4 +350,139 @@ int loader__read_stats(struct loader *ld, uint64_t *out)
 const char *loader__hooks(const struct loader *ld)
 {
 	return ld->hooks;
+}
+
+const struct features *loader__features(const struct loader *ld)
+{
+	return &ld->feat;
+}
+
+bool loader__lsm(const struct loader *ld)
+{
+	return ld->lsm_on;
+}
+
+/* The loaded lsm/ programs whose hook name starts with one of prefixes. */
+static json_t *lsm_loaded(const struct loader *ld, const char *const *pfx)
+{
+	struct bpf_program *prog;
+	json_t *a = json_array();
+	const char *sec;
+	int i;
+
+	bpf_object__for_each_program(prog, ld->skel->obj)
+	{
+		sec = bpf_program__section_name(prog);
+		if (!bpf_program__autoload(prog) || strncmp(sec, "lsm/", 4))
+			continue;
+		for (i = 0; pfx[i]; i++)
+			if (strncmp(sec + 4, pfx[i], strlen(pfx[i])) == 0)
+				json_array_append_new(a, json_string(sec));
+	}
+	return a;
+}
+
+json_t *loader__hooks_json(const struct loader *ld)
+{
+	static const char *const exec_pfx[] = {"bprm_", NULL};
+	static const char *const net_pfx[] = {"socket_", NULL};
+	static const char *const file_pfx[] = {"file_", "path_", NULL};
+	json_t *o = json_object(), *progs = json_array(), *a;
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, ld->skel->obj)
+	{
+		if (bpf_program__autoload(prog))
+			json_array_append_new(
+			    progs,
+			    json_string(bpf_program__section_name(prog)));
+	}
+	json_object_set_new(o, "exec",
+			    json_string("tp_btf/sched_process_exec"));
+	json_object_set_new(o, "exec_deny",
+			    json_string(ld->lsm_on ? "lsm/bprm_check_security"
+						   : "tp_btf+SIGKILL"));
+	a = lsm_loaded(ld, net_pfx);
+	json_object_set_new(o, "connect_deny",
+			    json_array_size(a) ? json_array_get(a, 0)
+					       : json_string("none"));
+	if (json_array_size(a))
+		json_incref(json_array_get(a, 0));
+	json_decref(a);
+	a = lsm_loaded(ld, file_pfx);
+	if (json_array_size(a))
+		json_object_set_new(o, "file_deny", a);
+	else {
+		json_decref(a);
+		json_object_set_new(o, "file_deny", json_string("none"));
+	}
+	json_decref(lsm_loaded(ld, exec_pfx));
+	if (!ld->lsm_on)
+		json_object_set_new(o, "lsm_unavailable",
+				    json_string(ld->lsm_off));
+	json_object_set_new(o, "programs", progs);
+	return o;
+}
+
+/* An entry for the lsm/ maps: the rule (or -1 for a command line deny). */
+static struct mw_deny deny_val(int rule_idx, uint32_t gen)
+{
+	struct mw_deny v = {.rule_idx = (uint32_t)rule_idx,
+			    .rules_gen = gen,
+			    .flags = MW_DENY_REFUSE};
+
+	return v;
+}
+
+int loader__deny_net(struct loader *ld, int family, const uint8_t *addr,
+		     int prefixlen, int rule_idx, uint32_t gen)
+{
+	struct mw_deny v = deny_val(rule_idx, gen);
+	struct mw_net4_key k4 = {.prefixlen = prefixlen};
+	struct mw_net6_key k6 = {.prefixlen = prefixlen};
+
+	if (family == 4 && prefixlen >= 0 && prefixlen <= 32) {
+		memcpy(k4.addr, addr, 4);
+		if (bpf_map__update_elem(ld->skel->maps.mw_deny_net4, &k4,
+					 sizeof(k4), &v, sizeof(v), BPF_ANY))
+			return -errno;
+		return 0;
+	}
+	if (family == 6 && prefixlen >= 0 && prefixlen <= 128) {
+		memcpy(k6.addr, addr, 16);
+		if (bpf_map__update_elem(ld->skel->maps.mw_deny_net6, &k6,
+					 sizeof(k6), &v, sizeof(v), BPF_ANY))
+			return -errno;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int loader__deny_port(struct loader *ld, uint16_t port, int rule_idx,
+		      uint32_t gen)
+{
+	struct mw_deny v = deny_val(rule_idx, gen);
+
+	if (bpf_map__update_elem(ld->skel->maps.mw_deny_ports, &port,
+				 sizeof(port), &v, sizeof(v), BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int loader__protect_path(struct loader *ld, const char *path, int rule_idx,
+			 uint32_t gen)
+{
+	struct mw_deny v = deny_val(rule_idx, gen);
+	struct mw_inode_key k = {0};
+	struct stat st;
+
+	if (stat(path, &st))
+		return -errno;
+	/* The kernel's sb->s_dev is MKDEV: major << 20 | minor. */
+	k.ino = st.st_ino;
+	k.dev = major(st.st_dev) << 20 | minor(st.st_dev);
+	if (bpf_map__update_elem(ld->skel->maps.mw_protect_inodes, &k,
+				 sizeof(k), &v, sizeof(v), BPF_ANY))
+		return -errno;
+	return 0;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kernel_features.h"
 #include "monitor.h"
 #include "rules.h"
 
@@ -32,8 +33,20 @@ static const char usage[] =
     "60,\n"
     "                          0 disables; range 0-86400)\n"
     "  -c, --check-rules PATH  validate rule files and exit (repeatable)\n"
+    "      --deny-connect SPEC refuse connects to ADDR[/BITS] or :PORT "
+    "(enforce;\n"
+    "                          needs BPF-LSM; repeatable)\n"
+    "      --protect-path PATH refuse writes, truncation, unlink and rename "
+    "of PATH\n"
+    "                          (a file, or a directory's entries; enforce; "
+    "needs\n"
+    "                          BPF-LSM; repeatable)\n"
+    "      --features          print what this kernel allows and the hooks "
+    "chosen\n"
     "  -v, --verbose           diagnostics and libbpf messages on stderr\n"
-    "  -V, --version           print the version and exit\n"
+    "  -V, --version           print the version and exit (with -v, also "
+    "the\n"
+    "                          kernel features, as --features)\n"
     "  -h, --help              this text\n"
     "\n"
     "Signals: SIGTERM/SIGINT detach and exit 0; SIGHUP reloads the rules (a "
@@ -87,11 +100,15 @@ int main(int argc, char **argv)
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"version", no_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
+	    {"deny-connect", required_argument, NULL, 'D'},
+	    {"protect-path", required_argument, NULL, 'P'},
+	    {"features", no_argument, NULL, 'F'},
 	    {0},
 	};
 	struct monitor_opts o = {.stats_interval = 60};
 	const char *check[MW_MAX_PATHS];
 	int n_check = 0, c;
+	bool version = false, features = false;
 
 	while ((c = getopt_long(argc, argv, "r:eEo:s:c:vVh", longopts, NULL)) !=
 	       -1) {
@@ -131,8 +148,21 @@ int main(int argc, char **argv)
 			o.verbose = true;
 			break;
 		case 'V':
-			printf("minerwatch %s\n", MW_VERSION);
-			return MW_EXIT_OK;
+			version = true;
+			break;
+		case 'F':
+			features = true;
+			break;
+		case 'D':
+			if (o.n_deny_connect == MW_MAX_PATHS)
+				goto too_many;
+			o.deny_connect[o.n_deny_connect++] = optarg;
+			break;
+		case 'P':
+			if (o.n_protect_paths == MW_MAX_PATHS)
+				goto too_many;
+			o.protect_paths[o.n_protect_paths++] = optarg;
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			return MW_EXIT_OK;
@@ -146,6 +176,14 @@ int main(int argc, char **argv)
 			argv[optind]);
 		return MW_EXIT_USAGE;
 	}
+	if (version) {
+		printf("minerwatch %s\n", MW_VERSION);
+		if (!o.verbose)
+			return MW_EXIT_OK;
+		features = true;
+	}
+	if (features)
+		return features__print() ? MW_EXIT_RUNTIME : MW_EXIT_OK;
 	if (n_check)
 		return check_rules(check, n_check);
 	if (!o.n_rule_paths)

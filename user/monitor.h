@@ -18,6 +18,15 @@ struct monitor_opts {
 	bool events;		/* also stream raw process events */
 	bool verbose;		/* libbpf and loader diagnostics */
 	int stats_interval;	/* seconds between health events, 0 = off */
+	/*
+	 * Refused in the kernel where BPF-LSM loads (enforce mode), until the
+	 * file and network rules fill the same maps: ADDR[/BITS] or :PORT,
+	 * and files or directories to protect from writes.
+	 */
+	const char *deny_connect[MW_MAX_PATHS];
+	int n_deny_connect;
+	const char *protect_paths[MW_MAX_PATHS];
+	int n_protect_paths;
 };
 
 /* Exit codes, documented in the README and --help. */

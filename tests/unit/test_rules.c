@@ -478,7 +478,7 @@ static const struct bad_case bad_cases[] = {
 		 "\"techniques\": [\"T1496\"]}"),
      "rule T-1: mitre: unknown key \"tactics\""},
     {RULE(OKHEAD "\"severity\": 5, \"action\": \"nuke\", " OKMITRE),
-     "rule T-1: action: expected \"alert\", \"kill\" or \"block\""},
+     "rule T-1: action: expected \"alert\", \"kill\", \"block\" or \"deny\""},
     {RULE(OKHEAD "\"severity\": 5, \"enabled\": \"yes\", " OKMITRE),
      "rule T-1: enabled: expected true or false"},
     {RULE(OKHEAD "\"severity\": 5, \"exceptions\": {}, " OKMITRE),
