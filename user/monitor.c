@@ -395,9 +395,10 @@ static int on_record(void *ctx, void *data, size_t size)
 static json_t *counters_json(struct monitor *m, const uint64_t *st)
 {
 	struct output_stats os;
+	json_t *c;
 
 	output__stats(m->out, &os);
-	return json_pack(
+	c = json_pack(
 	    "{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:i,"
 	    "s:i}",
 	    "exec_seen", (json_int_t)st[MW_STAT_EXEC_SEEN], "fork_seen",
@@ -415,6 +416,14 @@ static json_t *counters_json(struct monitor *m, const uint64_t *st)
 	    (json_int_t)os.dropped, "output_errors", (json_int_t)os.errors,
 	    "processes", (int)proc_cache__size(m->pc), "rules",
 	    rules__count(m->rules));
+	/* What the BPF-LSM hooks refused (0 where they are not loaded). */
+	json_object_set_new(c, "kernel_refused_execs",
+			    json_integer(st[MW_STAT_EXEC_REFUSED]));
+	json_object_set_new(c, "kernel_refused_connects",
+			    json_integer(st[MW_STAT_CONNECT_REFUSED]));
+	json_object_set_new(c, "kernel_refused_files",
+			    json_integer(st[MW_STAT_FILE_REFUSED]));
+	return c;
 }
 
 /* Report losses since the last check as their own state event. */
