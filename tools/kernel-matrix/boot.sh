@@ -16,6 +16,7 @@ initrd=$kdir/initrd.gz
 
 # The initramfs: static busybox, the modules, /init. Rebuilt when init.sh
 # changes.
+# Build under a unique name and rename: parallel runs may share the cache.
 if [ ! -f "$initrd" ] || [ "$here/init.sh" -nt "$initrd" ]; then
 	bb=$(command -v busybox || true)
 	if [ -z "$bb" ] || ! file -L "$bb" 2>/dev/null | grep -q static; then
@@ -27,8 +28,8 @@ if [ ! -f "$initrd" ] || [ "$here/init.sh" -nt "$initrd" ]; then
 	cp "$here/init.sh" "$w/init"
 	chmod 755 "$w/init"
 	cp "$kdir"/modules/* "$w/modules/"
-	(cd "$w" && find . | "$w/bin/busybox" cpio -o -H newc 2>/dev/null | gzip -9) >"$initrd.tmp"
-	mv "$initrd.tmp" "$initrd"
+	(cd "$w" && find . | "$w/bin/busybox" cpio -o -H newc 2>/dev/null | gzip -9) >"$initrd.$$"
+	mv "$initrd.$$" "$initrd"
 	rm -rf "$w"
 fi
 

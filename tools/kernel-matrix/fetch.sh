@@ -21,6 +21,9 @@ say() { echo "fetch: $*" >&2; }
 unreachable() { say "$*"; exit 77; }
 
 mkdir -p "$apt_dir"/lists/partial "$apt_dir"/cache/archives/partial "$cache"
+# One fetch at a time per cache (parallel worktrees share it).
+exec 8>"$cache/.lock"
+flock -w 600 8 || unreachable "cache $cache is locked by another fetch"
 codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 [ -n "$codename" ] || unreachable "no VERSION_CODENAME in /etc/os-release"
 
