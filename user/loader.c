@@ -399,15 +399,18 @@ json_t *loader__hooks_json(const struct loader *ld)
 	}
 	json_object_set_new(o, "exec",
 			    json_string("tp_btf/sched_process_exec"));
+	a = lsm_loaded(ld, exec_pfx);
 	json_object_set_new(o, "exec_deny",
-			    json_string(ld->lsm_on ? "lsm/bprm_check_security"
-						   : "tp_btf+SIGKILL"));
+			    json_string(json_array_size(a)
+					    ? "lsm/bprm_check_security"
+					    : "tp_btf+SIGKILL"));
+	json_decref(a);
 	a = lsm_loaded(ld, net_pfx);
-	json_object_set_new(o, "connect_deny",
-			    json_array_size(a) ? json_array_get(a, 0)
-					       : json_string("none"));
+	/* json_object_set() takes its own reference to the array item. */
 	if (json_array_size(a))
-		json_incref(json_array_get(a, 0));
+		json_object_set(o, "connect_deny", json_array_get(a, 0));
+	else
+		json_object_set_new(o, "connect_deny", json_string("none"));
 	json_decref(a);
 	a = lsm_loaded(ld, file_pfx);
 	if (json_array_size(a))
@@ -416,7 +419,6 @@ json_t *loader__hooks_json(const struct loader *ld)
 		json_decref(a);
 		json_object_set_new(o, "file_deny", json_string("none"));
 	}
-	json_decref(lsm_loaded(ld, exec_pfx));
 	if (!ld->lsm_on)
 		json_object_set_new(o, "lsm_unavailable",
 				    json_string(ld->lsm_off));
