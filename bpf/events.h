@@ -90,6 +90,8 @@ enum mw_deny_flags {
 	 * load, the exec is killed at sched_process_exec instead.
 	 */
 	MW_DENY_REFUSE = 1 << 0,
+	/* In a struct mw_deny_event only: detect mode, the operation went on. */
+	MW_DENY_DETECT_ONLY = 1 << 8,
 };
 
 /* Value of every deny map (exec names and inodes, addresses, files). */

@@ -11,12 +11,14 @@
  *   lsm/path_rename          renaming one, or over one (rename-into-place)
  *   lsm/path_mknod           creating a file in a protected directory
  *
- * Only in enforce mode. Userspace turns autoload off for every program here
- * unless the kernel runs the "bpf" LSM and a trial load succeeded (not on
- * kernels without BPF-LSM, e.g. 6.18 here: there the exec path kills at
- * sched_process_exec instead, see process.bpf.c). Each refusal sends one
- * record to mw_alerts so the daemon reports what was refused and by which
- * rule.
+ * Refused only in enforce mode; in detect mode connects and file
+ * operations are reported as what would have been refused (exec is
+ * reported by the kill path's tracepoint). Userspace turns autoload off for
+ * every program here unless the kernel runs the "bpf" LSM and a trial load
+ * succeeded (not on kernels without BPF-LSM, e.g. 6.18 here: there the exec
+ * path kills at sched_process_exec instead, see process.bpf.c). Each refusal
+ * sends one record to mw_alerts so the daemon reports what was refused and by
+ * which rule.
  */
 #include "common.bpf.h"
 #include "deny.bpf.h"
@@ -265,8 +267,9 @@ int BPF_PROG(lsm_socket_connect, struct socket *sock, struct sockaddr *address,
 	struct mw_scratch *s;
 	struct mw_deny *deny;
 	__u16 family, port;
+	int refuse;
 
-	if (ret || !enforcing())
+	if (ret)
 		return ret;
 	family = BPF_CORE_READ(address, sa_family);
 	if (family == AF_INET) {
@@ -294,10 +297,14 @@ int BPF_PROG(lsm_socket_connect, struct socket *sock, struct sockaddr *address,
 		deny = bpf_map_lookup_elem(&mw_deny_ports, &port);
 	if (!deny || !(deny->flags & MW_DENY_REFUSE))
 		return 0;
-	stat_inc(MW_STAT_CONNECT_REFUSED);
+	refuse = enforcing() ? -EPERM : 0;
+	if (refuse)
+		stat_inc(MW_STAT_CONNECT_REFUSED);
 	s = scratch_get();
 	if (s) {
 		e = deny_event_start(MW_DENY_OP_CONNECT, deny, s);
+		if (!refuse)
+			e->deny_flags |= MW_DENY_DETECT_ONLY;
 		e->family = family;
 		e->port = port;
 		if (family == AF_INET)
@@ -307,7 +314,7 @@ int BPF_PROG(lsm_socket_connect, struct socket *sock, struct sockaddr *address,
 		e->hdr.size = sizeof(*e) + 2;
 		emit(&mw_alerts, e, sizeof(*e) + 2, 1);
 	}
-	return -EPERM;
+	return refuse;
 }
 
 /* --- protected files -------------------------------------------------- */
@@ -336,8 +343,8 @@ protect_lookup_dentry(struct dentry *d, struct inode *dir,
 }
 
 /*
- * Send the refusal: path is resolved (the file, or with name the
- * directory the entry is in).
+ * Refuse (enforce) or only report (detect): path is resolved (the file, or with
+ * name the directory the entry is in).
  */
 static __always_inline int file_refuse(__u32 op, struct mw_deny *deny,
 				       struct mw_inode_key *k,
@@ -350,14 +357,19 @@ static __always_inline int file_refuse(__u32 op, struct mw_deny *deny,
 	__u32 n, off;
 	__u64 size;
 	long ret;
+	int refuse;
 
 	if (!(deny->flags & MW_DENY_REFUSE))
 		return 0;
-	stat_inc(MW_STAT_FILE_REFUSED);
+	refuse = enforcing() ? -EPERM : 0;
+	if (refuse)
+		stat_inc(MW_STAT_FILE_REFUSED);
 	s = scratch_get();
 	if (!s)
-		return -EPERM;
+		return refuse;
 	e = deny_event_start(op, deny, s);
+	if (!refuse)
+		e->deny_flags |= MW_DENY_DETECT_ONLY;
 	e->ino = k->ino;
 	e->dev = k->dev;
 	n = path_resolve(path, e->data, s, &trunc);
@@ -379,7 +391,7 @@ static __always_inline int file_refuse(__u32 op, struct mw_deny *deny,
 			  sizeof(*e) + MW_PATH_MAX + MW_NAME_MAX);
 	e->hdr.size = size;
 	emit(&mw_alerts, e, size, 1);
-	return -EPERM;
+	return refuse;
 }
 
 SEC("lsm/file_open")
@@ -389,7 +401,7 @@ int BPF_PROG(lsm_file_open, struct file *file, int ret)
 	struct mw_deny *deny;
 	struct dentry *d;
 
-	if (ret || !enforcing())
+	if (ret)
 		return ret;
 	if (!(BPF_CORE_READ(file, f_mode) & FMODE_WRITE))
 		return 0;
@@ -410,7 +422,7 @@ int BPF_PROG(lsm_path_truncate, const struct path *path, int ret)
 	struct mw_deny *deny;
 	struct dentry *d;
 
-	if (ret || !enforcing())
+	if (ret)
 		return ret;
 	d = BPF_CORE_READ(path, dentry);
 	deny =
@@ -427,7 +439,7 @@ int BPF_PROG(lsm_path_unlink, const struct path *dir, struct dentry *dentry,
 	struct mw_inode_key k = {};
 	struct mw_deny *deny;
 
-	if (ret || !enforcing())
+	if (ret)
 		return ret;
 	deny = protect_lookup_dentry(dentry,
 				     BPF_CORE_READ(dir, dentry, d_inode), &k);
@@ -448,8 +460,6 @@ int BPF_PROG(lsm_path_rename, const struct path *old_dir,
 	struct mw_inode_key k = {};
 	struct mw_deny *deny;
 
-	if (!enforcing())
-		return 0;
 	deny = protect_lookup_dentry(
 	    old_dentry, BPF_CORE_READ(old_dir, dentry, d_inode), &k);
 	if (deny)
@@ -474,7 +484,7 @@ int BPF_PROG(lsm_path_mknod, const struct path *dir, struct dentry *dentry,
 	struct mw_inode_key k = {};
 	struct mw_deny *deny;
 
-	if (ret || !enforcing())
+	if (ret)
 		return ret;
 	deny = protect_lookup(BPF_CORE_READ(dir, dentry, d_inode), &k);
 	if (!deny)

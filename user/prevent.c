@@ -5,6 +5,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,7 @@ int prevent__handle(struct proc_cache *pc, const struct rules *rs,
 	char buf[INET6_ADDRSTRLEN], full[MW_PATH_MAX + MW_NAME_MAX + 2];
 	size_t avail;
 	json_t *doc;
+	bool detect;
 
 	if (size < sizeof(*e) || e->hdr.size < sizeof(*e) + 2 ||
 	    e->hdr.size > size)
@@ -96,15 +98,25 @@ int prevent__handle(struct proc_cache *pc, const struct rules *rs,
 	    e->data[e->path_len] != '\0' ||
 	    e->data[e->path_len + 1 + e->name_len] != '\0')
 		return -EINVAL;
-	doc = report__base("event", e->hdr.ts_ns);
+	detect = e->deny_flags & MW_DENY_DETECT_ONLY;
+	/* Detect mode: an alert saying what --enforce would have refused. */
+	doc = report__base(detect ? "alert" : "event", e->hdr.ts_ns);
 	if (!doc)
 		return -ENOMEM;
 	jsonx_set_path(
 	    doc, "event.category",
 	    json_pack("[s]", e->op == MW_DENY_OP_CONNECT ? "network" : "file"));
-	jsonx_set_path(doc, "event.type", json_pack("[s]", "denied"));
+	jsonx_set_path(doc, "event.type",
+		       json_pack("[s]", detect ? "info" : "denied"));
 	jsonx_set_path(doc, "event.action", json_string("block"));
-	jsonx_set_path(doc, "event.outcome", json_string("success"));
+	if (!detect)
+		jsonx_set_path(doc, "event.outcome", json_string("success"));
+	jsonx_set_path(doc, "minerwatch.response.action", json_string("deny"));
+	jsonx_set_path(doc, "minerwatch.response.taken", json_boolean(!detect));
+	if (detect)
+		jsonx_set_path(doc, "minerwatch.response.reason",
+			       json_string("detect mode: would refuse with "
+					   "--enforce"));
 	rule_set(doc, rs, e);
 	if (e->op == MW_DENY_OP_CONNECT) {
 		if (inet_ntop(e->family == 10 ? AF_INET6 : AF_INET, e->addr,

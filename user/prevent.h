@@ -25,7 +25,8 @@ int prevent__setup(struct loader *ld, const struct monitor_opts *o);
 
 /*
  * Turn one struct mw_deny_event into a `block` event (event.outcome
- * success: the kernel returned EPERM). *doc is a new reference owned by the
+ * success: the kernel returned EPERM), or in detect mode into an alert
+ * with minerwatch.response.taken false. *doc is a new reference owned by the
  * caller. Returns 0, or -EINVAL for a malformed record.
  */
 int prevent__handle(struct proc_cache *pc, const struct rules *rs,

@@ -41,4 +41,15 @@ wait_for '.event.action == "block" and .destination.port == 14444' >/dev/null ||
 	ok "no block event for the allowed connect" || fail "allowed connect reported as blocked"
 mw_stop
 expect_valid_json
+
+# Detect mode: the connect goes on; an alert says what would be refused.
+mw_start --rules "$T/rules" --deny-connect 127.0.0.2 || finish
+out=$("$C" 127.0.0.2 3333); rc=$?
+[ "$rc" -eq 2 ] && ok "detect mode: connect not refused ($out)" || fail "detect mode: $out ($rc)"
+line=$(wait_for '.event.kind == "alert" and .event.action == "block" and .destination.ip == "127.0.0.2"') ||
+	fail "detect mode: no alert"
+[ -n "$line" ] && expect "$line" '.minerwatch.response.taken == false and (.event.outcome // "") == ""' \
+	"detect mode: alert says not taken"
+mw_stop
+expect_valid_json
 finish
