@@ -115,6 +115,21 @@ static __always_inline struct mw_scratch *scratch_get(void)
 	return bpf_map_lookup_elem(&mw_scratch_map, &zero);
 }
 
+/*
+ * min(n, max) in a form every verifier can follow: one 64-bit compare on
+ * the register that is then used. A C clamp compiles to 32-bit compares
+ * on a copy that 6.1's verifier loses track of ("R3 unbounded memory
+ * access" at bpf_ringbuf_output), although 6.18's accepts it.
+ */
+#define size_clamp(n, max)                                                     \
+	({                                                                     \
+		__u64 __n = (n);                                               \
+		asm volatile("if %[v] <= %[m] goto +1; %[v] = %[m]"            \
+			     : [v] "+r"(__n)                                   \
+			     : [m] "i"(max));                                  \
+		__n;                                                           \
+	})
+
 /* Send size bytes of rec to rb, counting success or loss. */
 static __always_inline int emit(void *rb, void *rec, __u64 size, int alert)
 {

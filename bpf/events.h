@@ -29,6 +29,7 @@ enum mw_event_type {
 	MW_EV_EXIT = 3,		/* struct mw_exit_event */
 	MW_EV_FILE = 4,		/* struct mw_file_event */
 	MW_EV_NET = 5,		/* reserved: network sensor */
+	MW_EV_DENY = 16,	/* struct mw_deny_event (BPF-LSM refusals) */
 };
 
 /* Flags of struct mw_exec_event.flags. */
@@ -41,6 +42,12 @@ enum mw_exec_flags {
 	MW_EXEC_DENIED = 1 << 5,	/* matched an in-kernel deny entry */
 	MW_EXEC_KILLED = 1 << 6,	/* SIGKILL sent in the kernel (enforce) */
 	MW_EXEC_FILENAME_TRUNC = 1 << 7, /* execve filename truncated */
+	/*
+	 * Refused at lsm/bprm_check_security: execve failed with EPERM and
+	 * the caller still runs its old image. hdr is the caller; exe and
+	 * filename are the program refused; argv is not readable there.
+	 */
+	MW_EXEC_REFUSED = 1 << 8,
 };
 
 /*
@@ -70,6 +77,10 @@ enum mw_stat {
 	MW_STAT_SCOPE_FILTERED,	/* outside the --cgroup scope: dropped */
 	MW_STAT_FILE_SENT,	/* file records handed to emit() */
 	MW_STAT_FILE_PATH_TRUNC, /* a file path hit a depth/length limit */
+	/* BPF-LSM refusals (bpf/lsm.bpf.c); fixed slots, clear of the above */
+	MW_STAT_EXEC_REFUSED = 24,	/* execs refused with EPERM */
+	MW_STAT_CONNECT_REFUSED = 25,	/* connects refused with EPERM */
+	MW_STAT_FILE_REFUSED = 26,	/* writes/unlinks refused with EPERM */
 	MW_STAT_MAX = 32,	/* size of the map; keep the enum below it */
 };
 
@@ -81,10 +92,23 @@ struct mw_config {
 	__u32 scoped;		/* 1: only tasks under mw_cgroup_scope[0] count */
 };
 
-/* Value of the exec deny maps (by name and by inode). */
+/* Flags of struct mw_deny.flags. */
+enum mw_deny_flags {
+	/*
+	 * Refuse the operation (EPERM) where a BPF-LSM hook is loaded: a
+	 * `deny` rule. Without it (a `kill` rule), or where BPF-LSM cannot
+	 * load, the exec is killed at sched_process_exec instead.
+	 */
+	MW_DENY_REFUSE = 1 << 0,
+	/* In a struct mw_deny_event only: detect mode, the operation went on. */
+	MW_DENY_DETECT_ONLY = 1 << 8,
+};
+
+/* Value of every deny map (exec names and inodes, addresses, files). */
 struct mw_deny {
 	__u32 rule_idx;		/* index of the rule in the loaded rule set */
 	__u32 rules_gen;	/* rule set generation that wrote the entry */
+	__u32 flags;		/* enum mw_deny_flags */
 };
 
 /* Key of map mw_deny_inodes: an executable file identity. */
@@ -310,6 +334,53 @@ struct mw_file_event {
 };
 
 #define MW_FILE_DATA_MAX (2 * MW_PATH_MAX)
+
+
+/* Key of map mw_deny_net4: an IPv4 prefix (LPM trie). */
+struct mw_net4_key {
+	__u32 prefixlen;	/* bits of addr that must match, 0..32 */
+	__u8 addr[4];		/* network byte order */
+};
+
+/* Key of map mw_deny_net6: an IPv6 prefix (LPM trie). */
+struct mw_net6_key {
+	__u32 prefixlen;	/* 0..128 */
+	__u8 addr[16];
+};
+
+/* What a struct mw_deny_event refused. */
+enum mw_deny_op {
+	MW_DENY_OP_CONNECT = 1,	/* lsm/socket_connect */
+	MW_DENY_OP_OPEN_WRITE = 2, /* lsm/file_open with write access */
+	MW_DENY_OP_TRUNCATE = 3, /* lsm/path_truncate */
+	MW_DENY_OP_UNLINK = 4,	/* lsm/path_unlink */
+	MW_DENY_OP_RENAME = 5,	/* lsm/path_rename (either side) */
+	MW_DENY_OP_CREATE = 6,	/* lsm/path_mknod in a protected dir */
+};
+
+/*
+ * A connect or file operation a BPF-LSM hook refused with EPERM (sent to
+ * mw_alerts). Refused execs are struct mw_exec_event with MW_EXEC_REFUSED.
+ */
+struct mw_deny_event {
+	struct mw_hdr hdr;
+	__u32 op;		/* enum mw_deny_op */
+	__u32 deny_rule;	/* rule index from the map entry */
+	__u32 deny_flags;	/* the map entry's flags */
+	__u16 family;		/* connect: AF_INET or AF_INET6 */
+	__u16 port;		/* connect: destination port, host order */
+	__u8 addr[16];		/* connect: destination, network order */
+	__u64 ino;		/* file: inode the entry matched */
+	__u32 dev;		/* file: its sb->s_dev (kernel encoding) */
+	__u16 path_len;		/* file: strlen of the path in data[] */
+	__u16 name_len;		/* file: strlen of the name after it */
+	/*
+	 * file: path NUL name NUL. For open/truncate the path is the file
+	 * and name is empty; for unlink/create/rename the path is the
+	 * directory and name the entry in it.
+	 */
+	char data[];
+};
 
 /* Room for one exec record: fixed part plus the three strings. */
 #define MW_EXEC_DATA_MAX (3 * MW_PATH_MAX + MW_ARGS_MAX)

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -21,6 +22,7 @@
 #include <linux/bpf.h>
 
 #include "file_event.h"
+#include "kernel_features.h"
 #include "loader.h"
 #include "loader_pin.h"
 #include "minerwatch.skel.h"
@@ -38,6 +40,10 @@ struct loader {
 	struct ring_buffer *rb;
 	int ncpu;
 	int file_watch_entries; /* entries in the file sensor's watch maps */
+	struct features feat;
+	bool try_lsm;	   /* load the lsm/ programs if the kernel allows */
+	bool lsm_on;	   /* lsm/ programs are loaded and attached */
+	char lsm_off[400]; /* why not, when they are not */
 	char hooks[1024];
 	char pin_dir[PATH_MAX]; /* "" when not pinning */
 	bool adopted;		/* reused a previous daemon's pinned state */
@@ -437,6 +443,34 @@ static int config_write(struct loader *ld, uint32_t enforce, uint32_t self)
 }
 
 /* open + (adopt) + load + attach; the skeleton is ld's on success. */
+/*
+ * Turn the lsm/ programs on only where BPF-LSM works and the kernel has
+ * that hook; everything else always loads (tp_btf, the base path).
+ */
+static void programs_choose(struct loader *ld, bool lsm)
+{
+	struct bpf_program *prog;
+	const char *sec;
+
+	ld->lsm_on = false;
+	if (lsm && !ld->feat.have[FEAT_LSM])
+		snprintf(ld->lsm_off, sizeof(ld->lsm_off), "%s",
+			 ld->feat.why[FEAT_LSM]);
+	bpf_object__for_each_program(prog, ld->skel->obj)
+	{
+		sec = bpf_program__section_name(prog);
+		if (strncmp(sec, "lsm/", 4) != 0)
+			continue;
+		if (lsm && ld->feat.have[FEAT_LSM] &&
+		    features__lsm_hook(&ld->feat, sec + 4)) {
+			bpf_program__set_autoload(prog, true);
+			ld->lsm_on = true;
+		} else {
+			bpf_program__set_autoload(prog, false);
+		}
+	}
+}
+
 static int skel_setup(struct loader *ld, const struct loader_opts *lo,
 		      char *err, size_t err_len)
 {
@@ -458,6 +492,7 @@ static int skel_setup(struct loader *ld, const struct loader_opts *lo,
 	}
 	ld->skel->rodata->mw_load_gen = ld->gen;
 	tracepoints_probe(ld);
+	programs_choose(ld, ld->try_lsm);
 	ret = minerwatch_bpf__load(ld->skel);
 	if (ret) {
 		snprintf(err, err_len,
@@ -533,7 +568,23 @@ int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
 		if (ret)
 			goto err_free;
 	}
+	features__probe(&ld->feat);
+	ld->try_lsm = true;
 	ret = skel_setup(ld, lo, err, err_len);
+	if (ret && ld->lsm_on) {
+		/*
+		 * The probe said yes but the real programs did not make it
+		 * (verifier, attach): prevention is an upgrade, never a
+		 * reason not to monitor. Retry on the tracepoint path.
+		 */
+		snprintf(ld->lsm_off, sizeof(ld->lsm_off),
+			 "lsm programs failed: %.300s", err);
+		fprintf(stderr,
+			"minerwatch: %s; falling back to kill at exec\n",
+			ld->lsm_off);
+		ld->try_lsm = false;
+		ret = skel_setup(ld, lo, err, err_len);
+	}
 	if (ret && ld->adopted) {
 		/* e.g. a map of another shape after an upgrade */
 		fprintf(stderr,
@@ -676,6 +727,7 @@ int loader__set_config(struct loader *ld, bool enforce, uint32_t self_tgid)
 
 struct deny_fill {
 	struct bpf_map *map;
+	const struct rules *rs;
 	uint32_t gen;
 	int n;
 	int err;
@@ -686,6 +738,10 @@ static void deny_name_add(const char *name, int rule_idx, void *ctx)
 	struct deny_fill *f = ctx;
 	char key[MW_DENY_NAME] = {0};
 	struct mw_deny val = {.rule_idx = rule_idx, .rules_gen = f->gen};
+
+	/* deny rules refuse at lsm/bprm_check_security where it loads. */
+	if (rule__action(rules__get(f->rs, rule_idx)) == RULE_ACT_DENY)
+		val.flags = MW_DENY_REFUSE;
 
 	if (strlen(name) >= sizeof(key))
 		return;
@@ -974,6 +1030,7 @@ int loader__apply_rules(struct loader *ld, const struct rules *rs, uint32_t gen,
 	 * what an adopted, older rule set left in the pinned maps.
 	 */
 	struct deny_fill f = {.map = ld->skel->maps.mw_deny_names,
+			      .rs = rs,
 			      .gen = ld->gen << 16 | (gen & 0xffff)};
 	int ret, err;
 
@@ -1007,4 +1064,141 @@ int loader__read_stats(struct loader *ld, uint64_t *out)
 const char *loader__hooks(const struct loader *ld)
 {
 	return ld->hooks;
+}
+
+const struct features *loader__features(const struct loader *ld)
+{
+	return &ld->feat;
+}
+
+bool loader__lsm(const struct loader *ld)
+{
+	return ld->lsm_on;
+}
+
+/* The loaded lsm/ programs whose hook name starts with one of prefixes. */
+static json_t *lsm_loaded(const struct loader *ld, const char *const *pfx)
+{
+	struct bpf_program *prog;
+	json_t *a = json_array();
+	const char *sec;
+	int i;
+
+	bpf_object__for_each_program(prog, ld->skel->obj)
+	{
+		sec = bpf_program__section_name(prog);
+		if (!bpf_program__autoload(prog) || strncmp(sec, "lsm/", 4))
+			continue;
+		for (i = 0; pfx[i]; i++)
+			if (strncmp(sec + 4, pfx[i], strlen(pfx[i])) == 0)
+				json_array_append_new(a, json_string(sec));
+	}
+	return a;
+}
+
+json_t *loader__hooks_json(const struct loader *ld)
+{
+	static const char *const exec_pfx[] = {"bprm_", NULL};
+	static const char *const net_pfx[] = {"socket_", NULL};
+	static const char *const file_pfx[] = {"file_", "path_", NULL};
+	json_t *o = json_object(), *progs = json_array(), *a;
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, ld->skel->obj)
+	{
+		if (bpf_program__autoload(prog))
+			json_array_append_new(
+			    progs,
+			    json_string(bpf_program__section_name(prog)));
+	}
+	json_object_set_new(o, "exec",
+			    json_string("tp_btf/sched_process_exec"));
+	a = lsm_loaded(ld, exec_pfx);
+	json_object_set_new(o, "exec_deny",
+			    json_string(json_array_size(a)
+					    ? "lsm/bprm_check_security"
+					    : "tp_btf+SIGKILL"));
+	json_decref(a);
+	a = lsm_loaded(ld, net_pfx);
+	/* json_object_set() takes its own reference to the array item. */
+	if (json_array_size(a))
+		json_object_set(o, "connect_deny", json_array_get(a, 0));
+	else
+		json_object_set_new(o, "connect_deny", json_string("none"));
+	json_decref(a);
+	a = lsm_loaded(ld, file_pfx);
+	if (json_array_size(a))
+		json_object_set_new(o, "file_deny", a);
+	else {
+		json_decref(a);
+		json_object_set_new(o, "file_deny", json_string("none"));
+	}
+	if (!ld->lsm_on)
+		json_object_set_new(o, "lsm_unavailable",
+				    json_string(ld->lsm_off));
+	json_object_set_new(o, "programs", progs);
+	return o;
+}
+
+/* An entry for the lsm/ maps: the rule (or -1 for a command line deny). */
+static struct mw_deny deny_val(int rule_idx, uint32_t gen)
+{
+	struct mw_deny v = {.rule_idx = (uint32_t)rule_idx,
+			    .rules_gen = gen,
+			    .flags = MW_DENY_REFUSE};
+
+	return v;
+}
+
+int loader__deny_net(struct loader *ld, int family, const uint8_t *addr,
+		     int prefixlen, int rule_idx, uint32_t gen)
+{
+	struct mw_deny v = deny_val(rule_idx, gen);
+	struct mw_net4_key k4 = {.prefixlen = prefixlen};
+	struct mw_net6_key k6 = {.prefixlen = prefixlen};
+
+	if (family == 4 && prefixlen >= 0 && prefixlen <= 32) {
+		memcpy(k4.addr, addr, 4);
+		if (bpf_map__update_elem(ld->skel->maps.mw_deny_net4, &k4,
+					 sizeof(k4), &v, sizeof(v), BPF_ANY))
+			return -errno;
+		return 0;
+	}
+	if (family == 6 && prefixlen >= 0 && prefixlen <= 128) {
+		memcpy(k6.addr, addr, 16);
+		if (bpf_map__update_elem(ld->skel->maps.mw_deny_net6, &k6,
+					 sizeof(k6), &v, sizeof(v), BPF_ANY))
+			return -errno;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int loader__deny_port(struct loader *ld, uint16_t port, int rule_idx,
+		      uint32_t gen)
+{
+	struct mw_deny v = deny_val(rule_idx, gen);
+
+	if (bpf_map__update_elem(ld->skel->maps.mw_deny_ports, &port,
+				 sizeof(port), &v, sizeof(v), BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int loader__protect_path(struct loader *ld, const char *path, int rule_idx,
+			 uint32_t gen)
+{
+	struct mw_deny v = deny_val(rule_idx, gen);
+	struct mw_inode_key k = {0};
+	struct stat st;
+
+	if (stat(path, &st))
+		return -errno;
+	/* The kernel's sb->s_dev is MKDEV: major << 20 | minor. */
+	k.ino = st.st_ino;
+	k.dev = major(st.st_dev) << 20 | minor(st.st_dev);
+	if (bpf_map__update_elem(ld->skel->maps.mw_protect_inodes, &k,
+				 sizeof(k), &v, sizeof(v), BPF_ANY))
+		return -errno;
+	return 0;
 }

@@ -8,6 +8,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "aggregate.h"
 #include "control.h"
 #include "decode.h"
+#include "kernel_features.h"
 #include "hash.h"
 #include "file_event.h"
 #include "jsonx.h"
@@ -25,6 +27,7 @@
 #include "monitor.h"
 #include "net.h"
 #include "output.h"
+#include "prevent.h"
 #include "proc_cache.h"
 #include "report.h"
 #include "response.h"
@@ -173,6 +176,8 @@ struct act {
 	const char *where;  /* "kernel" or "userspace" */
 	bool kernel_failed; /* the kernel tried first and failed */
 	int kernel_err;
+	const char *hook;   /* deny: the hook that refused, or NULL */
+	bool fallback_kill; /* deny: killed instead (no BPF-LSM) */
 };
 
 /* The kernel refused this connect under rule idx (enforce mode). */
@@ -210,7 +215,9 @@ static struct act act_kill(struct match_ctx *c, const struct mw_event *ev,
 {
 	struct act a = {0};
 
-	if (!c->m->o->enforce || c->killed)
+	/* A refused exec never ran: the pid is still its caller's. */
+	if (!c->m->o->enforce || c->killed ||
+	    (ev->exec_flags & MW_EXEC_REFUSED))
 		return a;
 	a.done = true;
 	if ((ev->exec_flags & MW_EXEC_DENIED) && (int)ev->deny_rule == idx) {
@@ -226,6 +233,51 @@ static struct act act_kill(struct match_ctx *c, const struct mw_event *ev,
 	a.err = response__kill(ev->proc);
 	c->killed = !a.err;
 	return a;
+}
+
+/*
+ * deny: refused at lsm/bprm_check_security (the program never ran), or,
+ * where BPF-LSM is unavailable, the kill at exec stands in for it.
+ */
+static struct act act_deny(struct match_ctx *c, const struct mw_event *ev,
+			   int idx)
+{
+	struct act a = {0};
+
+	if (!c->m->o->enforce || c->killed)
+		return a;
+	if ((ev->exec_flags & MW_EXEC_REFUSED) && (int)ev->deny_rule == idx) {
+		a.done = true;
+		a.where = "kernel";
+		a.hook = "lsm/bprm_check_security";
+		c->killed = true;
+		return a;
+	}
+	a = act_kill(c, ev, idx);
+	a.fallback_kill = a.done;
+	return a;
+}
+
+/* The block event of a deny rule, saying how it was carried out. */
+static json_t *deny_report(const struct mw_event *ev, const struct rule *r,
+			   const struct act *a)
+{
+	json_t *doc = report__action(ev, r, "block", a->err, a->where);
+
+	if (a->hook)
+		jsonx_set_path(doc, "minerwatch.response.hook",
+			       json_string(a->hook));
+	if (a->fallback_kill) {
+		jsonx_set_path(doc, "minerwatch.response.fallback",
+			       json_string("kill"));
+		jsonx_set_path(
+		    doc, "minerwatch.response.reason",
+		    json_string(strcmp(a->where, "kernel") == 0
+				    ? "BPF-LSM unavailable: killed at exec "
+				      "before its first instruction"
+				    : "not refused in the kernel: killed"));
+	}
+	return doc;
 }
 
 static int on_match(const struct rule *r, int idx, const struct mw_event *ev,
@@ -247,9 +299,17 @@ static int on_match(const struct rule *r, int idx, const struct mw_event *ev,
 	 * (the alert carries process.hash.sha256, an IOC a SOC can pivot on;
 	 * a kill never waits for reading a large binary).
 	 */
-	fd = hash__open(p);
+	/* A refused program is not any process's image: hash the file. */
+	if (ev->exec_flags & MW_EXEC_REFUSED)
+		fd = p->exe && !p->sha256[0]
+			 ? open(p->exe, O_RDONLY | O_CLOEXEC)
+			 : -1;
+	else
+		fd = hash__open(p);
 	if (rule__action(r) == RULE_ACT_KILL)
 		a = act_kill(c, ev, idx);
+	else if (rule__action(r) == RULE_ACT_DENY)
+		a = act_deny(c, ev, idx);
 	hash__finish(p, fd);
 	emit_alert(m, idx, ev, report__alert(ev, r, m->o->enforce));
 	if (rule__action(r) == RULE_ACT_BLOCK)
@@ -260,7 +320,10 @@ static int on_match(const struct rule *r, int idx, const struct mw_event *ev,
 		act_block(c, ev, r, idx);
 	if (a.kernel_failed)
 		emit(m, report__action(ev, r, "kill", a.kernel_err, "kernel"));
-	if (a.done) {
+	if (a.done && rule__action(r) == RULE_ACT_DENY) {
+		m->kills += !a.err && a.fallback_kill;
+		emit(m, deny_report(ev, r, &a));
+	} else if (a.done) {
 		m->kills += !a.err;
 		emit(m, report__action(ev, r, "kill", a.err, a.where));
 	}
@@ -315,6 +378,59 @@ static void judge_running(struct mw_process *p, void *ctx)
 	judge(m, &ev);
 }
 
+/*
+ * An exec refused at lsm/bprm_check_security: the caller keeps running its
+ * old image, so the cache is left alone and the event describes the
+ * program that was refused in a transient record: the caller's identity
+ * (same pid, parent, entity id, as a real exec would have kept) with the
+ * refused file as its executable. argv is not readable at that hook.
+ */
+static void handle_refused(struct monitor *m, const struct exec_view *v)
+{
+	const struct mw_process *chain[MAX_LINEAGE];
+	struct mw_event ev = {.kind = MW_KIND_EXEC};
+	const struct mw_process *caller;
+	struct mw_process p = {0};
+	char *argv[2] = {(char *)(v->filename[0] ? v->filename : v->exe), NULL};
+	const char *base;
+
+	caller = proc_cache__get(m->pc, v->e->hdr.pid);
+	if (caller) {
+		p = *caller;
+	} else {
+		p.pid = v->e->hdr.pid;
+		p.ppid = v->e->hdr.ppid;
+		p.uid = v->e->hdr.uid;
+		p.gid = v->e->hdr.gid;
+		p.euid = v->e->hdr.euid;
+		p.loginuid = v->e->hdr.loginuid;
+		p.start_ns = v->e->hdr.start_ns;
+	}
+	p.exe = (char *)v->exe;
+	base = strrchr(v->exe, '/');
+	p.name = (char *)(base ? base + 1 : v->exe);
+	p.cwd = (char *)v->cwd;
+	p.exec_path = (char *)(v->filename[0] ? v->filename : v->exe);
+	p.argv = argv;
+	p.argc = 1;
+	p.cmdline = argv[0];
+	p.sha256[0] = '\0';
+	p.exe_ino = v->e->exe_ino;
+	p.exe_dev = v->e->exe_dev;
+	p.flags &= MW_PROC_SEEDED;
+	/* comm as exec would have set it: the base name of the path given. */
+	base = strrchr(p.exec_path, '/');
+	snprintf(p.comm, sizeof(p.comm), "%s", base ? base + 1 : p.exec_path);
+	ev.ts_ns = v->e->hdr.ts_ns;
+	ev.proc = &p;
+	ev.exec_flags = v->e->flags;
+	ev.deny_rule = v->e->deny_rule;
+	lineage(m, &ev, chain);
+	if (m->o->events)
+		emit(m, report__event(&ev, "exec_refused"));
+	judge(m, &ev);
+}
+
 static void handle_exec(struct monitor *m, const void *data, size_t size)
 {
 	const struct mw_process *chain[MAX_LINEAGE];
@@ -325,6 +441,10 @@ static void handle_exec(struct monitor *m, const void *data, size_t size)
 
 	if (decode__exec(data, size, &v)) {
 		m->bad_records++;
+		return;
+	}
+	if (v.e->flags & MW_EXEC_REFUSED) {
+		handle_refused(m, &v);
 		return;
 	}
 	if (v.e->flags & MW_EXEC_MEMFD)
@@ -552,6 +672,7 @@ static int on_record(void *ctx, void *data, size_t size)
 {
 	struct monitor *m = ctx;
 	const struct mw_hdr *h;
+	json_t *doc;
 
 	if (decode__hdr(data, size, &h)) {
 		m->bad_records++;
@@ -575,6 +696,12 @@ static int on_record(void *ctx, void *data, size_t size)
 			handle_exit(m, data);
 		else
 			m->bad_records++;
+		break;
+	case MW_EV_DENY:
+		if (prevent__handle(m->pc, m->rules, data, size, &doc))
+			m->bad_records++;
+		else
+			emit(m, doc);
 		break;
 	default:
 		m->bad_records++;
@@ -609,6 +736,10 @@ static const struct {
     {"net_stratum_dropped", MW_STAT_NET_DROPPED},
     {"net_flow_table_full", MW_STAT_NET_FLOW_FULL},
     {"net_dns_answers", MW_STAT_NET_DNS},
+    /* What the BPF-LSM hooks refused (0 where they are not loaded). */
+    {"kernel_refused_execs", MW_STAT_EXEC_REFUSED},
+    {"kernel_refused_connects", MW_STAT_CONNECT_REFUSED},
+    {"kernel_refused_files", MW_STAT_FILE_REFUSED},
 };
 
 static void counter_set(json_t *o, const char *name, uint64_t v)
@@ -756,12 +887,15 @@ static void started(struct monitor *m, int n_deny)
 		json_array_append_new(paths, jsonx_str(m->o->rule_paths[i]));
 	json_t *d;
 
-	d = json_pack(
-	    "{s:s,s:s,s:b,s:b,s:i,s:i,s:o,s:i}", "hooks", loader__hooks(m->ld),
-	    "mode", m->o->enforce ? "enforce" : "detect", "enforce",
-	    m->o->enforce, "events", m->o->events, "rules",
-	    rules__count(m->rules), "kernel_deny_names", n_deny, "rule_paths",
-	    paths, "processes", (int)proc_cache__size(m->pc));
+	d = json_pack("{s:o,s:s,s:b,s:b,s:i,s:i,s:o,s:i}", "hooks",
+		      loader__hooks_json(m->ld), "mode",
+		      m->o->enforce ? "enforce" : "detect", "enforce",
+		      m->o->enforce, "events", m->o->events, "rules",
+		      rules__count(m->rules), "kernel_deny_names", n_deny,
+		      "rule_paths", paths, "processes",
+		      (int)proc_cache__size(m->pc));
+	/* Which kernel features the probe found (the hooks follow them). */
+	jsonx_set_path(d, "features", features__json(loader__features(m->ld)));
 	/* Agent: restart adoption, scope, where the state is pinned. */
 	jsonx_set_path(d, "adopted", json_boolean(loader__adopted(m->ld)));
 	jsonx_set_path(d, "self_tgid", json_integer(loader__self_tgid(m->ld)));
@@ -846,6 +980,8 @@ int monitor__run(const struct monitor_opts *o)
 	ret = loader__set_config(m.ld, o->enforce, getpid());
 	if (!ret)
 		ret = loader__apply_rules(m.ld, m.rules, m.rules_gen, &n_deny);
+	if (!ret)
+		ret = prevent__setup(m.ld, o);
 	if (ret) {
 		fprintf(stderr, "minerwatch: configuring BPF maps failed: %s\n",
 			strerror(-ret));

@@ -141,6 +141,8 @@ const char *rule_action__str(enum rule_action a)
 		return "kill";
 	case RULE_ACT_BLOCK:
 		return "block";
+	case RULE_ACT_DENY:
+		return "deny";
 	}
 	return "?";
 }
@@ -153,6 +155,8 @@ static int action_parse(const char *s, enum rule_action *a)
 		*a = RULE_ACT_KILL;
 	else if (strcmp(s, "block") == 0)
 		*a = RULE_ACT_BLOCK;
+	else if (strcmp(s, "deny") == 0)
+		*a = RULE_ACT_DENY;
 	else
 		return -EINVAL;
 	return 0;
@@ -305,8 +309,8 @@ static int rule__head(struct loader *ld, json_t *jr, struct rule *r)
 		s = json_is_string(v) ? json_string_value(v) : "";
 		if (action_parse(s, &r->action))
 			return loader__fail(ld, "action",
-					    "expected \"alert\", \"kill\" or "
-					    "\"block\"");
+					    "expected \"alert\", \"kill\", "
+					    "\"block\" or \"deny\"");
 	}
 
 	r->enabled = true;
@@ -366,12 +370,13 @@ static void rule__derive_kernel(struct rule *r)
 	const struct leaf *l = &r->cond.leaf;
 	int i;
 
-	r->deny_shape = r->enabled && r->action == RULE_ACT_KILL &&
-			r->kind == MW_KIND_EXEC && r->n_exc == 0 &&
-			r->cond.type == COND_LEAF &&
-			strcmp(l->f->name, "process.name") == 0 &&
-			(l->op == OP_EQ || l->op == OP_IN) && !l->nocase &&
-			l->n > 0;
+	r->deny_shape =
+	    r->enabled &&
+	    (r->action == RULE_ACT_KILL || r->action == RULE_ACT_DENY) &&
+	    r->kind == MW_KIND_EXEC && r->n_exc == 0 &&
+	    r->cond.type == COND_LEAF &&
+	    strcmp(l->f->name, "process.name") == 0 &&
+	    (l->op == OP_EQ || l->op == OP_IN) && !l->nocase && l->n > 0;
 	r->kernel_only = r->deny_shape;
 	for (i = 0; r->deny_shape && i < l->n; i++)
 		if (l->len[i] == 0 || l->len[i] >= MW_DENY_NAME)

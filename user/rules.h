@@ -19,9 +19,15 @@ struct rules;
 struct rule;
 
 enum rule_action {
-	RULE_ACT_ALERT = 0, /* report only */
-	RULE_ACT_KILL = 1,  /* report; kill the process in enforce mode */
-	RULE_ACT_BLOCK = 2, /* report; block the operation in enforce mode */
+	RULE_ACT_ALERT = 0,	/* report only */
+	RULE_ACT_KILL = 1,	/* report; kill the process in enforce mode */
+	RULE_ACT_BLOCK = 2,	/* report; block the operation in enforce mode */
+	/*
+	 * report; refuse the operation in the kernel in enforce mode (exec:
+	 * EPERM at lsm/bprm_check_security); where BPF-LSM is unavailable,
+	 * kill at exec instead and say so.
+	 */
+	RULE_ACT_DENY = 3,
 };
 
 /*
