@@ -43,7 +43,7 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct mw_watch_key);
 	__type(value, __u32); /* rule set generation (for pruning) */
-} mw_file_prefixes SEC(".maps");
+} mw_file_prefixes SEC(".maps") __weak;
 
 /* Last path components watched anywhere (e.g. "authorized_keys"). */
 struct {
@@ -51,7 +51,7 @@ struct {
 	__uint(max_entries, 1024);
 	__type(key, char[MW_WATCH_NAME]);
 	__type(value, __u32);
-} mw_file_names SEC(".maps");
+} mw_file_names SEC(".maps") __weak;
 
 /* Names of directories whose direct children are watched. */
 struct {
@@ -59,7 +59,7 @@ struct {
 	__uint(max_entries, 1024);
 	__type(key, char[MW_WATCH_NAME]);
 	__type(value, __u32);
-} mw_file_dirnames SEC(".maps");
+} mw_file_dirnames SEC(".maps") __weak;
 
 /*
  * ftruncate: the size before, from entry to exit, per thread. LRU: an
@@ -70,7 +70,7 @@ struct {
 	__uint(max_entries, 1024);
 	__type(key, __u32);
 	__type(value, __s64);
-} mw_file_trunc_size SEC(".maps");
+} mw_file_trunc_size SEC(".maps") __weak;
 
 #define TAIL_LEN 64 /* bytes of a path's end searched for names */
 
@@ -86,7 +86,7 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct file_scratch);
-} mw_file_scratch SEC(".maps");
+} mw_file_scratch SEC(".maps") __weak;
 
 /* --- fast path walk --------------------------------------------------------
  *
@@ -105,12 +105,32 @@ struct {
  */
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 
+/*
+ * Two builds of this file go into the object: this one (plain loads on
+ * BTF pointers, 6.2+) and file_compat.bpf.c (MW_FILE_COMPAT: the same code
+ * reading through bpf_probe_read_kernel, for older kernels, programs
+ * suffixed _c). The loader attaches the set the kernel can run. FR() is
+ * the one accessor both share; maps are __weak so the builds share them.
+ */
+#ifdef MW_FILE_COMPAT
+#define FR(p, field) BPF_CORE_READ(p, field)
+#define AS_DENTRY(p) ((struct dentry *)(p))
+#define AS_MOUNT(p) ((struct mount *)(p))
+#define AS_FILE(p) ((struct file *)(p))
+#define FPROG(name) name##_c
+#else
+#define FR(p, field) ((p)->field)
 #define AS_DENTRY(p)                                                           \
 	((struct dentry *)bpf_rdonly_cast(                                     \
 	    (void *)(p), bpf_core_type_id_kernel(struct dentry)))
 #define AS_MOUNT(p)                                                            \
 	((struct mount *)bpf_rdonly_cast(                                      \
 	    (void *)(p), bpf_core_type_id_kernel(struct mount)))
+#define AS_FILE(p)                                                             \
+	((struct file *)bpf_rdonly_cast((void *)(p),                           \
+					bpf_core_type_id_kernel(struct file)))
+#define FPROG(name) name
+#endif
 
 struct fwalk {
 	unsigned long d;   /* struct dentry *: kept as numbers in the */
@@ -132,21 +152,21 @@ static long fwalk_step(__u32 i, void *arg)
 
 	if (!s)
 		return 1;
-	parent = d->d_parent;
-	root = mnt->mnt.mnt_root;
+	parent = FR(d, d_parent);
+	root = FR(mnt, mnt.mnt_root);
 	if (d == root || d == parent) {
-		mp = mnt->mnt_parent;
+		mp = FR(mnt, mnt_parent);
 		/* Root of a detached tree, or of the namespace: done. */
 		if (d != root || mnt == mp) {
 			w->done = 1;
 			return 1;
 		}
-		w->d = (unsigned long)mnt->mnt_mountpoint;
+		w->d = (unsigned long)FR(mnt, mnt_mountpoint);
 		w->mnt = (unsigned long)mp;
 		return 0;
 	}
-	name = d->d_name.name;
-	len = d->d_name.len;
+	name = FR(d, d_name.name);
+	len = FR(d, d_name.len);
 	if (len >= MW_NAME_MAX || len + 1 > off) {
 		w->trunc = 1;
 		return 1;
@@ -222,7 +242,7 @@ static __always_inline struct file *fd_file(struct task_struct *t, long fd)
 	/* A variable index into a BTF array: read it with the helper. */
 	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
 		return NULL;
-	return bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
+	return AS_FILE(f);
 }
 
 /* A record in scratch with the header filled; NULL when not to report. */
@@ -262,8 +282,8 @@ static __always_inline __u32 file_path(struct file *f, char *dst,
 	int trunc = 0;
 	__u32 n;
 
-	n = fpath_resolve((unsigned long)f->f_path.dentry,
-			  (unsigned long)f->f_path.mnt, dst, s, &trunc);
+	n = fpath_resolve((unsigned long)FR(f, f_path.dentry),
+			  (unsigned long)FR(f, f_path.mnt), dst, s, &trunc);
 	if (trunc) {
 		*flags |= trunc_flag;
 		stat_inc(MW_STAT_FILE_PATH_TRUNC);
@@ -298,8 +318,8 @@ static __always_inline int path_at(long dfd, const char *ustr, char *dst,
 			f = fd_file(t, dfd);
 			if (!f)
 				return -1;
-			bd = (unsigned long)f->f_path.dentry;
-			bm = (unsigned long)f->f_path.mnt;
+			bd = (unsigned long)FR(f, f_path.dentry);
+			bm = (unsigned long)FR(f, f_path.mnt);
 		}
 		off = fpath_resolve(bd, bm, dst, s, &trunc);
 		if (off > 1 && off < MW_PATH_MAX - 2) {
@@ -403,14 +423,14 @@ static __always_inline __u32 names_match(const char *path, __u32 len)
 static __always_inline int dname_in(struct dentry *d, void *map,
 				    struct file_scratch *fs)
 {
-	__u32 len = d->d_name.len;
+	__u32 len = FR(d, d_name.len);
 
 	if (len == 0 || len >= MW_WATCH_NAME)
 		return 0;
 	__builtin_memset(fs->name, 0, sizeof(fs->name));
 	barrier_var(len);
 	if (bpf_probe_read_kernel(fs->name, len & (MW_WATCH_NAME - 1),
-				  d->d_name.name))
+				  FR(d, d_name.name)))
 		return 0;
 	return bpf_map_lookup_elem(map, fs->name) != NULL;
 }
@@ -445,7 +465,7 @@ static __always_inline __u32 watch_match(const char *path, __u32 len,
 		return names_match(path, len);
 	if (dname_in(d, &mw_file_names, fs))
 		return MW_FILE_MATCH_NAME;
-	if (dname_in(d->d_parent, &mw_file_dirnames, fs))
+	if (dname_in(FR(d, d_parent), &mw_file_dirnames, fs))
 		return MW_FILE_MATCH_DIR;
 	return 0;
 }
@@ -477,16 +497,18 @@ static __always_inline int file_op_fd(struct file *f, __u32 op,
 				      struct mw_file_event *e,
 				      struct mw_scratch *s)
 {
-	struct inode *ino = f->f_inode;
+	struct inode *ino = FR(f, f_inode);
+	struct super_block *sb;
 	__u32 n;
 
-	e->ino = ino->i_ino;
-	e->dev = ino->i_sb->s_dev;
+	e->ino = FR(ino, i_ino);
+	sb = FR(ino, i_sb);
+	e->dev = FR(sb, s_dev);
 	if (!e->mode)
-		e->mode = ino->i_mode;
+		e->mode = FR(ino, i_mode);
 	n = file_path(f, e->data, s, &e->flags, MW_FILE_PATH_TRUNC);
 	e->path_len = n;
-	return file_send(e, watch_match(e->data, n, f->f_path.dentry));
+	return file_send(e, watch_match(e->data, n, FR(f, f_path.dentry)));
 }
 
 /* An operation by name: dirfd + string. */
@@ -556,7 +578,7 @@ static __always_inline int on_open(long ret, __u32 oflags)
 	if (!e)
 		return 0;
 	e->open_flags = oflags;
-	e->fmode = f->f_mode;
+	e->fmode = FR(f, f_mode);
 	if (e->fmode & FMODE_CREATED)
 		op = MW_FILE_OP_CREATE;
 	else if (oflags & O_TRUNC)
@@ -574,25 +596,25 @@ static __always_inline int on_open(long ret, __u32 oflags)
 }
 
 SEC("tracepoint/syscalls/sys_exit_openat")
-int sys_exit_openat(struct trace_event_raw_sys_exit *ctx)
+int FPROG(sys_exit_openat)(struct trace_event_raw_sys_exit *ctx)
 {
 	return on_open(ctx->ret, sc_arg(2));
 }
 
 SEC("tracepoint/syscalls/sys_exit_open")
-int sys_exit_open(struct trace_event_raw_sys_exit *ctx)
+int FPROG(sys_exit_open)(struct trace_event_raw_sys_exit *ctx)
 {
 	return on_open(ctx->ret, sc_arg(1));
 }
 
 SEC("tracepoint/syscalls/sys_exit_creat")
-int sys_exit_creat(struct trace_event_raw_sys_exit *ctx)
+int FPROG(sys_exit_creat)(struct trace_event_raw_sys_exit *ctx)
 {
 	return on_open(ctx->ret, O_CREAT | O_TRUNC | 1 /* O_WRONLY */);
 }
 
 SEC("tracepoint/syscalls/sys_exit_openat2")
-int sys_exit_openat2(struct trace_event_raw_sys_exit *ctx)
+int FPROG(sys_exit_openat2)(struct trace_event_raw_sys_exit *ctx)
 {
 	struct open_how how = {};
 
@@ -606,22 +628,24 @@ int sys_exit_openat2(struct trace_event_raw_sys_exit *ctx)
 /* --- truncate ------------------------------------------------------------ */
 
 SEC("tracepoint/syscalls/sys_enter_ftruncate")
-int sys_enter_ftruncate(struct trace_event_raw_sys_enter *ctx)
+int FPROG(sys_enter_ftruncate)(struct trace_event_raw_sys_enter *ctx)
 {
 	struct file *f =
 	    fd_file((void *)bpf_get_current_task_btf(), ctx->args[0]);
+	struct inode *ino;
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	__s64 size;
 
 	if (!f)
 		return 0;
-	size = f->f_inode->i_size;
+	ino = FR(f, f_inode);
+	size = FR(ino, i_size);
 	bpf_map_update_elem(&mw_file_trunc_size, &tid, &size, BPF_ANY);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_exit_ftruncate")
-int sys_exit_ftruncate(struct trace_event_raw_sys_exit *ctx)
+int FPROG(sys_exit_ftruncate)(struct trace_event_raw_sys_exit *ctx)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	__s64 *before = bpf_map_lookup_elem(&mw_file_trunc_size, &tid);
@@ -652,7 +676,7 @@ int sys_exit_ftruncate(struct trace_event_raw_sys_exit *ctx)
 }
 
 SEC("tracepoint/syscalls/sys_exit_truncate")
-int sys_exit_truncate(struct trace_event_raw_sys_exit *ctx)
+int FPROG(sys_exit_truncate)(struct trace_event_raw_sys_exit *ctx)
 {
 	struct mw_file_event *e;
 	struct mw_scratch *s;
@@ -684,21 +708,21 @@ static __always_inline int on_two(long ret, __u32 op, long d1, unsigned long p1,
 }
 
 SEC("tracepoint/syscalls/sys_exit_rename")
-int sys_exit_rename(struct trace_event_raw_sys_exit *ctx)
+int FPROG(sys_exit_rename)(struct trace_event_raw_sys_exit *ctx)
 {
 	return on_two(ctx->ret, MW_FILE_OP_RENAME, AT_FDCWD, sc_arg(0),
 		      AT_FDCWD, sc_arg(1));
 }
 
 SEC("tracepoint/syscalls/sys_exit_renameat")
-int sys_exit_renameat(struct trace_event_raw_sys_exit *ctx)
+int FPROG(sys_exit_renameat)(struct trace_event_raw_sys_exit *ctx)
 {
 	return on_two(ctx->ret, MW_FILE_OP_RENAME, sc_arg(0), sc_arg(1),
 		      sc_arg(2), sc_arg(3));
 }
 
 SEC("tracepoint/syscalls/sys_exit_renameat2")
-int sys_exit_renameat2(struct trace_event_raw_sys_exit *ctx)
+int FPROG(sys_exit_renameat2)(struct trace_event_raw_sys_exit *ctx)
 {
 	return on_two(ctx->ret, MW_FILE_OP_RENAME, sc_arg(0), sc_arg(1),
 		      sc_arg(2), sc_arg(3));
@@ -706,14 +730,14 @@ int sys_exit_renameat2(struct trace_event_raw_sys_exit *ctx)
 
 /* link: path is the new name, target the existing file. */
 SEC("tracepoint/syscalls/sys_exit_link")
-int sys_exit_link(struct trace_event_raw_sys_exit *ctx)
+int FPROG(sys_exit_link)(struct trace_event_raw_sys_exit *ctx)
 {
 	return on_two(ctx->ret, MW_FILE_OP_LINK, AT_FDCWD, sc_arg(1), AT_FDCWD,
 		      sc_arg(0));
 }
 
 SEC("tracepoint/syscalls/sys_exit_linkat")
-int sys_exit_linkat(struct trace_event_raw_sys_exit *ctx)
+int FPROG(sys_exit_linkat)(struct trace_event_raw_sys_exit *ctx)
 {
 	return on_two(ctx->ret, MW_FILE_OP_LINK, sc_arg(2), sc_arg(3),
 		      sc_arg(0), sc_arg(1));
@@ -748,13 +772,13 @@ static __always_inline int on_symlink(long ret, long dfd, unsigned long name,
 }
 
 SEC("tracepoint/syscalls/sys_exit_symlink")
-int sys_exit_symlink(struct trace_event_raw_sys_exit *ctx)
+int FPROG(sys_exit_symlink)(struct trace_event_raw_sys_exit *ctx)
 {
 	return on_symlink(ctx->ret, AT_FDCWD, sc_arg(1), sc_arg(0));
 }
 
 SEC("tracepoint/syscalls/sys_exit_symlinkat")
-int sys_exit_symlinkat(struct trace_event_raw_sys_exit *ctx)
+int FPROG(sys_exit_symlinkat)(struct trace_event_raw_sys_exit *ctx)
 {
 	return on_symlink(ctx->ret, sc_arg(1), sc_arg(2), sc_arg(0));
 }
@@ -778,14 +802,14 @@ static __always_inline int on_name(long ret, __u32 op, long dfd,
 }
 
 SEC("tracepoint/syscalls/sys_exit_unlink")
-int sys_exit_unlink(struct trace_event_raw_sys_exit *ctx)
+int FPROG(sys_exit_unlink)(struct trace_event_raw_sys_exit *ctx)
 {
 	return on_name(ctx->ret, MW_FILE_OP_UNLINK, AT_FDCWD, sc_arg(0), 0, -1,
 		       -1);
 }
 
 SEC("tracepoint/syscalls/sys_exit_unlinkat")
-int sys_exit_unlinkat(struct trace_event_raw_sys_exit *ctx)
+int FPROG(sys_exit_unlinkat)(struct trace_event_raw_sys_exit *ctx)
 {
 	return on_name(ctx->ret, MW_FILE_OP_UNLINK, sc_arg(0), sc_arg(1), 0, -1,
 		       -1);
@@ -794,42 +818,42 @@ int sys_exit_unlinkat(struct trace_event_raw_sys_exit *ctx)
 /* --- chmod, chown, chattr ------------------------------------------------ */
 
 SEC("tracepoint/syscalls/sys_exit_chmod")
-int sys_exit_chmod(struct trace_event_raw_sys_exit *ctx)
+int FPROG(sys_exit_chmod)(struct trace_event_raw_sys_exit *ctx)
 {
 	return on_name(ctx->ret, MW_FILE_OP_CHMOD, AT_FDCWD, sc_arg(0),
 		       sc_arg(1), -1, -1);
 }
 
 SEC("tracepoint/syscalls/sys_exit_fchmodat")
-int sys_exit_fchmodat(struct trace_event_raw_sys_exit *ctx)
+int FPROG(sys_exit_fchmodat)(struct trace_event_raw_sys_exit *ctx)
 {
 	return on_name(ctx->ret, MW_FILE_OP_CHMOD, sc_arg(0), sc_arg(1),
 		       sc_arg(2), -1, -1);
 }
 
 SEC("tracepoint/syscalls/sys_exit_fchmodat2")
-int sys_exit_fchmodat2(struct trace_event_raw_sys_exit *ctx)
+int FPROG(sys_exit_fchmodat2)(struct trace_event_raw_sys_exit *ctx)
 {
 	return on_name(ctx->ret, MW_FILE_OP_CHMOD, sc_arg(0), sc_arg(1),
 		       sc_arg(2), -1, -1);
 }
 
 SEC("tracepoint/syscalls/sys_exit_chown")
-int sys_exit_chown(struct trace_event_raw_sys_exit *ctx)
+int FPROG(sys_exit_chown)(struct trace_event_raw_sys_exit *ctx)
 {
 	return on_name(ctx->ret, MW_FILE_OP_CHOWN, AT_FDCWD, sc_arg(0), 0,
 		       sc_arg(1), sc_arg(2));
 }
 
 SEC("tracepoint/syscalls/sys_exit_lchown")
-int sys_exit_lchown(struct trace_event_raw_sys_exit *ctx)
+int FPROG(sys_exit_lchown)(struct trace_event_raw_sys_exit *ctx)
 {
 	return on_name(ctx->ret, MW_FILE_OP_CHOWN, AT_FDCWD, sc_arg(0), 0,
 		       sc_arg(1), sc_arg(2));
 }
 
 SEC("tracepoint/syscalls/sys_exit_fchownat")
-int sys_exit_fchownat(struct trace_event_raw_sys_exit *ctx)
+int FPROG(sys_exit_fchownat)(struct trace_event_raw_sys_exit *ctx)
 {
 	return on_name(ctx->ret, MW_FILE_OP_CHOWN, sc_arg(0), sc_arg(1), 0,
 		       sc_arg(2), sc_arg(3));
@@ -859,14 +883,14 @@ static __always_inline int on_fd(long ret, __u32 op, long fd, __u32 mode,
 }
 
 SEC("tracepoint/syscalls/sys_exit_fchmod")
-int sys_exit_fchmod(struct trace_event_raw_sys_exit *ctx)
+int FPROG(sys_exit_fchmod)(struct trace_event_raw_sys_exit *ctx)
 {
 	return on_fd(ctx->ret, MW_FILE_OP_CHMOD, sc_arg(0), sc_arg(1), -1, -1,
 		     0);
 }
 
 SEC("tracepoint/syscalls/sys_exit_fchown")
-int sys_exit_fchown(struct trace_event_raw_sys_exit *ctx)
+int FPROG(sys_exit_fchown)(struct trace_event_raw_sys_exit *ctx)
 {
 	return on_fd(ctx->ret, MW_FILE_OP_CHOWN, sc_arg(0), 0, sc_arg(1),
 		     sc_arg(2), 0);
@@ -877,7 +901,7 @@ int sys_exit_fchown(struct trace_event_raw_sys_exit *ctx)
  * anything else. The flags word is user memory the kernel just read.
  */
 SEC("tracepoint/syscalls/sys_exit_ioctl")
-int sys_exit_ioctl(struct trace_event_raw_sys_exit *ctx)
+int FPROG(sys_exit_ioctl)(struct trace_event_raw_sys_exit *ctx)
 {
 	unsigned int cmd = sc_arg(1);
 	__u32 attr = 0;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -38,14 +39,16 @@
 
 struct loader {
 	struct minerwatch_bpf *skel;
-	struct ring_buffer *rb;
+	struct ring_buffer *rb;	    /* kernel acts and findings */
+	struct ring_buffer *rb_tel; /* telemetry (exec/fork/exit, net) */
+	int epfd;		    /* both rings' epoll fds */
 	int ncpu;
 	int file_watch_entries; /* entries in the file sensor's watch maps */
 	struct features feat;
-	bool try_lsm;	    /* load the lsm/ programs if the kernel allows */
-	bool lsm_on;	    /* lsm/ programs are loaded and attached */
-	char lsm_off[400];  /* why not, when they are not */
-	char file_off[160]; /* why the file sensor is off, "" when on */
+	bool try_lsm;	     /* load the lsm/ programs if the kernel allows */
+	bool lsm_on;	     /* lsm/ programs are loaded and attached */
+	char lsm_off[400];   /* why not, when they are not */
+	char file_mode[160]; /* which file sensor build runs */
 	char hooks[1024];
 	char pin_dir[PATH_MAX]; /* "" when not pinning */
 	bool adopted;		/* reused a previous daemon's pinned state */
@@ -184,30 +187,36 @@ static void tracepoints_probe(struct loader *ld)
 }
 
 /*
- * The file sensor walks dentries with the bpf_rdonly_cast() kfunc (6.2+).
- * Where the kernel's BTF lacks it, its programs (the syscalls tracepoints)
- * stay out so every other sensor still loads; ld->file_off says why.
+ * The file sensor comes in two builds (bpf/file.bpf.c, file_compat.bpf.c):
+ * plain loads through the bpf_rdonly_cast() kfunc (6.2+), or probe reads
+ * for older kernels, whose programs end in "_c". Attach the set this
+ * kernel can run; ld->file_mode says which.
  */
 static void file_sensor_probe(struct loader *ld)
 {
 	static const char pfx[] = "tracepoint/syscalls/";
 	struct btf *vmlinux = btf__load_vmlinux_btf();
 	struct bpf_program *prog;
-	bool have;
+	bool fast;
 
-	have = vmlinux && btf__find_by_name_kind(vmlinux, "bpf_rdonly_cast",
+	fast = vmlinux && btf__find_by_name_kind(vmlinux, "bpf_rdonly_cast",
 						 BTF_KIND_FUNC) > 0;
 	btf__free(vmlinux);
-	if (have)
-		return;
-	snprintf(ld->file_off, sizeof(ld->file_off),
-		 "kernel lacks the bpf_rdonly_cast kfunc (Linux >= 6.2): file "
-		 "sensor off");
-	fprintf(stderr, "minerwatch: %s\n", ld->file_off);
+	snprintf(ld->file_mode, sizeof(ld->file_mode), "%s",
+		 fast ? "tracepoint/syscalls (exit)"
+		      : "tracepoint/syscalls (exit), probe-read walk (no "
+			"bpf_rdonly_cast before 6.2)");
 	bpf_object__for_each_program(prog, ld->skel->obj)
 	{
+		const char *name = bpf_program__name(prog);
+		size_t n = strlen(name);
+		bool compat = n > 2 && strcmp(name + n - 2, "_c") == 0;
+
 		if (strncmp(bpf_program__section_name(prog), pfx,
-			    sizeof(pfx) - 1) == 0)
+			    sizeof(pfx) - 1) != 0)
+			continue;
+		/* tracepoints_probe() may have switched it off already. */
+		if (compat == fast)
 			bpf_program__set_autoload(prog, false);
 	}
 }
@@ -568,6 +577,25 @@ err_destroy:
 	return ret;
 }
 
+/* One epoll set over both consumers' own epoll fds. */
+static int rings_epoll(struct loader *ld)
+{
+	struct epoll_event ev = {.events = EPOLLIN};
+
+	ld->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (ld->epfd < 0)
+		return -errno;
+	ev.data.u32 = 0;
+	if (epoll_ctl(ld->epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(ld->rb),
+		      &ev))
+		return -errno;
+	ev.data.u32 = 1;
+	if (epoll_ctl(ld->epfd, EPOLL_CTL_ADD,
+		      ring_buffer__epoll_fd(ld->rb_tel), &ev))
+		return -errno;
+	return 0;
+}
+
 int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
 		 struct loader **out, char *err, size_t err_len)
 {
@@ -642,20 +670,27 @@ int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
 	ret = cgroup_attach(ld, err, err_len);
 	if (ret)
 		goto err_destroy;
-	/* Alerts first: ring_buffer__poll() consumes rings in this order. */
+	/*
+	 * Two consumers: telemetry apart from the rest, so that a finding
+	 * (a watched-file change, on its own ring) is judged only after the
+	 * exec and fork records written before it: loader__sync() drains
+	 * telemetry first, and every poll does too.
+	 */
+	ld->epfd = -1;
 	ld->rb = ring_buffer__new(bpf_map__fd(ld->skel->maps.mw_alerts), fn,
 				  ctx, NULL);
-	if (!ld->rb) {
+	ld->rb_tel = ring_buffer__new(bpf_map__fd(ld->skel->maps.mw_events), fn,
+				      ctx, NULL);
+	if (!ld->rb || !ld->rb_tel) {
 		ret = -errno;
 		snprintf(err, err_len, "ring buffer setup failed: %s",
 			 strerror(-ret));
-		goto err_destroy;
+		goto err_rb;
 	}
 	ret = ring_buffer__add(ld->rb, bpf_map__fd(ld->skel->maps.mw_findings),
 			       fn, ctx);
 	if (!ret)
-		ret = ring_buffer__add(
-		    ld->rb, bpf_map__fd(ld->skel->maps.mw_events), fn, ctx);
+		ret = rings_epoll(ld);
 	if (ret) {
 		snprintf(err, err_len, "ring buffer setup failed: %s",
 			 strerror(-ret));
@@ -666,6 +701,9 @@ int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
 	return 0;
 
 err_rb:
+	if (ld->epfd >= 0)
+		close(ld->epfd);
+	ring_buffer__free(ld->rb_tel);
 	ring_buffer__free(ld->rb);
 err_destroy:
 	cgroup_detach(ld);
@@ -679,6 +717,9 @@ void loader__destroy(struct loader *ld)
 {
 	if (!ld)
 		return;
+	if (ld->epfd >= 0)
+		close(ld->epfd);
+	ring_buffer__free(ld->rb_tel);
 	ring_buffer__free(ld->rb);
 	/*
 	 * Pinned links outlive our fds: they keep acting on the settings as
@@ -746,9 +787,25 @@ int loader__detach_all(const char *pin_dir, char *err, size_t err_len)
 	return links + maps;
 }
 
+int loader__sync(struct loader *ld)
+{
+	return ring_buffer__consume(ld->rb_tel);
+}
+
 int loader__poll(struct loader *ld, int timeout_ms)
 {
-	return ring_buffer__poll(ld->rb, timeout_ms);
+	struct epoll_event ev[2];
+	int n, ret, ret2;
+
+	n = epoll_wait(ld->epfd, ev, 2, timeout_ms);
+	if (n < 0)
+		return -errno;
+	/* Telemetry first: see loader__sync(). */
+	ret = ring_buffer__consume(ld->rb_tel);
+	ret2 = ring_buffer__consume(ld->rb);
+	if (ret < 0)
+		return ret;
+	return ret2 < 0 ? ret2 : ret + ret2;
 }
 
 int loader__set_config(struct loader *ld, bool enforce, uint32_t self_tgid)
@@ -1168,10 +1225,7 @@ json_t *loader__hooks_json(const struct loader *ld)
 	if (!ld->lsm_on)
 		json_object_set_new(o, "lsm_unavailable",
 				    json_string(ld->lsm_off));
-	json_object_set_new(o, "file",
-			    json_string(ld->file_off[0]
-					    ? ld->file_off
-					    : "tracepoint/syscalls (exit)"));
+	json_object_set_new(o, "file", json_string(ld->file_mode));
 	json_object_set_new(o, "programs", progs);
 	return o;
 }

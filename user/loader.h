@@ -71,6 +71,14 @@ int loader__detach_all(const char *pin_dir, char *err, size_t err_len);
 int loader__poll(struct loader *ld, int timeout_ms);
 
 /*
+ * Dispatch the telemetry records already written (exec, fork, exit,
+ * network). Call from a finding's handler before judging it, so the
+ * process it names is the one the kernel saw. Not re-entrant for
+ * telemetry handlers themselves.
+ */
+int loader__sync(struct loader *ld);
+
+/*
  * Write the settings map. self_tgid is the caller's getpid(); the loader
  * replaces it with the tgid the kernel sees when it could learn that.
  */

@@ -620,6 +620,8 @@ static void handle_file(struct monitor *m, const void *data, size_t size)
 		m->bad_records++;
 		return;
 	}
+	/* The writer's exec may still wait on the telemetry ring. */
+	loader__sync(m->ld);
 	e = v.e;
 	snprintf(path, sizeof(path), "%s", v.path);
 	if (e->flags & MW_FILE_LEXICAL)
