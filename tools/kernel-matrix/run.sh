@@ -7,14 +7,15 @@
 #   kernels: N passed, N failed, N skipped
 # A kernel that cannot be fetched or booted here (no qemu, no archive) is
 # skipped with the reason, never failed.
-#   --smoke  exec/kill/deny, started hooks, connect and file deny (default)
+#   --smoke  exec/kill/deny, started hooks, connect and file deny, the
+#            file sensor (ssh keys) (default)
 #   --full   every tests/integration/test_*.sh
 # Env: MW_KCACHE (kernel cache, default /var/cache/minerwatch-kernels),
 #      MW_KTIMEOUT (seconds per guest, default 600).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-set_re='^test_(started_hooks|exec_alert|exec_kill|exec_deny|lsm_connect|lsm_file)$'
+set_re='^test_(started_hooks|exec_alert|exec_kill|exec_deny|lsm_connect|lsm_file|file_ssh)$'
 case ${1:-} in
 --smoke) shift ;;
 --full) set_re='.'; shift ;;
