@@ -33,22 +33,27 @@ BIN       := $(BUILD)/minerwatch
 HELPER_SRCS := $(wildcard tests/integration/helpers/*.c)
 HELPERS   := $(patsubst tests/integration/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SRCS))
 
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 \
+	-D_GNU_SOURCE -DMW_VERSION='"$(VERSION)"' -Iuser -Ibpf -I$(BUILD)
+
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-PKGS      := libbpf libelf zlib jansson
+PKGS      := libbpf libelf zlib jansson libcrypto
 DEPS_OK   := $(BUILD)/.deps-build
 TDEPS_OK  := $(BUILD)/.deps-test
 
 CFLAGS    ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter \
 	-D_GNU_SOURCE -DMW_VERSION='"$(VERSION)"' -Iuser -Ibpf -I$(BUILD) -MMD -MP
-LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz -ljansson)
+LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz -ljansson -lcrypto)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) \
 	-Ibpf -Wall -Wno-unused-function -MMD -MP
 
 .PHONY: all deps test-deps run test unit integration clean install help \
-	fuzz check-rules
+	fuzz fuzz-build check-rules
 
 all: $(BIN)
 
@@ -116,6 +121,19 @@ $(BUILD)/tests/helpers/%: tests/integration/helpers/%.c | $(DEPS_OK)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -Wall -Wextra -static $< -o $@
 
+# libFuzzer targets: the harness plus the user/ modules its .deps names,
+# all built with clang's fuzzer and sanitizers.
+$(BUILD)/fuzz/%: tests/fuzz/%.c $$(addprefix user/,$$(addsuffix .c,$$(shell cat tests/fuzz/$$*.deps 2>/dev/null))) | $(DEPS_OK)
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ -o $@ $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+# Longer runs: make fuzz FUZZ_SECONDS=600
+fuzz: $(FUZZ_BINS)
+	$(Q)tests/fuzz/run.sh $(BUILD) $(FUZZ_SECONDS)
+
 run: $(BIN)
 	$(BIN) --rules rules
 
@@ -129,13 +147,32 @@ integration: $(BIN) $(HELPERS) $(TDEPS_OK)
 	$(Q)tests/integration/run.sh $(BIN)
 
 # The README's test command: unit tests, then integration tests as root.
-test: $(BIN) $(HELPERS) $(TDEPS_OK) $(UNIT_BINS)
-	$(Q)tests/run-all.sh $(BIN) $(UNIT_BINS)
+test: $(BIN) $(HELPERS) $(TDEPS_OK) $(UNIT_BINS) $(FUZZ_BINS)
+	$(Q)BUILD=$(BUILD) tests/run-all.sh $(BIN) $(UNIT_BINS)
+
+# Configuration lives in /etc whatever PREFIX is (SYSCONFDIR to change it);
+# an existing minerwatch.json is never overwritten. The unit's ExecStart
+# follows PREFIX.
+SYSCONFDIR ?= /etc
+UNITDIR   ?= $(PREFIX)/lib/systemd/system
+DOCDIR    ?= $(PREFIX)/share/doc/minerwatch
+RULE_FILES := $(wildcard rules/*.json)
 
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/minerwatch
-	install -d $(DESTDIR)/etc/minerwatch/rules
-	install -m 0644 rules/*.json $(DESTDIR)/etc/minerwatch/rules/
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/minerwatch/rules
+	$(if $(RULE_FILES),install -m 0644 $(RULE_FILES) $(DESTDIR)$(SYSCONFDIR)/minerwatch/rules/)
+	test -e $(DESTDIR)$(SYSCONFDIR)/minerwatch/minerwatch.json || \
+	  sed -e 's|/etc/minerwatch/|$(SYSCONFDIR)/minerwatch/|' deploy/minerwatch.json | \
+	  install -D -m 0644 /dev/stdin $(DESTDIR)$(SYSCONFDIR)/minerwatch/minerwatch.json
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	sed -e 's|/usr/local/sbin/|$(PREFIX)/sbin/|' \
+	    -e 's|/etc/minerwatch/|$(SYSCONFDIR)/minerwatch/|' \
+	    -e 's|/usr/local/share/doc/minerwatch/|$(DOCDIR)/|' \
+	  deploy/minerwatch.service >$(DESTDIR)$(UNITDIR)/minerwatch.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/minerwatch.service
+	install -d -m 0755 $(DESTDIR)$(DOCDIR)
+	install -m 0644 docs/*.md $(DESTDIR)$(DOCDIR)/
 
 clean:
 	$(call msg,CLEAN,$(BUILD))

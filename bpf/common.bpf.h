@@ -48,6 +48,27 @@ struct {
 	__type(value, struct mw_config);
 } mw_config_map SEC(".maps") __weak;
 
+/*
+ * --cgroup scope: slot 0 holds the cgroup v2 directory whose subtree is
+ * watched (when mw_config.scoped). The kernel checks ancestry itself
+ * (bpf_current_task_under_cgroup), so no cgroup levels or ids need to be
+ * computed in userspace, and a cgroup namespace changes nothing.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} mw_cgroup_scope SEC(".maps") __weak;
+
+/*
+ * Generation of this load, set by the loader through .rodata. With pinned
+ * state a restarted daemon attaches its programs next to the old ones and
+ * then flips mw_config.active_gen: only one generation ever acts, and there
+ * is no moment when none is attached.
+ */
+const volatile __u32 mw_load_gen __weak = 0;
+
 /* Per-CPU scratch: records are built here, never on the 512-byte stack. */
 struct mw_scratch {
 	char rec[sizeof(struct mw_exec_event) + MW_EXEC_DATA_MAX + MW_PATH_MAX];
@@ -67,7 +88,7 @@ static __always_inline void stat_inc(__u32 idx)
 	__u64 *v = bpf_map_lookup_elem(&mw_stats, &idx);
 
 	if (v)
-		*v += 1;	/* per-CPU slot: no atomics needed */
+		*v += 1; /* per-CPU slot: no atomics needed */
 }
 
 static __always_inline struct mw_config *config_get(void)
@@ -116,6 +137,8 @@ static __always_inline void hdr_fill(struct mw_hdr *h, struct task_struct *task,
 	h->start_ns = BPF_CORE_READ(task, start_boottime);
 	h->mntns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
 	h->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
+	/* Scratch is reused: clear what a shorter comm would leave behind. */
+	__builtin_memset(h->comm, 0, sizeof(h->comm));
 	BPF_CORE_READ_STR_INTO(&h->comm, task, comm);
 
 	/*
@@ -131,6 +154,26 @@ static __always_inline void hdr_fill(struct mw_hdr *h, struct task_struct *task,
 		h->ns_pid = h->pid;
 		h->pidns = 0;
 	}
+}
+
+/*
+ * Should this program look at the current task at all? False when another
+ * generation of programs is the active one, or when the current task is
+ * outside the --cgroup scope (counted). Call first in every program; a NULL
+ * cfg (cannot happen with an array map) lets everything through.
+ */
+static __always_inline int mw_wanted(struct mw_config *cfg)
+{
+	if (!cfg)
+		return 1;
+	if (cfg->active_gen != mw_load_gen)
+		return 0;
+	if (cfg->scoped &&
+	    bpf_current_task_under_cgroup(&mw_cgroup_scope, 0) != 1) {
+		stat_inc(MW_STAT_SCOPE_FILTERED);
+		return 0;
+	}
+	return 1;
 }
 
 /* True when the task is the daemon itself (its own events are noise). */

@@ -62,6 +62,7 @@ enum mw_stat {
 	MW_STAT_FILE_FILTERED,
 	MW_STAT_NET_SEEN,	/* connect/sendmsg hook hits */
 	MW_STAT_NET_FILTERED,	/* connects not reported (loopback, repeat) */
+	MW_STAT_SCOPE_FILTERED,	/* outside the --cgroup scope: dropped */
 	MW_STAT_NET_BLOCKED,	/* connects refused in the kernel (enforce) */
 	MW_STAT_NET_STRATUM,	/* flows where stratum was recognised */
 	MW_STAT_NET_DROPPED,	/* stratum packets dropped (enforce) */
@@ -73,7 +74,9 @@ enum mw_stat {
 /* Settings that may change while running: one entry of map mw_config. */
 struct mw_config {
 	__u32 enforce;		/* 1: act (kill/block) in the kernel */
-	__u32 self_tgid;	/* the daemon's pid: its events are dropped */
+	__u32 self_tgid;	/* the daemon's host tgid: its events are dropped */
+	__u32 active_gen;	/* programs whose mw_load_gen differs stay idle */
+	__u32 scoped;		/* 1: only tasks under mw_cgroup_scope[0] count */
 };
 
 /* Value of the exec deny maps (by name and by inode). */

@@ -45,11 +45,11 @@ static long path_walk_step(__u32 i, void *arg)
 		return 1;
 	mnt_root = BPF_CORE_READ(vmnt, mnt_root);
 	parent = BPF_CORE_READ(d, d_parent);
-	if (d == mnt_root || d == parent) {
+	if (d == mnt_root) {
 		struct mount *mp = BPF_CORE_READ(mnt, mnt_parent);
 
-		/* Root of a detached tree, or of the namespace: done. */
-		if (d != mnt_root || mnt == mp) {
+		/* Root of the namespace (or of a detached tree): done. */
+		if (mnt == mp) {
 			w->done = 1;
 			return 1;
 		}
@@ -70,6 +70,15 @@ static long path_walk_step(__u32 i, void *arg)
 	off -= 1;
 	s->path[off & (MW_PATH_MAX - 1)] = '/';
 	w->off = off;
+	/*
+	 * A dentry that is its own parent but not a mount root is
+	 * disconnected (memfd and other pseudo files): its name is the
+	 * whole story, as d_path() shows "/memfd:name".
+	 */
+	if (d == parent) {
+		w->done = 1;
+		return 1;
+	}
 	w->d = parent;
 	return 0;
 }

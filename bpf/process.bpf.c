@@ -66,8 +66,9 @@ static __always_inline struct mw_deny *deny_lookup(struct dentry *d,
 		if (hit)
 			return hit;
 	}
+	/* Copy only up to the NUL: map keys compare all MW_DENY_NAME bytes. */
 	__builtin_memset(key, 0, sizeof(key));
-	__builtin_memcpy(key, e->hdr.comm, MW_COMM_LEN - 1);
+	bpf_probe_read_kernel_str(key, MW_COMM_LEN, e->hdr.comm);
 	return bpf_map_lookup_elem(&mw_deny_names, key);
 }
 
@@ -110,6 +111,8 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	__u32 off, n;
 	long ret;
 
+	if (!mw_wanted(cfg))
+		return 0;
 	stat_inc(MW_STAT_EXEC_SEEN);
 	if (!s)
 		return 0;
@@ -203,6 +206,9 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	/* Threads share the process record: only new thread groups count. */
 	if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid))
 		return 0;
+	/* current is the parent: the child starts in its cgroup. */
+	if (!mw_wanted(cfg))
+		return 0;
 	stat_inc(MW_STAT_FORK_SEEN);
 	if (is_self(cfg, BPF_CORE_READ(parent, tgid))) {
 		stat_inc(MW_STAT_SELF_FILTERED);
@@ -227,6 +233,8 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 	 * kernels that pass it; older ones do not).
 	 */
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0;
+	if (!mw_wanted(cfg))
 		return 0;
 	stat_inc(MW_STAT_EXIT_SEEN);
 	if (is_self(cfg, BPF_CORE_READ(task, tgid))) {

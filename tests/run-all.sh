@@ -1,20 +1,31 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# make test: unit tests, then integration tests; one closing summary line.
+# make test: unit tests, bounded fuzzing, then integration tests (root);
+# one closing summary line over all of them.
 set -u
 bin=$1
 shift
 here=$(cd "$(dirname "$0")" && pwd)
-"$here/run-unit.sh" "$@" | tee /tmp/mw-unit.$$
+build=${BUILD:-$here/../build}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+"$here/run-unit.sh" "$@" | tee "$tmp/unit"
 urc=${PIPESTATUS[0]}
-"$here/integration/run.sh" "$bin" | tee /tmp/mw-int.$$
+"$here/fuzz/run.sh" "$build" "${FUZZ_SECONDS:-20}" | tee "$tmp/fuzz"
+frc=${PIPESTATUS[0]}
+"$here/integration/run.sh" "$bin" | tee "$tmp/int"
 irc=${PIPESTATUS[0]}
-up=$(sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' /tmp/mw-unit.$$)
-ip=$(sed -n 's/^integration: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' /tmp/mw-int.$$)
-rm -f /tmp/mw-unit.$$ /tmp/mw-int.$$
-set -- $up $ip
-p=$(( ${1:-0} + ${3:-0} )); f=$(( ${2:-0} + ${4:-0} ))
-[ "$urc" -ne 0 ] && [ "${2:-0}" -eq 0 ] && f=$((f + 1))
-[ "$irc" -ne 0 ] && [ "${4:-0}" -eq 0 ] && f=$((f + 1))
+
+p=0 f=0
+for part in unit fuzz int; do
+	set -- $(sed -n 's/^[a-z]*: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$tmp/$part")
+	p=$((p + ${1:-0}))
+	f=$((f + ${2:-0}))
+done
+# A runner that failed without counting a failure still fails the total.
+for rc in "$urc" "$frc" "$irc"; do
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+done
 echo "total: $p passed, $f failed"
-[ "$urc" -eq 0 ] && [ "$irc" -eq 0 ]
+[ "$urc" -eq 0 ] && [ "$frc" -eq 0 ] && [ "$irc" -eq 0 ]

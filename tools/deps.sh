@@ -5,8 +5,8 @@
 #   tools/deps.sh test    plus what the tests drive (cmocka, jq, cron, ...)
 set -eu
 
-build_pkgs="clang llvm make gcc pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev libjansson-dev"
-test_pkgs="libcmocka-dev jq util-linux e2fsprogs cron passwd iproute2 procps coreutils masscan libpcap0.8 openssh-server openssh-client"
+build_pkgs="clang llvm make gcc pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev libjansson-dev libssl-dev"
+test_pkgs="libcmocka-dev jq util-linux e2fsprogs cron passwd iproute2 procps coreutils rsyslog python3-yaml libcap2-bin masscan libpcap0.8 openssh-server openssh-client"
 
 case "${1:-build}" in
 build) want="$build_pkgs" ;;

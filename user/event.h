@@ -87,6 +87,11 @@ struct mw_event {
 	uint32_t exec_flags;			/* enum mw_exec_flags */
 	int32_t kill_err;
 	uint32_t deny_rule;
+	/*
+	 * The process was already running when the daemon started: judged
+	 * once from what /proc said, not from an exec we saw.
+	 */
+	bool at_start;
 	/* Set for MW_KIND_FILE / MW_KIND_NET events, NULL otherwise. */
 	const struct mw_file_info *file;
 	const struct mw_net_info *net;

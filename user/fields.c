@@ -198,6 +198,18 @@ static int ancestors_exe(const struct mw_event *ev, int i, const char **out)
 	return 1;
 }
 
+/* For #! scripts the name is the interpreter's; the script is here. */
+static int ancestors_exec_path(const struct mw_event *ev, int i,
+			       const char **out)
+{
+	const struct mw_process *p = ancestor_at(ev, i);
+
+	if (!p)
+		return 0;
+	*out = p->exec_path;
+	return 1;
+}
+
 /* --- network ------------------------------------------------------------ */
 
 static const char *opt_str(const char *s)
@@ -298,9 +310,11 @@ static int net_loopback(const struct mw_event *ev, int64_t *out)
 
 /* --- the table ---------------------------------------------------------- */
 
-#define EXEC FIELD_KIND(MW_KIND_EXEC)
-#define NET FIELD_KIND(MW_KIND_NET)
-#define PROC (EXEC | NET)
+/* Row helpers: name, the kinds it exists for (K_EXEC | K_NET ...), getter. */
+#define K_EXEC FIELD_KIND(MW_KIND_EXEC)
+#define K_FILE FIELD_KIND(MW_KIND_FILE)
+#define K_NET FIELD_KIND(MW_KIND_NET)
+#define K_PROC (K_EXEC | K_NET) /* the process behind an exec or net event */
 #define S(n, k, fn)                                                            \
 	{                                                                      \
 		.name = n, .kinds = k, .type = FIELD_STR, .str = fn            \
@@ -317,7 +331,7 @@ static int net_loopback(const struct mw_event *ev, int64_t *out)
 	{                                                                      \
 		.name = n, .kinds = k, .type = FIELD_BOOL, .num = fn           \
 	}
-#define IP(n, k, fn)                                                           \
+#define A(n, k, fn)                                                            \
 	{                                                                      \
 		.name = n, .kinds = k, .type = FIELD_IP, .str = fn             \
 	}
@@ -328,47 +342,48 @@ static int net_loopback(const struct mw_event *ev, int64_t *out)
  */
 /* clang-format off */
 static const struct field field_table[] = {
-	S("process.executable", PROC, proc_exe),
-	S("process.name", PROC, proc_name),
-	S("process.command_line", PROC, proc_cmdline),
-	L("process.args", PROC, proc_args),
-	N("process.args_count", PROC, proc_args_count),
-	S("process.argv0", PROC, proc_argv0),
-	S("process.working_directory", PROC, proc_cwd),
-	N("process.pid", PROC, proc_pid),
-	N("process.user.id", PROC, proc_euid),
-	N("process.real_user.id", PROC, proc_uid),
-	N("process.group.id", PROC, proc_gid),
-	S("process.parent.executable", PROC, parent_exe),
-	S("process.parent.name", PROC, parent_name),
-	S("process.parent.command_line", PROC, parent_cmdline),
-	L("process.parent.args", PROC, parent_args),
-	N("process.parent.pid", PROC, parent_pid),
-	L("process.ancestors.name", PROC, ancestors_name),
-	L("process.ancestors.executable", PROC, ancestors_exe),
-	S("process.hash.sha256", PROC, proc_sha256),
-	S("container.id", PROC, container_id),
-	B("minerwatch.process.memfd", PROC, proc_memfd),
-	B("minerwatch.process.deleted", PROC, proc_deleted),
-	S("minerwatch.process.comm", PROC, proc_comm),
-	S("minerwatch.process.exec_path", PROC, proc_exec_path),
-	N("minerwatch.process.loginuid", PROC, proc_loginuid),
-	S("event.action", NET, net_action),
-	S("network.direction", NET, net_direction),
-	S("network.transport", NET, net_transport),
-	IP("destination.ip", NET, net_dst_ip),
-	N("destination.port", NET, net_dst_port),
-	S("destination.domain", NET, net_domain),
-	IP("source.ip", NET, net_src_ip),
-	N("source.port", NET, net_src_port),
-	S("minerwatch.net.stratum.method", NET, net_method),
-	S("minerwatch.net.stratum.agent", NET, net_agent),
-	S("minerwatch.net.socket.family", NET, net_sock_family),
-	S("minerwatch.net.socket.type", NET, net_sock_type),
-	N("minerwatch.net.hosts", NET, net_hosts),
-	N("minerwatch.net.ports", NET, net_ports),
-	N("minerwatch.net.connections", NET, net_count),
-	B("minerwatch.net.loopback", NET, net_loopback),
+	S("process.executable", K_PROC, proc_exe),
+	S("process.name", K_PROC, proc_name),
+	S("process.command_line", K_PROC, proc_cmdline),
+	L("process.args", K_PROC, proc_args),
+	N("process.args_count", K_PROC, proc_args_count),
+	S("process.argv0", K_PROC, proc_argv0),
+	S("process.working_directory", K_PROC, proc_cwd),
+	N("process.pid", K_PROC, proc_pid),
+	N("process.user.id", K_PROC, proc_euid),
+	N("process.real_user.id", K_PROC, proc_uid),
+	N("process.group.id", K_PROC, proc_gid),
+	S("process.parent.executable", K_PROC, parent_exe),
+	S("process.parent.name", K_PROC, parent_name),
+	S("process.parent.command_line", K_PROC, parent_cmdline),
+	L("process.parent.args", K_PROC, parent_args),
+	N("process.parent.pid", K_PROC, parent_pid),
+	L("process.ancestors.name", K_PROC, ancestors_name),
+	L("process.ancestors.executable", K_PROC, ancestors_exe),
+	L("minerwatch.process.ancestors.exec_path", K_PROC, ancestors_exec_path),
+	S("process.hash.sha256", K_PROC, proc_sha256),
+	S("container.id", K_PROC, container_id),
+	B("minerwatch.process.memfd", K_PROC, proc_memfd),
+	B("minerwatch.process.deleted", K_PROC, proc_deleted),
+	S("minerwatch.process.comm", K_PROC, proc_comm),
+	S("minerwatch.process.exec_path", K_PROC, proc_exec_path),
+	N("minerwatch.process.loginuid", K_PROC, proc_loginuid),
+	S("event.action", K_NET, net_action),
+	S("network.direction", K_NET, net_direction),
+	S("network.transport", K_NET, net_transport),
+	A("destination.ip", K_NET, net_dst_ip),
+	N("destination.port", K_NET, net_dst_port),
+	S("destination.domain", K_NET, net_domain),
+	A("source.ip", K_NET, net_src_ip),
+	N("source.port", K_NET, net_src_port),
+	S("minerwatch.net.stratum.method", K_NET, net_method),
+	S("minerwatch.net.stratum.agent", K_NET, net_agent),
+	S("minerwatch.net.socket.family", K_NET, net_sock_family),
+	S("minerwatch.net.socket.type", K_NET, net_sock_type),
+	N("minerwatch.net.hosts", K_NET, net_hosts),
+	N("minerwatch.net.ports", K_NET, net_ports),
+	N("minerwatch.net.connections", K_NET, net_count),
+	B("minerwatch.net.loopback", K_NET, net_loopback),
 };
 /* clang-format on */
 

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,12 +21,14 @@
 #include <linux/bpf.h>
 
 #include "loader.h"
+#include "loader_pin.h"
 #include "minerwatch.skel.h"
 #include "net_event.h"
 #include "rules.h"
 
 #define TRACEFS_MAGIC 0x74726163
 #define TRACEFS_PATH "/sys/kernel/tracing"
+#define CGROUP2_SUPER_MAGIC 0x63677270
 
 #define MAX_CG_LINKS 16
 
@@ -38,6 +41,14 @@ struct loader {
 	struct bpf_link *cg_links[MAX_CG_LINKS];
 	int n_cg_links;
 	char cgroup_root[256];
+	char pin_dir[PATH_MAX]; /* "" when not pinning */
+	bool adopted;		/* reused a previous daemon's pinned state */
+	bool net_off;		/* network sensor could not load: left out */
+	bool replace_pins;	/* pinned state was incompatible: replace it */
+	bool scoped;		/* --cgroup given */
+	uint32_t gen;		/* mw_load_gen of our programs */
+	uint32_t old_enforce;	/* enforce flag the adopted state had */
+	uint32_t self_tgid;	/* tgid the kernel sees for us, 0 unknown */
 };
 
 static bool verbose_libbpf;
@@ -137,12 +148,16 @@ static bool prog_is_cgroup(const struct bpf_program *prog)
  * Attach the cgroup programs to the cgroup v2 root, where they see every
  * process. The links are ours; loader__destroy() detaches them.
  */
-static int cgroup_attach(struct loader *ld, char *err, size_t err_len)
+static int cgroup_attach(struct loader *ld, const char *scope, char *err,
+			 size_t err_len)
 {
 	struct bpf_program *prog;
 	int fd, ret = 0;
 
-	if (cgroup2_root(ld->cgroup_root, sizeof(ld->cgroup_root))) {
+	/* --cgroup: attached there, the programs see only its subtree. */
+	if (scope)
+		snprintf(ld->cgroup_root, sizeof(ld->cgroup_root), "%s", scope);
+	else if (cgroup2_root(ld->cgroup_root, sizeof(ld->cgroup_root))) {
 		snprintf(
 		    err, err_len,
 		    "no cgroup v2 hierarchy in /proc/mounts: the network "
@@ -198,7 +213,8 @@ static void hooks_describe(struct loader *ld)
 	ld->hooks[0] = '\0';
 	bpf_object__for_each_program(prog, ld->skel->obj)
 	{
-		if (!bpf_program__autoload(prog))
+		if (!bpf_program__autoload(prog) ||
+		    !bpf_program__autoattach(prog))
 			continue;
 		used += snprintf(
 		    ld->hooks + used,
@@ -209,13 +225,298 @@ static void hooks_describe(struct loader *ld)
 	}
 }
 
-int loader__open(bool verbose, loader_record_fn fn, void *ctx,
+/*
+ * Reuse every pinned map of a previous daemon (never the internal .rodata
+ * and .bss ones: those belong to one load). Returns 1 when adopted, 0 when
+ * there is nothing to adopt or it does not fit this build, -errno on error.
+ */
+static int state_reuse(struct loader *ld, char *err, size_t err_len)
+{
+	struct bpf_map_info info = {};
+	__u32 info_len = sizeof(info);
+	char path[PATH_MAX];
+	struct mw_config cfg;
+	struct bpf_map *map;
+	uint32_t zero = 0;
+	int fd, ret;
+
+	if (!pin__has_state(ld->pin_dir))
+		return 0;
+	pin__path(path, sizeof(path), ld->pin_dir, "maps", "mw_config_map");
+	fd = bpf_obj_get(path);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, err_len, "cannot open pinned %s: %s", path,
+			 strerror(-ret));
+		return ret;
+	}
+	/* A settings map of another layout: an incompatible older build. */
+	if (bpf_obj_get_info_by_fd(fd, &info, &info_len) ||
+	    info.value_size != sizeof(cfg) ||
+	    bpf_map_lookup_elem(fd, &zero, &cfg)) {
+		close(fd);
+		fprintf(stderr,
+			"minerwatch: the pinned state in %s is from an "
+			"incompatible build: loading fresh and replacing it\n",
+			ld->pin_dir);
+		ld->replace_pins = true;
+		return 0;
+	}
+	close(fd);
+	ld->old_enforce = cfg.enforce;
+	ld->gen = cfg.active_gen + 1;
+	bpf_object__for_each_map(map, ld->skel->obj)
+	{
+		if (bpf_map__is_internal(map))
+			continue;
+		ret = pin__path(path, sizeof(path), ld->pin_dir, "maps",
+				bpf_map__name(map));
+		if (ret)
+			return ret;
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue; /* a map new in this build */
+		ret = bpf_map__reuse_fd(map, fd);
+		close(fd);
+		if (ret) {
+			snprintf(err, err_len, "cannot reuse pinned %s: %s",
+				 path, strerror(-ret));
+			return ret;
+		}
+	}
+	return 1;
+}
+
+/* Pin the maps that are not pinned yet (all of them on a fresh start). */
+static int maps_pin(struct loader *ld, char *err, size_t err_len)
+{
+	char path[PATH_MAX];
+	struct bpf_map *map;
+	int ret;
+
+	bpf_object__for_each_map(map, ld->skel->obj)
+	{
+		if (bpf_map__is_internal(map))
+			continue;
+		ret = pin__path(path, sizeof(path), ld->pin_dir, "maps",
+				bpf_map__name(map));
+		if (ret)
+			return ret;
+		if (access(path, F_OK) == 0)
+			continue;
+		ret = bpf_map__pin(map, path);
+		if (ret) {
+			snprintf(err, err_len, "cannot pin map at %s: %s", path,
+				 strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Our links are attached and active: drop the previous daemon's pinned links
+ * (that detaches them) and pin ours in their place.
+ */
+static int links_pin(struct loader *ld, char *err, size_t err_len)
+{
+	const struct bpf_object_skeleton *sk = ld->skel->skeleton;
+	char path[PATH_MAX];
+	int i, ret;
+
+	pin__clear(ld->pin_dir, "links");
+	for (i = 0; i < sk->prog_cnt; i++) {
+		struct bpf_link *link = *sk->progs[i].link;
+
+		if (!link)
+			continue;
+		ret = pin__path(path, sizeof(path), ld->pin_dir, "links",
+				sk->progs[i].name);
+		if (!ret)
+			ret = bpf_link__pin(link, path);
+		if (ret) {
+			snprintf(err, err_len, "cannot pin link at %s: %s",
+				 path, strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static int scope_set(struct loader *ld, const char *cgroup, char *err,
+		     size_t err_len)
+{
+	struct statfs st;
+	uint32_t zero = 0;
+	int fd, ret;
+
+	fd = open(cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, err_len, "--cgroup %s: %s", cgroup,
+			 strerror(-ret));
+		return ret;
+	}
+	if (fstatfs(fd, &st) || st.f_type != CGROUP2_SUPER_MAGIC) {
+		close(fd);
+		snprintf(err, err_len,
+			 "--cgroup %s: not a cgroup v2 directory (look for the "
+			 "cgroup2 mount in /proc/mounts)",
+			 cgroup);
+		return -EINVAL;
+	}
+	ret = bpf_map__update_elem(ld->skel->maps.mw_cgroup_scope, &zero,
+				   sizeof(zero), &fd, sizeof(fd), BPF_ANY);
+	if (ret)
+		ret = -errno;
+	close(fd);
+	if (ret) {
+		snprintf(err, err_len, "--cgroup %s: scope map update: %s",
+			 cgroup, strerror(-ret));
+		return ret;
+	}
+	ld->scoped = true;
+	return 0;
+}
+
+/* Learn the tgid the hooks see for us (see agent.bpf.c). */
+static void whoami(struct loader *ld)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	char ctx[8] = {0};
+
+	opts.ctx_in = ctx;
+	opts.ctx_size_in = sizeof(ctx);
+	if (bpf_prog_test_run_opts(bpf_program__fd(ld->skel->progs.mw_whoami),
+				   &opts) == 0 &&
+	    opts.retval > 0)
+		ld->self_tgid = opts.retval;
+}
+
+/* Write the settings map; gen decides which programs act. */
+static int config_write(struct loader *ld, uint32_t enforce, uint32_t self)
+{
+	struct mw_config cfg = {.enforce = enforce,
+				.self_tgid = self,
+				.active_gen = ld->gen,
+				.scoped = ld->scoped};
+	uint32_t zero = 0;
+
+	if (bpf_map__update_elem(ld->skel->maps.mw_config_map, &zero,
+				 sizeof(zero), &cfg, sizeof(cfg), BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+/*
+ * Leave the network sensor out: its programs (cgroup ones need
+ * CAP_NET_ADMIN, which a tightly capped container may lack) and the maps
+ * only they use.
+ */
+static void net_disable(struct minerwatch_bpf *skel)
+{
+	struct bpf_program *prog;
+	struct bpf_map *map;
+
+	bpf_object__for_each_program(prog, skel->obj)
+	{
+		if (strncmp(bpf_program__name(prog), "mw_", 3) == 0 &&
+		    (prog_is_cgroup(prog) ||
+		     !strcmp(bpf_program__name(prog), "mw_sock_state") ||
+		     !strcmp(bpf_program__name(prog), "mw_dev_queue")))
+			bpf_program__set_autoload(prog, false);
+	}
+	bpf_object__for_each_map(map, skel->obj)
+	{
+		if (strncmp(bpf_map__name(map), "mw_net_", 7) == 0)
+			bpf_map__set_autocreate(map, false);
+	}
+}
+
+/* open + (adopt) + load + attach; the skeleton is ld's on success. */
+static int skel_setup(struct loader *ld, const struct loader_opts *lo,
+		      char *err, size_t err_len)
+{
+	int ret;
+
+	ld->skel = minerwatch_bpf__open();
+	if (!ld->skel) {
+		ret = -errno;
+		snprintf(err, err_len, "opening the BPF object failed: %s",
+			 strerror(-ret));
+		return ret;
+	}
+	bpf_program__set_autoattach(ld->skel->progs.mw_whoami, false);
+	if (ld->net_off)
+		net_disable(ld->skel);
+	if (ld->pin_dir[0] && !ld->replace_pins) {
+		ret = state_reuse(ld, err, err_len);
+		if (ret < 0)
+			goto err_destroy;
+		ld->adopted = ret > 0;
+	}
+	ld->skel->rodata->mw_load_gen = ld->gen;
+	ret = minerwatch_bpf__load(ld->skel);
+	if (ret && ret == -EPERM && !ld->net_off) {
+		fprintf(stderr,
+			"minerwatch: warning: loading the network sensor was "
+			"refused (%s; cgroup programs need CAP_NET_ADMIN): "
+			"running without it\n",
+			strerror(-ret));
+		minerwatch_bpf__destroy(ld->skel);
+		ld->skel = NULL;
+		ld->net_off = true;
+		return skel_setup(ld, lo, err, err_len);
+	}
+	if (ret) {
+		snprintf(err, err_len,
+			 "loading BPF programs failed: %s (run with -v for the "
+			 "verifier log)",
+			 strerror(-ret));
+		goto err_destroy;
+	}
+	whoami(ld);
+	if (lo->cgroup) {
+		ret = scope_set(ld, lo->cgroup, err, err_len);
+		if (ret)
+			goto err_destroy;
+	}
+	/*
+	 * Adopting: the pinned settings still name the old generation, so
+	 * our programs attach idle next to the old ones, which keep killing
+	 * with the old enforce flag until the switch below.
+	 */
+	ret = minerwatch_bpf__attach(ld->skel);
+	if (ret) {
+		snprintf(err, err_len, "attaching BPF programs failed: %s",
+			 strerror(-ret));
+		goto err_destroy;
+	}
+	if (ld->adopted) {
+		ret = config_write(ld, ld->old_enforce, ld->self_tgid);
+		if (ret) {
+			snprintf(err, err_len,
+				 "switching to the new programs "
+				 "failed: %s",
+				 strerror(-ret));
+			goto err_destroy;
+		}
+	}
+	return 0;
+
+err_destroy:
+	minerwatch_bpf__destroy(ld->skel);
+	ld->skel = NULL;
+	return ret;
+}
+
+int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
 		 struct loader **out, char *err, size_t err_len)
 {
 	struct loader *ld;
 	int ret;
 
-	verbose_libbpf = verbose;
+	verbose_libbpf = lo->verbose;
 	libbpf_set_print(libbpf_print);
 	/* BPF memory is charged to the memcg on >= 5.11; no RLIMIT_MEMLOCK. */
 	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
@@ -229,28 +530,46 @@ int loader__open(bool verbose, loader_record_fn fn, void *ctx,
 		snprintf(err, err_len, "cannot count CPUs: %s", strerror(-ret));
 		goto err_free;
 	}
-	ld->skel = minerwatch_bpf__open();
-	if (!ld->skel) {
-		ret = -errno;
-		snprintf(err, err_len, "opening the BPF object failed: %s",
-			 strerror(-ret));
+	if (lo->pin_dir) {
+		if (strlen(lo->pin_dir) >= sizeof(ld->pin_dir) - 64) {
+			ret = -ENAMETOOLONG;
+			snprintf(err, err_len, "pin dir too long: %s",
+				 lo->pin_dir);
+			goto err_free;
+		}
+		strcpy(ld->pin_dir, lo->pin_dir);
+		ret = pin__prepare(ld->pin_dir, err, err_len);
+		if (ret)
+			goto err_free;
+	}
+	ret = skel_setup(ld, lo, err, err_len);
+	if (ret && ld->adopted) {
+		/* e.g. a map of another shape after an upgrade */
+		fprintf(stderr,
+			"minerwatch: cannot adopt the pinned state in %s (%s): "
+			"loading fresh and replacing it\n",
+			ld->pin_dir, err);
+		ld->adopted = false;
+		ld->replace_pins = true;
+		ld->gen = 0;
+		ret = skel_setup(ld, lo, err, err_len);
+	}
+	if (ret)
 		goto err_free;
+	if (ld->pin_dir[0]) {
+		if (ld->replace_pins)
+			pin__clear(ld->pin_dir, "maps");
+		ret = maps_pin(ld, err, err_len);
+		if (!ret)
+			ret = links_pin(ld, err, err_len);
+		if (ret)
+			goto err_destroy;
 	}
-	ret = minerwatch_bpf__load(ld->skel);
-	if (ret) {
-		snprintf(err, err_len,
-			 "loading BPF programs failed: %s (run with -v for the "
-			 "verifier log)",
-			 strerror(-ret));
-		goto err_destroy;
-	}
-	ret = minerwatch_bpf__attach(ld->skel);
-	if (ret) {
-		snprintf(err, err_len, "attaching BPF programs failed: %s",
-			 strerror(-ret));
-		goto err_destroy;
-	}
-	ret = cgroup_attach(ld, err, err_len);
+	/*
+	 * The cgroup links are not pinned: the network sensor runs while the
+	 * daemon does (docs/network-sensor.md).
+	 */
+	ret = cgroup_attach(ld, lo->cgroup, err, err_len);
 	if (ret)
 		goto err_destroy;
 	/* Alerts first: ring_buffer__poll() consumes rings in this order. */
@@ -288,9 +607,70 @@ void loader__destroy(struct loader *ld)
 	if (!ld)
 		return;
 	ring_buffer__free(ld->rb);
+	/*
+	 * Pinned links outlive our fds: they keep acting on the settings as
+	 * they are, less the self filter (our pid may be reused).
+	 */
+	if (ld->pin_dir[0]) {
+		struct mw_config cfg;
+		uint32_t zero = 0;
+
+		/* Only while ours are the active programs: a newer daemon
+		 * that took over owns the settings now. */
+		if (!bpf_map__lookup_elem(ld->skel->maps.mw_config_map, &zero,
+					  sizeof(zero), &cfg, sizeof(cfg), 0) &&
+		    cfg.active_gen == ld->gen) {
+			cfg.self_tgid = 0;
+			bpf_map__update_elem(ld->skel->maps.mw_config_map,
+					     &zero, sizeof(zero), &cfg,
+					     sizeof(cfg), BPF_ANY);
+		}
+	}
 	cgroup_detach(ld);
 	minerwatch_bpf__destroy(ld->skel);
 	free(ld);
+}
+
+bool loader__adopted(const struct loader *ld)
+{
+	return ld->adopted;
+}
+
+uint32_t loader__self_tgid(const struct loader *ld)
+{
+	return ld->self_tgid;
+}
+
+int loader__detach_all(const char *pin_dir, char *err, size_t err_len)
+{
+	int links, maps;
+
+	links = pin__clear(pin_dir, "links");
+	maps = links < 0 ? 0 : pin__clear(pin_dir, "maps");
+	if (links < 0 || maps < 0) {
+		int ret = links < 0 ? links : maps;
+
+		snprintf(err, err_len, "cannot remove the pins under %s: %s",
+			 pin_dir, strerror(-ret));
+		return ret;
+	}
+	/* The directories go too; a missing pin dir is not an error. */
+	{
+		char path[PATH_MAX];
+
+		pin__path(path, sizeof(path), pin_dir, "links", "");
+		rmdir(path);
+		pin__path(path, sizeof(path), pin_dir, "maps", "");
+		rmdir(path);
+		if (rmdir(pin_dir) && errno != ENOENT) {
+			int ret = -errno;
+
+			snprintf(err, err_len, "cannot remove %s: %s", pin_dir,
+				 strerror(-ret));
+			return ret;
+		}
+	}
+	return links + maps;
 }
 
 int loader__poll(struct loader *ld, int timeout_ms)
@@ -300,13 +680,8 @@ int loader__poll(struct loader *ld, int timeout_ms)
 
 int loader__set_config(struct loader *ld, bool enforce, uint32_t self_tgid)
 {
-	struct mw_config cfg = {.enforce = enforce, .self_tgid = self_tgid};
-	uint32_t zero = 0;
-
-	if (bpf_map__update_elem(ld->skel->maps.mw_config_map, &zero,
-				 sizeof(zero), &cfg, sizeof(cfg), BPF_ANY))
-		return -errno;
-	return 0;
+	return config_write(ld, enforce,
+			    ld->self_tgid ? ld->self_tgid : self_tgid);
 }
 
 struct deny_fill {
@@ -420,8 +795,11 @@ static void net_cidr_add(int family, const uint8_t *addr, int bits,
 int loader__net_block_addr(struct loader *ld, int family, const uint8_t *addr,
 			   int rule_idx, uint32_t gen)
 {
+	if (ld->net_off)
+		return -EOPNOTSUPP;
+	/* Tagged like loader__apply_rules() tags the rule set's entries. */
 	return net_addr_add(ld, family, addr, family == AF_INET ? 32 : 128,
-			    rule_idx, gen);
+			    rule_idx, ld->gen << 16 | (gen & 0xffff));
 }
 
 /* Delete entries of a block map (any key size) not written by gen. */
@@ -457,10 +835,12 @@ static int net_apply_rules(struct loader *ld, const struct rules *rs,
 				      .method = "login",
 				      .agent = "XMRig"};
 	struct mw_process nobody = {.loginuid = UINT32_MAX};
-	struct mw_event ev = {.kind = MW_KIND_NET, .proc = &nobody,
-			      .net = &stratum};
+	struct mw_event ev = {
+	    .kind = MW_KIND_NET, .proc = &nobody, .net = &stratum};
 	uint32_t zero = 0;
 
+	if (ld->net_off)
+		return 0;
 	nc.stratum_drop = rules__net_cuts(rs, &ev);
 
 	rules__net_blocks(rs, net_port_add, net_cidr_add, &f);
@@ -479,15 +859,20 @@ static int net_apply_rules(struct loader *ld, const struct rules *rs,
 int loader__apply_rules(struct loader *ld, const struct rules *rs, uint32_t gen,
 			int *n_names)
 {
-	struct deny_fill f = {.map = ld->skel->maps.mw_deny_names, .gen = gen};
+	/*
+	 * Entries are tagged per load generation too, so the prune also drops
+	 * what an adopted, older rule set left in the pinned maps.
+	 */
+	struct deny_fill f = {.map = ld->skel->maps.mw_deny_names,
+			      .gen = ld->gen << 16 | (gen & 0xffff)};
 	int ret;
 
 	/* Add the new set first, then prune the old: no window without it. */
 	rules__exec_deny_names(rs, deny_name_add, &f);
-	deny_prune(f.map, gen);
+	deny_prune(f.map, f.gen);
 	if (n_names)
 		*n_names = f.n;
-	ret = net_apply_rules(ld, rs, gen);
+	ret = net_apply_rules(ld, rs, f.gen);
 	return f.err ? f.err : ret;
 }
 

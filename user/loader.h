@@ -25,25 +25,61 @@ typedef int (*loader_record_fn)(void *ctx, void *data, size_t size);
  */
 int loader__check_env(char *err, size_t err_len);
 
+/* How to load: all fields optional (zero means off / default). */
+struct loader_opts {
+	bool verbose;	     /* libbpf info/debug messages on stderr */
+	const char *pin_dir; /* pin maps and links here and adopt what a
+			      * previous daemon pinned; NULL: no pinning */
+	const char *cgroup;  /* cgroup v2 directory: watch only its subtree */
+};
+
+#define LOADER_DEFAULT_PIN_DIR "/sys/fs/bpf/minerwatch"
+
 /*
  * Open, load and attach every program; the records reach fn(ctx, ...).
+ * With a pin dir holding a previous daemon's state, its maps (deny lists,
+ * counters, ring buffers with what happened meanwhile) are reused and its
+ * links replaced by ours without a moment when none is attached.
  * On success *out is the caller's (free with loader__destroy()).
  */
-int loader__open(bool verbose, loader_record_fn fn, void *ctx,
+int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
 		 struct loader **out, char *err, size_t err_len);
-void loader__destroy(struct loader *ld);	/* NULL is fine */
+/*
+ * Detach and free. With pinning the pinned links stay attached (the kernel
+ * keeps killing while no daemon runs) and only the self filter is cleared.
+ * NULL is fine.
+ */
+void loader__destroy(struct loader *ld);
+
+/* True when this load adopted the pinned state of a previous daemon. */
+bool loader__adopted(const struct loader *ld);
+
+/* The daemon's tgid as the hooks see it (differs from getpid() in a pid
+ * namespace). */
+uint32_t loader__self_tgid(const struct loader *ld);
+
+/*
+ * Remove everything pinned under pin_dir (links first: that detaches them,
+ * unless a running daemon still holds them), then the directory. Returns the
+ * number of pins removed, or a negative errno with a message in err.
+ */
+int loader__detach_all(const char *pin_dir, char *err, size_t err_len);
 
 /* Wait up to timeout_ms for records and dispatch them. */
 int loader__poll(struct loader *ld, int timeout_ms);
 
+/*
+ * Write the settings map. self_tgid is the caller's getpid(); the loader
+ * replaces it with the tgid the kernel sees when it could learn that.
+ */
 int loader__set_config(struct loader *ld, bool enforce, uint32_t self_tgid);
 
 /*
  * Replace the in-kernel deny entries with those derived from rs. gen tags
  * the entries so a record can be tied to the rule set that denied it.
  */
-int loader__apply_rules(struct loader *ld, const struct rules *rs,
-			 uint32_t gen, int *n_names);
+int loader__apply_rules(struct loader *ld, const struct rules *rs, uint32_t gen,
+			int *n_names);
 
 /*
  * Block connects to addr (a /32 or /128) under rule_idx: an address a DNS

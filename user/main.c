@@ -9,6 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
+#include "control.h"
+#include "loader.h"
 #include "monitor.h"
 #include "rules.h"
 
@@ -23,6 +26,7 @@ static const char usage[] =
     "                          " DEFAULT_RULES ", else ./rules)\n"
     "  -e, --enforce           kill/block what rules say (default: detect "
     "only)\n"
+    "      --detect            detect only, even if the config file enforces\n"
     "  -E, --events            also stream raw process events (exec, exit)\n"
     "  -o, --output SPEC       stdout | file:PATH | unix:PATH |\n"
     "                          syslog+tcp://HOST:PORT | "
@@ -31,22 +35,50 @@ static const char usage[] =
     "  -s, --stats-interval N  seconds between health state events (default "
     "60,\n"
     "                          0 disables; range 0-86400)\n"
+    "      --cgroup PATH       watch only this cgroup v2 subtree (filtered in\n"
+    "                          the kernel), e.g. a pod's cgroup\n"
+    "      --pin-dir PATH      pin programs and maps in bpffs here so "
+    "enforcement\n"
+    "                          survives restarts, and adopt a previous "
+    "daemon's\n"
+    "                          (e.g. " LOADER_DEFAULT_PIN_DIR ")\n"
+    "      --no-pin            do not pin (overrides the config file)\n"
+    "      --control PATH      root-only control socket (e.g.\n"
+    "                          " CONTROL_DEFAULT_PATH ")\n"
+    "      --spool-dir PATH    where outputs spool when a sink is down\n"
+    "      --config PATH       config file (default " CONFIG_DEFAULT_PATH ",\n"
+    "                          read when present); the command line wins\n"
+    "      --no-config         ignore the config file\n"
+    "      --check-config      validate the config file (and its rules), "
+    "exit\n"
+    "      --status            print the running daemon's counters (JSON) "
+    "and exit\n"
+    "      --detach-all        remove the pinned programs and maps, exit\n"
+    "  -a, --aggregate-window N  seconds during which repeats of one rule on "
+    "one\n"
+    "                          process are folded into a summary (default 10,\n"
+    "                          range 1-3600)\n"
     "  -c, --check-rules PATH  validate rule files and exit (repeatable)\n"
     "  -v, --verbose           diagnostics and libbpf messages on stderr\n"
     "  -V, --version           print the version and exit\n"
     "  -h, --help              this text\n"
     "\n"
-    "Signals: SIGTERM/SIGINT detach and exit 0; SIGHUP reloads the rules (a "
+    "Signals: SIGTERM/SIGINT detach and exit 0 (with --pin-dir the pinned\n"
+    "programs stay attached and keep enforcing); SIGHUP reloads the rules (a "
     "bad\n"
     "rule set is refused and the running one kept).\n"
     "\n"
     "Exit codes: 0 ok, 1 runtime error, 2 usage, 3 rules refused,\n"
-    "4 environment (not root, no BTF/BPF, load or attach failed), 5 output.\n"
+    "4 environment (not root, no BTF/BPF, load or attach failed), 5 output,\n"
+    "6 config file refused.\n"
     "\n"
     "Examples:\n"
     "  minerwatch --rules rules/                      detect, JSON on stdout\n"
     "  minerwatch --enforce --output file:/var/log/minerwatch.json\n"
-    "  minerwatch --check-rules rules/ --check-rules extra.json\n";
+    "  minerwatch --check-rules rules/ --check-rules extra.json\n"
+    "  minerwatch --config /etc/minerwatch/minerwatch.json --check-config\n"
+    "  minerwatch --cgroup /sys/fs/cgroup/kubepods.slice/... --enforce\n"
+    "  minerwatch --status\n";
 
 static int check_rules(const char **paths, int n)
 {
@@ -59,6 +91,19 @@ static int check_rules(const char **paths, int n)
 	}
 	printf("%d rules OK\n", rules__count(rs));
 	rules__free(rs);
+	return MW_EXIT_OK;
+}
+
+static int detach_all(const char *pin_dir)
+{
+	char err[1024] = "";
+	int n = loader__detach_all(pin_dir, err, sizeof(err));
+
+	if (n < 0) {
+		fprintf(stderr, "minerwatch: %s\n", err);
+		return MW_EXIT_RUNTIME;
+	}
+	printf("removed %d pins under %s\n", n, pin_dir);
 	return MW_EXIT_OK;
 }
 
@@ -75,7 +120,32 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 	return 0;
 }
 
-int main(int argc, char **argv)
+enum {
+	OPT_CGROUP = 256,
+	OPT_PIN_DIR,
+	OPT_NO_PIN,
+	OPT_CONTROL,
+	OPT_SPOOL_DIR,
+	OPT_CONFIG,
+	OPT_NO_CONFIG,
+	OPT_CHECK_CONFIG,
+	OPT_STATUS,
+	OPT_DETACH_ALL,
+	OPT_DETECT,
+};
+
+/* What main() was asked to do besides running the daemon. */
+struct cli {
+	struct monitor_opts o; /* options given on the command line */
+	unsigned set;	       /* their CONFIG_* bits */
+	const char *config;    /* config file; NULL: none */
+	bool config_given;     /* --config: a missing file is an error */
+	bool check_config, status, detach_all;
+	const char *check[MW_MAX_PATHS];
+	int n_check;
+};
+
+static int parse_args(int argc, char **argv, struct cli *c)
 {
 	static const struct option longopts[] = {
 	    {"rules", required_argument, NULL, 'r'},
@@ -87,33 +157,49 @@ int main(int argc, char **argv)
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"version", no_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
+	    {"aggregate-window", required_argument, NULL, 'a'},
+	    {"cgroup", required_argument, NULL, OPT_CGROUP},
+	    {"pin-dir", required_argument, NULL, OPT_PIN_DIR},
+	    {"no-pin", no_argument, NULL, OPT_NO_PIN},
+	    {"control", required_argument, NULL, OPT_CONTROL},
+	    {"spool-dir", required_argument, NULL, OPT_SPOOL_DIR},
+	    {"config", required_argument, NULL, OPT_CONFIG},
+	    {"no-config", no_argument, NULL, OPT_NO_CONFIG},
+	    {"check-config", no_argument, NULL, OPT_CHECK_CONFIG},
+	    {"status", no_argument, NULL, OPT_STATUS},
+	    {"detach-all", no_argument, NULL, OPT_DETACH_ALL},
+	    {"detect", no_argument, NULL, OPT_DETECT},
 	    {0},
 	};
-	struct monitor_opts o = {.stats_interval = 60};
-	const char *check[MW_MAX_PATHS];
-	int n_check = 0, c;
+	struct monitor_opts *o = &c->o;
+	int ch;
 
-	while ((c = getopt_long(argc, argv, "r:eEo:s:c:vVh", longopts, NULL)) !=
-	       -1) {
-		switch (c) {
+	while ((ch = getopt_long(argc, argv, "r:eEo:s:a:c:vVh", longopts,
+				 NULL)) != -1) {
+		switch (ch) {
 		case 'r':
-			if (o.n_rule_paths == MW_MAX_PATHS)
+			if (o->n_rule_paths == MW_MAX_PATHS)
 				goto too_many;
-			o.rule_paths[o.n_rule_paths++] = optarg;
+			o->rule_paths[o->n_rule_paths++] = optarg;
+			c->set |= CONFIG_RULES;
 			break;
 		case 'e':
-			o.enforce = true;
+		case OPT_DETECT:
+			o->enforce = ch == 'e';
+			c->set |= CONFIG_ENFORCE;
 			break;
 		case 'E':
-			o.events = true;
+			o->events = true;
+			c->set |= CONFIG_EVENTS;
 			break;
 		case 'o':
-			if (o.n_outputs == MW_MAX_PATHS)
+			if (o->n_outputs == MW_MAX_PATHS)
 				goto too_many;
-			o.outputs[o.n_outputs++] = optarg;
+			o->outputs[o->n_outputs++] = optarg;
+			c->set |= CONFIG_OUTPUTS;
 			break;
 		case 's':
-			if (parse_int(optarg, 0, 86400, &o.stats_interval)) {
+			if (parse_int(optarg, 0, 86400, &o->stats_interval)) {
 				fprintf(stderr,
 					"minerwatch: --stats-interval: "
 					"'%s' is not a number of seconds in "
@@ -121,21 +207,65 @@ int main(int argc, char **argv)
 					optarg);
 				return MW_EXIT_USAGE;
 			}
+			c->set |= CONFIG_STATS;
+			break;
+		case 'a':
+			if (parse_int(optarg, 1, 3600, &o->aggregate_window)) {
+				fprintf(stderr,
+					"minerwatch: --aggregate-window: "
+					"'%s' is not a number of seconds in "
+					"1-3600\n",
+					optarg);
+				return MW_EXIT_USAGE;
+			}
+			c->set |= CONFIG_AGGREGATE;
 			break;
 		case 'c':
-			if (n_check == MW_MAX_PATHS)
+			if (c->n_check == MW_MAX_PATHS)
 				goto too_many;
-			check[n_check++] = optarg;
+			c->check[c->n_check++] = optarg;
 			break;
 		case 'v':
-			o.verbose = true;
+			o->verbose = true;
+			c->set |= CONFIG_VERBOSE;
 			break;
 		case 'V':
 			printf("minerwatch %s\n", MW_VERSION);
-			return MW_EXIT_OK;
+			exit(MW_EXIT_OK);
 		case 'h':
 			fputs(usage, stdout);
-			return MW_EXIT_OK;
+			exit(MW_EXIT_OK);
+		case OPT_CGROUP:
+			o->cgroup = optarg;
+			c->set |= CONFIG_CGROUP;
+			break;
+		case OPT_PIN_DIR:
+		case OPT_NO_PIN:
+			o->pin_dir = ch == OPT_PIN_DIR ? optarg : NULL;
+			c->set |= CONFIG_PIN;
+			break;
+		case OPT_CONTROL:
+			o->control = optarg;
+			c->set |= CONFIG_CONTROL;
+			break;
+		case OPT_SPOOL_DIR:
+			o->spool_dir = optarg;
+			c->set |= CONFIG_SPOOL;
+			break;
+		case OPT_CONFIG:
+		case OPT_NO_CONFIG:
+			c->config = ch == OPT_CONFIG ? optarg : NULL;
+			c->config_given = ch == OPT_CONFIG;
+			break;
+		case OPT_CHECK_CONFIG:
+			c->check_config = true;
+			break;
+		case OPT_STATUS:
+			c->status = true;
+			break;
+		case OPT_DETACH_ALL:
+			c->detach_all = true;
+			break;
 		default:
 			fputs(usage, stderr);
 			return MW_EXIT_USAGE;
@@ -146,15 +276,87 @@ int main(int argc, char **argv)
 			argv[optind]);
 		return MW_EXIT_USAGE;
 	}
-	if (n_check)
-		return check_rules(check, n_check);
-	if (!o.n_rule_paths)
-		o.rule_paths[o.n_rule_paths++] =
-		    access(DEFAULT_RULES, F_OK) == 0 ? DEFAULT_RULES : "rules";
-	return monitor__run(&o);
+	return MW_EXIT_OK;
 
 too_many:
 	fprintf(stderr, "minerwatch: at most %d of each repeatable option\n",
 		MW_MAX_PATHS);
 	return MW_EXIT_USAGE;
+}
+
+/* --check-config: the file itself, then what it points at. */
+static int check_config(const struct cli *c, const struct monitor_opts *o)
+{
+	struct rules *rs = NULL;
+	char err[1024] = "";
+
+	if (o->cgroup && access(o->cgroup, F_OK)) {
+		fprintf(stderr, "minerwatch: %s: key 'cgroup': %s: %s\n",
+			c->config, o->cgroup, strerror(errno));
+		return MW_EXIT_CONFIG;
+	}
+	if (rules__load(o->rule_paths, o->n_rule_paths, &rs, err,
+			sizeof(err))) {
+		fprintf(stderr, "minerwatch: %s: key 'rules': %s\n", c->config,
+			err);
+		return MW_EXIT_RULES;
+	}
+	printf("%s: OK (%d rules, %d outputs, mode %s)\n", c->config,
+	       rules__count(rs), o->n_outputs ? o->n_outputs : 1,
+	       o->enforce ? "enforce" : "detect");
+	rules__free(rs);
+	return MW_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c = {.config = CONFIG_DEFAULT_PATH};
+	struct monitor_opts o = {.stats_interval = 60, .aggregate_window = 10};
+	struct config *cfg = NULL;
+	char err[1024] = "";
+	unsigned file_set = 0;
+	int ret;
+
+	ret = parse_args(argc, argv, &c);
+	if (ret)
+		return ret;
+	if (c.n_check)
+		return check_rules(c.check, c.n_check);
+	if (c.config) {
+		ret = config__load(c.config, &o, &file_set, &cfg, err,
+				   sizeof(err));
+		/* Only the default file may be absent. */
+		if (ret == -ENOENT && !c.config_given && !c.check_config) {
+			c.config = NULL;
+		} else if (ret) {
+			fprintf(stderr, "minerwatch: config refused: %s\n",
+				err);
+			return MW_EXIT_CONFIG;
+		}
+	} else if (c.check_config) {
+		fprintf(stderr, "minerwatch: --check-config needs a config "
+				"file\n");
+		return MW_EXIT_USAGE;
+	}
+	config__overlay(&o, &c.o, c.set);
+	if (!o.n_rule_paths)
+		o.rule_paths[o.n_rule_paths++] =
+		    access(DEFAULT_RULES, F_OK) == 0 ? DEFAULT_RULES : "rules";
+
+	if (c.check_config)
+		ret = check_config(&c, &o);
+	else if (c.status)
+		ret =
+		    control__query(o.control ? o.control : CONTROL_DEFAULT_PATH,
+				   err, sizeof(err))
+			? (fprintf(stderr, "minerwatch: %s\n", err),
+			   MW_EXIT_RUNTIME)
+			: MW_EXIT_OK;
+	else if (c.detach_all)
+		ret =
+		    detach_all(o.pin_dir ? o.pin_dir : LOADER_DEFAULT_PIN_DIR);
+	else
+		ret = monitor__run(&o);
+	config__free(cfg);
+	return ret;
 }

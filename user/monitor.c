@@ -15,7 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "aggregate.h"
+#include "control.h"
 #include "decode.h"
+#include "hash.h"
 #include "jsonx.h"
 #include "loader.h"
 #include "monitor.h"
@@ -27,6 +30,7 @@
 #include "rules.h"
 
 #define MAX_LINEAGE 16
+#define AGG_MAX 4096 /* (rule, process) pairs tracked */
 
 struct monitor {
 	const struct monitor_opts *o;
@@ -35,6 +39,9 @@ struct monitor {
 	uint32_t rules_gen;
 	struct proc_cache *pc;
 	struct output *out;
+	struct aggregate *agg; /* repeated alerts -> summaries */
+	struct control *ctl;
+	uint64_t started_ns;	     /* boot ns when attached */
 	uint64_t stats[MW_STAT_MAX]; /* last totals read from the kernel */
 	uint64_t bad_records;	     /* malformed records (never expected) */
 	uint64_t alerts;	     /* alerts emitted */
@@ -76,6 +83,27 @@ static void emit(struct monitor *m, json_t *doc)
 		free(line);
 	}
 	json_decref(doc);
+}
+
+/*
+ * Alerts go through the aggregate: the first of a (rule, process) pair goes
+ * out now, repeats within the window come out later as one summary.
+ */
+static void emit_alert(struct monitor *m, int rule_idx,
+		       const struct mw_event *ev, json_t *doc)
+{
+	if (!doc)
+		return;
+	if (aggregate__offer(m->agg, rule_idx, ev->proc->entity_id, doc,
+			     ev->ts_ns ? ev->ts_ns : now_boot_ns()))
+		emit(m, doc);
+	else
+		json_decref(doc);
+}
+
+static void emit_summary(json_t *doc, void *ctx)
+{
+	emit(ctx, doc);
 }
 
 /* Fill parent and ancestors of ev from the cache. */
@@ -126,30 +154,37 @@ static void act_block(struct match_ctx *c, const struct mw_event *ev,
 		     report__action(ev, r, "block", -EOPNOTSUPP, "userspace"));
 }
 
-/* Carry out (or report the kernel's) kill for a matched kill rule. */
-static void act_kill(struct match_ctx *c, const struct mw_event *ev,
-		     const struct rule *r, int idx)
-{
-	struct monitor *m = c->m;
-	int err;
+/* What was done about one match, reported after the alert. */
+struct act {
+	bool done;	    /* an act to report */
+	int err;	    /* 0 or negative errno */
+	const char *where;  /* "kernel" or "userspace" */
+	bool kernel_failed; /* the kernel tried first and failed */
+	int kernel_err;
+};
 
-	if (!m->o->enforce || c->killed)
-		return;
+/* Carry out (or take over the kernel's) kill for a matched kill rule. */
+static struct act act_kill(struct match_ctx *c, const struct mw_event *ev,
+			   int idx)
+{
+	struct act a = {0};
+
+	if (!c->m->o->enforce || c->killed)
+		return a;
+	a.done = true;
 	if ((ev->exec_flags & MW_EXEC_DENIED) && (int)ev->deny_rule == idx) {
 		if (ev->exec_flags & MW_EXEC_KILLED) {
+			a.where = "kernel";
 			c->killed = true;
-			m->kills++;
-			emit(m, report__action(ev, r, "kill", 0, "kernel"));
-			return;
+			return a;
 		}
-		emit(m, report__action(ev, r, "kill",
-				       ev->kill_err ? ev->kill_err : -EIO,
-				       "kernel"));
+		a.kernel_failed = true;
+		a.kernel_err = ev->kill_err ? ev->kill_err : -EIO;
 	}
-	err = response__kill(ev->proc);
-	c->killed = !err;
-	m->kills += !err;
-	emit(m, report__action(ev, r, "kill", err, "userspace"));
+	a.where = "userspace";
+	a.err = response__kill(ev->proc);
+	c->killed = !a.err;
+	return a;
 }
 
 static int on_match(const struct rule *r, int idx, const struct mw_event *ev,
@@ -157,20 +192,38 @@ static int on_match(const struct rule *r, int idx, const struct mw_event *ev,
 {
 	struct match_ctx *c = ctx;
 	struct monitor *m = c->m;
+	struct mw_process *p = (struct mw_process *)ev->proc;
+	struct act a = {0};
+	int fd;
 
 	m->alerts++;
 	if ((ev->exec_flags & MW_EXEC_DENIED) && (int)ev->deny_rule == idx)
 		c->denied_reported = true;
 	if (net_blocked_by(ev, idx))
 		c->matched_block = true;
-	emit(m, report__alert(ev, r, m->o->enforce));
-	if (rule__action(r) == RULE_ACT_BLOCK)
+	/*
+	 * Act first, report after: pin the executable, kill, then digest it
+	 * (the alert carries process.hash.sha256, an IOC a SOC can pivot on;
+	 * a kill never waits for reading a large binary).
+	 */
+	fd = hash__open(p);
+	if (rule__action(r) == RULE_ACT_KILL)
+		a = act_kill(c, ev, idx);
+	hash__finish(p, fd);
+	emit_alert(m, idx, ev, report__alert(ev, r, m->o->enforce));
+	/*
+	 * Network: the kernel refused the connect, or cut the stratum flow
+	 * of a kill rule's process; each act is its own event.
+	 */
+	if (rule__action(r) == RULE_ACT_BLOCK ||
+	    (rule__action(r) == RULE_ACT_KILL && ev->net &&
+	     (ev->net->flags & MW_NET_DROPPED)))
 		act_block(c, ev, r, idx);
-	if (rule__action(r) == RULE_ACT_KILL) {
-		/* A stratum flow the kernel cut: that act is reported too. */
-		if (ev->net && (ev->net->flags & MW_NET_DROPPED))
-			act_block(c, ev, r, idx);
-		act_kill(c, ev, r, idx);
+	if (a.kernel_failed)
+		emit(m, report__action(ev, r, "kill", a.kernel_err, "kernel"));
+	if (a.done) {
+		m->kills += !a.err;
+		emit(m, report__action(ev, r, "kill", a.err, a.where));
 	}
 	return 0;
 }
@@ -196,11 +249,31 @@ static void judge(struct monitor *m, const struct mw_event *ev)
 	if (ev->net && (ev->net->flags & MW_NET_BLOCK_MATCH) &&
 	    !c.matched_block &&
 	    (int)ev->net->rule_idx < rules__count(m->rules) &&
-	    ev->net->rules_gen == m->rules_gen) {
+	    (ev->net->rules_gen & 0xffff) == (m->rules_gen & 0xffff)) {
 		const struct rule *r = rules__get(m->rules, ev->net->rule_idx);
 
 		on_match(r, ev->net->rule_idx, ev, &c);
 	}
+}
+
+/*
+ * Judge every process that was running before we attached, once: a miner
+ * already at work when the agent is installed is the incident's case.
+ * Kernel threads (no executable) and we ourselves are skipped.
+ */
+static void judge_running(struct mw_process *p, void *ctx)
+{
+	const struct mw_process *chain[MAX_LINEAGE];
+	struct monitor *m = ctx;
+	struct mw_event ev = {.kind = MW_KIND_EXEC, .at_start = true};
+
+	if (!(p->flags & MW_PROC_SEEDED) || !p->exe ||
+	    p->pid == (uint32_t)getpid())
+		return;
+	ev.ts_ns = now_boot_ns();
+	ev.proc = p;
+	lineage(m, &ev, chain);
+	judge(m, &ev);
 }
 
 static void handle_exec(struct monitor *m, const void *data, size_t size)
@@ -404,8 +477,10 @@ static json_t *counters_json(struct monitor *m, const uint64_t *st)
 {
 	struct output_stats os;
 
+	json_t *c;
+
 	output__stats(m->out, &os);
-	return json_pack(
+	c = json_pack(
 	    "{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:i,"
 	    "s:i}",
 	    "exec_seen", (json_int_t)st[MW_STAT_EXEC_SEEN], "fork_seen",
@@ -423,6 +498,15 @@ static json_t *counters_json(struct monitor *m, const uint64_t *st)
 	    (json_int_t)os.dropped, "output_errors", (json_int_t)os.errors,
 	    "processes", (int)proc_cache__size(m->pc), "rules",
 	    rules__count(m->rules));
+	/* Added with the agent work: queue depth, scope, output volume. */
+	jsonx_set_path(c, "output_queued", json_integer(os.queued));
+	jsonx_set_path(c, "output_written", json_integer(os.written));
+	jsonx_set_path(c, "output_lines", json_integer(os.lines));
+	jsonx_set_path(c, "scope_filtered",
+		       json_integer(st[MW_STAT_SCOPE_FILTERED]));
+	jsonx_set_path(c, "alerts_aggregated",
+		       json_integer(aggregate__suppressed(m->agg)));
+	return c;
 }
 
 /* Report losses since the last check as their own state event. */
@@ -452,6 +536,28 @@ static void check_losses(struct monitor *m)
 		emit(m, report__state("events_lost", d));
 	}
 	memcpy(m->stats, st, sizeof(st));
+}
+
+/* The answer to a control socket query: a "status" state document. */
+static char *status_line(void *ctx)
+{
+	struct monitor *m = ctx;
+	uint64_t st[MW_STAT_MAX];
+	json_t *doc;
+	char *line;
+
+	if (loader__read_stats(m->ld, st))
+		memcpy(st, m->stats, sizeof(st));
+	doc = report__state(
+	    "status",
+	    json_pack(
+		"{s:o,s:s,s:b,s:I}", "counters", counters_json(m, st), "mode",
+		m->o->enforce ? "enforce" : "detect", "adopted",
+		loader__adopted(m->ld), "uptime_s",
+		(json_int_t)((now_boot_ns() - m->started_ns) / 1000000000ULL)));
+	line = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+	json_decref(doc);
+	return line;
 }
 
 static void health(struct monitor *m)
@@ -513,15 +619,22 @@ static void started(struct monitor *m, int n_deny)
 
 	for (i = 0; i < m->o->n_rule_paths; i++)
 		json_array_append_new(paths, jsonx_str(m->o->rule_paths[i]));
-	emit(m, report__state(
-		    "started",
-		    json_pack("{s:s,s:s,s:b,s:b,s:i,s:i,s:o,s:i}", "hooks",
-			      loader__hooks(m->ld), "mode",
-			      m->o->enforce ? "enforce" : "detect", "enforce",
-			      m->o->enforce, "events", m->o->events, "rules",
-			      rules__count(m->rules), "kernel_deny_names",
-			      n_deny, "rule_paths", paths, "processes",
-			      (int)proc_cache__size(m->pc))));
+	json_t *d;
+
+	d = json_pack(
+	    "{s:s,s:s,s:b,s:b,s:i,s:i,s:o,s:i}", "hooks", loader__hooks(m->ld),
+	    "mode", m->o->enforce ? "enforce" : "detect", "enforce",
+	    m->o->enforce, "events", m->o->events, "rules",
+	    rules__count(m->rules), "kernel_deny_names", n_deny, "rule_paths",
+	    paths, "processes", (int)proc_cache__size(m->pc));
+	/* Agent: restart adoption, scope, where the state is pinned. */
+	jsonx_set_path(d, "adopted", json_boolean(loader__adopted(m->ld)));
+	jsonx_set_path(d, "self_tgid", json_integer(loader__self_tgid(m->ld)));
+	if (m->o->pin_dir)
+		jsonx_set_path(d, "pin_dir", jsonx_str(m->o->pin_dir));
+	if (m->o->cgroup)
+		jsonx_set_path(d, "cgroup", jsonx_str(m->o->cgroup));
+	emit(m, report__state("started", d));
 }
 
 static void signals_install(void)
@@ -543,7 +656,15 @@ int monitor__run(const struct monitor_opts *o)
 	int ret, code = MW_EXIT_OK, n_deny = 0;
 	char err[1024] = "";
 
+	struct loader_opts lo = {
+	    .verbose = o->verbose, .pin_dir = o->pin_dir, .cgroup = o->cgroup};
+
 	report__init();
+	if (o->spool_dir && output__set_spool_dir(o->spool_dir)) {
+		fprintf(stderr, "minerwatch: spool dir too long: %s\n",
+			o->spool_dir);
+		return MW_EXIT_USAGE;
+	}
 	ret = rules__load(o->rule_paths, o->n_rule_paths, &m.rules, err,
 			  sizeof(err));
 	if (ret) {
@@ -563,7 +684,9 @@ int monitor__run(const struct monitor_opts *o)
 		goto out_output;
 	}
 	m.pc = proc_cache__new();
-	if (!m.pc) {
+	m.agg = aggregate__new((uint64_t)o->aggregate_window * 1000000000ULL,
+			       AGG_MAX);
+	if (!m.pc || !m.agg) {
 		code = MW_EXIT_RUNTIME;
 		goto out_output;
 	}
@@ -573,7 +696,13 @@ int monitor__run(const struct monitor_opts *o)
 		goto out_cache;
 	}
 	signals_install();
-	ret = loader__open(o->verbose, on_record, &m, &m.ld, err, sizeof(err));
+	if (!o->pin_dir && access(LOADER_DEFAULT_PIN_DIR, F_OK) == 0)
+		fprintf(stderr,
+			"minerwatch: warning: %s holds pinned programs of an "
+			"earlier run; they stay attached (remove them with "
+			"minerwatch --detach-all)\n",
+			LOADER_DEFAULT_PIN_DIR);
+	ret = loader__open(&lo, on_record, &m, &m.ld, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "minerwatch: %s\n", err);
 		code = MW_EXIT_ENV;
@@ -594,7 +723,19 @@ int monitor__run(const struct monitor_opts *o)
 	 */
 	proc_cache__seed(m.pc, NULL);
 	loader__read_stats(m.ld, m.stats);
+	if (o->control) {
+		ret = control__open(o->control, &m.ctl, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "minerwatch: %s\n", err);
+			code = MW_EXIT_ENV;
+			goto out_loader;
+		}
+	}
+	m.started_ns = now_boot_ns();
 	started(&m, n_deny);
+	proc_cache__for_each(m.pc, judge_running, &m);
+	/* Probes attached, maps filled, started reported: tell systemd. */
+	control__sd_notify("READY=1\nSTATUS=probes attached");
 	if (o->verbose)
 		fprintf(stderr,
 			"minerwatch: attached (%s), %d rules, mode %s\n",
@@ -614,14 +755,18 @@ int monitor__run(const struct monitor_opts *o)
 		}
 		if (sig_reload) {
 			sig_reload = 0;
+			control__sd_notify("RELOADING=1");
 			reload(&m);
+			control__sd_notify("READY=1");
 		}
+		control__serve(m.ctl, status_line, &m);
 		now = now_boot_ns();
 		net_bursts(&m, now);
 		if (now - last_tick >= 1000000000ULL) {
 			last_tick = now;
 			check_losses(&m);
 			proc_cache__expire(m.pc, now);
+			aggregate__flush(m.agg, now, false, emit_summary, &m);
 			output__tick(m.out);
 		}
 		if (o->stats_interval > 0 &&
@@ -631,16 +776,25 @@ int monitor__run(const struct monitor_opts *o)
 			health(&m);
 		}
 	}
+	control__sd_notify("STOPPING=1");
 	/* Drain what is already queued so nothing seen is left unreported. */
 	loader__poll(m.ld, 0);
+	aggregate__flush(m.agg, now_boot_ns(), true, emit_summary, &m);
 	check_losses(&m);
 	emit(&m,
 	     report__state("stopped", json_pack("{s:o}", "counters",
 						counters_json(&m, m.stats))));
+	if (o->pin_dir && o->verbose)
+		fprintf(stderr,
+			"minerwatch: leaving the pinned programs in %s "
+			"attached\n",
+			o->pin_dir);
 out_loader:
+	control__close(m.ctl);
 	loader__destroy(m.ld);
 out_cache:
 	net__free(m.net);
+	aggregate__free(m.agg);
 	proc_cache__free(m.pc);
 out_output:
 	output__close(m.out);

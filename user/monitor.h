@@ -14,20 +14,26 @@ struct monitor_opts {
 	int n_rule_paths;
 	const char *outputs[MW_MAX_PATHS];
 	int n_outputs;
-	bool enforce;		/* kill/block for real */
-	bool events;		/* also stream raw process events */
-	bool verbose;		/* libbpf and loader diagnostics */
-	int stats_interval;	/* seconds between health events, 0 = off */
+	bool enforce;	       /* kill/block for real */
+	bool events;	       /* also stream raw process events */
+	bool verbose;	       /* libbpf and loader diagnostics */
+	int stats_interval;    /* seconds between health events, 0 = off */
+	const char *cgroup;    /* cgroup v2 dir: watch only its subtree */
+	const char *pin_dir;   /* pin and adopt BPF state here; NULL: off */
+	const char *control;   /* control socket path; NULL: none */
+	const char *spool_dir; /* output spool dir; NULL: the default */
+	int aggregate_window;   /* seconds repeats of an alert are folded */
 };
 
 /* Exit codes, documented in the README and --help. */
 enum mw_exit {
 	MW_EXIT_OK = 0,
-	MW_EXIT_RUNTIME = 1,	/* failed while running */
-	MW_EXIT_USAGE = 2,	/* bad command line */
-	MW_EXIT_RULES = 3,	/* rule files refused */
-	MW_EXIT_ENV = 4,	/* not root, no BTF/BPF, load/attach failed */
-	MW_EXIT_OUTPUT = 5,	/* an output could not be set up */
+	MW_EXIT_RUNTIME = 1, /* failed while running */
+	MW_EXIT_USAGE = 2,   /* bad command line */
+	MW_EXIT_RULES = 3,   /* rule files refused */
+	MW_EXIT_ENV = 4,     /* not root, no BTF/BPF, load/attach failed */
+	MW_EXIT_OUTPUT = 5,  /* an output could not be set up */
+	MW_EXIT_CONFIG = 6,  /* config file refused */
 };
 
 /* Run until SIGTERM/SIGINT. Returns an enum mw_exit code. */

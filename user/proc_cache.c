@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,29 +242,97 @@ int proc_set_args(struct mw_process *p, const char *args, size_t len)
 	return 0;
 }
 
-void proc_container_id(const char *text, char out[65])
+/* Does the text before p (bounded by start) end with suffix? */
+static bool ends_with(const char *start, const char *p, const char *suffix)
 {
-	const char *p = text;
+	size_t n = strlen(suffix);
 
-	out[0] = '\0';
-	/*
-	 * docker (/docker/<id>, docker-<id>.scope), containerd
-	 * (cri-containerd-<id>.scope, /kubepods/.../<id>), cri-o
-	 * (crio-<id>.scope), podman (libpod-<id>.scope): all end in a run of
-	 * 64 hex digits. Take the last such run in the text.
-	 */
-	while (*p) {
+	return (size_t)(p - start) >= n && !memcmp(p - n, suffix, n);
+}
+
+/*
+ * Container id in one cgroup path [p, end): the last run of exactly 64
+ * lowercase hex digits bounded by non-alphanumerics. That covers docker
+ * (/docker/<id>, docker-<id>.scope), containerd (cri-containerd-<id>.scope,
+ * /kubepods/<qos>/pod<uid>/<id>, /k8s.io/<id>), cri-o (crio-<id>.scope),
+ * podman (libpod-<id>.scope, /libpod_parent/libpod-<id>) and nested docker
+ * (the innermost wins). The conmon monitor scopes of cri-o and podman
+ * (crio-conmon-<id>, libpod-conmon-<id>) name a container but are not in
+ * it: skipped. LXC/Incus have names, not ids: lxc.payload.<name>,
+ * /lxc/<name>.
+ */
+static bool path_container_id(const char *p, const char *end, char out[65])
+{
+	const char *start = p, *lxc;
+	bool found = false;
+
+	while (p < end) {
 		size_t n = 0;
 
-		while (isxdigit((unsigned char)p[n]) &&
+		while (p + n < end && isxdigit((unsigned char)p[n]) &&
 		       !isupper((unsigned char)p[n]))
 			n++;
-		if (n == 64 && (p == text || !isalnum((unsigned char)p[-1]))) {
+		if (n == 64 && (p == start || !isalnum((unsigned char)p[-1])) &&
+		    (p + n == end || !isalnum((unsigned char)p[n])) &&
+		    !ends_with(start, p, "conmon-")) {
 			memcpy(out, p, 64);
 			out[64] = '\0';
+			found = true;
 		}
 		p += n ? n : 1;
 	}
+	if (found)
+		return true;
+	lxc = memmem(start, end - start, "/lxc.payload.", 13);
+	if (lxc)
+		lxc += 13;
+	else if ((lxc = memmem(start, end - start, "/lxc/", 5)))
+		lxc += 5;
+	if (lxc && lxc < end) {
+		size_t n = 0;
+
+		while (lxc + n < end && lxc[n] != '/' && n < 64)
+			n++;
+		if (n && (lxc + n == end || lxc[n] == '/')) {
+			memcpy(out, lxc, n);
+			out[n] = '\0';
+			return true;
+		}
+	}
+	return false;
+}
+
+void proc_container_id(const char *text, char out[65])
+{
+	const char *line = text;
+	char v1[65] = "";
+
+	out[0] = '\0';
+	/*
+	 * One line per hierarchy, "ID:CONTROLLERS:PATH". The cgroup v2 line
+	 * ("0::PATH") is what the kernel hooks see, so it wins; on hybrid
+	 * hosts where it says nothing (v2 unused), any v1 line that names a
+	 * container does.
+	 */
+	while (*line) {
+		const char *nl = strchr(line, '\n');
+		const char *end = nl ? nl : line + strlen(line);
+		const char *path = memchr(line, ':', end - line);
+		char id[65];
+
+		if (path)
+			path = memchr(path + 1, ':', end - path - 1);
+		/* Not in the /proc format: take the line as a bare path. */
+		if (path_container_id(path ? path + 1 : line, end, id)) {
+			if (!strncmp(line, "0::", 3)) {
+				strcpy(out, id);
+				return;
+			}
+			strcpy(v1, id);
+		}
+		line = nl ? nl + 1 : end;
+	}
+	strcpy(out, v1);
 }
 
 static ssize_t read_file(const char *path, char *buf, size_t size)
@@ -623,6 +692,17 @@ int proc_cache__ancestors(struct proc_cache *pc, const struct mw_process *p,
 			break;
 	}
 	return n;
+}
+
+void proc_cache__for_each(struct proc_cache *pc, proc_cache_fn fn, void *ctx)
+{
+	struct pc_entry *e;
+	unsigned int i;
+
+	for (i = 0; i < PC_BUCKETS; i++)
+		for (e = pc->bucket[i]; e; e = e->next)
+			if (!e->exited_ns)
+				fn(&e->p, ctx);
 }
 
 unsigned int proc_cache__size(const struct proc_cache *pc)

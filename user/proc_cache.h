@@ -59,6 +59,10 @@ int proc_cache__ancestors(struct proc_cache *pc, const struct mw_process *p,
 
 unsigned int proc_cache__size(const struct proc_cache *pc);
 
+/* Call fn for every live record; fn must not change the cache. */
+typedef void (*proc_cache_fn)(struct mw_process *p, void *ctx);
+void proc_cache__for_each(struct proc_cache *pc, proc_cache_fn fn, void *ctx);
+
 /* Entity id: stable per (boot, pid, start time). Exposed for tests. */
 void proc_cache__entity_id(const struct proc_cache *pc, uint32_t pid,
 			   uint64_t start_ns, char out[MW_ENTITY_ID_LEN]);

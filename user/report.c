@@ -227,7 +227,7 @@ static void rule_fields(json_t *doc, const struct rule *r)
 
 	jsonx_set_path(doc, "rule.id", jsonx_str(rule__id(r)));
 	jsonx_set_path(doc, "rule.name", jsonx_str(rule__name(r)));
-	if (rule__description(r))
+	if (rule__description(r) && *rule__description(r))
 		jsonx_set_path(doc, "rule.description",
 			       jsonx_str(rule__description(r)));
 	jsonx_set_path(doc, "threat.framework", json_string("MITRE ATT&CK"));
@@ -251,12 +251,16 @@ json_t *report__alert(const struct mw_event *ev, const struct rule *r,
 		return NULL;
 	jsonx_set_path(doc, "event.category",
 		       json_pack("[s]", kind_category(ev->kind)));
+	/* A process judged at start was running already: no exec to name. */
 	jsonx_set_path(
 	    doc, "event.type",
-	    json_pack("[s]", ev->kind == MW_KIND_EXEC ? "start" : "info"));
-	jsonx_set_path(
-	    doc, "event.action",
-	    json_string(ev->kind == MW_KIND_EXEC ? "exec" : "match"));
+	    json_pack("[s]", ev->kind == MW_KIND_EXEC && !ev->at_start
+				 ? "start"
+				 : "info"));
+	jsonx_set_path(doc, "event.action",
+		       json_string(ev->at_start		      ? "running"
+				   : ev->kind == MW_KIND_EXEC ? "exec"
+							      : "match"));
 	jsonx_set_path(doc, "event.severity", json_integer(rule__severity(r)));
 	rule_fields(doc, r);
 	report__process(doc, ev);

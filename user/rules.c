@@ -633,8 +633,8 @@ static int loader__parse(struct loader *ld, int i)
 	json_error_t jerr;
 	const char *key;
 	json_t *v;
-	size_t len;
-	char *buf;
+	char *buf = NULL;
+	size_t len = 0;
 	int err;
 
 	ld->file = ld->files[i];

@@ -349,9 +349,10 @@ static int leaf__strings(struct loader *ld, struct leaf *l,
 		l->len[i] = strlen(l->s[i]);
 	}
 	if (l->op == OP_EQ || l->op == OP_IN) {
-		/* len[] is unused by eq/in, so sorting s alone is fine. */
 		qsort(l->s, l->n, sizeof(*l->s),
 		      l->nocase ? strp_casecmp : strp_cmp);
+		for (i = 0; i < (size_t)n; i++)
+			l->len[i] = strlen(l->s[i]);
 	}
 	return 0;
 }

@@ -53,9 +53,10 @@ rules_copy() {
 }
 
 # mw_start [daemon args...]: start the daemon, wait for its started event.
+# The machine's config file is ignored unless a test passes --config.
 mw_start() {
 	: >"$OUT"
-	"$MW_BIN" --stats-interval 0 "$@" >"$OUT" 2>"$ERR" &
+	"$MW_BIN" --no-config --stats-interval 0 "$@" >"$OUT" 2>"$ERR" &
 	MW_PID=$!
 	local i
 	for i in $(seq 1 300); do

@@ -35,6 +35,23 @@ rc=$?
 [ "$rc" -eq 137 ] && [ ! -e "$T/marker2" ] && ok "script named like a miner killed at exec" ||
 	fail "script: exit $rc, marker2 $( [ -e "$T/marker2" ] && echo present || echo absent)"
 
+# A renamed miner: no deny-listed name, but a miner command line. The
+# userspace rule kills it through a pidfd (it runs briefly first).
+cp "$MW_HELPERS/marker" "$T/bin/kworkerd"
+"$T/bin/kworkerd" "$T/marker4" 10 --donate-level 1 &
+upid=$!
+wait "$upid"
+rc=$?
+[ "$rc" -eq 137 ] && ok "renamed miner killed from userspace (exit 137)" || fail "renamed miner: exit $rc"
+line=$(wait_for ".event.action == \"kill\" and .process.pid == $upid") || fail "no userspace kill event"
+if [ -n "$line" ]; then
+	expect "$line" '.minerwatch.response.where == "userspace" and .event.outcome == "success"' \
+		"userspace kill reported with success"
+	expect "$line" '.rule.id | startswith("MW-MINER-")' "names a miner rule"
+fi
+line=$(wait_for ".event.kind == \"alert\" and .process.pid == $upid") || fail "no alert for the renamed miner"
+[ -n "$line" ] && expect "$line" '(.process.hash.sha256 | length) == 64' "alert carries the executable's sha256"
+
 # Something benign with a similar shape runs untouched.
 cp "$MW_HELPERS/marker" "$T/bin/benign"
 "$T/bin/benign" "$T/marker3"

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * agent.bpf.c - helpers of the daemon itself, never attached to a hook.
+ */
+#include "common.bpf.h"
+
+/*
+ * Run once by the loader with BPF_PROG_TEST_RUN: returns the caller's tgid
+ * as the kernel (the initial pid namespace) sees it. In a container with its
+ * own pid namespace getpid() is not the tgid the sensors see in the hooks,
+ * and the daemon must recognise its own events.
+ */
+SEC("raw_tp")
+int mw_whoami(void *ctx)
+{
+	return bpf_get_current_pid_tgid() >> 32;
+}

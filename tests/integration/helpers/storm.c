@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * storm - generate a bounded storm of one kind of operation and print the
+ * rate. Used by the pressure tests and by tools/bench.
+ *
+ *   storm exec    SECONDS PROGRAM     fork + exec PROGRAM, wait, repeat
+ *   storm write   SECONDS DIR         open(O_CREAT|O_TRUNC) + write + close
+ *   storm read    SECONDS FILE        open(O_RDONLY) + close
+ *   storm connect SECONDS PORT        connect to 127.0.0.1:PORT, close
+ *                                     (a listener is started on PORT)
+ *
+ * Prints "<ops> ops in <secs> s: <rate> ops/s". Every loop stops at the
+ * deadline; only its own children are ever waited for.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static long run_exec(double end, const char *prog)
+{
+	long n = 0;
+
+	while (now() < end) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			execl(prog, prog, (char *)NULL);
+			_exit(127);
+		}
+		if (pid < 0)
+			return -1;
+		waitpid(pid, NULL, 0);
+		n++;
+	}
+	return n;
+}
+
+static long run_write(double end, const char *dir)
+{
+	static const char data[] = "minerwatch storm line\n";
+	char path[4096];
+	long n = 0;
+
+	while (now() < end) {
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/f%ld", dir, n % 64);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0)
+			return -1;
+		if (write(fd, data, sizeof(data) - 1) < 0) {
+			close(fd);
+			return -1;
+		}
+		close(fd);
+		n++;
+	}
+	return n;
+}
+
+static long run_read(double end, const char *file)
+{
+	long n = 0;
+
+	while (now() < end) {
+		int fd = open(file, O_RDONLY);
+
+		if (fd < 0)
+			return -1;
+		close(fd);
+		n++;
+	}
+	return n;
+}
+
+static long run_connect(double end, int port)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET,
+				 .sin_port = htons(port)};
+	int ls = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	long n = 0;
+	pid_t acceptor;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(ls, (struct sockaddr *)&sa, sizeof(sa)) || listen(ls, 4096))
+		return -1;
+	acceptor = fork();
+	if (acceptor == 0) {
+		for (;;) {
+			int c = accept(ls, NULL, NULL);
+
+			if (c >= 0)
+				close(c);
+		}
+	}
+	while (now() < end) {
+		int s = socket(AF_INET, SOCK_STREAM, 0);
+		struct linger lg = {.l_onoff = 1, .l_linger = 0};
+
+		if (s < 0)
+			break;
+		/* RST on close: no TIME_WAIT pile-up over a long storm. */
+		setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+			n++;
+		close(s);
+	}
+	kill(acceptor, SIGKILL);
+	waitpid(acceptor, NULL, 0);
+	close(ls);
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	double secs, start, end;
+	long n;
+
+	if (argc != 4) {
+		fprintf(stderr,
+			"usage: storm exec|write|read|connect SECONDS ARG\n");
+		return 2;
+	}
+	secs = atof(argv[2]);
+	if (secs <= 0 || secs > 600) {
+		fprintf(stderr, "storm: SECONDS must be in (0, 600]\n");
+		return 2;
+	}
+	start = now();
+	end = start + secs;
+	if (strcmp(argv[1], "exec") == 0)
+		n = run_exec(end, argv[3]);
+	else if (strcmp(argv[1], "write") == 0)
+		n = run_write(end, argv[3]);
+	else if (strcmp(argv[1], "read") == 0)
+		n = run_read(end, argv[3]);
+	else if (strcmp(argv[1], "connect") == 0)
+		n = run_connect(end, atoi(argv[3]));
+	else
+		n = -2;
+	if (n < 0) {
+		fprintf(stderr, "storm %s: %s\n", argv[1],
+			n == -2 ? "unknown mode" : strerror(errno));
+		return 1;
+	}
+	printf("%ld ops in %.3f s: %.0f ops/s\n", n, now() - start,
+	       n / (now() - start));
+	return 0;
+}

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Unit tests: process cache bookkeeping, lineage, ids, argv, containers. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "proc_cache.h"
+
+static struct mw_hdr hdr(uint32_t pid, uint32_t ppid, uint64_t start)
+{
+	struct mw_hdr h = {.pid = pid,
+			   .tid = pid,
+			   .ppid = ppid,
+			   .start_ns = start,
+			   .ts_ns = start + 1,
+			   .loginuid = UINT32_MAX};
+
+	strcpy(h.comm, "t");
+	return h;
+}
+
+static void test_args(void **state)
+{
+	struct mw_process p = {0};
+	static const char a[] = "xmrig\0-o\0stratum+tcp://x:3333\0";
+
+	assert_int_equal(proc_set_args(&p, a, sizeof(a) - 1), 0);
+	assert_int_equal(p.argc, 3);
+	assert_string_equal(p.argv[2], "stratum+tcp://x:3333");
+	assert_null(p.argv[3]);
+	assert_string_equal(p.cmdline, "xmrig -o stratum+tcp://x:3333");
+	/* Empty arguments in the middle are arguments. */
+	assert_int_equal(proc_set_args(&p, "a\0\0b", 4), 0);
+	assert_int_equal(p.argc, 3);
+	assert_string_equal(p.argv[1], "");
+	assert_int_equal(proc_set_args(&p, "", 0), 0);
+	assert_int_equal(p.argc, 0);
+	assert_null(p.argv);
+}
+
+static void test_container_id(void **state)
+{
+	static const char id[] =
+	    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	struct {
+		const char *fmt;
+		int has;
+	} cases[] = {
+	    {"0::/system.slice/docker-%s.scope\n", 1},
+	    {"12:memory:/docker/%s\n0::/\n", 1},
+	    {"0::/kubepods.slice/kubepods-pod1.slice/cri-containerd-%s.scope\n",
+	     1},
+	    {"0::/kubepods/burstable/pod123/%s\n", 1},
+	    {"0::/machine.slice/libpod-%s.scope\n", 1},
+	    {"0::/crio-%s.scope\n", 1},
+	    {"0::/user.slice/user-0.slice/session-3.scope\n", 0},
+	    {"0::/x%s\n", 0}, /* not a separate run of 64 hex digits */
+	};
+	char text[512], out[65];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), cases[i].fmt, id);
+		proc_container_id(text, out);
+		if (cases[i].has)
+			assert_string_equal(out, id);
+		else
+			assert_string_equal(out, "");
+	}
+}
+
+static void test_fork_exec_exit_lineage(void **state)
+{
+	struct proc_cache *pc = proc_cache__new();
+	const struct mw_process *chain[8];
+	struct mw_hdr h;
+	struct mw_process *p;
+	static const char args[] = "sh\0-c\0run";
+
+	assert_non_null(pc);
+	h = hdr(100, 1, 1000000000);
+	p = proc_cache__on_exec(pc, &h, "/bin/sh", args, sizeof(args), "/",
+				"/bin/sh", 0);
+	assert_non_null(p);
+	assert_string_equal(p->name, "sh");
+	h = hdr(200, 100, 2000000000);
+	p = proc_cache__on_fork(pc, &h);
+	/* A forked child runs its parent's image until it execs. */
+	assert_string_equal(p->exe, "/bin/sh");
+	assert_string_equal(p->cmdline, "sh -c run");
+	h = hdr(200, 100, 2000000000);
+	p = proc_cache__on_exec(pc, &h, "/root/.x/xmrig", "./xmrig", 8,
+				"/root/.x", "./xmrig", MW_PROC_DELETED);
+	assert_string_equal(p->exec_path, "/root/.x/xmrig");
+	assert_int_equal(proc_cache__ancestors(pc, p, chain, 8), 1);
+	assert_int_equal(chain[0]->pid, 100);
+	assert_string_equal(p->parent_entity_id, chain[0]->entity_id);
+
+	/* The parent exits: lineage still resolves during the grace period. */
+	h = hdr(100, 1, 1000000000);
+	h.ts_ns = 5000000000ULL;
+	proc_cache__on_exit(pc, &h);
+	assert_int_equal(proc_cache__ancestors(pc, p, chain, 8), 1);
+	proc_cache__expire(pc, 5000000000ULL + 1);
+	assert_non_null(proc_cache__lookup(pc, 100));
+	proc_cache__expire(pc, 5000000000ULL + 31000000000ULL);
+	assert_null(proc_cache__lookup(pc, 100));
+	assert_int_equal(proc_cache__ancestors(pc, p, chain, 8), 0);
+
+	/* A new process reusing pid 100 is not the old parent. */
+	h = hdr(100, 1, 9000000000ULL);
+	proc_cache__on_fork(pc, &h);
+	assert_int_equal(proc_cache__ancestors(pc, p, chain, 8), 0);
+	proc_cache__free(pc);
+}
+
+static void test_entity_id_stable(void **state)
+{
+	struct proc_cache *pc = proc_cache__new();
+	char a[MW_ENTITY_ID_LEN], b[MW_ENTITY_ID_LEN], c[MW_ENTITY_ID_LEN];
+
+	/* Same clock tick (as /proc reports it): same id. */
+	proc_cache__entity_id(pc, 42, 1234560000000ULL, a);
+	proc_cache__entity_id(pc, 42, 1234560000000ULL + 999, b);
+	proc_cache__entity_id(pc, 43, 1234560000000ULL, c);
+	assert_string_equal(a, b);
+	assert_string_not_equal(a, c);
+	assert_int_equal(strlen(a), 16);
+	proc_cache__free(pc);
+}
+
+static void test_seed_self(void **state)
+{
+	struct proc_cache *pc = proc_cache__new();
+	struct mw_process *self;
+
+	assert_int_equal(proc_cache__seed(pc, "/proc"), 0);
+	self = proc_cache__lookup(pc, getpid());
+	assert_non_null(self);
+	assert_non_null(self->exe);
+	assert_true(strstr(self->exe, "test_proc_cache") != NULL);
+	assert_int_equal(self->ppid, getppid());
+	assert_true(self->flags & MW_PROC_SEEDED);
+	proc_cache__free(pc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_args),
+	    cmocka_unit_test(test_container_id),
+	    cmocka_unit_test(test_fork_exec_exit_lineage),
+	    cmocka_unit_test(test_entity_id_stable),
+	    cmocka_unit_test(test_seed_self),
+	};
+
+	return cmocka_run_group_tests_name("proc_cache", tests, NULL, NULL);
+}
