@@ -506,6 +506,17 @@ static json_t *counters_json(struct monitor *m, const uint64_t *st)
 		       json_integer(st[MW_STAT_SCOPE_FILTERED]));
 	jsonx_set_path(c, "alerts_aggregated",
 		       json_integer(aggregate__suppressed(m->agg)));
+	/* The network sensor (a flow_storage_failed count is a loss). */
+	jsonx_set_path(c, "net.seen", json_integer(st[MW_STAT_NET_SEEN]));
+	jsonx_set_path(c, "net.filtered",
+		       json_integer(st[MW_STAT_NET_FILTERED]));
+	jsonx_set_path(c, "net.blocked", json_integer(st[MW_STAT_NET_BLOCKED]));
+	jsonx_set_path(c, "net.stratum", json_integer(st[MW_STAT_NET_STRATUM]));
+	jsonx_set_path(c, "net.stratum_dropped",
+		       json_integer(st[MW_STAT_NET_DROPPED]));
+	jsonx_set_path(c, "net.dns_answers", json_integer(st[MW_STAT_NET_DNS]));
+	jsonx_set_path(c, "net.flow_storage_failed",
+		       json_integer(st[MW_STAT_NET_FLOW_FULL]));
 	return c;
 }
 
