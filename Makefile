@@ -53,7 +53,10 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) \
 	-Ibpf -Wall -Wno-unused-function -MMD -MP
 
 .PHONY: all deps test-deps run test unit integration clean install help \
-	fuzz fuzz-build check-rules
+	fuzz fuzz-build check-rules test-kernels
+
+# Debian kernels `make test-kernels` boots (tools/kernel-matrix/).
+KERNELS   ?= 6.1 6.12
 
 all: $(BIN)
 
@@ -62,6 +65,8 @@ help:
 	@echo 'make run        build and run the monitor with the default rules'
 	@echo 'make test       build, then run unit and integration tests (root)'
 	@echo 'make unit       unit tests only (no root needed)'
+	@echo 'make test-kernels  integration smoke set inside Debian 6.1 and 6.12'
+	@echo '                kernels under qemu (KERNELS="6.1", MW_KSET=--full)'
 	@echo 'make install    install under $$(DESTDIR)$$(PREFIX)'
 	@echo 'make clean      remove build/'
 
@@ -157,6 +162,10 @@ SYSCONFDIR ?= /etc
 UNITDIR   ?= $(PREFIX)/lib/systemd/system
 DOCDIR    ?= $(PREFIX)/share/doc/minerwatch
 RULE_FILES := $(wildcard rules/*.json)
+
+# The same binary and BPF object, booted under Debian's own kernels.
+test-kernels: $(BIN) $(HELPERS) $(TDEPS_OK)
+	$(Q)tools/kernel-matrix/run.sh $(or $(MW_KSET),--smoke) $(KERNELS)
 
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/minerwatch

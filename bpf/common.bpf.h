@@ -34,6 +34,16 @@ struct {
 	__uint(max_entries, 1 << 20);
 } mw_alerts SEC(".maps") __weak;
 
+/*
+ * Findings the kernel already filtered (changes to watched files): their
+ * own ring, so neither an exec storm on mw_events nor a flood of them can
+ * push out what the other rings carry.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 2 << 20);
+} mw_findings SEC(".maps") __weak;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, MW_STAT_MAX);
@@ -105,6 +115,21 @@ static __always_inline struct mw_scratch *scratch_get(void)
 	return bpf_map_lookup_elem(&mw_scratch_map, &zero);
 }
 
+/*
+ * min(n, max) in a form every verifier can follow: one 64-bit compare on
+ * the register that is then used. A C clamp compiles to 32-bit compares
+ * on a copy that 6.1's verifier loses track of ("R3 unbounded memory
+ * access" at bpf_ringbuf_output), although 6.18's accepts it.
+ */
+#define size_clamp(n, max)                                                     \
+	({                                                                     \
+		__u64 __n = (n);                                               \
+		asm volatile("if %[v] <= %[m] goto +1; %[v] = %[m]"            \
+			     : [v] "+r"(__n)                                   \
+			     : [m] "i"(max));                                  \
+		__n;                                                           \
+	})
+
 /* Send size bytes of rec to rb, counting success or loss. */
 static __always_inline int emit(void *rb, void *rec, __u64 size, int alert)
 {
@@ -162,6 +187,17 @@ static __always_inline void hdr_fill(struct mw_hdr *h, struct task_struct *task,
  * outside the --cgroup scope (counted). Call first in every program; a NULL
  * cfg (cannot happen with an array map) lets everything through.
  */
+/*
+ * Ours are the active programs (not an older daemon's being replaced, nor
+ * a newer one's not yet switched on). For hooks where "current" is not the
+ * acting process (softirq packet paths) this is the only gate; the cgroup
+ * scope is then applied by where the cgroup programs are attached.
+ */
+static __always_inline int mw_active(struct mw_config *cfg)
+{
+	return !cfg || cfg->active_gen == mw_load_gen;
+}
+
 static __always_inline int mw_wanted(struct mw_config *cfg)
 {
 	if (!cfg)

@@ -27,8 +27,9 @@ enum mw_event_type {
 	MW_EV_EXEC = 1,		/* struct mw_exec_event */
 	MW_EV_FORK = 2,		/* struct mw_fork_event */
 	MW_EV_EXIT = 3,		/* struct mw_exit_event */
-	MW_EV_FILE = 4,		/* reserved: file sensor */
+	MW_EV_FILE = 4,		/* struct mw_file_event */
 	MW_EV_NET = 5,		/* reserved: network sensor */
+	MW_EV_DENY = 16,	/* struct mw_deny_event (BPF-LSM refusals) */
 };
 
 /* Flags of struct mw_exec_event.flags. */
@@ -41,6 +42,12 @@ enum mw_exec_flags {
 	MW_EXEC_DENIED = 1 << 5,	/* matched an in-kernel deny entry */
 	MW_EXEC_KILLED = 1 << 6,	/* SIGKILL sent in the kernel (enforce) */
 	MW_EXEC_FILENAME_TRUNC = 1 << 7, /* execve filename truncated */
+	/*
+	 * Refused at lsm/bprm_check_security: execve failed with EPERM and
+	 * the caller still runs its old image. hdr is the caller; exe and
+	 * filename are the program refused; argv is not readable there.
+	 */
+	MW_EXEC_REFUSED = 1 << 8,
 };
 
 /*
@@ -53,21 +60,27 @@ enum mw_stat {
 	MW_STAT_EXIT_SEEN,	/* process (thread group) exits */
 	MW_STAT_EVENTS_SENT,	/* records written to mw_events */
 	MW_STAT_EVENTS_LOST,	/* mw_events full: record dropped */
-	MW_STAT_ALERTS_SENT,	/* records written to mw_alerts */
-	MW_STAT_ALERTS_LOST,	/* mw_alerts full: record dropped */
+	MW_STAT_ALERTS_SENT,	/* records written to mw_alerts or mw_findings */
+	MW_STAT_ALERTS_LOST,	/* mw_alerts/mw_findings full: record dropped */
 	MW_STAT_EXEC_KILLED,	/* in-kernel SIGKILL at exec succeeded */
 	MW_STAT_EXEC_KILL_FAILED, /* bpf_send_signal() failed */
 	MW_STAT_SELF_FILTERED,	/* events of the daemon itself dropped */
-	MW_STAT_FILE_SEEN,	/* reserved: file sensor */
-	MW_STAT_FILE_FILTERED,
+	MW_STAT_FILE_SEEN,	/* file ops considered (after cheap checks) */
+	MW_STAT_FILE_FILTERED,	/* ... of which no watch entry matched */
 	MW_STAT_NET_SEEN,	/* connect/sendmsg hook hits */
 	MW_STAT_NET_FILTERED,	/* connects not reported (loopback, repeat) */
-	MW_STAT_SCOPE_FILTERED,	/* outside the --cgroup scope: dropped */
 	MW_STAT_NET_BLOCKED,	/* connects refused in the kernel (enforce) */
 	MW_STAT_NET_STRATUM,	/* flows where stratum was recognised */
 	MW_STAT_NET_DROPPED,	/* stratum packets dropped (enforce) */
 	MW_STAT_NET_FLOW_FULL,	/* flow table insert failed */
 	MW_STAT_NET_DNS,	/* DNS answers sent to userspace */
+	MW_STAT_SCOPE_FILTERED,	/* outside the --cgroup scope: dropped */
+	MW_STAT_FILE_SENT,	/* file records handed to emit() */
+	MW_STAT_FILE_PATH_TRUNC, /* a file path hit a depth/length limit */
+	/* BPF-LSM refusals (bpf/lsm.bpf.c); fixed slots, clear of the above */
+	MW_STAT_EXEC_REFUSED = 24,	/* execs refused with EPERM */
+	MW_STAT_CONNECT_REFUSED = 25,	/* connects refused with EPERM */
+	MW_STAT_FILE_REFUSED = 26,	/* writes/unlinks refused with EPERM */
 	MW_STAT_MAX = 32,	/* size of the map; keep the enum below it */
 };
 
@@ -79,10 +92,23 @@ struct mw_config {
 	__u32 scoped;		/* 1: only tasks under mw_cgroup_scope[0] count */
 };
 
-/* Value of the exec deny maps (by name and by inode). */
+/* Flags of struct mw_deny.flags. */
+enum mw_deny_flags {
+	/*
+	 * Refuse the operation (EPERM) where a BPF-LSM hook is loaded: a
+	 * `deny` rule. Without it (a `kill` rule), or where BPF-LSM cannot
+	 * load, the exec is killed at sched_process_exec instead.
+	 */
+	MW_DENY_REFUSE = 1 << 0,
+	/* In a struct mw_deny_event only: detect mode, the operation went on. */
+	MW_DENY_DETECT_ONLY = 1 << 8,
+};
+
+/* Value of every deny map (exec names and inodes, addresses, files). */
 struct mw_deny {
 	__u32 rule_idx;		/* index of the rule in the loaded rule set */
 	__u32 rules_gen;	/* rule set generation that wrote the entry */
+	__u32 flags;		/* enum mw_deny_flags */
 };
 
 /* Key of map mw_deny_inodes: an executable file identity. */
@@ -227,6 +253,132 @@ struct mw_net_event {
 	__u8 saddr[16];		/* source address */
 	__u8 daddr[16];		/* destination address */
 	/* DNS: the DNS message; STRATUM: the first payload bytes. */
+	char data[];
+};
+
+
+/* Operations of struct mw_file_event.op (event.action in the reports). */
+enum mw_file_op {
+	MW_FILE_OP_WRITE = 1,	/* opened for writing (append included) */
+	MW_FILE_OP_CREATE = 2,	/* opened with O_CREAT and created */
+	MW_FILE_OP_TRUNC_OPEN = 3, /* opened with O_TRUNC */
+	MW_FILE_OP_TRUNCATE = 4, /* truncate(2) / ftruncate(2) */
+	MW_FILE_OP_RENAME = 5,	/* rename*(2): path is the source */
+	MW_FILE_OP_UNLINK = 6,	/* unlink*(2), unlinkat(AT_REMOVEDIR) */
+	MW_FILE_OP_LINK = 7,	/* link*(2): path is the new name */
+	MW_FILE_OP_SYMLINK = 8,	/* symlink*(2): path is the new name */
+	MW_FILE_OP_CHMOD = 9,	/* chmod family */
+	MW_FILE_OP_CHOWN = 10,	/* chown family */
+	MW_FILE_OP_CHATTR = 11,	/* ioctl FS_IOC_SETFLAGS */
+	MW_FILE_OP_MAX,
+};
+
+/* Flags of struct mw_file_event.flags. */
+enum mw_file_flags {
+	MW_FILE_PATH_TRUNC = 1 << 0,	/* path cut by a depth/length limit */
+	MW_FILE_TARGET_TRUNC = 1 << 1,	/* target cut likewise */
+	MW_FILE_LEXICAL = 1 << 2,	/* path built from dir + user string:
+					 * may hold ".", ".." (userspace
+					 * normalizes it) */
+	MW_FILE_TARGET_LEXICAL = 1 << 3, /* same for the target */
+	MW_FILE_MATCH_PREFIX = 1 << 4,	/* kernel filter: path prefix */
+	MW_FILE_MATCH_NAME = 1 << 5,	/* kernel filter: file name */
+	MW_FILE_MATCH_DIR = 1 << 6,	/* kernel filter: parent dir name */
+	MW_FILE_MATCH_TARGET = 1 << 7,	/* the target matched, not the path */
+	MW_FILE_APPEND = 1 << 8,	/* opened with O_APPEND */
+	MW_FILE_SIZE_BEFORE = 1 << 9,	/* size_before is known */
+	MW_FILE_SIZE_AFTER = 1 << 10,	/* size_after is known */
+};
+
+/* Kind of a watch entry (value of the watch maps, a bit set). */
+enum mw_watch_kind {
+	MW_WATCH_PREFIX = 1 << 0,	/* LPM entry: a directory, recursive */
+	MW_WATCH_EXACT = 1 << 1,	/* LPM entry ending in NUL: one path */
+	MW_WATCH_NAME = 1 << 2,		/* file name anywhere */
+	MW_WATCH_DIR = 1 << 3,		/* any file directly in a dir so named */
+};
+
+#define MW_WATCH_KEY	256	/* bytes of path an LPM watch key holds */
+#define MW_WATCH_NAME	32	/* key length of the name maps */
+
+/* Key of map mw_file_prefixes (LPM trie): prefixlen in bits, then path. */
+struct mw_watch_key {
+	__u32 prefixlen;
+	char path[MW_WATCH_KEY];
+};
+
+/*
+ * A change to a watched file. The path is absolute: resolved from the
+ * kernel objects (dentries and mounts) when the syscall left a struct file
+ * to resolve, else built from the dirfd's (or cwd's) resolved path plus the
+ * string the caller passed (MW_FILE_LEXICAL).
+ */
+struct mw_file_event {
+	struct mw_hdr hdr;
+	__u32 op;		/* enum mw_file_op */
+	__u32 flags;		/* enum mw_file_flags */
+	__s64 size_before;	/* bytes before a truncation (see flags) */
+	__s64 size_after;	/* bytes after it */
+	__u64 ino;		/* inode, when resolved from a kernel object */
+	__u32 dev;		/* its sb->s_dev (kernel encoding) */
+	__u32 mode;		/* chmod: new mode; open: i_mode */
+	__u32 uid;		/* chown: new uid (0xffffffff: unchanged) */
+	__u32 gid;		/* chown: new gid (0xffffffff: unchanged) */
+	__u32 open_flags;	/* open: O_* flags given by the caller */
+	__u32 attr;		/* chattr: the FS_*_FL flags set */
+	__u32 fmode;		/* open: file->f_mode */
+	__u16 path_len;		/* strlen of path in data[] */
+	__u16 target_len;	/* strlen of target (rename/link), 0 if none */
+	/* path NUL, target NUL */
+	char data[];
+};
+
+#define MW_FILE_DATA_MAX (2 * MW_PATH_MAX)
+
+
+/* Key of map mw_deny_net4: an IPv4 prefix (LPM trie). */
+struct mw_net4_key {
+	__u32 prefixlen;	/* bits of addr that must match, 0..32 */
+	__u8 addr[4];		/* network byte order */
+};
+
+/* Key of map mw_deny_net6: an IPv6 prefix (LPM trie). */
+struct mw_net6_key {
+	__u32 prefixlen;	/* 0..128 */
+	__u8 addr[16];
+};
+
+/* What a struct mw_deny_event refused. */
+enum mw_deny_op {
+	MW_DENY_OP_CONNECT = 1,	/* lsm/socket_connect */
+	MW_DENY_OP_OPEN_WRITE = 2, /* lsm/file_open with write access */
+	MW_DENY_OP_TRUNCATE = 3, /* lsm/path_truncate */
+	MW_DENY_OP_UNLINK = 4,	/* lsm/path_unlink */
+	MW_DENY_OP_RENAME = 5,	/* lsm/path_rename (either side) */
+	MW_DENY_OP_CREATE = 6,	/* lsm/path_mknod in a protected dir */
+};
+
+/*
+ * A connect or file operation a BPF-LSM hook refused with EPERM (sent to
+ * mw_alerts). Refused execs are struct mw_exec_event with MW_EXEC_REFUSED.
+ */
+struct mw_deny_event {
+	struct mw_hdr hdr;
+	__u32 op;		/* enum mw_deny_op */
+	__u32 deny_rule;	/* rule index from the map entry */
+	__u32 deny_flags;	/* the map entry's flags */
+	__u16 family;		/* connect: AF_INET or AF_INET6 */
+	__u16 port;		/* connect: destination port, host order */
+	__u8 addr[16];		/* connect: destination, network order */
+	__u64 ino;		/* file: inode the entry matched */
+	__u32 dev;		/* file: its sb->s_dev (kernel encoding) */
+	__u16 path_len;		/* file: strlen of the path in data[] */
+	__u16 name_len;		/* file: strlen of the name after it */
+	/*
+	 * file: path NUL name NUL. For open/truncate the path is the file
+	 * and name is empty; for unlink/create/rename the path is the
+	 * directory and name the entry in it.
+	 */
 	char data[];
 };
 

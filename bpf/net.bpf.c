@@ -109,15 +109,6 @@ struct {
 	__type(value, __u8);
 } mw_net_raw_seen SEC(".maps");
 
-/*
- * Only the active generation of programs acts (a daemon taking over from
- * a pinned predecessor flips it); NULL cfg cannot happen with an array.
- */
-static __always_inline int net_active(struct mw_config *cfg)
-{
-	return !cfg || cfg->active_gen == mw_load_gen;
-}
-
 static __always_inline struct mw_net_config *net_config_get(void)
 {
 	__u32 zero = 0;
@@ -267,9 +258,11 @@ static __always_inline int on_sock_addr(struct bpf_sock_addr *ctx, int v6,
 	__u8 a[16] = {};
 	int family = v6 ? AF_INET6 : AF_INET, verdict = VERDICT_PASS;
 
-	if (!net_active(cfg))
-		return VERDICT_PASS;
 	stat_inc(MW_STAT_NET_SEEN);
+	/* cgroup programs sit on the --cgroup scope already: generation only.
+	 */
+	if (!mw_active(cfg))
+		return VERDICT_PASS;
 	if (is_self(cfg, tgid)) {
 		stat_inc(MW_STAT_SELF_FILTERED);
 		return VERDICT_PASS;
@@ -514,7 +507,7 @@ int mw_skb_egress(struct __sk_buff *skb)
 	if (!sk || sk->protocol != IPPROTO_TCP)
 		return VERDICT_PASS;
 	f = bpf_sk_storage_get(&mw_net_flows, sk, NULL, 0);
-	if (!f || f->state == FLOW_DONE || !net_active(config_get()))
+	if (!f || f->state == FLOW_DONE || !mw_active(config_get()))
 		return VERDICT_PASS;
 	if (f->state == FLOW_CUT) {
 		stat_inc(MW_STAT_NET_DROPPED);
@@ -610,7 +603,7 @@ int mw_skb_ingress(struct __sk_buff *skb)
 	} else {
 		return VERDICT_PASS;
 	}
-	if (l4proto != IPPROTO_UDP || !net_active(config_get()))
+	if (l4proto != IPPROTO_UDP || !mw_active(config_get()))
 		return VERDICT_PASS;
 	e = slot_get(&depth);
 	if (!e)
@@ -635,7 +628,7 @@ int BPF_PROG(mw_sock_state, const struct sock *sk, const int oldstate,
 	if (newstate != TCP_ESTABLISHED || oldstate != TCP_SYN_RECV)
 		return 0;
 	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP ||
-	    !net_active(config_get()))
+	    !mw_active(config_get()))
 		return 0;
 	family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	__builtin_memset(&e, 0, sizeof(e));
@@ -706,6 +699,7 @@ int BPF_PROG(mw_dev_queue, struct sk_buff *skb)
 	/* Once per process: pid and start time (pids are reused). */
 	key = BPF_CORE_READ(task, group_leader, start_boottime) * 31 +
 	      BPF_CORE_READ(task, tgid);
+	/* Sent from the process's own context: the scope applies. */
 	cfg = config_get();
 	if (!mw_wanted(cfg) || is_self(cfg, bpf_get_current_pid_tgid() >> 32))
 		return 0;

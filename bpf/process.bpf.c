@@ -7,27 +7,12 @@
  * here with SIGKILL before its first user instruction.
  */
 #include "common.bpf.h"
+#include "deny.bpf.h"
 #include "path.bpf.h"
 
 #define SIGKILL 9
 #define TMPFS_MAGIC 0x01021994
 #define HUGETLBFS_MAGIC 0x958458f6
-
-/* Executable file names rules deny (filled from kill rules). */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, char[MW_DENY_NAME]);
-	__type(value, struct mw_deny);
-} mw_deny_names SEC(".maps");
-
-/* Executable files rules deny by identity (e.g. a known-bad hash). */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, struct mw_inode_key);
-	__type(value, struct mw_deny);
-} mw_deny_inodes SEC(".maps");
 
 /* memfd_create() files live on an internal tmpfs/hugetlbfs as "memfd:..." */
 static __always_inline int is_memfd(struct dentry *d, unsigned long magic)
@@ -109,6 +94,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	const struct path *p;
 	int trunc = 0, alert = 0;
 	__u32 off, n;
+	__u64 size;
 	long ret;
 
 	if (!mw_wanted(cfg))
@@ -184,16 +170,10 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 		off += 1;
 	}
 
-	/*
-	 * off <= MW_EXEC_DATA_MAX by construction; the barrier keeps clang
-	 * from folding the clamp away so the verifier sees the bound too.
-	 */
-	n = sizeof(*e) + off;
-	barrier_var(n);
-	if (n > sizeof(*e) + MW_EXEC_DATA_MAX)
-		n = sizeof(*e) + MW_EXEC_DATA_MAX;
-	e->hdr.size = n;
-	emit(alert ? (void *)&mw_alerts : (void *)&mw_events, e, n, alert);
+	/* off <= MW_EXEC_DATA_MAX by construction; the verifier needs it said. */
+	size = size_clamp(sizeof(*e) + off, sizeof(*e) + MW_EXEC_DATA_MAX);
+	e->hdr.size = size;
+	emit(alert ? (void *)&mw_alerts : (void *)&mw_events, e, size, alert);
 	return 0;
 }
 

@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# make test: unit tests, bounded fuzzing, then integration tests (root);
-# one closing summary line over all of them.
+# make test: unit tests, bounded fuzzing, integration tests (root), then the
+# integration smoke set inside Debian's 6.1 kernel under qemu
+# (MW_TEST_KERNELS="6.1 6.12" for more, "none" for none; skipped with a
+# reason where qemu or the kernel cannot be had); one closing summary line.
 set -u
 bin=$1
 shift
@@ -16,16 +18,23 @@ urc=${PIPESTATUS[0]}
 frc=${PIPESTATUS[0]}
 "$here/integration/run.sh" "$bin" | tee "$tmp/int"
 irc=${PIPESTATUS[0]}
+krc=0
+: >"$tmp/kern"
+if [ "${MW_TEST_KERNELS:-6.1}" != none ]; then
+	# shellcheck disable=SC2086
+	"$here/../tools/kernel-matrix/run.sh" --smoke ${MW_TEST_KERNELS:-6.1} | tee "$tmp/kern"
+	krc=${PIPESTATUS[0]}
+fi
 
 p=0 f=0
-for part in unit fuzz int; do
+for part in unit fuzz int kern; do
 	set -- $(sed -n 's/^[a-z]*: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$tmp/$part")
 	p=$((p + ${1:-0}))
 	f=$((f + ${2:-0}))
 done
 # A runner that failed without counting a failure still fails the total.
-for rc in "$urc" "$frc" "$irc"; do
+for rc in "$urc" "$frc" "$irc" "$krc"; do
 	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
 done
 echo "total: $p passed, $f failed"
-[ "$urc" -eq 0 ] && [ "$frc" -eq 0 ] && [ "$irc" -eq 0 ]
+[ "$urc" -eq 0 ] && [ "$frc" -eq 0 ] && [ "$irc" -eq 0 ] && [ "$krc" -eq 0 ]

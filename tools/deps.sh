@@ -3,15 +3,19 @@
 # Install the Debian packages minerwatch needs, only those missing.
 #   tools/deps.sh build   compilers, bpftool, libraries
 #   tools/deps.sh test    plus what the tests drive (cmocka, jq, cron, ...)
+#                         and the kernel matrix (qemu, busybox-static)
+#   tools/deps.sh kernels only the kernel matrix's (tools/kernel-matrix/)
 set -eu
 
 build_pkgs="clang llvm make gcc pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev libjansson-dev libssl-dev"
-test_pkgs="libcmocka-dev jq util-linux e2fsprogs cron passwd iproute2 procps coreutils rsyslog python3-yaml libcap2-bin masscan libpcap0.8 openssh-server openssh-client"
+test_pkgs="libcmocka-dev jq util-linux e2fsprogs cron passwd iproute2 procps coreutils rsyslog python3-yaml libcap2-bin masscan libpcap0.8 openssh-server openssh-client logrotate strace"
+kernel_pkgs="qemu-system-x86 busybox-static xz-utils zstd"
 
 case "${1:-build}" in
 build) want="$build_pkgs" ;;
-test) want="$build_pkgs $test_pkgs" ;;
-*) echo "usage: $0 build|test" >&2; exit 2 ;;
+test) want="$build_pkgs $test_pkgs $kernel_pkgs" ;;
+kernels) want="$kernel_pkgs" ;;
+*) echo "usage: $0 build|test|kernels" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -62,3 +62,42 @@ int decode__exec(const void *data, size_t size, struct exec_view *v)
 		return -EINVAL;
 	return 0;
 }
+
+_Static_assert(sizeof(struct mw_file_event) == 88 + 64,
+	       "struct mw_file_event layout changed");
+_Static_assert(sizeof(struct mw_watch_key) == 4 + MW_WATCH_KEY,
+	       "struct mw_watch_key layout changed");
+
+/* A NUL-terminated string of exactly len bytes at data[*off]. */
+static const char *file_str(const struct mw_file_event *e, size_t avail,
+			    size_t *off, size_t len)
+{
+	const char *s = e->data + *off;
+
+	if (*off + len + 1 > avail || s[len] != '\0')
+		return NULL;
+	*off += len + 1;
+	return s;
+}
+
+int decode__file(const void *data, size_t size, struct file_view *v)
+{
+	const struct mw_file_event *e = data;
+	size_t avail, off = 0;
+
+	if (size < sizeof(*e) || e->hdr.type != MW_EV_FILE ||
+	    e->hdr.size < sizeof(*e) || e->hdr.size > size)
+		return -EINVAL;
+	avail = e->hdr.size - sizeof(*e);
+	memset(v, 0, sizeof(*v));
+	v->e = e;
+	v->path = file_str(e, avail, &off, e->path_len);
+	if (!v->path)
+		return -EINVAL;
+	if (e->target_len) {
+		v->target = file_str(e, avail, &off, e->target_len);
+		if (!v->target)
+			return -EINVAL;
+	}
+	return 0;
+}

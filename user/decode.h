@@ -27,4 +27,13 @@ struct exec_view {
 int decode__hdr(const void *data, size_t size, const struct mw_hdr **out);
 int decode__exec(const void *data, size_t size, struct exec_view *out);
 
+/* Pointers into a file record; valid while the record is. */
+struct file_view {
+	const struct mw_file_event *e;
+	const char *path;   /* NUL-terminated */
+	const char *target; /* NUL-terminated, or NULL when none */
+};
+
+int decode__file(const void *data, size_t size, struct file_view *out);
+
 #endif /* MW_DECODE_H */

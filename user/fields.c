@@ -12,6 +12,7 @@
 #include "events.h"
 #include "fields.h"
 #include "net_event.h"
+#include "file_event.h"
 
 /* --- exec: the process itself ------------------------------------------ */
 
@@ -308,13 +309,102 @@ static int net_loopback(const struct mw_event *ev, int64_t *out)
 	return 0;
 }
 
+/* --- file: the changed file (kind MW_KIND_FILE) ------------------------ */
+
+#define FS_IMMUTABLE_FL 0x00000010
+#define FS_APPEND_FL 0x00000020
+
+static const char *file_path(const struct mw_event *ev)
+{
+	return ev->file ? ev->file->path : NULL;
+}
+
+static const char *file_target_path(const struct mw_event *ev)
+{
+	return ev->file ? ev->file->target_path : NULL;
+}
+
+static const char *file_name(const struct mw_event *ev)
+{
+	return ev->file ? ev->file->name : NULL;
+}
+
+static const char *file_action(const struct mw_event *ev)
+{
+	return ev->file ? ev->file->action : NULL;
+}
+
+static int file_size_before(const struct mw_event *ev, int64_t *out)
+{
+	if (!ev->file || ev->file->size_before < 0)
+		return -ENOENT;
+	*out = ev->file->size_before;
+	return 0;
+}
+
+static int file_size_after(const struct mw_event *ev, int64_t *out)
+{
+	if (!ev->file || ev->file->size_after < 0)
+		return -ENOENT;
+	*out = ev->file->size_after;
+	return 0;
+}
+
+/*
+ * Content was cut: a truncation to a smaller size, or to any size when the
+ * size before is unknown (an O_TRUNC open): assume the worst.
+ */
+static int file_shrunk(const struct mw_event *ev, int64_t *out)
+{
+	const struct mw_file_info *f = ev->file;
+
+	if (!f)
+		return -ENOENT;
+	*out = f->size_after >= 0 &&
+	       (f->size_before < 0 || f->size_after < f->size_before);
+	return 0;
+}
+
+static int file_mode(const struct mw_event *ev, int64_t *out)
+{
+	if (!ev->file || !ev->file->mode)
+		return -ENOENT;
+	*out = ev->file->mode & 07777;
+	return 0;
+}
+
+static int file_immutable(const struct mw_event *ev, int64_t *out)
+{
+	if (!ev->file || ev->file->op != MW_FILE_OP_CHATTR)
+		return -ENOENT;
+	*out = !!(ev->file->attr & FS_IMMUTABLE_FL);
+	return 0;
+}
+
+static int file_append_only(const struct mw_event *ev, int64_t *out)
+{
+	if (!ev->file || ev->file->op != MW_FILE_OP_CHATTR)
+		return -ENOENT;
+	*out = !!(ev->file->attr & FS_APPEND_FL);
+	return 0;
+}
+
+/* event.action: what the sensor saw (file and network events). */
+static const char *ev_action(const struct mw_event *ev)
+{
+	if (ev->net)
+		return net_action(ev);
+	return file_action(ev);
+}
+
 /* --- the table ---------------------------------------------------------- */
 
 /* Row helpers: name, the kinds it exists for (K_EXEC | K_NET ...), getter. */
 #define K_EXEC FIELD_KIND(MW_KIND_EXEC)
 #define K_FILE FIELD_KIND(MW_KIND_FILE)
 #define K_NET FIELD_KIND(MW_KIND_NET)
-#define K_PROC (K_EXEC | K_NET) /* the process behind an exec or net event */
+/* Process fields exist for every kind: each event has a process. */
+#define PROC (K_EXEC | K_FILE | K_NET)
 #define S(n, k, fn)                                                            \
 	{                                                                      \
 		.name = n, .kinds = k, .type = FIELD_STR, .str = fn            \
@@ -342,33 +432,33 @@ static int net_loopback(const struct mw_event *ev, int64_t *out)
  */
 /* clang-format off */
 static const struct field field_table[] = {
-	S("process.executable", K_PROC, proc_exe),
-	S("process.name", K_PROC, proc_name),
-	S("process.command_line", K_PROC, proc_cmdline),
-	L("process.args", K_PROC, proc_args),
-	N("process.args_count", K_PROC, proc_args_count),
-	S("process.argv0", K_PROC, proc_argv0),
-	S("process.working_directory", K_PROC, proc_cwd),
-	N("process.pid", K_PROC, proc_pid),
-	N("process.user.id", K_PROC, proc_euid),
-	N("process.real_user.id", K_PROC, proc_uid),
-	N("process.group.id", K_PROC, proc_gid),
-	S("process.parent.executable", K_PROC, parent_exe),
-	S("process.parent.name", K_PROC, parent_name),
-	S("process.parent.command_line", K_PROC, parent_cmdline),
-	L("process.parent.args", K_PROC, parent_args),
-	N("process.parent.pid", K_PROC, parent_pid),
-	L("process.ancestors.name", K_PROC, ancestors_name),
-	L("process.ancestors.executable", K_PROC, ancestors_exe),
-	L("minerwatch.process.ancestors.exec_path", K_PROC, ancestors_exec_path),
-	S("process.hash.sha256", K_PROC, proc_sha256),
-	S("container.id", K_PROC, container_id),
-	B("minerwatch.process.memfd", K_PROC, proc_memfd),
-	B("minerwatch.process.deleted", K_PROC, proc_deleted),
-	S("minerwatch.process.comm", K_PROC, proc_comm),
-	S("minerwatch.process.exec_path", K_PROC, proc_exec_path),
-	N("minerwatch.process.loginuid", K_PROC, proc_loginuid),
-	S("event.action", K_NET, net_action),
+	S("process.executable", PROC, proc_exe),
+	S("process.name", PROC, proc_name),
+	S("process.command_line", PROC, proc_cmdline),
+	L("process.args", PROC, proc_args),
+	N("process.args_count", PROC, proc_args_count),
+	S("process.argv0", PROC, proc_argv0),
+	S("process.working_directory", PROC, proc_cwd),
+	N("process.pid", PROC, proc_pid),
+	N("process.user.id", PROC, proc_euid),
+	N("process.real_user.id", PROC, proc_uid),
+	N("process.group.id", PROC, proc_gid),
+	S("process.parent.executable", PROC, parent_exe),
+	S("process.parent.name", PROC, parent_name),
+	S("process.parent.command_line", PROC, parent_cmdline),
+	L("process.parent.args", PROC, parent_args),
+	N("process.parent.pid", PROC, parent_pid),
+	L("process.ancestors.name", PROC, ancestors_name),
+	L("process.ancestors.executable", PROC, ancestors_exe),
+	L("minerwatch.process.ancestors.exec_path", PROC, ancestors_exec_path),
+	S("process.hash.sha256", PROC, proc_sha256),
+	S("container.id", PROC, container_id),
+	B("minerwatch.process.memfd", PROC, proc_memfd),
+	B("minerwatch.process.deleted", PROC, proc_deleted),
+	S("minerwatch.process.comm", PROC, proc_comm),
+	S("minerwatch.process.exec_path", PROC, proc_exec_path),
+	N("minerwatch.process.loginuid", PROC, proc_loginuid),
+	S("event.action", K_NET | K_FILE, ev_action),
 	S("network.direction", K_NET, net_direction),
 	S("network.transport", K_NET, net_transport),
 	A("destination.ip", K_NET, net_dst_ip),
@@ -384,6 +474,15 @@ static const struct field field_table[] = {
 	N("minerwatch.net.ports", K_NET, net_ports),
 	N("minerwatch.net.connections", K_NET, net_count),
 	B("minerwatch.net.loopback", K_NET, net_loopback),
+	S("file.path", K_FILE, file_path),
+	S("file.target_path", K_FILE, file_target_path),
+	S("file.name", K_FILE, file_name),
+	N("minerwatch.file.size_before", K_FILE, file_size_before),
+	N("minerwatch.file.size_after", K_FILE, file_size_after),
+	B("minerwatch.file.shrunk", K_FILE, file_shrunk),
+	N("minerwatch.file.mode", K_FILE, file_mode),
+	B("minerwatch.file.immutable", K_FILE, file_immutable),
+	B("minerwatch.file.append_only", K_FILE, file_append_only),
 };
 /* clang-format on */
 

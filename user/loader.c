@@ -14,12 +14,15 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "file_event.h"
+#include "kernel_features.h"
 #include "loader.h"
 #include "loader_pin.h"
 #include "minerwatch.skel.h"
@@ -36,19 +39,25 @@ struct loader {
 	struct minerwatch_bpf *skel;
 	struct ring_buffer *rb;
 	int ncpu;
-	char hooks[512];
+	int file_watch_entries; /* entries in the file sensor's watch maps */
+	struct features feat;
+	bool try_lsm;	   /* load the lsm/ programs if the kernel allows */
+	bool lsm_on;	   /* lsm/ programs are loaded and attached */
+	char lsm_off[400]; /* why not, when they are not */
+	char hooks[1024];
+	char pin_dir[PATH_MAX]; /* "" when not pinning */
+	bool adopted;		/* reused a previous daemon's pinned state */
+	bool replace_pins;	/* pinned state was incompatible: replace it */
+	bool scoped;		/* --cgroup given */
+	char scope_path[PATH_MAX]; /* the --cgroup dir: cgroup programs go here
+				    */
+	uint32_t gen;		   /* mw_load_gen of our programs */
+	uint32_t old_enforce;	   /* enforce flag the adopted state had */
+	uint32_t self_tgid;	   /* tgid the kernel sees for us, 0 unknown */
 	/* cgroup programs: the skeleton cannot attach them by itself */
 	struct bpf_link *cg_links[MAX_CG_LINKS];
 	int n_cg_links;
-	char cgroup_root[256];
-	char pin_dir[PATH_MAX]; /* "" when not pinning */
-	bool adopted;		/* reused a previous daemon's pinned state */
-	bool net_off;		/* network sensor could not load: left out */
-	bool replace_pins;	/* pinned state was incompatible: replace it */
-	bool scoped;		/* --cgroup given */
-	uint32_t gen;		/* mw_load_gen of our programs */
-	uint32_t old_enforce;	/* enforce flag the adopted state had */
-	uint32_t self_tgid;	/* tgid the kernel sees for us, 0 unknown */
+	char cgroup_root[PATH_MAX];
 };
 
 static bool verbose_libbpf;
@@ -148,15 +157,39 @@ static bool prog_is_cgroup(const struct bpf_program *prog)
  * Attach the cgroup programs to the cgroup v2 root, where they see every
  * process. The links are ours; loader__destroy() detaches them.
  */
-static int cgroup_attach(struct loader *ld, const char *scope, char *err,
-			 size_t err_len)
+/*
+ * A syscall tracepoint the kernel does not have (arm64 has no open, creat,
+ * rename, ...; a kernel may lack openat2 or fchmodat2) must not fail the
+ * load: those programs are left out, the others cover the same ground.
+ */
+static void tracepoints_probe(struct loader *ld)
+{
+	static const char pfx[] = "tracepoint/";
+	struct bpf_program *prog;
+	char path[256];
+	const char *sec;
+
+	bpf_object__for_each_program(prog, ld->skel->obj)
+	{
+		sec = bpf_program__section_name(prog);
+		if (strncmp(sec, pfx, sizeof(pfx) - 1) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/events/%s", TRACEFS_PATH,
+			 sec + sizeof(pfx) - 1);
+		if (access(path, F_OK) != 0)
+			bpf_program__set_autoload(prog, false);
+	}
+}
+
+static int cgroup_attach(struct loader *ld, char *err, size_t err_len)
 {
 	struct bpf_program *prog;
 	int fd, ret = 0;
 
-	/* --cgroup: attached there, the programs see only its subtree. */
-	if (scope)
-		snprintf(ld->cgroup_root, sizeof(ld->cgroup_root), "%s", scope);
+	/* Scoped: the connect and packet hooks see only the scope's sockets. */
+	if (ld->scope_path[0])
+		snprintf(ld->cgroup_root, sizeof(ld->cgroup_root), "%s",
+			 ld->scope_path);
 	else if (cgroup2_root(ld->cgroup_root, sizeof(ld->cgroup_root))) {
 		snprintf(
 		    err, err_len,
@@ -376,6 +409,7 @@ static int scope_set(struct loader *ld, const char *cgroup, char *err,
 		return ret;
 	}
 	ld->scoped = true;
+	snprintf(ld->scope_path, sizeof(ld->scope_path), "%s", cgroup);
 	return 0;
 }
 
@@ -408,32 +442,35 @@ static int config_write(struct loader *ld, uint32_t enforce, uint32_t self)
 	return 0;
 }
 
+/* open + (adopt) + load + attach; the skeleton is ld's on success. */
 /*
- * Leave the network sensor out: its programs (cgroup ones need
- * CAP_NET_ADMIN, which a tightly capped container may lack) and the maps
- * only they use.
+ * Turn the lsm/ programs on only where BPF-LSM works and the kernel has
+ * that hook; everything else always loads (tp_btf, the base path).
  */
-static void net_disable(struct minerwatch_bpf *skel)
+static void programs_choose(struct loader *ld, bool lsm)
 {
 	struct bpf_program *prog;
-	struct bpf_map *map;
+	const char *sec;
 
-	bpf_object__for_each_program(prog, skel->obj)
+	ld->lsm_on = false;
+	if (lsm && !ld->feat.have[FEAT_LSM])
+		snprintf(ld->lsm_off, sizeof(ld->lsm_off), "%s",
+			 ld->feat.why[FEAT_LSM]);
+	bpf_object__for_each_program(prog, ld->skel->obj)
 	{
-		if (strncmp(bpf_program__name(prog), "mw_", 3) == 0 &&
-		    (prog_is_cgroup(prog) ||
-		     !strcmp(bpf_program__name(prog), "mw_sock_state") ||
-		     !strcmp(bpf_program__name(prog), "mw_dev_queue")))
+		sec = bpf_program__section_name(prog);
+		if (strncmp(sec, "lsm/", 4) != 0)
+			continue;
+		if (lsm && ld->feat.have[FEAT_LSM] &&
+		    features__lsm_hook(&ld->feat, sec + 4)) {
+			bpf_program__set_autoload(prog, true);
+			ld->lsm_on = true;
+		} else {
 			bpf_program__set_autoload(prog, false);
-	}
-	bpf_object__for_each_map(map, skel->obj)
-	{
-		if (strncmp(bpf_map__name(map), "mw_net_", 7) == 0)
-			bpf_map__set_autocreate(map, false);
+		}
 	}
 }
 
-/* open + (adopt) + load + attach; the skeleton is ld's on success. */
 static int skel_setup(struct loader *ld, const struct loader_opts *lo,
 		      char *err, size_t err_len)
 {
@@ -447,8 +484,6 @@ static int skel_setup(struct loader *ld, const struct loader_opts *lo,
 		return ret;
 	}
 	bpf_program__set_autoattach(ld->skel->progs.mw_whoami, false);
-	if (ld->net_off)
-		net_disable(ld->skel);
 	if (ld->pin_dir[0] && !ld->replace_pins) {
 		ret = state_reuse(ld, err, err_len);
 		if (ret < 0)
@@ -456,18 +491,9 @@ static int skel_setup(struct loader *ld, const struct loader_opts *lo,
 		ld->adopted = ret > 0;
 	}
 	ld->skel->rodata->mw_load_gen = ld->gen;
+	tracepoints_probe(ld);
+	programs_choose(ld, ld->try_lsm);
 	ret = minerwatch_bpf__load(ld->skel);
-	if (ret && ret == -EPERM && !ld->net_off) {
-		fprintf(stderr,
-			"minerwatch: warning: loading the network sensor was "
-			"refused (%s; cgroup programs need CAP_NET_ADMIN): "
-			"running without it\n",
-			strerror(-ret));
-		minerwatch_bpf__destroy(ld->skel);
-		ld->skel = NULL;
-		ld->net_off = true;
-		return skel_setup(ld, lo, err, err_len);
-	}
 	if (ret) {
 		snprintf(err, err_len,
 			 "loading BPF programs failed: %s (run with -v for the "
@@ -542,7 +568,23 @@ int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
 		if (ret)
 			goto err_free;
 	}
+	features__probe(&ld->feat);
+	ld->try_lsm = true;
 	ret = skel_setup(ld, lo, err, err_len);
+	if (ret && ld->lsm_on) {
+		/*
+		 * The probe said yes but the real programs did not make it
+		 * (verifier, attach): prevention is an upgrade, never a
+		 * reason not to monitor. Retry on the tracepoint path.
+		 */
+		snprintf(ld->lsm_off, sizeof(ld->lsm_off),
+			 "lsm programs failed: %.300s", err);
+		fprintf(stderr,
+			"minerwatch: %s; falling back to kill at exec\n",
+			ld->lsm_off);
+		ld->try_lsm = false;
+		ret = skel_setup(ld, lo, err, err_len);
+	}
 	if (ret && ld->adopted) {
 		/* e.g. a map of another shape after an upgrade */
 		fprintf(stderr,
@@ -565,11 +607,7 @@ int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
 		if (ret)
 			goto err_destroy;
 	}
-	/*
-	 * The cgroup links are not pinned: the network sensor runs while the
-	 * daemon does (docs/network-sensor.md).
-	 */
-	ret = cgroup_attach(ld, lo->cgroup, err, err_len);
+	ret = cgroup_attach(ld, err, err_len);
 	if (ret)
 		goto err_destroy;
 	/* Alerts first: ring_buffer__poll() consumes rings in this order. */
@@ -581,8 +619,11 @@ int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
 			 strerror(-ret));
 		goto err_destroy;
 	}
-	ret = ring_buffer__add(ld->rb, bpf_map__fd(ld->skel->maps.mw_events),
+	ret = ring_buffer__add(ld->rb, bpf_map__fd(ld->skel->maps.mw_findings),
 			       fn, ctx);
+	if (!ret)
+		ret = ring_buffer__add(
+		    ld->rb, bpf_map__fd(ld->skel->maps.mw_events), fn, ctx);
 	if (ret) {
 		snprintf(err, err_len, "ring buffer setup failed: %s",
 			 strerror(-ret));
@@ -686,6 +727,7 @@ int loader__set_config(struct loader *ld, bool enforce, uint32_t self_tgid)
 
 struct deny_fill {
 	struct bpf_map *map;
+	const struct rules *rs;
 	uint32_t gen;
 	int n;
 	int err;
@@ -696,6 +738,10 @@ static void deny_name_add(const char *name, int rule_idx, void *ctx)
 	struct deny_fill *f = ctx;
 	char key[MW_DENY_NAME] = {0};
 	struct mw_deny val = {.rule_idx = rule_idx, .rules_gen = f->gen};
+
+	/* deny rules refuse at lsm/bprm_check_security where it loads. */
+	if (rule__action(rules__get(f->rs, rule_idx)) == RULE_ACT_DENY)
+		val.flags = MW_DENY_REFUSE;
 
 	if (strlen(name) >= sizeof(key))
 		return;
@@ -795,11 +841,8 @@ static void net_cidr_add(int family, const uint8_t *addr, int bits,
 int loader__net_block_addr(struct loader *ld, int family, const uint8_t *addr,
 			   int rule_idx, uint32_t gen)
 {
-	if (ld->net_off)
-		return -EOPNOTSUPP;
-	/* Tagged like loader__apply_rules() tags the rule set's entries. */
 	return net_addr_add(ld, family, addr, family == AF_INET ? 32 : 128,
-			    rule_idx, ld->gen << 16 | (gen & 0xffff));
+			    rule_idx, gen);
 }
 
 /* Delete entries of a block map (any key size) not written by gen. */
@@ -839,8 +882,6 @@ static int net_apply_rules(struct loader *ld, const struct rules *rs,
 	    .kind = MW_KIND_NET, .proc = &nobody, .net = &stratum};
 	uint32_t zero = 0;
 
-	if (ld->net_off)
-		return 0;
 	nc.stratum_drop = rules__net_cuts(rs, &ev);
 
 	rules__net_blocks(rs, net_port_add, net_cidr_add, &f);
@@ -856,6 +897,131 @@ static int net_apply_rules(struct loader *ld, const struct rules *rs,
 	return f.err;
 }
 
+/* --- file sensor watch maps ---------------------------------------------- */
+
+struct watch_fill {
+	struct loader *ld;
+	const struct rules *rs;
+	uint32_t gen;
+	int n;
+	int err;
+};
+
+static void watch_add(enum rules_watch_op op, const char *value, int rule_idx,
+		      void *ctx)
+{
+	struct watch_fill *f = ctx;
+	struct minerwatch_bpf *sk = f->ld->skel;
+	struct file_watch_entry we;
+	struct mw_watch_key key;
+	char name[MW_WATCH_NAME];
+	int ret;
+
+	if (file_watch__entry(op, value, &we)) {
+		fprintf(stderr,
+			"minerwatch: rule %s: path \"%s\" cannot be watched in "
+			"the kernel (too short, too long or unbounded); the "
+			"rule sees only paths other rules watch\n",
+			rule__id(rules__get(f->rs, rule_idx)), value);
+		return;
+	}
+	if (we.kind & (MW_WATCH_PREFIX | MW_WATCH_EXACT)) {
+		memset(&key, 0, sizeof(key));
+		memcpy(key.path, we.key, sizeof(key.path));
+		/* An exact entry includes the NUL: it matches itself only. */
+		key.prefixlen =
+		    (strlen(we.key) + (we.kind & MW_WATCH_EXACT ? 1 : 0)) * 8;
+		ret = bpf_map__update_elem(sk->maps.mw_file_prefixes, &key,
+					   sizeof(key), &f->gen, sizeof(f->gen),
+					   BPF_ANY);
+	} else {
+		memset(name, 0, sizeof(name));
+		memcpy(name, we.key, sizeof(name));
+		ret = bpf_map__update_elem(
+		    we.kind & MW_WATCH_NAME ? sk->maps.mw_file_names
+					    : sk->maps.mw_file_dirnames,
+		    name, sizeof(name), &f->gen, sizeof(f->gen), BPF_ANY);
+	}
+	if (ret && !f->err)
+		f->err = -errno;
+	f->n += !ret;
+}
+
+static void watch_unbounded(int rule_idx, void *ctx)
+{
+	struct watch_fill *f = ctx;
+
+	fprintf(stderr,
+		"minerwatch: rule %s: no file.path/file.name condition bounds "
+		"its paths, so the kernel cannot filter for it; it sees only "
+		"paths other rules watch\n",
+		rule__id(rules__get(f->rs, rule_idx)));
+}
+
+/* Delete entries of a watch map that an older generation wrote. */
+static void watch_prune(struct bpf_map *map, size_t key_size, uint32_t gen)
+{
+	char key[sizeof(struct mw_watch_key)], next[sizeof(key)];
+	void *prev = NULL;
+	uint32_t val;
+
+	while (bpf_map__get_next_key(map, prev, next, key_size) == 0) {
+		if (bpf_map__lookup_elem(map, next, key_size, &val, sizeof(val),
+					 0) == 0 &&
+		    val != gen &&
+		    bpf_map__delete_elem(map, next, key_size, 0) == 0) {
+			/* Restart: entries of gen stay, so this ends. */
+			prev = NULL;
+			continue;
+		}
+		memcpy(key, next, key_size);
+		prev = key;
+	}
+}
+
+static int map_count(struct bpf_map *map, size_t key_size)
+{
+	char key[sizeof(struct mw_watch_key)], next[sizeof(key)];
+	void *prev = NULL;
+	int n = 0;
+
+	while (bpf_map__get_next_key(map, prev, next, key_size) == 0) {
+		n++;
+		memcpy(key, next, key_size);
+		prev = key;
+	}
+	return n;
+}
+
+/*
+ * Fill the file sensor's watch maps from the file rules' path conditions
+ * (rules__file_watch_paths()); the values are the generation, so entries
+ * of the previous rule set are pruned after the new ones are in.
+ */
+static int file_watch_apply(struct loader *ld, const struct rules *rs,
+			    uint32_t gen)
+{
+	struct watch_fill f = {.ld = ld, .rs = rs, .gen = gen};
+	struct minerwatch_bpf *sk = ld->skel;
+
+	rules__file_watch_paths(rs, watch_add, &f, watch_unbounded);
+	watch_prune(sk->maps.mw_file_prefixes, sizeof(struct mw_watch_key),
+		    gen);
+	watch_prune(sk->maps.mw_file_names, MW_WATCH_NAME, gen);
+	watch_prune(sk->maps.mw_file_dirnames, MW_WATCH_NAME, gen);
+	/* Rules share paths: count the distinct entries, not the updates. */
+	ld->file_watch_entries =
+	    map_count(sk->maps.mw_file_prefixes, sizeof(struct mw_watch_key)) +
+	    map_count(sk->maps.mw_file_names, MW_WATCH_NAME) +
+	    map_count(sk->maps.mw_file_dirnames, MW_WATCH_NAME);
+	return f.err;
+}
+
+int loader__file_watch_count(const struct loader *ld)
+{
+	return ld->file_watch_entries;
+}
+
 int loader__apply_rules(struct loader *ld, const struct rules *rs, uint32_t gen,
 			int *n_names)
 {
@@ -864,16 +1030,18 @@ int loader__apply_rules(struct loader *ld, const struct rules *rs, uint32_t gen,
 	 * what an adopted, older rule set left in the pinned maps.
 	 */
 	struct deny_fill f = {.map = ld->skel->maps.mw_deny_names,
+			      .rs = rs,
 			      .gen = ld->gen << 16 | (gen & 0xffff)};
-	int ret;
+	int ret, err;
 
 	/* Add the new set first, then prune the old: no window without it. */
 	rules__exec_deny_names(rs, deny_name_add, &f);
 	deny_prune(f.map, f.gen);
 	if (n_names)
 		*n_names = f.n;
-	ret = net_apply_rules(ld, rs, f.gen);
-	return f.err ? f.err : ret;
+	ret = net_apply_rules(ld, rs, gen);
+	err = file_watch_apply(ld, rs, f.gen);
+	return f.err ? f.err : ret ? ret : err;
 }
 
 int loader__read_stats(struct loader *ld, uint64_t *out)
@@ -896,4 +1064,141 @@ int loader__read_stats(struct loader *ld, uint64_t *out)
 const char *loader__hooks(const struct loader *ld)
 {
 	return ld->hooks;
+}
+
+const struct features *loader__features(const struct loader *ld)
+{
+	return &ld->feat;
+}
+
+bool loader__lsm(const struct loader *ld)
+{
+	return ld->lsm_on;
+}
+
+/* The loaded lsm/ programs whose hook name starts with one of prefixes. */
+static json_t *lsm_loaded(const struct loader *ld, const char *const *pfx)
+{
+	struct bpf_program *prog;
+	json_t *a = json_array();
+	const char *sec;
+	int i;
+
+	bpf_object__for_each_program(prog, ld->skel->obj)
+	{
+		sec = bpf_program__section_name(prog);
+		if (!bpf_program__autoload(prog) || strncmp(sec, "lsm/", 4))
+			continue;
+		for (i = 0; pfx[i]; i++)
+			if (strncmp(sec + 4, pfx[i], strlen(pfx[i])) == 0)
+				json_array_append_new(a, json_string(sec));
+	}
+	return a;
+}
+
+json_t *loader__hooks_json(const struct loader *ld)
+{
+	static const char *const exec_pfx[] = {"bprm_", NULL};
+	static const char *const net_pfx[] = {"socket_", NULL};
+	static const char *const file_pfx[] = {"file_", "path_", NULL};
+	json_t *o = json_object(), *progs = json_array(), *a;
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, ld->skel->obj)
+	{
+		if (bpf_program__autoload(prog))
+			json_array_append_new(
+			    progs,
+			    json_string(bpf_program__section_name(prog)));
+	}
+	json_object_set_new(o, "exec",
+			    json_string("tp_btf/sched_process_exec"));
+	a = lsm_loaded(ld, exec_pfx);
+	json_object_set_new(o, "exec_deny",
+			    json_string(json_array_size(a)
+					    ? "lsm/bprm_check_security"
+					    : "tp_btf+SIGKILL"));
+	json_decref(a);
+	a = lsm_loaded(ld, net_pfx);
+	/* json_object_set() takes its own reference to the array item. */
+	if (json_array_size(a))
+		json_object_set(o, "connect_deny", json_array_get(a, 0));
+	else
+		json_object_set_new(o, "connect_deny", json_string("none"));
+	json_decref(a);
+	a = lsm_loaded(ld, file_pfx);
+	if (json_array_size(a))
+		json_object_set_new(o, "file_deny", a);
+	else {
+		json_decref(a);
+		json_object_set_new(o, "file_deny", json_string("none"));
+	}
+	if (!ld->lsm_on)
+		json_object_set_new(o, "lsm_unavailable",
+				    json_string(ld->lsm_off));
+	json_object_set_new(o, "programs", progs);
+	return o;
+}
+
+/* An entry for the lsm/ maps: the rule (or -1 for a command line deny). */
+static struct mw_deny deny_val(int rule_idx, uint32_t gen)
+{
+	struct mw_deny v = {.rule_idx = (uint32_t)rule_idx,
+			    .rules_gen = gen,
+			    .flags = MW_DENY_REFUSE};
+
+	return v;
+}
+
+int loader__deny_net(struct loader *ld, int family, const uint8_t *addr,
+		     int prefixlen, int rule_idx, uint32_t gen)
+{
+	struct mw_deny v = deny_val(rule_idx, gen);
+	struct mw_net4_key k4 = {.prefixlen = prefixlen};
+	struct mw_net6_key k6 = {.prefixlen = prefixlen};
+
+	if (family == 4 && prefixlen >= 0 && prefixlen <= 32) {
+		memcpy(k4.addr, addr, 4);
+		if (bpf_map__update_elem(ld->skel->maps.mw_deny_net4, &k4,
+					 sizeof(k4), &v, sizeof(v), BPF_ANY))
+			return -errno;
+		return 0;
+	}
+	if (family == 6 && prefixlen >= 0 && prefixlen <= 128) {
+		memcpy(k6.addr, addr, 16);
+		if (bpf_map__update_elem(ld->skel->maps.mw_deny_net6, &k6,
+					 sizeof(k6), &v, sizeof(v), BPF_ANY))
+			return -errno;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int loader__deny_port(struct loader *ld, uint16_t port, int rule_idx,
+		      uint32_t gen)
+{
+	struct mw_deny v = deny_val(rule_idx, gen);
+
+	if (bpf_map__update_elem(ld->skel->maps.mw_deny_ports, &port,
+				 sizeof(port), &v, sizeof(v), BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int loader__protect_path(struct loader *ld, const char *path, int rule_idx,
+			 uint32_t gen)
+{
+	struct mw_deny v = deny_val(rule_idx, gen);
+	struct mw_inode_key k = {0};
+	struct stat st;
+
+	if (stat(path, &st))
+		return -errno;
+	/* The kernel's sb->s_dev is MKDEV: major << 20 | minor. */
+	k.ino = st.st_ino;
+	k.dev = major(st.st_dev) << 20 | minor(st.st_dev);
+	if (bpf_map__update_elem(ld->skel->maps.mw_protect_inodes, &k,
+				 sizeof(k), &v, sizeof(v), BPF_ANY))
+		return -errno;
+	return 0;
 }

@@ -9,9 +9,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
 #include <linux/types.h> /* before events.h: it uses __u32 & co. */
 #include "events.h"
 
+struct features;
 struct loader;
 struct rules;
 
@@ -89,10 +91,39 @@ int loader__apply_rules(struct loader *ld, const struct rules *rs, uint32_t gen,
 int loader__net_block_addr(struct loader *ld, int family, const uint8_t *addr,
 			   int rule_idx, uint32_t gen);
 
+/* Entries the last loader__apply_rules() put in the file watch maps. */
+int loader__file_watch_count(const struct loader *ld);
+
 /* Sum the per-CPU counters into out[MW_STAT_MAX]. */
 int loader__read_stats(struct loader *ld, uint64_t *out);
 
 /* Comma-separated hook names in use, e.g. "tp_btf/sched_process_exec,...". */
 const char *loader__hooks(const struct loader *ld);
+
+/* What the start-up probe found (see kernel_features.h). Borrowed. */
+const struct features *loader__features(const struct loader *ld);
+/* True when the lsm/ programs are attached: deny refuses, not kills. */
+bool loader__lsm(const struct loader *ld);
+/*
+ * The hook chosen per concern: {"exec": "tp_btf/sched_process_exec",
+ * "exec_deny": "lsm/bprm_check_security" | "tp_btf+SIGKILL",
+ * "connect_deny": ..., "file_deny": ..., "programs": [...]}. A new
+ * reference, owned by the caller.
+ */
+json_t *loader__hooks_json(const struct loader *ld);
+
+/*
+ * Deny entries for the lsm/ hooks (refused with EPERM in enforce mode when
+ * BPF-LSM is loaded; without it they do nothing). rule_idx -1 marks an
+ * entry from the command line. family is 4 or 6, addr in network order.
+ * loader__protect_path() protects the file or directory path resolves to
+ * now (its inode: a file replaced later is not covered).
+ */
+int loader__deny_net(struct loader *ld, int family, const uint8_t *addr,
+		     int prefixlen, int rule_idx, uint32_t gen);
+int loader__deny_port(struct loader *ld, uint16_t port, int rule_idx,
+		      uint32_t gen);
+int loader__protect_path(struct loader *ld, const char *path, int rule_idx,
+			 uint32_t gen);
 
 #endif /* MW_LOADER_H */

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "control.h"
 #include "loader.h"
+#include "kernel_features.h"
 #include "monitor.h"
 #include "rules.h"
 
@@ -59,8 +60,20 @@ static const char usage[] =
     "                          process are folded into a summary (default 10,\n"
     "                          range 1-3600)\n"
     "  -c, --check-rules PATH  validate rule files and exit (repeatable)\n"
+    "      --deny-connect SPEC refuse connects to ADDR[/BITS] or :PORT "
+    "(enforce;\n"
+    "                          needs BPF-LSM; repeatable)\n"
+    "      --protect-path PATH refuse writes, truncation, unlink and rename "
+    "of PATH\n"
+    "                          (a file, or a directory's entries; enforce; "
+    "needs\n"
+    "                          BPF-LSM; repeatable)\n"
+    "      --features          print what this kernel allows and the hooks "
+    "chosen\n"
     "  -v, --verbose           diagnostics and libbpf messages on stderr\n"
-    "  -V, --version           print the version and exit\n"
+    "  -V, --version           print the version and exit (with -v, also "
+    "the\n"
+    "                          kernel features, as --features)\n"
     "  -h, --help              this text\n"
     "\n"
     "Signals: SIGTERM/SIGINT detach and exit 0 (with --pin-dir the pinned\n"
@@ -141,6 +154,7 @@ struct cli {
 	const char *config;    /* config file; NULL: none */
 	bool config_given;     /* --config: a missing file is an error */
 	bool check_config, status, detach_all;
+	bool version, features; /* --version (-v: with features), --features */
 	const char *check[MW_MAX_PATHS];
 	int n_check;
 };
@@ -169,6 +183,9 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	    {"status", no_argument, NULL, OPT_STATUS},
 	    {"detach-all", no_argument, NULL, OPT_DETACH_ALL},
 	    {"detect", no_argument, NULL, OPT_DETECT},
+	    {"deny-connect", required_argument, NULL, 'D'},
+	    {"protect-path", required_argument, NULL, 'P'},
+	    {"features", no_argument, NULL, 'F'},
 	    {0},
 	};
 	struct monitor_opts *o = &c->o;
@@ -230,8 +247,21 @@ static int parse_args(int argc, char **argv, struct cli *c)
 			c->set |= CONFIG_VERBOSE;
 			break;
 		case 'V':
-			printf("minerwatch %s\n", MW_VERSION);
-			exit(MW_EXIT_OK);
+			c->version = true;
+			break;
+		case 'F':
+			c->features = true;
+			break;
+		case 'D':
+			if (o->n_deny_connect == MW_MAX_PATHS)
+				goto too_many;
+			o->deny_connect[o->n_deny_connect++] = optarg;
+			break;
+		case 'P':
+			if (o->n_protect_paths == MW_MAX_PATHS)
+				goto too_many;
+			o->protect_paths[o->n_protect_paths++] = optarg;
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			exit(MW_EXIT_OK);
@@ -320,6 +350,14 @@ int main(int argc, char **argv)
 	ret = parse_args(argc, argv, &c);
 	if (ret)
 		return ret;
+	if (c.version) {
+		printf("minerwatch %s\n", MW_VERSION);
+		if (!c.o.verbose)
+			return MW_EXIT_OK;
+		c.features = true;
+	}
+	if (c.features)
+		return features__print() ? MW_EXIT_RUNTIME : MW_EXIT_OK;
 	if (c.n_check)
 		return check_rules(c.check, c.n_check);
 	if (c.config) {
@@ -339,6 +377,11 @@ int main(int argc, char **argv)
 		return MW_EXIT_USAGE;
 	}
 	config__overlay(&o, &c.o, c.set);
+	/* Command line only (not config keys): what BPF-LSM refuses. */
+	memcpy(o.deny_connect, c.o.deny_connect, sizeof(o.deny_connect));
+	o.n_deny_connect = c.o.n_deny_connect;
+	memcpy(o.protect_paths, c.o.protect_paths, sizeof(o.protect_paths));
+	o.n_protect_paths = c.o.n_protect_paths;
 	if (!o.n_rule_paths)
 		o.rule_paths[o.n_rule_paths++] =
 		    access(DEFAULT_RULES, F_OK) == 0 ? DEFAULT_RULES : "rules";

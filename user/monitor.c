@@ -8,6 +8,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,12 +19,15 @@
 #include "aggregate.h"
 #include "control.h"
 #include "decode.h"
+#include "kernel_features.h"
 #include "hash.h"
+#include "file_event.h"
 #include "jsonx.h"
 #include "loader.h"
 #include "monitor.h"
 #include "net.h"
 #include "output.h"
+#include "prevent.h"
 #include "proc_cache.h"
 #include "report.h"
 #include "response.h"
@@ -89,12 +93,52 @@ static void emit(struct monitor *m, json_t *doc)
  * Alerts go through the aggregate: the first of a (rule, process) pair goes
  * out now, repeats within the window come out later as one summary.
  */
+static uint64_t fnv1a_str(uint64_t h, const char *s)
+{
+	while (s && *s) {
+		h ^= (unsigned char)*s++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/*
+ * Only identical alerts fold: same rule, process, action and object (file
+ * path, peer, executable). A process that creates a cron file and then
+ * appends to it gets two alerts; one rewriting it in a loop gets one plus
+ * a summary.
+ */
+static void alert_key(const struct mw_event *ev, char *key, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	char peer[64];
+
+	if (ev->file) {
+		h = fnv1a_str(h, ev->file->action);
+		h = fnv1a_str(h, ev->file->path);
+		h = fnv1a_str(h, ev->file->target_path);
+	} else if (ev->net) {
+		snprintf(peer, sizeof(peer), "%s:%d", ev->net->dst_ip,
+			 ev->net->dst_port);
+		h = fnv1a_str(h, ev->net->action);
+		h = fnv1a_str(h, peer);
+	} else {
+		h = fnv1a_str(h, ev->at_start ? "running" : "exec");
+		h = fnv1a_str(h, ev->proc->exe);
+	}
+	snprintf(key, len, "%s:%016llx", ev->proc->entity_id,
+		 (unsigned long long)h);
+}
+
 static void emit_alert(struct monitor *m, int rule_idx,
 		       const struct mw_event *ev, json_t *doc)
 {
+	char key[64];
+
 	if (!doc)
 		return;
-	if (aggregate__offer(m->agg, rule_idx, ev->proc->entity_id, doc,
+	alert_key(ev, key, sizeof(key));
+	if (aggregate__offer(m->agg, rule_idx, key, doc,
 			     ev->ts_ns ? ev->ts_ns : now_boot_ns()))
 		emit(m, doc);
 	else
@@ -123,6 +167,17 @@ struct match_ctx {
 	bool denied_reported; /* the kernel's deny rule was reported */
 	bool block_reported;  /* a block act was reported */
 	bool matched_block;   /* the kernel's block rule matched here too */
+};
+
+/* What was done about one match, reported after the alert. */
+struct act {
+	bool done;	    /* an act to report */
+	int err;	    /* 0 or negative errno */
+	const char *where;  /* "kernel" or "userspace" */
+	bool kernel_failed; /* the kernel tried first and failed */
+	int kernel_err;
+	const char *hook;   /* deny: the hook that refused, or NULL */
+	bool fallback_kill; /* deny: killed instead (no BPF-LSM) */
 };
 
 /* The kernel refused this connect under rule idx (enforce mode). */
@@ -154,22 +209,15 @@ static void act_block(struct match_ctx *c, const struct mw_event *ev,
 		     report__action(ev, r, "block", -EOPNOTSUPP, "userspace"));
 }
 
-/* What was done about one match, reported after the alert. */
-struct act {
-	bool done;	    /* an act to report */
-	int err;	    /* 0 or negative errno */
-	const char *where;  /* "kernel" or "userspace" */
-	bool kernel_failed; /* the kernel tried first and failed */
-	int kernel_err;
-};
-
 /* Carry out (or take over the kernel's) kill for a matched kill rule. */
 static struct act act_kill(struct match_ctx *c, const struct mw_event *ev,
 			   int idx)
 {
 	struct act a = {0};
 
-	if (!c->m->o->enforce || c->killed)
+	/* A refused exec never ran: the pid is still its caller's. */
+	if (!c->m->o->enforce || c->killed ||
+	    (ev->exec_flags & MW_EXEC_REFUSED))
 		return a;
 	a.done = true;
 	if ((ev->exec_flags & MW_EXEC_DENIED) && (int)ev->deny_rule == idx) {
@@ -185,6 +233,51 @@ static struct act act_kill(struct match_ctx *c, const struct mw_event *ev,
 	a.err = response__kill(ev->proc);
 	c->killed = !a.err;
 	return a;
+}
+
+/*
+ * deny: refused at lsm/bprm_check_security (the program never ran), or,
+ * where BPF-LSM is unavailable, the kill at exec stands in for it.
+ */
+static struct act act_deny(struct match_ctx *c, const struct mw_event *ev,
+			   int idx)
+{
+	struct act a = {0};
+
+	if (!c->m->o->enforce || c->killed)
+		return a;
+	if ((ev->exec_flags & MW_EXEC_REFUSED) && (int)ev->deny_rule == idx) {
+		a.done = true;
+		a.where = "kernel";
+		a.hook = "lsm/bprm_check_security";
+		c->killed = true;
+		return a;
+	}
+	a = act_kill(c, ev, idx);
+	a.fallback_kill = a.done;
+	return a;
+}
+
+/* The block event of a deny rule, saying how it was carried out. */
+static json_t *deny_report(const struct mw_event *ev, const struct rule *r,
+			   const struct act *a)
+{
+	json_t *doc = report__action(ev, r, "block", a->err, a->where);
+
+	if (a->hook)
+		jsonx_set_path(doc, "minerwatch.response.hook",
+			       json_string(a->hook));
+	if (a->fallback_kill) {
+		jsonx_set_path(doc, "minerwatch.response.fallback",
+			       json_string("kill"));
+		jsonx_set_path(
+		    doc, "minerwatch.response.reason",
+		    json_string(strcmp(a->where, "kernel") == 0
+				    ? "BPF-LSM unavailable: killed at exec "
+				      "before its first instruction"
+				    : "not refused in the kernel: killed"));
+	}
+	return doc;
 }
 
 static int on_match(const struct rule *r, int idx, const struct mw_event *ev,
@@ -206,22 +299,31 @@ static int on_match(const struct rule *r, int idx, const struct mw_event *ev,
 	 * (the alert carries process.hash.sha256, an IOC a SOC can pivot on;
 	 * a kill never waits for reading a large binary).
 	 */
-	fd = hash__open(p);
+	/* A refused program is not any process's image: hash the file. */
+	if (ev->exec_flags & MW_EXEC_REFUSED)
+		fd = p->exe && !p->sha256[0]
+			 ? open(p->exe, O_RDONLY | O_CLOEXEC)
+			 : -1;
+	else
+		fd = hash__open(p);
 	if (rule__action(r) == RULE_ACT_KILL)
 		a = act_kill(c, ev, idx);
+	else if (rule__action(r) == RULE_ACT_DENY)
+		a = act_deny(c, ev, idx);
 	hash__finish(p, fd);
 	emit_alert(m, idx, ev, report__alert(ev, r, m->o->enforce));
-	/*
-	 * Network: the kernel refused the connect, or cut the stratum flow
-	 * of a kill rule's process; each act is its own event.
-	 */
-	if (rule__action(r) == RULE_ACT_BLOCK ||
-	    (rule__action(r) == RULE_ACT_KILL && ev->net &&
-	     (ev->net->flags & MW_NET_DROPPED)))
+	if (rule__action(r) == RULE_ACT_BLOCK)
+		act_block(c, ev, r, idx);
+	/* A stratum flow the kernel cut: that act is reported too. */
+	if (rule__action(r) == RULE_ACT_KILL && ev->net &&
+	    (ev->net->flags & MW_NET_DROPPED))
 		act_block(c, ev, r, idx);
 	if (a.kernel_failed)
 		emit(m, report__action(ev, r, "kill", a.kernel_err, "kernel"));
-	if (a.done) {
+	if (a.done && rule__action(r) == RULE_ACT_DENY) {
+		m->kills += !a.err && a.fallback_kill;
+		emit(m, deny_report(ev, r, &a));
+	} else if (a.done) {
 		m->kills += !a.err;
 		emit(m, report__action(ev, r, "kill", a.err, a.where));
 	}
@@ -249,7 +351,7 @@ static void judge(struct monitor *m, const struct mw_event *ev)
 	if (ev->net && (ev->net->flags & MW_NET_BLOCK_MATCH) &&
 	    !c.matched_block &&
 	    (int)ev->net->rule_idx < rules__count(m->rules) &&
-	    (ev->net->rules_gen & 0xffff) == (m->rules_gen & 0xffff)) {
+	    ev->net->rules_gen == m->rules_gen) {
 		const struct rule *r = rules__get(m->rules, ev->net->rule_idx);
 
 		on_match(r, ev->net->rule_idx, ev, &c);
@@ -276,6 +378,59 @@ static void judge_running(struct mw_process *p, void *ctx)
 	judge(m, &ev);
 }
 
+/*
+ * An exec refused at lsm/bprm_check_security: the caller keeps running its
+ * old image, so the cache is left alone and the event describes the
+ * program that was refused in a transient record: the caller's identity
+ * (same pid, parent, entity id, as a real exec would have kept) with the
+ * refused file as its executable. argv is not readable at that hook.
+ */
+static void handle_refused(struct monitor *m, const struct exec_view *v)
+{
+	const struct mw_process *chain[MAX_LINEAGE];
+	struct mw_event ev = {.kind = MW_KIND_EXEC};
+	const struct mw_process *caller;
+	struct mw_process p = {0};
+	char *argv[2] = {(char *)(v->filename[0] ? v->filename : v->exe), NULL};
+	const char *base;
+
+	caller = proc_cache__get(m->pc, v->e->hdr.pid);
+	if (caller) {
+		p = *caller;
+	} else {
+		p.pid = v->e->hdr.pid;
+		p.ppid = v->e->hdr.ppid;
+		p.uid = v->e->hdr.uid;
+		p.gid = v->e->hdr.gid;
+		p.euid = v->e->hdr.euid;
+		p.loginuid = v->e->hdr.loginuid;
+		p.start_ns = v->e->hdr.start_ns;
+	}
+	p.exe = (char *)v->exe;
+	base = strrchr(v->exe, '/');
+	p.name = (char *)(base ? base + 1 : v->exe);
+	p.cwd = (char *)v->cwd;
+	p.exec_path = (char *)(v->filename[0] ? v->filename : v->exe);
+	p.argv = argv;
+	p.argc = 1;
+	p.cmdline = argv[0];
+	p.sha256[0] = '\0';
+	p.exe_ino = v->e->exe_ino;
+	p.exe_dev = v->e->exe_dev;
+	p.flags &= MW_PROC_SEEDED;
+	/* comm as exec would have set it: the base name of the path given. */
+	base = strrchr(p.exec_path, '/');
+	snprintf(p.comm, sizeof(p.comm), "%s", base ? base + 1 : p.exec_path);
+	ev.ts_ns = v->e->hdr.ts_ns;
+	ev.proc = &p;
+	ev.exec_flags = v->e->flags;
+	ev.deny_rule = v->e->deny_rule;
+	lineage(m, &ev, chain);
+	if (m->o->events)
+		emit(m, report__event(&ev, "exec_refused"));
+	judge(m, &ev);
+}
+
 static void handle_exec(struct monitor *m, const void *data, size_t size)
 {
 	const struct mw_process *chain[MAX_LINEAGE];
@@ -286,6 +441,10 @@ static void handle_exec(struct monitor *m, const void *data, size_t size)
 
 	if (decode__exec(data, size, &v)) {
 		m->bad_records++;
+		return;
+	}
+	if (v.e->flags & MW_EXEC_REFUSED) {
+		handle_refused(m, &v);
 		return;
 	}
 	if (v.e->flags & MW_EXEC_MEMFD)
@@ -442,10 +601,78 @@ static void net_bursts(struct monitor *m, uint64_t now)
 		net_judge(m, now, pid, comm, &info);
 }
 
+/*
+ * A change to a watched file (the kernel filtered already). The path is
+ * normalized here when the kernel built it from a dirfd and a string.
+ */
+static void handle_file(struct monitor *m, const void *data, size_t size)
+{
+	const struct mw_process *chain[MAX_LINEAGE];
+	struct mw_event ev = {.kind = MW_KIND_FILE};
+	struct mw_file_info fi = {0};
+	char path[MW_PATH_MAX], target[MW_PATH_MAX];
+	const struct mw_file_event *e;
+	struct mw_process *p;
+	struct file_view v;
+	const char *slash;
+
+	if (decode__file(data, size, &v)) {
+		m->bad_records++;
+		return;
+	}
+	e = v.e;
+	snprintf(path, sizeof(path), "%s", v.path);
+	if (e->flags & MW_FILE_LEXICAL)
+		file_path__normalize(path);
+	fi.path = path;
+	if (v.target) {
+		snprintf(target, sizeof(target), "%s", v.target);
+		/* A symlink's contents are not a path of ours to clean up. */
+		if (e->flags & MW_FILE_TARGET_LEXICAL &&
+		    e->op != MW_FILE_OP_SYMLINK)
+			file_path__normalize(target);
+		fi.target_path = target;
+	}
+	slash = strrchr(path, '/');
+	fi.name = slash && slash[1] ? slash + 1 : path;
+	fi.op = e->op;
+	fi.action = file_op__str(e->op);
+	fi.flags = e->flags;
+	fi.size_before = e->flags & MW_FILE_SIZE_BEFORE ? e->size_before : -1;
+	fi.size_after = e->flags & MW_FILE_SIZE_AFTER ? e->size_after : -1;
+	fi.ino = e->ino;
+	fi.dev = e->dev;
+	fi.mode = e->mode;
+	fi.uid = e->uid;
+	fi.gid = e->gid;
+	fi.open_flags = e->open_flags;
+	fi.attr = e->attr;
+
+	/*
+	 * The writer is usually known (its exec came first); a process that
+	 * predates us and escaped the seed is learned from /proc, and one
+	 * already gone gets a record from the header alone.
+	 */
+	p = proc_cache__get(m->pc, e->hdr.pid);
+	if (!p)
+		p = proc_cache__on_fork(m->pc, &e->hdr);
+	if (!p)
+		return;
+	ev.ts_ns = e->hdr.ts_ns;
+	ev.proc = p;
+	ev.file = &fi;
+	proc_cache__get(m->pc, p->ppid);
+	lineage(m, &ev, chain);
+	if (m->o->events)
+		emit(m, report__event(&ev, fi.action));
+	judge(m, &ev);
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct monitor *m = ctx;
 	const struct mw_hdr *h;
+	json_t *doc;
 
 	if (decode__hdr(data, size, &h)) {
 		m->bad_records++;
@@ -461,11 +688,20 @@ static int on_record(void *ctx, void *data, size_t size)
 	case MW_EV_NET:
 		handle_net(m, data, size);
 		break;
+	case MW_EV_FILE:
+		handle_file(m, data, size);
+		break;
 	case MW_EV_EXIT:
 		if (h->size >= sizeof(struct mw_exit_event))
 			handle_exit(m, data);
 		else
 			m->bad_records++;
+		break;
+	case MW_EV_DENY:
+		if (prevent__handle(m->pc, m->rules, data, size, &doc))
+			m->bad_records++;
+		else
+			emit(m, doc);
 		break;
 	default:
 		m->bad_records++;
@@ -473,50 +709,69 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* Kernel counters as the health, loss and stopped events name them. */
+static const struct {
+	const char *name;
+	enum mw_stat idx;
+} kernel_counters[] = {
+    {"exec_seen", MW_STAT_EXEC_SEEN},
+    {"fork_seen", MW_STAT_FORK_SEEN},
+    {"exit_seen", MW_STAT_EXIT_SEEN},
+    {"events_sent", MW_STAT_EVENTS_SENT},
+    {"events_lost", MW_STAT_EVENTS_LOST},
+    {"alerts_sent", MW_STAT_ALERTS_SENT},
+    {"alerts_lost", MW_STAT_ALERTS_LOST},
+    {"kernel_kills", MW_STAT_EXEC_KILLED},
+    {"kernel_kill_failures", MW_STAT_EXEC_KILL_FAILED},
+    {"self_filtered", MW_STAT_SELF_FILTERED},
+    {"scope_filtered", MW_STAT_SCOPE_FILTERED},
+    {"file_seen", MW_STAT_FILE_SEEN},
+    {"file_filtered", MW_STAT_FILE_FILTERED},
+    {"file_sent", MW_STAT_FILE_SENT},
+    {"file_path_truncated", MW_STAT_FILE_PATH_TRUNC},
+    {"net_seen", MW_STAT_NET_SEEN},
+    {"net_filtered", MW_STAT_NET_FILTERED},
+    {"net_blocked", MW_STAT_NET_BLOCKED},
+    {"net_stratum_flows", MW_STAT_NET_STRATUM},
+    {"net_stratum_dropped", MW_STAT_NET_DROPPED},
+    {"net_flow_table_full", MW_STAT_NET_FLOW_FULL},
+    {"net_dns_answers", MW_STAT_NET_DNS},
+    /* What the BPF-LSM hooks refused (0 where they are not loaded). */
+    {"kernel_refused_execs", MW_STAT_EXEC_REFUSED},
+    {"kernel_refused_connects", MW_STAT_CONNECT_REFUSED},
+    {"kernel_refused_files", MW_STAT_FILE_REFUSED},
+};
+
+static void counter_set(json_t *o, const char *name, uint64_t v)
+{
+	json_object_set_new(o, name, json_integer((json_int_t)v));
+}
+
 static json_t *counters_json(struct monitor *m, const uint64_t *st)
 {
 	struct output_stats os;
+	json_t *c = json_object();
+	size_t i;
 
-	json_t *c;
-
+	if (!c)
+		return NULL;
+	for (i = 0; i < sizeof(kernel_counters) / sizeof(kernel_counters[0]);
+	     i++)
+		counter_set(c, kernel_counters[i].name,
+			    st[kernel_counters[i].idx]);
 	output__stats(m->out, &os);
-	c = json_pack(
-	    "{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:i,"
-	    "s:i}",
-	    "exec_seen", (json_int_t)st[MW_STAT_EXEC_SEEN], "fork_seen",
-	    (json_int_t)st[MW_STAT_FORK_SEEN], "exit_seen",
-	    (json_int_t)st[MW_STAT_EXIT_SEEN], "events_sent",
-	    (json_int_t)st[MW_STAT_EVENTS_SENT], "events_lost",
-	    (json_int_t)st[MW_STAT_EVENTS_LOST], "alerts_sent",
-	    (json_int_t)st[MW_STAT_ALERTS_SENT], "alerts_lost",
-	    (json_int_t)st[MW_STAT_ALERTS_LOST], "kernel_kills",
-	    (json_int_t)st[MW_STAT_EXEC_KILLED], "kernel_kill_failures",
-	    (json_int_t)st[MW_STAT_EXEC_KILL_FAILED], "self_filtered",
-	    (json_int_t)st[MW_STAT_SELF_FILTERED], "bad_records",
-	    (json_int_t)m->bad_records, "alerts", (json_int_t)m->alerts,
-	    "output_spooled", (json_int_t)os.spooled, "output_dropped",
-	    (json_int_t)os.dropped, "output_errors", (json_int_t)os.errors,
-	    "processes", (int)proc_cache__size(m->pc), "rules",
-	    rules__count(m->rules));
-	/* Added with the agent work: queue depth, scope, output volume. */
-	jsonx_set_path(c, "output_queued", json_integer(os.queued));
-	jsonx_set_path(c, "output_written", json_integer(os.written));
-	jsonx_set_path(c, "output_lines", json_integer(os.lines));
-	jsonx_set_path(c, "scope_filtered",
-		       json_integer(st[MW_STAT_SCOPE_FILTERED]));
-	jsonx_set_path(c, "alerts_aggregated",
-		       json_integer(aggregate__suppressed(m->agg)));
-	/* The network sensor (a flow_storage_failed count is a loss). */
-	jsonx_set_path(c, "net.seen", json_integer(st[MW_STAT_NET_SEEN]));
-	jsonx_set_path(c, "net.filtered",
-		       json_integer(st[MW_STAT_NET_FILTERED]));
-	jsonx_set_path(c, "net.blocked", json_integer(st[MW_STAT_NET_BLOCKED]));
-	jsonx_set_path(c, "net.stratum", json_integer(st[MW_STAT_NET_STRATUM]));
-	jsonx_set_path(c, "net.stratum_dropped",
-		       json_integer(st[MW_STAT_NET_DROPPED]));
-	jsonx_set_path(c, "net.dns_answers", json_integer(st[MW_STAT_NET_DNS]));
-	jsonx_set_path(c, "net.flow_storage_failed",
-		       json_integer(st[MW_STAT_NET_FLOW_FULL]));
+	counter_set(c, "bad_records", m->bad_records);
+	counter_set(c, "alerts", m->alerts);
+	counter_set(c, "alerts_aggregated", aggregate__suppressed(m->agg));
+	counter_set(c, "output_lines", os.lines);
+	counter_set(c, "output_written", os.written);
+	counter_set(c, "output_queued", os.queued);
+	counter_set(c, "output_spooled", os.spooled);
+	counter_set(c, "output_dropped", os.dropped);
+	counter_set(c, "output_errors", os.errors);
+	counter_set(c, "processes", proc_cache__size(m->pc));
+	counter_set(c, "rules", rules__count(m->rules));
+	counter_set(c, "file_watch_entries", loader__file_watch_count(m->ld));
 	return c;
 }
 
@@ -632,12 +887,15 @@ static void started(struct monitor *m, int n_deny)
 		json_array_append_new(paths, jsonx_str(m->o->rule_paths[i]));
 	json_t *d;
 
-	d = json_pack(
-	    "{s:s,s:s,s:b,s:b,s:i,s:i,s:o,s:i}", "hooks", loader__hooks(m->ld),
-	    "mode", m->o->enforce ? "enforce" : "detect", "enforce",
-	    m->o->enforce, "events", m->o->events, "rules",
-	    rules__count(m->rules), "kernel_deny_names", n_deny, "rule_paths",
-	    paths, "processes", (int)proc_cache__size(m->pc));
+	d = json_pack("{s:o,s:s,s:b,s:b,s:i,s:i,s:o,s:i}", "hooks",
+		      loader__hooks_json(m->ld), "mode",
+		      m->o->enforce ? "enforce" : "detect", "enforce",
+		      m->o->enforce, "events", m->o->events, "rules",
+		      rules__count(m->rules), "kernel_deny_names", n_deny,
+		      "rule_paths", paths, "processes",
+		      (int)proc_cache__size(m->pc));
+	/* Which kernel features the probe found (the hooks follow them). */
+	jsonx_set_path(d, "features", features__json(loader__features(m->ld)));
 	/* Agent: restart adoption, scope, where the state is pinned. */
 	jsonx_set_path(d, "adopted", json_boolean(loader__adopted(m->ld)));
 	jsonx_set_path(d, "self_tgid", json_integer(loader__self_tgid(m->ld)));
@@ -722,6 +980,8 @@ int monitor__run(const struct monitor_opts *o)
 	ret = loader__set_config(m.ld, o->enforce, getpid());
 	if (!ret)
 		ret = loader__apply_rules(m.ld, m.rules, m.rules_gen, &n_deny);
+	if (!ret)
+		ret = prevent__setup(m.ld, o);
 	if (ret) {
 		fprintf(stderr, "minerwatch: configuring BPF maps failed: %s\n",
 			strerror(-ret));
@@ -804,8 +1064,8 @@ out_loader:
 	control__close(m.ctl);
 	loader__destroy(m.ld);
 out_cache:
-	net__free(m.net);
 	aggregate__free(m.agg);
+	net__free(m.net);
 	proc_cache__free(m.pc);
 out_output:
 	output__close(m.out);

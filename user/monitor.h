@@ -23,6 +23,15 @@ struct monitor_opts {
 	const char *control;   /* control socket path; NULL: none */
 	const char *spool_dir; /* output spool dir; NULL: the default */
 	int aggregate_window;   /* seconds repeats of an alert are folded */
+	/*
+	 * Refused in the kernel where BPF-LSM loads (enforce mode), until the
+	 * file and network rules fill the same maps: ADDR[/BITS] or :PORT,
+	 * and files or directories to protect from writes.
+	 */
+	const char *deny_connect[MW_MAX_PATHS];
+	int n_deny_connect;
+	const char *protect_paths[MW_MAX_PATHS];
+	int n_protect_paths;
 };
 
 /* Exit codes, documented in the README and --help. */

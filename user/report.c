@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "file_event.h"
 #include "jsonx.h"
 #include "report.h"
 #include "rules.h"
@@ -216,6 +217,8 @@ json_t *report__event(const struct mw_event *ev, const char *action)
 	report__process(doc, ev);
 	if (ev->net)
 		report__net(doc, ev->net, true);
+	if (ev->file)
+		report__file(doc, ev);
 	return doc;
 }
 
@@ -266,6 +269,8 @@ json_t *report__alert(const struct mw_event *ev, const struct rule *r,
 	report__process(doc, ev);
 	if (ev->net)
 		report__net(doc, ev->net, true);
+	if (ev->file)
+		report__file(doc, ev);
 
 	resp = json_object();
 	json_object_set_new(resp, "action", json_string(rule_action__str(act)));
@@ -322,4 +327,99 @@ json_t *report__state(const char *action, json_t *details)
 	if (details)
 		json_object_set_new(doc, "minerwatch", details);
 	return doc;
+}
+
+/* --- file sensor ---------------------------------------------------------- */
+
+/* ECS event.type for a file operation. */
+static const char *file_event_type(uint32_t op)
+{
+	switch (op) {
+	case MW_FILE_OP_CREATE:
+	case MW_FILE_OP_LINK:
+	case MW_FILE_OP_SYMLINK:
+		return "creation";
+	case MW_FILE_OP_UNLINK:
+		return "deletion";
+	default:
+		return "change";
+	}
+}
+
+void report__file(json_t *doc, const struct mw_event *ev)
+{
+	const struct mw_file_info *f = ev->file;
+	json_t *mf = json_object(), *how = json_array();
+	const char *slash;
+	char buf[32];
+
+	jsonx_set_path(doc, "event.action", jsonx_str(f->action));
+	jsonx_set_path(doc, "event.type",
+		       json_pack("[s]", file_event_type(f->op)));
+	jsonx_set_path(doc, "file.path", jsonx_str(f->path));
+	jsonx_set_path(doc, "file.name", jsonx_str(f->name));
+	slash = strrchr(f->path, '/');
+	if (slash && slash > f->path)
+		jsonx_set_path(doc, "file.directory",
+			       json_stringn(f->path, slash - f->path));
+	else if (slash)
+		jsonx_set_path(doc, "file.directory", json_string("/"));
+	if (f->target_path)
+		jsonx_set_path(doc, "file.target_path",
+			       jsonx_str(f->target_path));
+	if (f->ino) {
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)f->ino);
+		jsonx_set_path(doc, "file.inode", json_string(buf));
+	}
+	if (f->mode) {
+		snprintf(buf, sizeof(buf), "%04o", f->mode & 07777);
+		jsonx_set_path(doc, "file.mode", json_string(buf));
+	}
+	if (f->size_after >= 0)
+		jsonx_set_path(doc, "file.size", json_integer(f->size_after));
+
+	json_object_set_new(mf, "operation", jsonx_str(f->action));
+	if (f->size_before >= 0)
+		json_object_set_new(mf, "size_before",
+				    json_integer(f->size_before));
+	if (f->size_after >= 0)
+		json_object_set_new(mf, "size_after",
+				    json_integer(f->size_after));
+	if (f->op == MW_FILE_OP_CHOWN) {
+		if (f->uid != UINT32_MAX)
+			json_object_set_new(mf, "new_uid",
+					    json_integer(f->uid));
+		if (f->gid != UINT32_MAX)
+			json_object_set_new(mf, "new_gid",
+					    json_integer(f->gid));
+	}
+	if (f->op == MW_FILE_OP_CHATTR) {
+		json_object_set_new(mf, "attr_flags", json_integer(f->attr));
+		json_object_set_new(mf, "immutable",
+				    json_boolean(f->attr & 0x10));
+		json_object_set_new(mf, "append_only",
+				    json_boolean(f->attr & 0x20));
+	}
+	if (f->op <= MW_FILE_OP_TRUNC_OPEN) {
+		snprintf(buf, sizeof(buf), "0%o", f->open_flags);
+		json_object_set_new(mf, "open_flags", json_string(buf));
+	}
+	if (f->flags & MW_FILE_APPEND)
+		json_object_set_new(mf, "append", json_true());
+	/* How the kernel resolved the path, and which watch let it through. */
+	json_object_set_new(
+	    mf, "path_source",
+	    json_string(f->flags & MW_FILE_LEXICAL ? "name" : "object"));
+	if (f->flags & MW_FILE_MATCH_PREFIX)
+		json_array_append_new(how, json_string("prefix"));
+	if (f->flags & MW_FILE_MATCH_NAME)
+		json_array_append_new(how, json_string("name"));
+	if (f->flags & MW_FILE_MATCH_DIR)
+		json_array_append_new(how, json_string("directory"));
+	if (f->flags & MW_FILE_MATCH_TARGET)
+		json_array_append_new(how, json_string("target"));
+	json_object_set_new(mf, "watch", how);
+	if (f->flags & (MW_FILE_PATH_TRUNC | MW_FILE_TARGET_TRUNC))
+		json_object_set_new(mf, "path_truncated", json_true());
+	jsonx_set_path(doc, "minerwatch.file", mf);
 }

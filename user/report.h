@@ -56,6 +56,12 @@ void report__process(json_t *doc, const struct mw_event *ev);
 struct mw_net_info;
 void report__net(json_t *doc, const struct mw_net_info *net, bool set_action);
 
+/*
+ * Add the file fields of a file sensor event (ev->file): event.action and
+ * event.type from the operation, file.*, and minerwatch.file.*.
+ */
+void report__file(json_t *doc, const struct mw_event *ev);
+
 /* Boot ns to ISO 8601 UTC with microseconds. */
 void report__timestamp(uint64_t ts_ns, char *buf, size_t len);
 

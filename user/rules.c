@@ -141,6 +141,8 @@ const char *rule_action__str(enum rule_action a)
 		return "kill";
 	case RULE_ACT_BLOCK:
 		return "block";
+	case RULE_ACT_DENY:
+		return "deny";
 	}
 	return "?";
 }
@@ -153,6 +155,8 @@ static int action_parse(const char *s, enum rule_action *a)
 		*a = RULE_ACT_KILL;
 	else if (strcmp(s, "block") == 0)
 		*a = RULE_ACT_BLOCK;
+	else if (strcmp(s, "deny") == 0)
+		*a = RULE_ACT_DENY;
 	else
 		return -EINVAL;
 	return 0;
@@ -305,8 +309,8 @@ static int rule__head(struct loader *ld, json_t *jr, struct rule *r)
 		s = json_is_string(v) ? json_string_value(v) : "";
 		if (action_parse(s, &r->action))
 			return loader__fail(ld, "action",
-					    "expected \"alert\", \"kill\" or "
-					    "\"block\"");
+					    "expected \"alert\", \"kill\", "
+					    "\"block\" or \"deny\"");
 	}
 
 	r->enabled = true;
@@ -366,12 +370,13 @@ static void rule__derive_kernel(struct rule *r)
 	const struct leaf *l = &r->cond.leaf;
 	int i;
 
-	r->deny_shape = r->enabled && r->action == RULE_ACT_KILL &&
-			r->kind == MW_KIND_EXEC && r->n_exc == 0 &&
-			r->cond.type == COND_LEAF &&
-			strcmp(l->f->name, "process.name") == 0 &&
-			(l->op == OP_EQ || l->op == OP_IN) && !l->nocase &&
-			l->n > 0;
+	r->deny_shape =
+	    r->enabled &&
+	    (r->action == RULE_ACT_KILL || r->action == RULE_ACT_DENY) &&
+	    r->kind == MW_KIND_EXEC && r->n_exc == 0 &&
+	    r->cond.type == COND_LEAF &&
+	    strcmp(l->f->name, "process.name") == 0 &&
+	    (l->op == OP_EQ || l->op == OP_IN) && !l->nocase && l->n > 0;
 	r->kernel_only = r->deny_shape;
 	for (i = 0; r->deny_shape && i < l->n; i++)
 		if (l->len[i] == 0 || l->len[i] >= MW_DENY_NAME)
@@ -1046,4 +1051,101 @@ bool rules__net_cuts(const struct rules *rs, const struct mw_event *ev)
 			return true;
 	}
 	return false;
+}
+
+/* --- file sensor: watched paths derived from the rules --------------------
+ *
+ * The kernel drops every file event no watch entry covers, so the entries
+ * must cover everything a file rule can match. path_bound() returns the
+ * constraints that bound a condition's paths (reported through cb), or
+ * false when the condition does not bound them: all() is bounded by any
+ * bounded child (every child must hold), any() only when every child is,
+ * not() never. Exceptions only remove matches: they need no entries.
+ */
+
+static bool leaf_watch_op(const struct leaf *l, enum rules_watch_op *op)
+{
+	const char *f = l->f->name;
+
+	if (l->nocase)
+		return false; /* the kernel compares bytes */
+	if (strcmp(f, "file.path") == 0 || strcmp(f, "file.target_path") == 0) {
+		switch (l->op) {
+		case OP_EQ:
+		case OP_IN:
+			*op = RULES_WATCH_EQ;
+			return true;
+		case OP_PREFIX:
+			*op = RULES_WATCH_PREFIX;
+			return true;
+		case OP_GLOB:
+			*op = RULES_WATCH_GLOB;
+			return true;
+		case OP_SUFFIX:
+			*op = RULES_WATCH_SUFFIX;
+			return true;
+		default:
+			return false;
+		}
+	}
+	if (strcmp(f, "file.name") == 0 && (l->op == OP_EQ || l->op == OP_IN)) {
+		*op = RULES_WATCH_NAME;
+		return true;
+	}
+	return false;
+}
+
+/* Dry run (cb NULL) first, so a failing any() reports nothing. */
+static bool path_bound(const struct cond *c, int idx, rules_watch_fn cb,
+		       void *ctx)
+{
+	enum rules_watch_op op;
+	int i;
+
+	switch (c->type) {
+	case COND_LEAF:
+		if (!leaf_watch_op(&c->leaf, &op))
+			return false;
+		for (i = 0; cb && i < c->leaf.n; i++)
+			cb(op, c->leaf.s[i], idx, ctx);
+		return true;
+	case COND_ALL:
+		for (i = 0; i < c->n; i++)
+			if (path_bound(&c->kids[i], idx, NULL, NULL))
+				return path_bound(&c->kids[i], idx, cb, ctx);
+		return false;
+	case COND_ANY:
+		for (i = 0; i < c->n; i++)
+			if (!path_bound(&c->kids[i], idx, NULL, NULL))
+				return false;
+		for (i = 0; cb && i < c->n; i++)
+			path_bound(&c->kids[i], idx, cb, ctx);
+		return c->n > 0;
+	case COND_NOT:
+		return false;
+	}
+	return false;
+}
+
+int rules__file_watch_paths(const struct rules *rs, rules_watch_fn cb,
+			    void *ctx, rules_unbounded_fn unbounded)
+{
+	int i, n = 0;
+
+	if (!rs)
+		return 0;
+	for (i = 0; i < rs->n; i++) {
+		const struct rule *r = &rs->v[i];
+
+		if (!r->enabled || r->kind != MW_KIND_FILE)
+			continue;
+		if (!path_bound(&r->cond, i, NULL, NULL)) {
+			n++;
+			if (unbounded)
+				unbounded(i, ctx);
+			continue;
+		}
+		path_bound(&r->cond, i, cb, ctx);
+	}
+	return n;
 }

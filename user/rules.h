@@ -19,9 +19,15 @@ struct rules;
 struct rule;
 
 enum rule_action {
-	RULE_ACT_ALERT = 0, /* report only */
-	RULE_ACT_KILL = 1,  /* report; kill the process in enforce mode */
-	RULE_ACT_BLOCK = 2, /* report; block the operation in enforce mode */
+	RULE_ACT_ALERT = 0,	/* report only */
+	RULE_ACT_KILL = 1,	/* report; kill the process in enforce mode */
+	RULE_ACT_BLOCK = 2,	/* report; block the operation in enforce mode */
+	/*
+	 * report; refuse the operation in the kernel in enforce mode (exec:
+	 * EPERM at lsm/bprm_check_security); where BPF-LSM is unavailable,
+	 * kill at exec instead and say so.
+	 */
+	RULE_ACT_DENY = 3,
 };
 
 /*
@@ -100,5 +106,27 @@ int rules__net_domain_blocks(const struct rules *rs, const struct mw_event *ev,
  * kernel cuts stratum flows (userspace then judges the real event).
  */
 bool rules__net_cuts(const struct rules *rs, const struct mw_event *ev);
+
+/*
+ * File sensor: the path constraints of the enabled file rules, from which
+ * the kernel's watch maps are built (user/file_watch.c). cb is called once
+ * per value of each path-bounding condition (file.path / file.target_path
+ * eq, in, prefix, glob, suffix; file.name eq, in). A rule whose condition
+ * does not bound the path (e.g. only "event.action") cannot be filtered in
+ * the kernel: unbounded (may be NULL) is called for it instead, and the
+ * count of such rules is returned.
+ */
+enum rules_watch_op {
+	RULES_WATCH_EQ = 1,
+	RULES_WATCH_PREFIX,
+	RULES_WATCH_GLOB,
+	RULES_WATCH_SUFFIX,
+	RULES_WATCH_NAME,
+};
+typedef void (*rules_watch_fn)(enum rules_watch_op op, const char *value,
+			       int rule_idx, void *ctx);
+typedef void (*rules_unbounded_fn)(int rule_idx, void *ctx);
+int rules__file_watch_paths(const struct rules *rs, rules_watch_fn cb,
+			    void *ctx, rules_unbounded_fn unbounded);
 
 #endif /* MW_RULES_H */

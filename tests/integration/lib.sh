@@ -9,10 +9,17 @@
 # namespaces; we end only the processes we started.
 
 set -u
+MW_LOCK=/run/lock/minerwatch-integration.lock
+# Serialize integration tests machine-wide: run this test again under
+# flock -o, which holds the lock in its own process and closes it for the
+# test, so nothing the test leaves behind can keep holding it. (run.sh
+# takes the lock the same way and sets MW_LOCKED.)
+if [ -z "${MW_LOCKED:-}" ]; then
+	exec env MW_LOCKED=1 flock -o -w 1200 "$MW_LOCK" bash "$0" "$@"
+fi
 MW_BIN=${MW_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/minerwatch}
 MW_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 MW_HELPERS=${MW_HELPERS:-$MW_ROOT/build/tests/helpers}
-MW_LOCK=/run/lock/minerwatch-integration.lock
 T=$(mktemp -d /tmp/mw-it.XXXXXX)
 chmod 755 "$T"
 OUT=$T/out.json
@@ -36,13 +43,13 @@ cleanup() {
 		log "daemon stderr (last lines):"
 		tail -n 15 "$ERR" >&2
 	fi
+	# MW_KEEP_OUT=DIR keeps each test's JSON output for a look afterwards.
+	if [ -n "${MW_KEEP_OUT:-}" ] && [ -f "$OUT" ]; then
+		mkdir -p "$MW_KEEP_OUT" && cp "$OUT" "$MW_KEEP_OUT/$TEST_NAME.json"
+	fi
 	rm -rf "$T"
 }
 trap cleanup EXIT
-
-# Serialize integration tests machine-wide (fd 9 held until exit).
-exec 9>"$MW_LOCK"
-flock -w 600 9 || { echo "could not take $MW_LOCK" >&2; exit 1; }
 
 # A private copy of the default rules (tests may edit it; mode 0644/0755).
 rules_copy() {

@@ -14,7 +14,9 @@ for t in "$dir"/test_*.sh; do
 	name=$(basename "$t" .sh)
 	[ -n "${MW_TESTS:-}" ] && ! echo "$name" | grep -qE "$MW_TESTS" && continue
 	start=$(date +%s)
-	bash "$t"
+	# The lock lives in flock's own process (-o: not inherited by the
+	# test), so a process a test leaves behind cannot hold it.
+	MW_LOCKED=1 flock -o -w 1200 /run/lock/minerwatch-integration.lock bash "$t"
 	rc=$?
 	secs=$(($(date +%s) - start))
 	case $rc in

@@ -5,6 +5,7 @@
 # the walk limit, memfd and deleted executables. Every line must be valid
 # JSON, and each path right or explicitly marked truncated.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/file_lib.sh"
 
 rules_copy
 mw_start --rules "$T/rules" || finish
@@ -70,6 +71,21 @@ line=$(wait_for ".event.kind == \"alert\" and .process.pid == $dpid and .rule.id
 	fail "no deleted-executable alert"
 [ -n "$line" ] && expect "$line" ".minerwatch.process.deleted == true and .process.executable == \"$T/mw-deleted-payload\"" \
 	"deleted executable flagged with its last path"
+
+# The file sensor: a cron file with a hostile name, written for real in a
+# private mount namespace (file_lib.sh's overlay on /etc).
+cat >"$T/evil-cron.sh" <<'SH'
+name=$(printf 'job\n"q\033[0m\377')
+printf '* * * * * root /tmp/x\n' > "/etc/cron.d/$name"
+SH
+ns_run "bash $T/evil-cron.sh"
+line=$(wait_for '.event.kind == "alert" and ((.file.path // "") | startswith("/etc/cron.d/job"))') ||
+	fail "no alert for the hostile cron file name"
+if [ -n "$line" ]; then
+	expect "$line" '.file.path == "/etc/cron.d/job\n\"q\u001b[0m\\xff"' \
+		'cron file path exact, control bytes escaped, invalid byte as \xff'
+	expect "$line" '.threat.technique.id | index("T1053.003") != null' "cron technique"
+fi
 
 mw_stop
 expect_valid_json

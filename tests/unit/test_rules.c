@@ -487,7 +487,7 @@ static const struct bad_case bad_cases[] = {
 		 "\"techniques\": [\"T1496\"]}"),
      "rule T-1: mitre: unknown key \"tactics\""},
     {RULE(OKHEAD "\"severity\": 5, \"action\": \"nuke\", " OKMITRE),
-     "rule T-1: action: expected \"alert\", \"kill\" or \"block\""},
+     "rule T-1: action: expected \"alert\", \"kill\", \"block\" or \"deny\""},
     {RULE(OKHEAD "\"severity\": 5, \"enabled\": \"yes\", " OKMITRE),
      "rule T-1: enabled: expected true or false"},
     {RULE(OKHEAD "\"severity\": 5, \"exceptions\": {}, " OKMITRE),
@@ -568,8 +568,9 @@ static const struct bad_case bad_cases[] = {
      "rule T-1: condition.in: list \"p\"[0]: expected a string, got an "
      "integer"},
     {"{\"rules\": [{\"id\": \"T-1\", \"name\": \"t\", \"event\": \"file\", "
-     "\"severity\": 1, " OKMITRE ", \"condition\": " NAME_EQ "}]}",
-     "rule T-1: condition: unknown field \"process.name\" for event "
+     "\"severity\": 1, " OKMITRE ", \"condition\": {\"field\": "
+     "\"destination.port\", \"eq\": 22}}]}",
+     "rule T-1: condition: unknown field \"destination.port\" for event "
      "\"file\""},
     {"{\"rules\": [{\"id\": \"T-1\", \"name\": \"t\", \"event\": \"exec\", "
      "\"severity\": 1, " OKMITRE ", \"condition\": " NAME_EQ "}, "
@@ -815,6 +816,40 @@ static void test_kernel_filters(void **state)
 	assert_false(rule__enabled(rules__get(rs, 7)));
 	rules__free(rs);
 	rm_file("k.json");
+}
+
+/* deny rules feed the same kernel maps as kill rules (and block does not). */
+static void test_kernel_filters_deny(void **state)
+{
+	struct names_seen seen = {0};
+	struct rules *rs;
+	char err[512];
+
+	write_file(
+	    "d.json", 0644,
+	    "{\"rules\": ["
+	    /* 0: deny by name: in the kernel, refused where BPF-LSM loads */
+	    KRULE("D-0", "\"action\": \"deny\",",
+		  "{\"field\": \"process.name\", \"in\": [\"xmrig\"]}") ","
+	    /* 1: block is for network and file rules, not exec names */
+	    KRULE("D-1", "\"action\": \"block\",",
+		  "{\"field\": \"process.name\", \"eq\": \"minerd\"}") ","
+	    /* 2: deny with exceptions: userspace (falls back to a kill) */
+	    KRULE("D-2",
+		  "\"action\": \"deny\", \"exceptions\": [{\"field\": "
+		  "\"process.user.id\", \"eq\": 0}],",
+		  "{\"field\": \"process.name\", \"eq\": \"c\"}") "]}");
+	assert_int_equal(load_path("d.json", &rs, err, sizeof(err)), 0);
+	rules__exec_deny_names(rs, collect_name, &seen);
+	assert_int_equal(seen.n, 1);
+	assert_string_equal(seen.names[0], "xmrig");
+	assert_int_equal(seen.idx[0], 0);
+	assert_int_equal(rule__action(rules__get(rs, 0)), RULE_ACT_DENY);
+	assert_string_equal(rule_action__str(RULE_ACT_DENY), "deny");
+	assert_true(rule__kernel_only(rules__get(rs, 0)));
+	assert_false(rule__kernel_only(rules__get(rs, 2)));
+	rules__free(rs);
+	rm_file("d.json");
 }
 
 struct hits {
@@ -1289,6 +1324,7 @@ int main(void)
 	    cmocka_unit_test(test_directory),
 	    cmocka_unit_test(test_permissions),
 	    cmocka_unit_test(test_kernel_filters),
+	    cmocka_unit_test(test_kernel_filters_deny),
 	    cmocka_unit_test(test_eval_and_accessors),
 	    cmocka_unit_test(test_fields_table),
 	    cmocka_unit_test(test_default_rules),

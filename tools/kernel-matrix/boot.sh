@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# boot.sh KDIR JOBDIR [TIMEOUT_S]: boot the kernel fetched into KDIR under
+# qemu (TCG: nested KVM does not work here), run JOBDIR/job.sh as root in a
+# chroot of this machine's own root (shared read-only over 9p), power off.
+# JOBDIR is shared read-write at the same path; the job's output is in
+# JOBDIR/console.log and its exit status in JOBDIR/rc. No network (-net
+# none): the guest has only lo.
+set -euo pipefail
+
+kdir=${1:?usage: boot.sh KDIR JOBDIR [TIMEOUT_S]}
+job=$(readlink -f "${2:?}")
+timeout_s=${3:-300}
+here=$(cd "$(dirname "$0")" && pwd)
+initrd=$kdir/initrd.gz
+
+# The initramfs: static busybox, the modules, /init. Rebuilt when init.sh
+# changes.
+# Build under a unique name and rename: parallel runs may share the cache.
+if [ ! -f "$initrd" ] || [ "$here/init.sh" -nt "$initrd" ]; then
+	bb=$(command -v busybox || true)
+	if [ -z "$bb" ] || ! file -L "$bb" 2>/dev/null | grep -q static; then
+		bb=/bin/busybox
+	fi
+	w=$(mktemp -d)
+	mkdir -p "$w"/bin "$w"/proc "$w"/sys "$w"/dev "$w"/modules
+	cp "$bb" "$w/bin/busybox"
+	cp "$here/init.sh" "$w/init"
+	chmod 755 "$w/init"
+	cp "$kdir"/modules/* "$w/modules/"
+	(cd "$w" && find . | "$w/bin/busybox" cpio -o -H newc 2>/dev/null | gzip -9) >"$initrd.$$"
+	mv "$initrd.$$" "$initrd"
+	rm -rf "$w"
+fi
+
+rm -f "$job/rc" "$job/console.log"
+# lsm=: Debian lists bpf already; say it so a changed default cannot
+# silently turn BPF-LSM off.
+timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
+	-accel tcg,thread=multi -cpu max -smp 2 -m 2048 -net none \
+	-nographic -no-reboot -monitor none -serial file:"$job/serial.log" \
+	-kernel "$kdir/vmlinuz" -initrd "$initrd" \
+	-append "console=ttyS0 quiet panic=-1 lsm=lockdown,capability,landlock,yama,apparmor,bpf mw.job=$job" \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	-virtfs local,path="$job",mount_tag=results,security_model=none,multidevs=remap \
+	</dev/null >/dev/null 2>"$job/qemu.err" || true
+if [ ! -f "$job/rc" ]; then
+	echo "boot: the guest did not finish (timeout ${timeout_s}s?); serial log tail:" >&2
+	tail -n 20 "$job/serial.log" >&2
+	exit 124
+fi
+exit "$(cat "$job/rc")"
