@@ -98,7 +98,12 @@ struct {
  * fault-safe direct loads: one helper call per component remains (the
  * name copy). Same contract and output as path_resolve().
  */
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+/*
+ * __weak: kernels before 6.2 lack this kfunc; the loader then leaves the
+ * file programs out (loader.c, file_sensor_probe) instead of failing the
+ * whole object, and the started event says why.
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 
 #define AS_DENTRY(p)                                                           \
 	((struct dentry *)bpf_rdonly_cast(                                     \

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
@@ -41,9 +42,10 @@ struct loader {
 	int ncpu;
 	int file_watch_entries; /* entries in the file sensor's watch maps */
 	struct features feat;
-	bool try_lsm;	   /* load the lsm/ programs if the kernel allows */
-	bool lsm_on;	   /* lsm/ programs are loaded and attached */
-	char lsm_off[400]; /* why not, when they are not */
+	bool try_lsm;	    /* load the lsm/ programs if the kernel allows */
+	bool lsm_on;	    /* lsm/ programs are loaded and attached */
+	char lsm_off[400];  /* why not, when they are not */
+	char file_off[160]; /* why the file sensor is off, "" when on */
 	char hooks[1024];
 	char pin_dir[PATH_MAX]; /* "" when not pinning */
 	bool adopted;		/* reused a previous daemon's pinned state */
@@ -177,6 +179,35 @@ static void tracepoints_probe(struct loader *ld)
 		snprintf(path, sizeof(path), "%s/events/%s", TRACEFS_PATH,
 			 sec + sizeof(pfx) - 1);
 		if (access(path, F_OK) != 0)
+			bpf_program__set_autoload(prog, false);
+	}
+}
+
+/*
+ * The file sensor walks dentries with the bpf_rdonly_cast() kfunc (6.2+).
+ * Where the kernel's BTF lacks it, its programs (the syscalls tracepoints)
+ * stay out so every other sensor still loads; ld->file_off says why.
+ */
+static void file_sensor_probe(struct loader *ld)
+{
+	static const char pfx[] = "tracepoint/syscalls/";
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	struct bpf_program *prog;
+	bool have;
+
+	have = vmlinux && btf__find_by_name_kind(vmlinux, "bpf_rdonly_cast",
+						 BTF_KIND_FUNC) > 0;
+	btf__free(vmlinux);
+	if (have)
+		return;
+	snprintf(ld->file_off, sizeof(ld->file_off),
+		 "kernel lacks the bpf_rdonly_cast kfunc (Linux >= 6.2): file "
+		 "sensor off");
+	fprintf(stderr, "minerwatch: %s\n", ld->file_off);
+	bpf_object__for_each_program(prog, ld->skel->obj)
+	{
+		if (strncmp(bpf_program__section_name(prog), pfx,
+			    sizeof(pfx) - 1) == 0)
 			bpf_program__set_autoload(prog, false);
 	}
 }
@@ -492,6 +523,7 @@ static int skel_setup(struct loader *ld, const struct loader_opts *lo,
 	}
 	ld->skel->rodata->mw_load_gen = ld->gen;
 	tracepoints_probe(ld);
+	file_sensor_probe(ld);
 	programs_choose(ld, ld->try_lsm);
 	ret = minerwatch_bpf__load(ld->skel);
 	if (ret) {
@@ -1136,6 +1168,10 @@ json_t *loader__hooks_json(const struct loader *ld)
 	if (!ld->lsm_on)
 		json_object_set_new(o, "lsm_unavailable",
 				    json_string(ld->lsm_off));
+	json_object_set_new(o, "file",
+			    json_string(ld->file_off[0]
+					    ? ld->file_off
+					    : "tracepoint/syscalls (exit)"));
 	json_object_set_new(o, "programs", progs);
 	return o;
 }
