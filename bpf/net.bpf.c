@@ -116,12 +116,59 @@ static __always_inline struct mw_net_config *net_config_get(void)
 	return bpf_map_lookup_elem(&mw_net_config, &zero);
 }
 
-static __always_inline struct mw_net_event *net_rec(struct mw_scratch *s)
-{
-	struct mw_net_event *e = (void *)s->rec;
+/*
+ * Records with payload are built in per-CPU slots of our own, not in the
+ * shared mw_scratch_map: the skb hooks run in softirq and may interrupt a
+ * program on the same CPU (the exec sensor, a connect hook, an egress hook
+ * in process context) that is using its buffer. A per-CPU depth counter
+ * gives each nesting level its own slot.
+ */
+#define NET_SLOTS 4
 
-	__builtin_memset(e, 0, sizeof(*e));
-	return e;
+struct net_slot {
+	/* a struct mw_net_event and its data[]: the matcher's masked reads
+	 * need MW_STRATUM_BUF bytes plus an 8-byte load past them */
+	__u64 buf[(sizeof(struct mw_net_event) + MW_STRATUM_BUF + 16) / 8];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NET_SLOTS);
+	__type(key, __u32);
+	__type(value, struct net_slot);
+} mw_net_scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} mw_net_depth SEC(".maps");
+
+/* Take a slot: the record is zeroed up to data[]. NULL when too deep. */
+static __always_inline struct mw_net_event *slot_get(__u32 **depth)
+{
+	__u32 zero = 0, d;
+	struct net_slot *s;
+
+	*depth = bpf_map_lookup_elem(&mw_net_depth, &zero);
+	if (!*depth)
+		return NULL;
+	d = **depth;
+	if (d >= NET_SLOTS)
+		return NULL;
+	s = bpf_map_lookup_elem(&mw_net_scratch, &d);
+	if (!s)
+		return NULL;
+	**depth = d + 1;
+	__builtin_memset(s->buf, 0, sizeof(struct mw_net_event));
+	return (struct mw_net_event *)s->buf;
+}
+
+static __always_inline void slot_put(__u32 *depth)
+{
+	if (depth && *depth)
+		*depth -= 1;
 }
 
 /* ::ffff:a.b.c.d (a dual-stack socket reaching an IPv4 peer). */
@@ -206,8 +253,7 @@ static __always_inline int on_sock_addr(struct bpf_sock_addr *ctx, int v6,
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tgid = id >> 32, port, type, proto;
 	struct mw_net_block *blk;
-	struct mw_net_event *e;
-	struct mw_scratch *s;
+	struct mw_net_event rec, *e = &rec;
 	struct bpf_sock *sk;
 	__u8 a[16] = {};
 	int family = v6 ? AF_INET6 : AF_INET, verdict = VERDICT_PASS;
@@ -269,10 +315,7 @@ static __always_inline int on_sock_addr(struct bpf_sock_addr *ctx, int v6,
 		}
 	}
 
-	s = scratch_get();
-	if (!s)
-		return VERDICT_PASS;
-	e = net_rec(s);
+	__builtin_memset(e, 0, sizeof(*e));
 	hdr_fill(&e->hdr, (void *)bpf_get_current_task(), MW_EV_NET);
 	e->hdr.size = sizeof(*e);
 	e->kind = MW_NET_CONNECT;
@@ -375,52 +418,18 @@ static __always_inline int skb_parse(struct __sk_buff *skb,
  * Stratum on any port: the first payload packets of flows that a connect
  * we saw opened. Everything else costs one map lookup per packet.
  */
-SEC("cgroup_skb/egress")
-int mw_skb_egress(struct __sk_buff *skb)
+/* A payload packet of a tracked flow: look for stratum, report, cut. */
+static __always_inline int egress_inspect(struct __sk_buff *skb,
+					  struct net_flow *f,
+					  struct mw_net_event *e, __u32 off)
 {
 	struct mw_config *cfg;
 	struct mw_net_config *nc;
-	struct mw_net_event *e;
-	struct mw_scratch *s;
-	struct bpf_sock *sk;
-	struct net_flow *f;
-	__u32 l4off, off, n;
-	__u8 l4proto, b0, doff;
+	__u32 l4off, n;
+	__u8 l4proto;
 	__u16 ports[2];
 	int m, cut;
 
-	/* The common case leaves here: a socket whose flow we do not track. */
-	sk = skb->sk;
-	if (!sk)
-		return VERDICT_PASS;
-	sk = bpf_sk_fullsock(sk);
-	if (!sk || sk->protocol != IPPROTO_TCP)
-		return VERDICT_PASS;
-	f = bpf_sk_storage_get(&mw_net_flows, sk, NULL, 0);
-	if (!f || f->state == FLOW_DONE)
-		return VERDICT_PASS;
-	if (f->state == FLOW_CUT) {
-		stat_inc(MW_STAT_NET_DROPPED);
-		return VERDICT_DENY;
-	}
-	/* Payload offset from two header bytes; SYN and ACKs stop here. */
-	if (skb->protocol == bpf_htons(ETH_P_IP)) {
-		if (bpf_skb_load_bytes(skb, 0, &b0, 1))
-			return VERDICT_PASS;
-		l4off = (b0 & 0xf) * 4;
-	} else {
-		l4off = 40;
-	}
-	if (bpf_skb_load_bytes(skb, l4off + 12, &doff, 1))
-		return VERDICT_PASS;
-	off = l4off + (doff >> 4) * 4;
-	if (skb->len <= off)
-		return VERDICT_PASS;
-
-	s = scratch_get();
-	if (!s)
-		return VERDICT_PASS;
-	e = net_rec(s);
 	if (skb_parse(skb, e, &l4proto, &l4off) || l4proto != IPPROTO_TCP)
 		return VERDICT_PASS;
 	l4off &= 0x3f;
@@ -480,48 +489,75 @@ int mw_skb_egress(struct __sk_buff *skb)
 	return cut ? VERDICT_DENY : VERDICT_PASS;
 }
 
+SEC("cgroup_skb/egress")
+int mw_skb_egress(struct __sk_buff *skb)
+{
+	struct mw_net_event *e;
+	struct bpf_sock *sk;
+	struct net_flow *f;
+	__u32 l4off, off, *depth;
+	__u8 b0, doff;
+	int verdict;
+
+	/* The common case leaves here: a socket whose flow we do not track. */
+	sk = skb->sk;
+	if (!sk)
+		return VERDICT_PASS;
+	sk = bpf_sk_fullsock(sk);
+	if (!sk || sk->protocol != IPPROTO_TCP)
+		return VERDICT_PASS;
+	f = bpf_sk_storage_get(&mw_net_flows, sk, NULL, 0);
+	if (!f || f->state == FLOW_DONE || !mw_active(config_get()))
+		return VERDICT_PASS;
+	if (f->state == FLOW_CUT) {
+		stat_inc(MW_STAT_NET_DROPPED);
+		return VERDICT_DENY;
+	}
+	/* Payload offset from two header bytes; SYN and ACKs stop here. */
+	if (skb->protocol == bpf_htons(ETH_P_IP)) {
+		if (bpf_skb_load_bytes(skb, 0, &b0, 1))
+			return VERDICT_PASS;
+		l4off = (b0 & 0xf) * 4;
+	} else {
+		l4off = 40;
+	}
+	if (bpf_skb_load_bytes(skb, l4off + 12, &doff, 1))
+		return VERDICT_PASS;
+	off = l4off + (doff >> 4) * 4;
+	if (skb->len <= off)
+		return VERDICT_PASS;
+
+	e = slot_get(&depth);
+	if (!e)
+		return VERDICT_PASS;
+	verdict = egress_inspect(skb, f, e, off);
+	slot_put(depth);
+	return verdict;
+}
+
 /*
  * DNS answers, to learn which name an address came from: UDP datagrams
  * from port 53 delivered to a local socket. Parsed in userspace.
  */
-SEC("cgroup_skb/ingress")
-int mw_skb_ingress(struct __sk_buff *skb)
+/* A UDP datagram: when it is a DNS answer, hand it to userspace. */
+static __always_inline void dns_capture(struct __sk_buff *skb,
+					struct mw_net_event *e)
 {
-	struct mw_net_event *e;
-	struct mw_scratch *s;
 	__u32 l4off, off, n;
 	__u8 l4proto, flags;
 	__u16 ports[2];
 
-	if (!mw_active(config_get()))
-		return VERDICT_PASS;
-	/* One byte decides for almost every packet: is it UDP at all? */
-	if (skb->protocol == bpf_htons(ETH_P_IP)) {
-		if (bpf_skb_load_bytes(skb, 9, &l4proto, 1))
-			return VERDICT_PASS;
-	} else if (skb->protocol == bpf_htons(ETH_P_IPV6)) {
-		if (bpf_skb_load_bytes(skb, 6, &l4proto, 1))
-			return VERDICT_PASS;
-	} else {
-		return VERDICT_PASS;
-	}
-	if (l4proto != IPPROTO_UDP)
-		return VERDICT_PASS;
-	s = scratch_get();
-	if (!s)
-		return VERDICT_PASS;
-	e = (void *)s->rec;
 	if (skb_parse(skb, e, &l4proto, &l4off) || l4proto != IPPROTO_UDP)
-		return VERDICT_PASS;
+		return;
 	l4off &= 0x3f;
 	if (bpf_skb_load_bytes(skb, l4off, ports, 4) ||
 	    ports[0] != bpf_htons(53))
-		return VERDICT_PASS;
+		return;
 	off = l4off + 8;
 	/* Header (12 bytes) with QR set: a response. */
 	if (skb->len < off + 12 ||
 	    bpf_skb_load_bytes(skb, off + 2, &flags, 1) || !(flags & 0x80))
-		return VERDICT_PASS;
+		return;
 	n = skb->len - off;
 	__builtin_memset(e, 0, sizeof(*e));
 	if (n > MW_NET_DATA_MAX) {
@@ -530,7 +566,7 @@ int mw_skb_ingress(struct __sk_buff *skb)
 	}
 	n = ((n - 1) & (MW_NET_DATA_MAX - 1)) + 1;
 	if (bpf_skb_load_bytes(skb, off, e->data, n))
-		return VERDICT_PASS;
+		return;
 	/* skb_parse filled the addresses before the memset: parse again. */
 	skb_parse(skb, e, &l4proto, &l4off);
 	e->hdr.type = MW_EV_NET;
@@ -547,6 +583,33 @@ int mw_skb_ingress(struct __sk_buff *skb)
 	e->hdr.size = n;
 	stat_inc(MW_STAT_NET_DNS);
 	emit(&mw_events, e, n, 0);
+	return;
+}
+
+SEC("cgroup_skb/ingress")
+int mw_skb_ingress(struct __sk_buff *skb)
+{
+	struct mw_net_event *e;
+	__u32 *depth;
+	__u8 l4proto;
+
+	/* One byte decides for almost every packet: is it UDP at all? */
+	if (skb->protocol == bpf_htons(ETH_P_IP)) {
+		if (bpf_skb_load_bytes(skb, 9, &l4proto, 1))
+			return VERDICT_PASS;
+	} else if (skb->protocol == bpf_htons(ETH_P_IPV6)) {
+		if (bpf_skb_load_bytes(skb, 6, &l4proto, 1))
+			return VERDICT_PASS;
+	} else {
+		return VERDICT_PASS;
+	}
+	if (l4proto != IPPROTO_UDP || !mw_active(config_get()))
+		return VERDICT_PASS;
+	e = slot_get(&depth);
+	if (!e)
+		return VERDICT_PASS;
+	dns_capture(skb, e);
+	slot_put(depth);
 	return VERDICT_PASS;
 }
 
@@ -564,9 +627,8 @@ int BPF_PROG(mw_sock_state, const struct sock *sk, const int oldstate,
 
 	if (newstate != TCP_ESTABLISHED || oldstate != TCP_SYN_RECV)
 		return 0;
-	if (!mw_active(config_get()))
-		return 0;
-	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP ||
+	    !mw_active(config_get()))
 		return 0;
 	family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	__builtin_memset(&e, 0, sizeof(e));
@@ -615,8 +677,7 @@ SEC("tp_btf/net_dev_queue")
 int BPF_PROG(mw_dev_queue, struct sk_buff *skb)
 {
 	struct mw_config *cfg;
-	struct mw_net_event *e;
-	struct mw_scratch *s;
+	struct mw_net_event rec, *e = &rec;
 	struct sock *sk = BPF_CORE_READ(skb, sk);
 	struct task_struct *task;
 	__u16 family, type, proto;
@@ -630,9 +691,6 @@ int BPF_PROG(mw_dev_queue, struct sk_buff *skb)
 	type = BPF_CORE_READ(sk, sk_type);
 	if (family != AF_PACKET && type != SOCK_RAW)
 		return 0;
-	/* Sent from the process's own context: the scope applies. */
-	if (!mw_wanted(config_get()))
-		return 0;
 	/* The kernel's own (IPv6 neighbour discovery, MLD): not a program. */
 	task = (void *)bpf_get_current_task();
 	if (BPF_CORE_READ_BITFIELD_PROBED(sk, sk_kern_sock) ||
@@ -641,16 +699,14 @@ int BPF_PROG(mw_dev_queue, struct sk_buff *skb)
 	/* Once per process: pid and start time (pids are reused). */
 	key = BPF_CORE_READ(task, group_leader, start_boottime) * 31 +
 	      BPF_CORE_READ(task, tgid);
+	/* Sent from the process's own context: the scope applies. */
+	cfg = config_get();
+	if (!mw_wanted(cfg) || is_self(cfg, bpf_get_current_pid_tgid() >> 32))
+		return 0;
 	if (bpf_map_lookup_elem(&mw_net_raw_seen, &key))
 		return 0;
 	bpf_map_update_elem(&mw_net_raw_seen, &key, &one, BPF_ANY);
-	cfg = config_get();
-	if (is_self(cfg, bpf_get_current_pid_tgid() >> 32))
-		return 0;
-	s = scratch_get();
-	if (!s)
-		return 0;
-	e = net_rec(s);
+	__builtin_memset(e, 0, sizeof(*e));
 	hdr_fill(&e->hdr, task, MW_EV_NET);
 	e->hdr.size = sizeof(*e);
 	e->kind = MW_NET_RAW;
