@@ -277,9 +277,9 @@ enum mw_file_op {
 enum mw_file_flags {
 	MW_FILE_PATH_TRUNC = 1 << 0,	/* path cut by a depth/length limit */
 	MW_FILE_TARGET_TRUNC = 1 << 1,	/* target cut likewise */
-	MW_FILE_LEXICAL = 1 << 2,	/* path built from dir + user string:
-					 * may hold ".", ".." (userspace
-					 * normalizes it) */
+	MW_FILE_LEXICAL = 1 << 2,	/* path from the caller's string (joined
+					 * to the dirfd or cwd when relative):
+					 * userspace normalizes "." and ".." */
 	MW_FILE_TARGET_LEXICAL = 1 << 3, /* same for the target */
 	MW_FILE_MATCH_PREFIX = 1 << 4,	/* kernel filter: path prefix */
 	MW_FILE_MATCH_NAME = 1 << 5,	/* kernel filter: file name */
@@ -288,6 +288,9 @@ enum mw_file_flags {
 	MW_FILE_APPEND = 1 << 8,	/* opened with O_APPEND */
 	MW_FILE_SIZE_BEFORE = 1 << 9,	/* size_before is known */
 	MW_FILE_SIZE_AFTER = 1 << 10,	/* size_after is known */
+	MW_FILE_MATCH_UNSURE = 1 << 11,	/* kernel filter: the string has ".",
+					 * ".." or "//" components, which only
+					 * userspace normalizes: sent anyway */
 };
 
 /* Kind of a watch entry (value of the watch maps, a bit set). */

@@ -291,6 +291,43 @@ static __always_inline __u32 file_path(struct file *f, char *dst,
 	return n;
 }
 
+struct dot_scan {
+	__u32 start, end; /* the caller's string in scratch rec[] */
+	char p1, p2, p3;  /* the last three characters seen */
+	int dirty;
+};
+
+/*
+ * One character of a by-name path: is any component ".", ".." or empty?
+ * Such a path only matches the watch entries once normalized, which the
+ * kernel does not do, so it must not be dropped here.
+ */
+static long dot_step(__u32 i, void *arg)
+{
+	struct dot_scan *ds = arg;
+	struct mw_scratch *s = scratch_get();
+	__u32 at = ds->start + i;
+	char c;
+
+	if (!s || at > ds->end)
+		return 1;
+	c = s->rec[at & (4 * MW_PATH_MAX - 1)]; /* < sizeof(rec) */
+	if (c == '/' || c == '\0') {
+		if (ds->p1 == '/' ||
+		    (ds->p1 == '.' &&
+		     (ds->p2 == '/' || (ds->p2 == '.' && ds->p3 == '/')))) {
+			ds->dirty = 1;
+			return 1;
+		}
+	}
+	if (c == '\0')
+		return 1;
+	ds->p3 = ds->p2;
+	ds->p2 = ds->p1;
+	ds->p1 = c;
+	return 0;
+}
+
 /*
  * dirfd (or the cwd) joined with the user string ustr, into dst (room for
  * MW_PATH_MAX bytes). Absolute strings are copied as they are. Returns the
@@ -301,6 +338,7 @@ static __always_inline int path_at(long dfd, const char *ustr, char *dst,
 				   __u32 trunc_flag, __u32 lex_flag)
 {
 	struct task_struct *t = (void *)bpf_get_current_task_btf();
+	struct dot_scan ds = {};
 	unsigned long bd, bm;
 	struct file *f;
 	__u32 off = 0, room;
@@ -329,8 +367,9 @@ static __always_inline int path_at(long dfd, const char *ustr, char *dst,
 			off = 0;
 			trunc = 1;
 		}
-		*flags |= lex_flag;
 	}
+	/* Absolute or not, the string may hold "." and "..": normalize. */
+	*flags |= lex_flag;
 	off &= MW_PATH_MAX - 1;
 	room = MW_PATH_MAX - off;
 	n = bpf_probe_read_user_str(&dst[off], room, ustr);
@@ -338,6 +377,15 @@ static __always_inline int path_at(long dfd, const char *ustr, char *dst,
 		return -1;
 	if (n == room)
 		trunc = 1;
+	/*
+	 * Scan the string's components, from the '/' joined before it (or
+	 * its own leading '/'); the dirfd's part was resolved, it is clean.
+	 */
+	ds.start = (dst - (char *)s->rec) + (off ? off - 1 : 0);
+	ds.end = (dst - (char *)s->rec) + off + n - 1;
+	bpf_loop(MW_PATH_MAX, dot_step, &ds, 0);
+	if (ds.dirty)
+		*flags |= MW_FILE_MATCH_UNSURE;
 	if (trunc) {
 		*flags |= trunc_flag;
 		stat_inc(MW_STAT_FILE_PATH_TRUNC);
@@ -475,6 +523,7 @@ static __always_inline int file_send(struct mw_file_event *e, __u32 match)
 {
 	__u32 n;
 
+	match |= e->flags & MW_FILE_MATCH_UNSURE;
 	if (!match) {
 		stat_inc(MW_STAT_FILE_FILTERED);
 		return 0;
@@ -749,7 +798,7 @@ static __always_inline int on_symlink(long ret, long dfd, unsigned long name,
 {
 	struct mw_file_event *e;
 	struct mw_scratch *s;
-	__u32 off;
+	__u32 off, match;
 	long n;
 	int len;
 
@@ -768,7 +817,18 @@ static __always_inline int on_symlink(long ret, long dfd, unsigned long name,
 				    (const char *)target);
 	if (n > 0)
 		e->target_len = n - 1;
-	return file_send(e, watch_match(e->data, len, NULL));
+	match = watch_match(e->data, len, NULL);
+	/*
+	 * A link pointing into a watched place (ln -s /var/log /tmp/x) is
+	 * how a later by-name operation through it would slip past the
+	 * lexical filter: report it too. Relative contents are not resolved.
+	 */
+	if (!match && n > 1 && e->data[off] == '/') {
+		match = watch_match(&e->data[off], n - 1, NULL);
+		if (match)
+			match |= MW_FILE_MATCH_TARGET;
+	}
+	return file_send(e, match);
 }
 
 SEC("tracepoint/syscalls/sys_exit_symlink")

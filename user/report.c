@@ -418,6 +418,8 @@ void report__file(json_t *doc, const struct mw_event *ev)
 		json_array_append_new(how, json_string("directory"));
 	if (f->flags & MW_FILE_MATCH_TARGET)
 		json_array_append_new(how, json_string("target"));
+	if (f->flags & MW_FILE_MATCH_UNSURE)
+		json_array_append_new(how, json_string("unnormalized"));
 	json_object_set_new(mf, "watch", how);
 	if (f->flags & (MW_FILE_PATH_TRUNC | MW_FILE_TARGET_TRUNC))
 		json_object_set_new(mf, "path_truncated", json_true());
