@@ -130,10 +130,16 @@ static __always_inline struct mw_scratch *scratch_get(void)
 		__n;                                                           \
 	})
 
-/* Send size bytes of rec to rb, counting success or loss. */
+/*
+ * Send size bytes of rec to rb, counting success or loss. Telemetry does
+ * not wake the daemon: it reads that ring in batches on a short poll (25
+ * ms), which keeps an exec storm from costing a wakeup per fork, exec and
+ * exit. Alerts and findings wake it at once.
+ */
 static __always_inline int emit(void *rb, void *rec, __u64 size, int alert)
 {
-	int err = bpf_ringbuf_output(rb, rec, size, 0);
+	int err = bpf_ringbuf_output(rb, rec, size,
+				     alert ? 0 : BPF_RB_NO_WAKEUP);
 
 	if (alert)
 		stat_inc(err ? MW_STAT_ALERTS_LOST : MW_STAT_ALERTS_SENT);

@@ -22,7 +22,7 @@
  */
 #include "common.bpf.h"
 #include "deny.bpf.h"
-#include "path.bpf.h"
+#include "exec.bpf.h"
 #include <bpf/bpf_endian.h>
 
 #define EPERM 1
@@ -161,7 +161,6 @@ static __always_inline void exec_report(struct linux_binprm *bprm,
 	int trunc = 0;
 	__u32 off, n;
 	__u64 size;
-	long ret;
 
 	hdr_fill(&e->hdr, task, MW_EV_EXEC);
 	e->flags = MW_EXEC_DENIED | MW_EXEC_REFUSED;
@@ -179,29 +178,7 @@ static __always_inline void exec_report(struct linux_binprm *bprm,
 	e->exe_len = n;
 	off = n + 1;
 
-	trunc = 0;
-	p = __builtin_preserve_access_index(&task->fs->pwd);
-	n = path_resolve(p, &e->data[off & (4 * MW_PATH_MAX - 1)], s, &trunc);
-	if (trunc)
-		e->flags |= MW_EXEC_CWD_TRUNC;
-	e->cwd_len = n;
-	off += n + 1;
-
-	ret = bpf_probe_read_kernel_str(&e->data[off & (4 * MW_PATH_MAX - 1)],
-					MW_PATH_MAX,
-					BPF_CORE_READ(bprm, filename));
-	if (ret > 0 && ret <= MW_PATH_MAX) {
-		e->filename_len = ret - 1;
-		if (ret == MW_PATH_MAX)
-			e->flags |= MW_EXEC_FILENAME_TRUNC;
-		off += ret;
-	} else {
-		e->filename_len = 0;
-		e->data[off & (4 * MW_PATH_MAX - 1)] = '\0';
-		off += 1;
-	}
-	size = size_clamp(sizeof(*e) + off, sizeof(*e) + MW_EXEC_DATA_MAX);
-	e->hdr.size = size;
+	size = exec_tail(e, task, bprm, s, off);
 	emit(&mw_alerts, e, size, 1);
 }
 

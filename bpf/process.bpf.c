@@ -8,7 +8,7 @@
  */
 #include "common.bpf.h"
 #include "deny.bpf.h"
-#include "path.bpf.h"
+#include "exec.bpf.h"
 
 #define SIGKILL 9
 #define TMPFS_MAGIC 0x01021994
@@ -95,7 +95,6 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	int trunc = 0, alert = 0;
 	__u32 off, n;
 	__u64 size;
-	long ret;
 
 	if (!mw_wanted(cfg))
 		return 0;
@@ -148,31 +147,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	e->args_len = n;
 	off += n;
 
-	trunc = 0;
-	p = __builtin_preserve_access_index(&task->fs->pwd);
-	n = path_resolve(p, &e->data[off & (4 * MW_PATH_MAX - 1)], s, &trunc);
-	if (trunc)
-		e->flags |= MW_EXEC_CWD_TRUNC;
-	e->cwd_len = n;
-	off += n + 1;
-
-	ret = bpf_probe_read_kernel_str(&e->data[off & (4 * MW_PATH_MAX - 1)],
-					MW_PATH_MAX,
-					BPF_CORE_READ(bprm, filename));
-	if (ret > 0 && ret <= MW_PATH_MAX) {
-		e->filename_len = ret - 1;
-		if (ret == MW_PATH_MAX)
-			e->flags |= MW_EXEC_FILENAME_TRUNC;
-		off += ret;
-	} else {
-		e->filename_len = 0;
-		e->data[off & (4 * MW_PATH_MAX - 1)] = '\0';
-		off += 1;
-	}
-
-	/* off <= MW_EXEC_DATA_MAX by construction; the verifier needs it said. */
-	size = size_clamp(sizeof(*e) + off, sizeof(*e) + MW_EXEC_DATA_MAX);
-	e->hdr.size = size;
+	size = exec_tail(e, task, bprm, s, off);
 	emit(alert ? (void *)&mw_alerts : (void *)&mw_events, e, size, alert);
 	return 0;
 }

@@ -253,6 +253,14 @@ static struct act act_deny(struct match_ctx *c, const struct mw_event *ev,
 		c->killed = true;
 		return a;
 	}
+	/* A connect the cgroup hook refused under this rule: done, no kill. */
+	if (ev->net && (ev->net->flags & MW_NET_BLOCKED) &&
+	    net_blocked_by(ev, idx)) {
+		a.done = true;
+		a.where = "kernel";
+		a.hook = "cgroup/connect";
+		return a;
+	}
 	a = act_kill(c, ev, idx);
 	a.fallback_kill = a.done;
 	return a;
@@ -1019,7 +1027,8 @@ int monitor__run(const struct monitor_opts *o)
 	while (!sig_stop) {
 		uint64_t now;
 
-		ret = loader__poll(m.ld, 100 /* ms */);
+		/* Telemetry arrives without wakeups: this bounds its delay. */
+		ret = loader__poll(m.ld, 25 /* ms */);
 		if (ret < 0 && ret != -EINTR) {
 			fprintf(stderr, "minerwatch: ring buffer poll: %s\n",
 				strerror(-ret));

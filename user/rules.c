@@ -955,8 +955,10 @@ static int net_leaves(const struct cond *c, const struct leaf **out, int max)
 
 static bool net_block_rule(const struct rule *r)
 {
+	/* deny refuses a connect the way block does, on every kernel. */
 	return r->enabled && r->kind == MW_KIND_NET &&
-	       r->action == RULE_ACT_BLOCK && r->n_exc == 0;
+	       (r->action == RULE_ACT_BLOCK || r->action == RULE_ACT_DENY) &&
+	       r->n_exc == 0;
 }
 
 void rules__net_blocks(const struct rules *rs, rules_port_fn pf,
