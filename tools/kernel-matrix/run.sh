@@ -15,7 +15,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-set_re='^test_(started_hooks|exec_alert|exec_kill|exec_deny|lsm_connect|lsm_file|file_ssh)$'
+set_re='^test_(started_hooks|exec_alert|exec_kill|exec_deny|lsm_connect|lsm_file|file_ssh|deny_rules)$'
 case ${1:-} in
 --smoke) shift ;;
 --full) set_re='.'; shift ;;
