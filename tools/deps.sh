@@ -8,7 +8,7 @@
 set -eu
 
 build_pkgs="clang llvm make gcc pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev libjansson-dev libssl-dev"
-test_pkgs="libcmocka-dev jq util-linux e2fsprogs cron passwd iproute2 procps coreutils rsyslog python3-yaml libcap2-bin masscan libpcap0.8 openssh-server openssh-client logrotate strace"
+test_pkgs="libcmocka-dev libclang-rt-14-dev jq util-linux e2fsprogs cron passwd iproute2 procps coreutils rsyslog python3-yaml libcap2-bin masscan libpcap0.8 openssh-server openssh-client logrotate strace"
 kernel_pkgs="qemu-system-x86 busybox-static xz-utils zstd"
 
 case "${1:-build}" in
