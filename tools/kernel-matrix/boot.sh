@@ -12,6 +12,9 @@ kdir=${1:?usage: boot.sh KDIR JOBDIR [TIMEOUT_S]}
 job=$(readlink -f "${2:?}")
 timeout_s=${3:-300}
 here=$(cd "$(dirname "$0")" && pwd)
+# The checkout the job runs from: the guest makes it visible even when it
+# lies under a directory the guest covers with a tmpfs (/tmp, /root, ...).
+project=$(cd "$here/../.." && pwd)
 initrd=$kdir/initrd.gz
 
 # The initramfs: static busybox, the modules, /init. Rebuilt when init.sh
@@ -40,7 +43,7 @@ timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
 	-accel tcg,thread=multi -cpu max -smp 2 -m 2048 -net none \
 	-nographic -no-reboot -monitor none -serial file:"$job/serial.log" \
 	-kernel "$kdir/vmlinuz" -initrd "$initrd" \
-	-append "console=ttyS0 quiet panic=-1 lsm=lockdown,capability,landlock,yama,apparmor,bpf mw.job=$job" \
+	-append "console=ttyS0 quiet panic=-1 lsm=lockdown,capability,landlock,yama,apparmor,bpf mw.job=$job mw.root=$project" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$job",mount_tag=results,security_model=none,multidevs=remap \
 	</dev/null >/dev/null 2>"$job/qemu.err" || true

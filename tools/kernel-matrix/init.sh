@@ -16,9 +16,12 @@ mount -t devtmpfs dev /dev
 for m in $(cat /modules/order); do
 	insmod /modules/$m.ko || echo "init: insmod $m failed"
 done
-job=
+job= proj=
 for a in $(cat /proc/cmdline); do
-	case $a in mw.job=*) job=${a#mw.job=} ;; esac
+	case $a in
+	mw.job=*) job=${a#mw.job=} ;;
+	mw.root=*) proj=${a#mw.root=} ;;
+	esac
 done
 r=/host
 mkdir -p $r
@@ -27,10 +30,20 @@ o=trans=virtio,version=9p2000.L,msize=512000,cache=loose
 if ! mount -t 9p -o $o,ro hostroot $r; then
 	echo "init: cannot mount the host root"; poweroff -f
 fi
+# A checkout under one of the tmpfs'd places (a CI clone in /tmp, say)
+# would vanish: keep a bind of it and put it back on top afterwards.
+if [ -n "$proj" ] && [ -d "$r$proj" ]; then
+	mkdir -p /keep
+	mount -o bind "$r$proj" /keep
+fi
 for d in tmp run var/tmp root; do
 	mount -t tmpfs -o mode=0755 tmpfs $r/$d
 done
 chmod 1777 $r/tmp $r/var/tmp
+if mountpoint -q /keep 2>/dev/null; then
+	mkdir -p "$r$proj"
+	mount -o bind /keep "$r$proj"
+fi
 mkdir -p $r/run/lock $r$job
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 results $r$job
 mount -t proc proc $r/proc
