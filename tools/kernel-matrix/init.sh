@@ -32,15 +32,17 @@ if ! mount -t 9p -o $o,ro hostroot $r; then
 fi
 # A checkout under one of the tmpfs'd places (a CI clone in /tmp, say)
 # would vanish: keep a bind of it and put it back on top afterwards.
+kept=
 if [ -n "$proj" ] && [ -d "$r$proj" ]; then
 	mkdir -p /keep
-	mount -o bind "$r$proj" /keep
+	mount -o bind "$r$proj" /keep && kept=1
 fi
 for d in tmp run var/tmp root; do
 	mount -t tmpfs -o mode=0755 tmpfs $r/$d
 done
 chmod 1777 $r/tmp $r/var/tmp
-if mountpoint -q /keep 2>/dev/null; then
+# (busybox-static has no mountpoint applet: hence the flag)
+if [ -n "$kept" ]; then
 	mkdir -p "$r$proj"
 	mount -o bind /keep "$r$proj"
 fi
