@@ -16,6 +16,8 @@ i=0
 IFS=,
 for sec in $hooks; do
 	[ -n "$sec" ] || continue
+	# Programs run on demand (bpf_prog_test_run), never attached.
+	case $sec in raw_tp | raw_tracepoint | syscall) continue ;; esac
 	case $sec in
 	cgroup*) ret=1 ;;
 	*) ret=0 ;;
