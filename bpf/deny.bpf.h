@@ -26,4 +26,27 @@ struct {
 	__type(value, struct mw_deny);
 } mw_deny_inodes SEC(".maps") __weak;
 
+/*
+ * The first two deny keys, the same for the kill at exec and the BPF-LSM
+ * refusal: the file's identity, then the name of the file the kernel runs
+ * (a symlink or hard link named otherwise still hits). key is the caller's
+ * zeroed buffer, reused for its own third key. NULL when neither hits.
+ */
+static __always_inline struct mw_deny *
+deny_lookup_file(__u64 ino, __u32 dev, struct dentry *d, char key[MW_DENY_NAME])
+{
+	struct mw_inode_key ik = {.ino = ino, .dev = dev};
+	struct mw_deny *hit;
+
+	hit = bpf_map_lookup_elem(&mw_deny_inodes, &ik);
+	if (hit)
+		return hit;
+	/* A name too long for a key is never in the map: skip the read. */
+	if (BPF_CORE_READ(d, d_name.len) >= MW_DENY_NAME)
+		return NULL;
+	bpf_probe_read_kernel_str(key, MW_DENY_NAME,
+				  BPF_CORE_READ(d, d_name.name));
+	return bpf_map_lookup_elem(&mw_deny_names, key);
+}
+
 #endif /* MW_DENY_BPF_H */

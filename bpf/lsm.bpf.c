@@ -127,22 +127,13 @@ exec_deny_lookup(struct file *file, const char *filename, struct mw_scratch *s)
 {
 	struct dentry *d = BPF_CORE_READ(file, f_path.dentry);
 	struct inode *inode = BPF_CORE_READ(file, f_inode);
-	struct mw_inode_key ik = {};
 	char key[MW_DENY_NAME] = {};
 	struct mw_deny *hit;
 
-	ik.ino = BPF_CORE_READ(inode, i_ino);
-	ik.dev = BPF_CORE_READ(inode, i_sb, s_dev);
-	hit = bpf_map_lookup_elem(&mw_deny_inodes, &ik);
+	hit = deny_lookup_file(BPF_CORE_READ(inode, i_ino),
+			       BPF_CORE_READ(inode, i_sb, s_dev), d, key);
 	if (hit)
 		return hit;
-	if (BPF_CORE_READ(d, d_name.len) < MW_DENY_NAME) {
-		bpf_probe_read_kernel_str(key, sizeof(key),
-					  BPF_CORE_READ(d, d_name.name));
-		hit = bpf_map_lookup_elem(&mw_deny_names, key);
-		if (hit)
-			return hit;
-	}
 	if (filename_base(filename, s, key))
 		return NULL;
 	return bpf_map_lookup_elem(&mw_deny_names, key);

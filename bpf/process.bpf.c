@@ -36,21 +36,12 @@ static __always_inline int is_memfd(struct dentry *d, unsigned long magic)
 static __always_inline struct mw_deny *deny_lookup(struct dentry *d,
 						   struct mw_exec_event *e)
 {
-	struct mw_inode_key ik = {.ino = e->exe_ino, .dev = e->exe_dev};
 	char key[MW_DENY_NAME] = {};
 	struct mw_deny *hit;
 
-	hit = bpf_map_lookup_elem(&mw_deny_inodes, &ik);
+	hit = deny_lookup_file(e->exe_ino, e->exe_dev, d, key);
 	if (hit)
 		return hit;
-	/* A name too long for a key is never in the map: skip the read. */
-	if (BPF_CORE_READ(d, d_name.len) < MW_DENY_NAME) {
-		bpf_probe_read_kernel_str(key, sizeof(key),
-					  BPF_CORE_READ(d, d_name.name));
-		hit = bpf_map_lookup_elem(&mw_deny_names, key);
-		if (hit)
-			return hit;
-	}
 	/* Copy only up to the NUL: map keys compare all MW_DENY_NAME bytes. */
 	__builtin_memset(key, 0, sizeof(key));
 	bpf_probe_read_kernel_str(key, MW_COMM_LEN, e->hdr.comm);
