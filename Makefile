@@ -25,9 +25,14 @@ BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 BPF_LINK  := $(BUILD)/minerwatch.bpf.o
 SKEL      := $(BUILD)/minerwatch.skel.h
 
-USER_SRCS := $(wildcard user/*.c)
+# user/main.c and one folder per stage (docs/architecture.md); every .c
+# found there is built, so a new module needs no Makefile change.
+USER_SRCS := $(wildcard user/*.c user/*/*.c)
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
 LIB_OBJS  := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
+# Everything but main(), for unit tests: the linker takes the modules a
+# test needs from the archive, so no test keeps a list of them.
+LIB       := $(BUILD)/libminerwatch.a
 BIN       := $(BUILD)/minerwatch
 
 HELPER_SRCS := $(wildcard tests/integration/helpers/*.c)
@@ -37,6 +42,11 @@ FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 \
 	-D_GNU_SOURCE -DMW_VERSION='"$(VERSION)"' -Iuser -Ibpf -I$(BUILD)
+# The same modules built with the sanitizers (fuzzer-no-link: the harness
+# brings libFuzzer's main), archived like LIB.
+FUZZ_LIB_CFLAGS := $(subst -fsanitize=fuzzer,-fsanitize=fuzzer-no-link,$(FUZZ_CFLAGS)) -MMD -MP
+FUZZ_OBJS := $(patsubst user/%.c,$(BUILD)/fuzz/user/%.o,$(filter-out user/main.c,$(USER_SRCS)))
+FUZZ_LIB  := $(BUILD)/fuzz/libminerwatch.a
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -101,9 +111,13 @@ $(BUILD)/user/%.o: user/%.c | $(DEPS_OK)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 # Only the loader includes the generated skeleton.
-$(BUILD)/user/loader.o: $(SKEL)
+$(BUILD)/user/kernel/loader.o $(BUILD)/fuzz/user/kernel/loader.o: $(SKEL)
 
-$(BIN): $(USER_OBJS)
+$(LIB): $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(BIN): $(BUILD)/user/main.o $(LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
@@ -112,10 +126,8 @@ $(BUILD)/tests/%.o: tests/unit/%.c | $(DEPS_OK) $(TDEPS_OK)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-# Each unit test links its own object plus the user/ modules it names in
-# tests/unit/<test>.deps (one module name per line, e.g. "rules").
-.SECONDEXPANSION:
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $$(addprefix $(BUILD)/user/,$$(addsuffix .o,$$(shell cat tests/unit/$$*.deps 2>/dev/null)))
+# Each unit test links its own object against the modules' archive.
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
 
@@ -126,9 +138,17 @@ $(BUILD)/tests/helpers/%: tests/integration/helpers/%.c | $(DEPS_OK)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -Wall -Wextra -static $< -o $@
 
-# libFuzzer targets: the harness plus the user/ modules its .deps names,
-# all built with clang's fuzzer and sanitizers.
-$(BUILD)/fuzz/%: tests/fuzz/%.c $$(addprefix user/,$$(addsuffix .c,$$(shell cat tests/fuzz/$$*.deps 2>/dev/null))) | $(DEPS_OK)
+# libFuzzer targets: the harness linked against the sanitized archive.
+$(BUILD)/fuzz/user/%.o: user/%.c | $(DEPS_OK)
+	$(call msg,FUZZCC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_LIB_CFLAGS) -c $< -o $@
+
+$(FUZZ_LIB): $(FUZZ_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) | $(DEPS_OK)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ -o $@ $(LDLIBS)
@@ -190,7 +210,8 @@ clean:
 .DELETE_ON_ERROR:
 .SECONDARY:
 
--include $(wildcard $(BUILD)/bpf/*.d $(BUILD)/user/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/bpf/*.d $(BUILD)/user/*.d $(BUILD)/user/*/*.d \
+	$(BUILD)/fuzz/user/*/*.d $(BUILD)/tests/*.d)
 
 # tools/bench-net: the network sensor against its hooks with empty programs.
 BENCH_BINS := $(BUILD)/tools/connstorm $(BUILD)/tools/net_empty \

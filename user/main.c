@@ -9,12 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "control.h"
-#include "loader.h"
-#include "kernel_features.h"
-#include "monitor.h"
-#include "rules.h"
+#include "app/config.h"
+#include "app/control.h"
+#include "kernel/loader.h"
+#include "kernel/kernel_features.h"
+#include "app/monitor.h"
+#include "rules/rules.h"
 
 #define DEFAULT_RULES "/etc/minerwatch/rules"
 

@@ -10,9 +10,9 @@
 
 #include <jansson.h>
 
-#include "decode.h"
-#include "proc_cache.h"
-#include "report.h"
+#include "sensors/decode.h"
+#include "model/proc_cache.h"
+#include "report/report.h"
 
 static struct proc_cache *pc;
 

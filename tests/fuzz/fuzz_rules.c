@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rules.h"
+#include "rules/rules.h"
 
 static char path[64];
 static int fd = -1;

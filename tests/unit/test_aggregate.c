@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "aggregate.h"
+#include "report/aggregate.h"
 
 #define SEC 1000000000ULL
 

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "app/config.h"
 
 static char path[64];
 /* Strings in the opts point into the loaded configs: kept to the end. */

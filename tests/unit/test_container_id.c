@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "proc_cache.h"
+#include "model/proc_cache.h"
 
 #define ID1 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define ID2 "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"

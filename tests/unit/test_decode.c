@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "decode.h"
+#include "sensors/decode.h"
 
 static union {
 	struct mw_exec_event e;

@@ -17,9 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "decode.h"
-#include "file_event.h"
-#include "rules.h"
+#include "sensors/decode.h"
+#include "sensors/file_event.h"
+#include "rules/rules.h"
 
 /* make runs the tests from the top of the tree. */
 #ifndef MW_SRC

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "jsonx.h"
+#include "report/jsonx.h"
 
 struct san_case {
 	const char *in;

@@ -19,8 +19,8 @@
 #include <linux/types.h>
 #include "events.h"
 #include "stratum.h"
-#include "dns.h"
-#include "net_burst.h"
+#include "sensors/dns.h"
+#include "sensors/net_burst.h"
 
 #define SEC 1000000000ULL
 

@@ -26,7 +26,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "output.h"
+#include "output/output.h"
 
 #define WAIT_MS 15000 /* bound of every wait loop */
 

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "proc_cache.h"
+#include "model/proc_cache.h"
 
 static struct mw_hdr hdr(uint32_t pid, uint32_t ppid, uint64_t start)
 {

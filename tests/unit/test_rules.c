@@ -20,9 +20,9 @@
 
 #include <cmocka.h>
 
-#include "event.h"
-#include "fields.h"
-#include "rules.h"
+#include "model/event.h"
+#include "rules/fields.h"
+#include "rules/rules.h"
 
 /* --- building events by hand -------------------------------------------- */
 

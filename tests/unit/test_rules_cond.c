@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "../../user/rules_cond.c"
+#include "../../user/rules/rules_cond.c"
 
 static const char *fake_addr;
 

@@ -1,0 +1,1347 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * loader.c - environment checks, skeleton lifecycle, map maintenance.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+
+#include "sensors/file_event.h"
+#include "kernel/kernel_features.h"
+#include "kernel/loader.h"
+#include "kernel/loader_pin.h"
+#include "minerwatch.skel.h"
+#include "sensors/net_event.h"
+#include "rules/rules.h"
+
+#define TRACEFS_MAGIC 0x74726163
+#define TRACEFS_PATH "/sys/kernel/tracing"
+#define CGROUP2_SUPER_MAGIC 0x63677270
+
+#define MAX_CG_LINKS 16
+
+struct loader {
+	struct minerwatch_bpf *skel;
+	struct ring_buffer *rb;	    /* kernel acts and findings */
+	struct ring_buffer *rb_tel; /* telemetry (exec/fork/exit, net) */
+	int epfd;		    /* both rings' epoll fds */
+	int ncpu;
+	int file_watch_entries; /* entries in the file sensor's watch maps */
+	struct features feat;
+	bool try_lsm;	     /* load the lsm/ programs if the kernel allows */
+	bool lsm_on;	     /* lsm/ programs are loaded and attached */
+	char lsm_off[400];   /* why not, when they are not */
+	char file_mode[160]; /* which file sensor build runs */
+	char hooks[1024];
+	char pin_dir[PATH_MAX]; /* "" when not pinning */
+	bool adopted;		/* reused a previous daemon's pinned state */
+	bool replace_pins;	/* pinned state was incompatible: replace it */
+	bool scoped;		/* --cgroup given */
+	char scope_path[PATH_MAX]; /* the --cgroup dir: cgroup programs go here
+				    */
+	uint32_t gen;		   /* mw_load_gen of our programs */
+	uint32_t old_enforce;	   /* enforce flag the adopted state had */
+	uint32_t self_tgid;	   /* tgid the kernel sees for us, 0 unknown */
+	/* cgroup programs: the skeleton cannot attach them by itself */
+	struct bpf_link *cg_links[MAX_CG_LINKS];
+	int n_cg_links;
+	char cgroup_root[PATH_MAX];
+};
+
+static bool verbose_libbpf;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list args)
+{
+	if (level == LIBBPF_DEBUG && !verbose_libbpf)
+		return 0;
+	if (level == LIBBPF_INFO && !verbose_libbpf)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+/* Mount tracefs where classic tracepoints expect it, when it is missing. */
+static int tracefs_ensure(char *err, size_t err_len)
+{
+	struct statfs st;
+
+	if (statfs(TRACEFS_PATH, &st) == 0 && st.f_type == TRACEFS_MAGIC)
+		return 0;
+	if (mount("tracefs", TRACEFS_PATH, "tracefs", 0, NULL) == 0)
+		return 0;
+	if (errno == EBUSY)
+		return 0;
+	snprintf(err, err_len, "cannot mount tracefs at %s: %s", TRACEFS_PATH,
+		 strerror(errno));
+	return -errno;
+}
+
+int loader__check_env(char *err, size_t err_len)
+{
+	int fd;
+
+	if (geteuid() != 0) {
+		snprintf(err, err_len,
+			 "minerwatch must run as root (it loads BPF programs)");
+		return -EPERM;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
+		snprintf(
+		    err, err_len,
+		    "kernel BTF not found at /sys/kernel/btf/vmlinux (%s): "
+		    "a kernel built with CONFIG_DEBUG_INFO_BTF=y is required",
+		    strerror(errno));
+		return -ENOTSUP;
+	}
+	/* An invalid command tells ENOSYS (no bpf()) from anything else. */
+	fd = syscall(__NR_bpf, -1, NULL, 0);
+	if (fd < 0 && errno == ENOSYS) {
+		snprintf(err, err_len, "the kernel has no bpf() syscall");
+		return -ENOSYS;
+	}
+	if (fd >= 0)
+		close(fd);
+	return tracefs_ensure(err, err_len);
+}
+
+/*
+ * The cgroup v2 mount from /proc/mounts: /sys/fs/cgroup on a unified
+ * hierarchy, /sys/fs/cgroup/unified on a hybrid one (as here). 0 or -ENOENT.
+ */
+static int cgroup2_root(char *out, size_t len)
+{
+	char line[1024], dev[256], dir[256], type[64];
+	FILE *f = fopen("/proc/mounts", "re");
+	int ret = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%255s %255s %63s", dev, dir, type) != 3)
+			continue;
+		if (strcmp(type, "cgroup2") == 0) {
+			snprintf(out, len, "%s", dir);
+			ret = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+static bool prog_is_cgroup(const struct bpf_program *prog)
+{
+	switch (bpf_program__type(prog)) {
+	case BPF_PROG_TYPE_CGROUP_SKB:
+	case BPF_PROG_TYPE_CGROUP_SOCK:
+	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Attach the cgroup programs to the cgroup v2 root, where they see every
+ * process. The links are ours; loader__destroy() detaches them.
+ */
+/*
+ * A syscall tracepoint the kernel does not have (arm64 has no open, creat,
+ * rename, ...; a kernel may lack openat2 or fchmodat2) must not fail the
+ * load: those programs are left out, the others cover the same ground.
+ */
+static void tracepoints_probe(struct loader *ld)
+{
+	static const char pfx[] = "tracepoint/";
+	struct bpf_program *prog;
+	char path[256];
+	const char *sec;
+
+	bpf_object__for_each_program(prog, ld->skel->obj)
+	{
+		sec = bpf_program__section_name(prog);
+		if (strncmp(sec, pfx, sizeof(pfx) - 1) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/events/%s", TRACEFS_PATH,
+			 sec + sizeof(pfx) - 1);
+		if (access(path, F_OK) != 0)
+			bpf_program__set_autoload(prog, false);
+	}
+}
+
+/*
+ * The file sensor comes in two builds (bpf/file.bpf.c, file_compat.bpf.c):
+ * plain loads through the bpf_rdonly_cast() kfunc (6.2+), or probe reads
+ * for older kernels, whose programs end in "_c". Attach the set this
+ * kernel can run; ld->file_mode says which.
+ */
+static void file_sensor_probe(struct loader *ld)
+{
+	static const char pfx[] = "tracepoint/syscalls/";
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	struct bpf_program *prog;
+	bool fast;
+
+	fast = vmlinux && btf__find_by_name_kind(vmlinux, "bpf_rdonly_cast",
+						 BTF_KIND_FUNC) > 0;
+	btf__free(vmlinux);
+	snprintf(ld->file_mode, sizeof(ld->file_mode), "%s",
+		 fast ? "tracepoint/syscalls (exit)"
+		      : "tracepoint/syscalls (exit), probe-read walk (no "
+			"bpf_rdonly_cast before 6.2)");
+	bpf_object__for_each_program(prog, ld->skel->obj)
+	{
+		const char *name = bpf_program__name(prog);
+		size_t n = strlen(name);
+		bool compat = n > 2 && strcmp(name + n - 2, "_c") == 0;
+
+		if (strncmp(bpf_program__section_name(prog), pfx,
+			    sizeof(pfx) - 1) != 0)
+			continue;
+		/* tracepoints_probe() may have switched it off already. */
+		if (compat == fast)
+			bpf_program__set_autoload(prog, false);
+	}
+}
+
+static int cgroup_attach(struct loader *ld, char *err, size_t err_len)
+{
+	struct bpf_program *prog;
+	int fd, ret = 0;
+
+	/* Scoped: the connect and packet hooks see only the scope's sockets. */
+	if (ld->scope_path[0])
+		snprintf(ld->cgroup_root, sizeof(ld->cgroup_root), "%s",
+			 ld->scope_path);
+	else if (cgroup2_root(ld->cgroup_root, sizeof(ld->cgroup_root))) {
+		snprintf(
+		    err, err_len,
+		    "no cgroup v2 hierarchy in /proc/mounts: the network "
+		    "sensor needs one (mount -t cgroup2 none /sys/fs/cgroup)");
+		return -ENOENT;
+	}
+	fd = open(ld->cgroup_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, err_len, "opening %s: %s", ld->cgroup_root,
+			 strerror(-ret));
+		return ret;
+	}
+	bpf_object__for_each_program(prog, ld->skel->obj)
+	{
+		struct bpf_link *link;
+
+		if (!bpf_program__autoload(prog) || !prog_is_cgroup(prog))
+			continue;
+		if (ld->n_cg_links >= MAX_CG_LINKS) {
+			ret = -E2BIG;
+			snprintf(err, err_len, "too many cgroup programs");
+			break;
+		}
+		link = bpf_program__attach_cgroup(prog, fd);
+		if (!link) {
+			ret = -errno;
+			snprintf(err, err_len, "attaching %s to %s: %s",
+				 bpf_program__section_name(prog),
+				 ld->cgroup_root, strerror(-ret));
+			break;
+		}
+		ld->cg_links[ld->n_cg_links++] = link;
+	}
+	close(fd);
+	return ret;
+}
+
+static void cgroup_detach(struct loader *ld)
+{
+	int i;
+
+	for (i = 0; i < ld->n_cg_links; i++)
+		bpf_link__destroy(ld->cg_links[i]);
+	ld->n_cg_links = 0;
+}
+
+static void hooks_describe(struct loader *ld)
+{
+	struct bpf_program *prog;
+	size_t used = 0;
+
+	ld->hooks[0] = '\0';
+	bpf_object__for_each_program(prog, ld->skel->obj)
+	{
+		if (!bpf_program__autoload(prog) ||
+		    !bpf_program__autoattach(prog))
+			continue;
+		used += snprintf(
+		    ld->hooks + used,
+		    used < sizeof(ld->hooks) ? sizeof(ld->hooks) - used : 0,
+		    "%s%s", used ? "," : "", bpf_program__section_name(prog));
+		if (used >= sizeof(ld->hooks))
+			break;
+	}
+}
+
+/*
+ * Reuse every pinned map of a previous daemon (never the internal .rodata
+ * and .bss ones: those belong to one load). Returns 1 when adopted, 0 when
+ * there is nothing to adopt or it does not fit this build, -errno on error.
+ */
+static int state_reuse(struct loader *ld, char *err, size_t err_len)
+{
+	struct bpf_map_info info = {};
+	__u32 info_len = sizeof(info);
+	char path[PATH_MAX];
+	struct mw_config cfg;
+	struct bpf_map *map;
+	uint32_t zero = 0;
+	int fd, ret;
+
+	if (!pin__has_state(ld->pin_dir))
+		return 0;
+	pin__path(path, sizeof(path), ld->pin_dir, "maps", "mw_config_map");
+	fd = bpf_obj_get(path);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, err_len, "cannot open pinned %s: %s", path,
+			 strerror(-ret));
+		return ret;
+	}
+	/* A settings map of another layout: an incompatible older build. */
+	if (bpf_obj_get_info_by_fd(fd, &info, &info_len) ||
+	    info.value_size != sizeof(cfg) ||
+	    bpf_map_lookup_elem(fd, &zero, &cfg)) {
+		close(fd);
+		fprintf(stderr,
+			"minerwatch: the pinned state in %s is from an "
+			"incompatible build: loading fresh and replacing it\n",
+			ld->pin_dir);
+		ld->replace_pins = true;
+		return 0;
+	}
+	close(fd);
+	ld->old_enforce = cfg.enforce;
+	ld->gen = cfg.active_gen + 1;
+	bpf_object__for_each_map(map, ld->skel->obj)
+	{
+		if (bpf_map__is_internal(map))
+			continue;
+		ret = pin__path(path, sizeof(path), ld->pin_dir, "maps",
+				bpf_map__name(map));
+		if (ret)
+			return ret;
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue; /* a map new in this build */
+		ret = bpf_map__reuse_fd(map, fd);
+		close(fd);
+		if (ret) {
+			snprintf(err, err_len, "cannot reuse pinned %s: %s",
+				 path, strerror(-ret));
+			return ret;
+		}
+	}
+	return 1;
+}
+
+/* Pin the maps that are not pinned yet (all of them on a fresh start). */
+static int maps_pin(struct loader *ld, char *err, size_t err_len)
+{
+	char path[PATH_MAX];
+	struct bpf_map *map;
+	int ret;
+
+	bpf_object__for_each_map(map, ld->skel->obj)
+	{
+		if (bpf_map__is_internal(map))
+			continue;
+		ret = pin__path(path, sizeof(path), ld->pin_dir, "maps",
+				bpf_map__name(map));
+		if (ret)
+			return ret;
+		if (access(path, F_OK) == 0)
+			continue;
+		ret = bpf_map__pin(map, path);
+		if (ret) {
+			snprintf(err, err_len, "cannot pin map at %s: %s", path,
+				 strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Our links are attached and active: drop the previous daemon's pinned links
+ * (that detaches them) and pin ours in their place.
+ */
+static int links_pin(struct loader *ld, char *err, size_t err_len)
+{
+	const struct bpf_object_skeleton *sk = ld->skel->skeleton;
+	char path[PATH_MAX];
+	int i, ret;
+
+	pin__clear(ld->pin_dir, "links");
+	for (i = 0; i < sk->prog_cnt; i++) {
+		struct bpf_link *link = *sk->progs[i].link;
+
+		if (!link)
+			continue;
+		ret = pin__path(path, sizeof(path), ld->pin_dir, "links",
+				sk->progs[i].name);
+		if (!ret)
+			ret = bpf_link__pin(link, path);
+		if (ret) {
+			snprintf(err, err_len, "cannot pin link at %s: %s",
+				 path, strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static int scope_set(struct loader *ld, const char *cgroup, char *err,
+		     size_t err_len)
+{
+	struct statfs st;
+	uint32_t zero = 0;
+	int fd, ret;
+
+	fd = open(cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, err_len, "--cgroup %s: %s", cgroup,
+			 strerror(-ret));
+		return ret;
+	}
+	if (fstatfs(fd, &st) || st.f_type != CGROUP2_SUPER_MAGIC) {
+		close(fd);
+		snprintf(err, err_len,
+			 "--cgroup %s: not a cgroup v2 directory (look for the "
+			 "cgroup2 mount in /proc/mounts)",
+			 cgroup);
+		return -EINVAL;
+	}
+	ret = bpf_map__update_elem(ld->skel->maps.mw_cgroup_scope, &zero,
+				   sizeof(zero), &fd, sizeof(fd), BPF_ANY);
+	if (ret)
+		ret = -errno;
+	close(fd);
+	if (ret) {
+		snprintf(err, err_len, "--cgroup %s: scope map update: %s",
+			 cgroup, strerror(-ret));
+		return ret;
+	}
+	ld->scoped = true;
+	snprintf(ld->scope_path, sizeof(ld->scope_path), "%s", cgroup);
+	return 0;
+}
+
+/* Learn the tgid the hooks see for us (see agent.bpf.c). */
+static void whoami(struct loader *ld)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	char ctx[8] = {0};
+
+	opts.ctx_in = ctx;
+	opts.ctx_size_in = sizeof(ctx);
+	if (bpf_prog_test_run_opts(bpf_program__fd(ld->skel->progs.mw_whoami),
+				   &opts) == 0 &&
+	    opts.retval > 0)
+		ld->self_tgid = opts.retval;
+}
+
+/* Write the settings map; gen decides which programs act. */
+static int config_write(struct loader *ld, uint32_t enforce, uint32_t self)
+{
+	struct mw_config cfg = {.enforce = enforce,
+				.self_tgid = self,
+				.active_gen = ld->gen,
+				.scoped = ld->scoped};
+	uint32_t zero = 0;
+
+	if (bpf_map__update_elem(ld->skel->maps.mw_config_map, &zero,
+				 sizeof(zero), &cfg, sizeof(cfg), BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+/* open + (adopt) + load + attach; the skeleton is ld's on success. */
+/*
+ * Turn the lsm/ programs on only where BPF-LSM works and the kernel has
+ * that hook; everything else always loads (tp_btf, the base path).
+ */
+static void programs_choose(struct loader *ld, bool lsm)
+{
+	struct bpf_program *prog;
+	const char *sec;
+
+	ld->lsm_on = false;
+	if (lsm && !ld->feat.have[FEAT_LSM])
+		snprintf(ld->lsm_off, sizeof(ld->lsm_off), "%s",
+			 ld->feat.why[FEAT_LSM]);
+	bpf_object__for_each_program(prog, ld->skel->obj)
+	{
+		sec = bpf_program__section_name(prog);
+		if (strncmp(sec, "lsm/", 4) != 0)
+			continue;
+		if (lsm && ld->feat.have[FEAT_LSM] &&
+		    features__lsm_hook(&ld->feat, sec + 4)) {
+			bpf_program__set_autoload(prog, true);
+			ld->lsm_on = true;
+		} else {
+			bpf_program__set_autoload(prog, false);
+		}
+	}
+}
+
+static int skel_setup(struct loader *ld, const struct loader_opts *lo,
+		      char *err, size_t err_len)
+{
+	int ret;
+
+	ld->skel = minerwatch_bpf__open();
+	if (!ld->skel) {
+		ret = -errno;
+		snprintf(err, err_len, "opening the BPF object failed: %s",
+			 strerror(-ret));
+		return ret;
+	}
+	bpf_program__set_autoattach(ld->skel->progs.mw_whoami, false);
+	if (ld->pin_dir[0] && !ld->replace_pins) {
+		ret = state_reuse(ld, err, err_len);
+		if (ret < 0)
+			goto err_destroy;
+		ld->adopted = ret > 0;
+	}
+	ld->skel->rodata->mw_load_gen = ld->gen;
+	tracepoints_probe(ld);
+	file_sensor_probe(ld);
+	programs_choose(ld, ld->try_lsm);
+	ret = minerwatch_bpf__load(ld->skel);
+	if (ret) {
+		snprintf(err, err_len,
+			 "loading BPF programs failed: %s (run with -v for the "
+			 "verifier log)",
+			 strerror(-ret));
+		goto err_destroy;
+	}
+	whoami(ld);
+	if (lo->cgroup) {
+		ret = scope_set(ld, lo->cgroup, err, err_len);
+		if (ret)
+			goto err_destroy;
+	}
+	/*
+	 * Adopting: the pinned settings still name the old generation, so
+	 * our programs attach idle next to the old ones, which keep killing
+	 * with the old enforce flag until the switch below.
+	 */
+	ret = minerwatch_bpf__attach(ld->skel);
+	if (ret) {
+		snprintf(err, err_len, "attaching BPF programs failed: %s",
+			 strerror(-ret));
+		goto err_destroy;
+	}
+	if (ld->adopted) {
+		ret = config_write(ld, ld->old_enforce, ld->self_tgid);
+		if (ret) {
+			snprintf(err, err_len,
+				 "switching to the new programs "
+				 "failed: %s",
+				 strerror(-ret));
+			goto err_destroy;
+		}
+	}
+	return 0;
+
+err_destroy:
+	minerwatch_bpf__destroy(ld->skel);
+	ld->skel = NULL;
+	return ret;
+}
+
+/* One epoll set over both consumers' own epoll fds. */
+static int rings_epoll(struct loader *ld)
+{
+	struct epoll_event ev = {.events = EPOLLIN};
+
+	ld->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (ld->epfd < 0)
+		return -errno;
+	ev.data.u32 = 0;
+	if (epoll_ctl(ld->epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(ld->rb),
+		      &ev))
+		return -errno;
+	ev.data.u32 = 1;
+	if (epoll_ctl(ld->epfd, EPOLL_CTL_ADD,
+		      ring_buffer__epoll_fd(ld->rb_tel), &ev))
+		return -errno;
+	return 0;
+}
+
+int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
+		 struct loader **out, char *err, size_t err_len)
+{
+	struct loader *ld;
+	int ret;
+
+	verbose_libbpf = lo->verbose;
+	libbpf_set_print(libbpf_print);
+	/* BPF memory is charged to the memcg on >= 5.11; no RLIMIT_MEMLOCK. */
+	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
+
+	ld = calloc(1, sizeof(*ld));
+	if (!ld)
+		return -ENOMEM;
+	ld->ncpu = libbpf_num_possible_cpus();
+	if (ld->ncpu <= 0) {
+		ret = ld->ncpu ? ld->ncpu : -EINVAL;
+		snprintf(err, err_len, "cannot count CPUs: %s", strerror(-ret));
+		goto err_free;
+	}
+	if (lo->pin_dir) {
+		if (strlen(lo->pin_dir) >= sizeof(ld->pin_dir) - 64) {
+			ret = -ENAMETOOLONG;
+			snprintf(err, err_len, "pin dir too long: %s",
+				 lo->pin_dir);
+			goto err_free;
+		}
+		strcpy(ld->pin_dir, lo->pin_dir);
+		ret = pin__prepare(ld->pin_dir, err, err_len);
+		if (ret)
+			goto err_free;
+	}
+	features__probe(&ld->feat);
+	ld->try_lsm = true;
+	ret = skel_setup(ld, lo, err, err_len);
+	if (ret && ld->lsm_on) {
+		/*
+		 * The probe said yes but the real programs did not make it
+		 * (verifier, attach): prevention is an upgrade, never a
+		 * reason not to monitor. Retry on the tracepoint path.
+		 */
+		snprintf(ld->lsm_off, sizeof(ld->lsm_off),
+			 "lsm programs failed: %.300s", err);
+		fprintf(stderr,
+			"minerwatch: %s; falling back to kill at exec\n",
+			ld->lsm_off);
+		ld->try_lsm = false;
+		ret = skel_setup(ld, lo, err, err_len);
+	}
+	if (ret && ld->adopted) {
+		/* e.g. a map of another shape after an upgrade */
+		fprintf(stderr,
+			"minerwatch: cannot adopt the pinned state in %s (%s): "
+			"loading fresh and replacing it\n",
+			ld->pin_dir, err);
+		ld->adopted = false;
+		ld->replace_pins = true;
+		ld->gen = 0;
+		ret = skel_setup(ld, lo, err, err_len);
+	}
+	if (ret)
+		goto err_free;
+	if (ld->pin_dir[0]) {
+		if (ld->replace_pins)
+			pin__clear(ld->pin_dir, "maps");
+		ret = maps_pin(ld, err, err_len);
+		if (!ret)
+			ret = links_pin(ld, err, err_len);
+		if (ret)
+			goto err_destroy;
+	}
+	ret = cgroup_attach(ld, err, err_len);
+	if (ret)
+		goto err_destroy;
+	/*
+	 * Two consumers: telemetry apart from the rest, so that a finding
+	 * (a watched-file change, on its own ring) is judged only after the
+	 * exec and fork records written before it: loader__sync() drains
+	 * telemetry first, and every poll does too.
+	 */
+	ld->epfd = -1;
+	ld->rb = ring_buffer__new(bpf_map__fd(ld->skel->maps.mw_alerts), fn,
+				  ctx, NULL);
+	ld->rb_tel = ring_buffer__new(bpf_map__fd(ld->skel->maps.mw_events), fn,
+				      ctx, NULL);
+	if (!ld->rb || !ld->rb_tel) {
+		ret = -errno;
+		snprintf(err, err_len, "ring buffer setup failed: %s",
+			 strerror(-ret));
+		goto err_rb;
+	}
+	ret = ring_buffer__add(ld->rb, bpf_map__fd(ld->skel->maps.mw_findings),
+			       fn, ctx);
+	if (!ret)
+		ret = rings_epoll(ld);
+	if (ret) {
+		snprintf(err, err_len, "ring buffer setup failed: %s",
+			 strerror(-ret));
+		goto err_rb;
+	}
+	hooks_describe(ld);
+	*out = ld;
+	return 0;
+
+err_rb:
+	if (ld->epfd >= 0)
+		close(ld->epfd);
+	ring_buffer__free(ld->rb_tel);
+	ring_buffer__free(ld->rb);
+err_destroy:
+	cgroup_detach(ld);
+	minerwatch_bpf__destroy(ld->skel);
+err_free:
+	free(ld);
+	return ret;
+}
+
+void loader__destroy(struct loader *ld)
+{
+	if (!ld)
+		return;
+	if (ld->epfd >= 0)
+		close(ld->epfd);
+	ring_buffer__free(ld->rb_tel);
+	ring_buffer__free(ld->rb);
+	/*
+	 * Pinned links outlive our fds: they keep acting on the settings as
+	 * they are, less the self filter (our pid may be reused).
+	 */
+	if (ld->pin_dir[0]) {
+		struct mw_config cfg;
+		uint32_t zero = 0;
+
+		/* Only while ours are the active programs: a newer daemon
+		 * that took over owns the settings now. */
+		if (!bpf_map__lookup_elem(ld->skel->maps.mw_config_map, &zero,
+					  sizeof(zero), &cfg, sizeof(cfg), 0) &&
+		    cfg.active_gen == ld->gen) {
+			cfg.self_tgid = 0;
+			bpf_map__update_elem(ld->skel->maps.mw_config_map,
+					     &zero, sizeof(zero), &cfg,
+					     sizeof(cfg), BPF_ANY);
+		}
+	}
+	cgroup_detach(ld);
+	minerwatch_bpf__destroy(ld->skel);
+	free(ld);
+}
+
+bool loader__adopted(const struct loader *ld)
+{
+	return ld->adopted;
+}
+
+uint32_t loader__self_tgid(const struct loader *ld)
+{
+	return ld->self_tgid;
+}
+
+int loader__detach_all(const char *pin_dir, char *err, size_t err_len)
+{
+	int links, maps;
+
+	links = pin__clear(pin_dir, "links");
+	maps = links < 0 ? 0 : pin__clear(pin_dir, "maps");
+	if (links < 0 || maps < 0) {
+		int ret = links < 0 ? links : maps;
+
+		snprintf(err, err_len, "cannot remove the pins under %s: %s",
+			 pin_dir, strerror(-ret));
+		return ret;
+	}
+	/* The directories go too; a missing pin dir is not an error. */
+	{
+		char path[PATH_MAX];
+
+		pin__path(path, sizeof(path), pin_dir, "links", "");
+		rmdir(path);
+		pin__path(path, sizeof(path), pin_dir, "maps", "");
+		rmdir(path);
+		if (rmdir(pin_dir) && errno != ENOENT) {
+			int ret = -errno;
+
+			snprintf(err, err_len, "cannot remove %s: %s", pin_dir,
+				 strerror(-ret));
+			return ret;
+		}
+	}
+	return links + maps;
+}
+
+int loader__sync(struct loader *ld)
+{
+	return ring_buffer__consume(ld->rb_tel);
+}
+
+int loader__poll(struct loader *ld, int timeout_ms)
+{
+	struct epoll_event ev[2];
+	int n, ret, ret2;
+
+	n = epoll_wait(ld->epfd, ev, 2, timeout_ms);
+	if (n < 0)
+		return -errno;
+	/* Telemetry first: see loader__sync(). */
+	ret = ring_buffer__consume(ld->rb_tel);
+	ret2 = ring_buffer__consume(ld->rb);
+	if (ret < 0)
+		return ret;
+	return ret2 < 0 ? ret2 : ret + ret2;
+}
+
+int loader__set_config(struct loader *ld, bool enforce, uint32_t self_tgid)
+{
+	return config_write(ld, enforce,
+			    ld->self_tgid ? ld->self_tgid : self_tgid);
+}
+
+struct deny_fill {
+	struct bpf_map *map;
+	const struct rules *rs;
+	uint32_t gen;
+	int n;
+	int err;
+};
+
+static void deny_name_add(const char *name, int rule_idx, void *ctx)
+{
+	struct deny_fill *f = ctx;
+	char key[MW_DENY_NAME] = {0};
+	struct mw_deny val = {.rule_idx = rule_idx, .rules_gen = f->gen};
+
+	/* deny rules refuse at lsm/bprm_check_security where it loads. */
+	if (rule__action(rules__get(f->rs, rule_idx)) == RULE_ACT_DENY)
+		val.flags = MW_DENY_REFUSE;
+
+	if (strlen(name) >= sizeof(key))
+		return;
+	memcpy(key, name, strlen(name));
+	if (bpf_map__update_elem(f->map, key, sizeof(key), &val, sizeof(val),
+				 BPF_ANY)) {
+		if (!f->err)
+			f->err = -errno;
+		return;
+	}
+	f->n++;
+}
+
+/* Delete entries of map whose generation is not gen. */
+static void deny_prune(struct bpf_map *map, uint32_t gen)
+{
+	char key[MW_DENY_NAME], next[MW_DENY_NAME];
+	struct mw_deny val;
+	void *prev = NULL;
+
+	while (bpf_map__get_next_key(map, prev, next, sizeof(next)) == 0) {
+		if (bpf_map__lookup_elem(map, next, sizeof(next), &val,
+					 sizeof(val), 0) == 0 &&
+		    val.rules_gen != gen) {
+			/* Deleting the current key would restart iteration. */
+			if (bpf_map__delete_elem(map, next, sizeof(next), 0) ==
+			    0)
+				continue;
+		}
+		memcpy(key, next, sizeof(key));
+		prev = key;
+	}
+}
+
+/* --- network block maps ------------------------------------------------ */
+
+struct net_fill {
+	struct loader *ld;
+	uint32_t gen;
+	int n;
+	int err;
+};
+
+static void net_fill_err(struct net_fill *f)
+{
+	if (!f->err)
+		f->err = -errno;
+}
+
+static void net_port_add(uint32_t lo, uint32_t hi, int rule_idx, void *ctx)
+{
+	struct net_fill *f = ctx;
+	struct mw_net_block v = {.rule_idx = rule_idx, .rules_gen = f->gen};
+	uint32_t p;
+
+	for (p = lo; p <= hi && p <= 65535; p++) {
+		if (bpf_map__update_elem(f->ld->skel->maps.mw_net_block_ports,
+					 &p, sizeof(p), &v, sizeof(v), BPF_ANY))
+			return net_fill_err(f);
+		f->n++;
+	}
+}
+
+static int net_addr_add(struct loader *ld, int family, const uint8_t *addr,
+			int bits, int rule_idx, uint32_t gen)
+{
+	struct mw_net_block v = {.rule_idx = rule_idx, .rules_gen = gen};
+	int ret;
+
+	if (family == AF_INET) {
+		struct mw_lpm_v4 k = {.prefixlen = bits};
+
+		memcpy(k.addr, addr, 4);
+		ret = bpf_map__update_elem(ld->skel->maps.mw_net_block_v4, &k,
+					   sizeof(k), &v, sizeof(v), BPF_ANY);
+	} else {
+		struct mw_lpm_v6 k = {.prefixlen = bits};
+
+		memcpy(k.addr, addr, 16);
+		ret = bpf_map__update_elem(ld->skel->maps.mw_net_block_v6, &k,
+					   sizeof(k), &v, sizeof(v), BPF_ANY);
+	}
+	return ret ? -errno : 0;
+}
+
+static void net_cidr_add(int family, const uint8_t *addr, int bits,
+			 int rule_idx, void *ctx)
+{
+	struct net_fill *f = ctx;
+	int ret = net_addr_add(f->ld, family, addr, bits, rule_idx, f->gen);
+
+	if (ret && !f->err)
+		f->err = ret;
+	f->n += !ret;
+}
+
+int loader__net_block_addr(struct loader *ld, int family, const uint8_t *addr,
+			   int rule_idx, uint32_t gen)
+{
+	return net_addr_add(ld, family, addr, family == AF_INET ? 32 : 128,
+			    rule_idx, gen);
+}
+
+/* Delete entries of a block map (any key size) not written by gen. */
+static void net_prune(struct bpf_map *map, size_t ksz, uint32_t gen)
+{
+	uint8_t key[32], next[32];
+	struct mw_net_block val;
+	void *prev = NULL;
+
+	while (bpf_map__get_next_key(map, prev, next, ksz) == 0) {
+		if (bpf_map__lookup_elem(map, next, ksz, &val, sizeof(val),
+					 0) == 0 &&
+		    val.rules_gen != gen &&
+		    bpf_map__delete_elem(map, next, ksz, 0) == 0)
+			continue; /* prev still leads to what followed */
+		memcpy(key, next, ksz);
+		prev = key;
+	}
+}
+
+static int net_apply_rules(struct loader *ld, const struct rules *rs,
+			   uint32_t gen)
+{
+	struct net_fill f = {.ld = ld, .gen = gen};
+	struct mw_net_config nc = {
+	    .report_loopback = getenv("MINERWATCH_NET_LOOPBACK") != NULL,
+	};
+	/* What the kernel sees of a flow: a login, no process details. */
+	struct mw_net_info stratum = {.act = NET_ACT_STRATUM,
+				      .action = "stratum",
+				      .direction = "egress",
+				      .transport = "tcp",
+				      .method = "login",
+				      .agent = "XMRig"};
+	struct mw_process nobody = {.loginuid = UINT32_MAX};
+	struct mw_event ev = {
+	    .kind = MW_KIND_NET, .proc = &nobody, .net = &stratum};
+	uint32_t zero = 0;
+
+	nc.stratum_drop = rules__net_cuts(rs, &ev);
+
+	rules__net_blocks(rs, net_port_add, net_cidr_add, &f);
+	net_prune(ld->skel->maps.mw_net_block_ports, sizeof(uint32_t), gen);
+	net_prune(ld->skel->maps.mw_net_block_v4, sizeof(struct mw_lpm_v4),
+		  gen);
+	net_prune(ld->skel->maps.mw_net_block_v6, sizeof(struct mw_lpm_v6),
+		  gen);
+	if (bpf_map__update_elem(ld->skel->maps.mw_net_config, &zero,
+				 sizeof(zero), &nc, sizeof(nc), BPF_ANY) &&
+	    !f.err)
+		f.err = -errno;
+	return f.err;
+}
+
+/* --- file sensor watch maps ---------------------------------------------- */
+
+struct watch_fill {
+	struct loader *ld;
+	const struct rules *rs;
+	uint32_t gen;
+	int n;
+	int err;
+};
+
+static void watch_add(enum rules_watch_op op, const char *value, int rule_idx,
+		      void *ctx)
+{
+	struct watch_fill *f = ctx;
+	struct minerwatch_bpf *sk = f->ld->skel;
+	struct file_watch_entry we;
+	struct mw_watch_key key;
+	char name[MW_WATCH_NAME];
+	int ret;
+
+	if (file_watch__entry(op, value, &we)) {
+		fprintf(stderr,
+			"minerwatch: rule %s: path \"%s\" cannot be watched in "
+			"the kernel (too short, too long or unbounded); the "
+			"rule sees only paths other rules watch\n",
+			rule__id(rules__get(f->rs, rule_idx)), value);
+		return;
+	}
+	if (we.kind & (MW_WATCH_PREFIX | MW_WATCH_EXACT)) {
+		memset(&key, 0, sizeof(key));
+		memcpy(key.path, we.key, sizeof(key.path));
+		/* An exact entry includes the NUL: it matches itself only. */
+		key.prefixlen =
+		    (strlen(we.key) + (we.kind & MW_WATCH_EXACT ? 1 : 0)) * 8;
+		ret = bpf_map__update_elem(sk->maps.mw_file_prefixes, &key,
+					   sizeof(key), &f->gen, sizeof(f->gen),
+					   BPF_ANY);
+	} else {
+		memset(name, 0, sizeof(name));
+		memcpy(name, we.key, sizeof(name));
+		ret = bpf_map__update_elem(
+		    we.kind & MW_WATCH_NAME ? sk->maps.mw_file_names
+					    : sk->maps.mw_file_dirnames,
+		    name, sizeof(name), &f->gen, sizeof(f->gen), BPF_ANY);
+	}
+	if (ret && !f->err)
+		f->err = -errno;
+	f->n += !ret;
+}
+
+static void watch_unbounded(int rule_idx, void *ctx)
+{
+	struct watch_fill *f = ctx;
+
+	fprintf(stderr,
+		"minerwatch: rule %s: no file.path/file.name condition bounds "
+		"its paths, so the kernel cannot filter for it; it sees only "
+		"paths other rules watch\n",
+		rule__id(rules__get(f->rs, rule_idx)));
+}
+
+/* Delete entries of a watch map that an older generation wrote. */
+static void watch_prune(struct bpf_map *map, size_t key_size, uint32_t gen)
+{
+	char key[sizeof(struct mw_watch_key)], next[sizeof(key)];
+	void *prev = NULL;
+	uint32_t val;
+
+	while (bpf_map__get_next_key(map, prev, next, key_size) == 0) {
+		if (bpf_map__lookup_elem(map, next, key_size, &val, sizeof(val),
+					 0) == 0 &&
+		    val != gen &&
+		    bpf_map__delete_elem(map, next, key_size, 0) == 0) {
+			/* Restart: entries of gen stay, so this ends. */
+			prev = NULL;
+			continue;
+		}
+		memcpy(key, next, key_size);
+		prev = key;
+	}
+}
+
+static int map_count(struct bpf_map *map, size_t key_size)
+{
+	char key[sizeof(struct mw_watch_key)], next[sizeof(key)];
+	void *prev = NULL;
+	int n = 0;
+
+	while (bpf_map__get_next_key(map, prev, next, key_size) == 0) {
+		n++;
+		memcpy(key, next, key_size);
+		prev = key;
+	}
+	return n;
+}
+
+/*
+ * Fill the file sensor's watch maps from the file rules' path conditions
+ * (rules__file_watch_paths()); the values are the generation, so entries
+ * of the previous rule set are pruned after the new ones are in.
+ */
+static int file_watch_apply(struct loader *ld, const struct rules *rs,
+			    uint32_t gen)
+{
+	struct watch_fill f = {.ld = ld, .rs = rs, .gen = gen};
+	struct minerwatch_bpf *sk = ld->skel;
+
+	rules__file_watch_paths(rs, watch_add, &f, watch_unbounded);
+	watch_prune(sk->maps.mw_file_prefixes, sizeof(struct mw_watch_key),
+		    gen);
+	watch_prune(sk->maps.mw_file_names, MW_WATCH_NAME, gen);
+	watch_prune(sk->maps.mw_file_dirnames, MW_WATCH_NAME, gen);
+	/* Rules share paths: count the distinct entries, not the updates. */
+	ld->file_watch_entries =
+	    map_count(sk->maps.mw_file_prefixes, sizeof(struct mw_watch_key)) +
+	    map_count(sk->maps.mw_file_names, MW_WATCH_NAME) +
+	    map_count(sk->maps.mw_file_dirnames, MW_WATCH_NAME);
+	return f.err;
+}
+
+int loader__file_watch_count(const struct loader *ld)
+{
+	return ld->file_watch_entries;
+}
+
+/* --- deny rules for files: the BPF-LSM protected inodes --------------- */
+
+struct protect_fill {
+	struct loader *ld;
+	const struct rules *rs;
+	uint32_t gen;
+};
+
+/*
+ * A deny rule's file.path (eq) or directory (prefix) becomes a protected
+ * inode: lsm/file_open and the path hooks refuse writes, truncation,
+ * unlink and rename there (a directory: of its entries). Only what exists
+ * now can be protected; the rule still matches (and falls back to a kill
+ * where BPF-LSM is missing) for the rest.
+ */
+static void protect_add(enum rules_watch_op op, const char *value, int rule_idx,
+			void *ctx)
+{
+	struct protect_fill *f = ctx;
+	char path[PATH_MAX];
+	size_t n;
+
+	if (rule__action(rules__get(f->rs, rule_idx)) != RULE_ACT_DENY ||
+	    (op != RULES_WATCH_EQ && op != RULES_WATCH_PREFIX))
+		return;
+	snprintf(path, sizeof(path), "%s", value);
+	n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		path[--n] = '\0';
+	loader__protect_path(f->ld, path, rule_idx, f->gen);
+}
+
+/* Drop rule entries of older generations; command line ones (-1) stay. */
+static void protect_prune(struct bpf_map *map, uint32_t gen)
+{
+	struct mw_inode_key key, next;
+	struct mw_deny val;
+	void *prev = NULL;
+
+	while (bpf_map__get_next_key(map, prev, &next, sizeof(next)) == 0) {
+		if (bpf_map__lookup_elem(map, &next, sizeof(next), &val,
+					 sizeof(val), 0) == 0 &&
+		    val.rule_idx != (uint32_t)-1 && val.rules_gen != gen &&
+		    bpf_map__delete_elem(map, &next, sizeof(next), 0) == 0)
+			continue;
+		key = next;
+		prev = &key;
+	}
+}
+
+int loader__apply_rules(struct loader *ld, const struct rules *rs, uint32_t gen,
+			int *n_names)
+{
+	/*
+	 * Entries are tagged per load generation too, so the prune also drops
+	 * what an adopted, older rule set left in the pinned maps.
+	 */
+	struct deny_fill f = {.map = ld->skel->maps.mw_deny_names,
+			      .rs = rs,
+			      .gen = ld->gen << 16 | (gen & 0xffff)};
+	int ret, err;
+
+	/* Add the new set first, then prune the old: no window without it. */
+	rules__exec_deny_names(rs, deny_name_add, &f);
+	deny_prune(f.map, f.gen);
+	if (n_names)
+		*n_names = f.n;
+	ret = net_apply_rules(ld, rs, gen);
+	err = file_watch_apply(ld, rs, f.gen);
+	rules__file_watch_paths(rs, protect_add,
+				&(struct protect_fill){ld, rs, f.gen}, NULL);
+	protect_prune(ld->skel->maps.mw_protect_inodes, f.gen);
+	return f.err ? f.err : ret ? ret : err;
+}
+
+int loader__read_stats(struct loader *ld, uint64_t *out)
+{
+	uint64_t vals[ld->ncpu];
+	uint32_t i;
+	int c;
+
+	for (i = 0; i < MW_STAT_MAX; i++) {
+		out[i] = 0;
+		if (bpf_map__lookup_elem(ld->skel->maps.mw_stats, &i, sizeof(i),
+					 vals, sizeof(vals), 0))
+			return -errno;
+		for (c = 0; c < ld->ncpu; c++)
+			out[i] += vals[c];
+	}
+	return 0;
+}
+
+const char *loader__hooks(const struct loader *ld)
+{
+	return ld->hooks;
+}
+
+const struct features *loader__features(const struct loader *ld)
+{
+	return &ld->feat;
+}
+
+bool loader__lsm(const struct loader *ld)
+{
+	return ld->lsm_on;
+}
+
+/* The loaded lsm/ programs whose hook name starts with one of prefixes. */
+static json_t *lsm_loaded(const struct loader *ld, const char *const *pfx)
+{
+	struct bpf_program *prog;
+	json_t *a = json_array();
+	const char *sec;
+	int i;
+
+	bpf_object__for_each_program(prog, ld->skel->obj)
+	{
+		sec = bpf_program__section_name(prog);
+		if (!bpf_program__autoload(prog) || strncmp(sec, "lsm/", 4))
+			continue;
+		for (i = 0; pfx[i]; i++)
+			if (strncmp(sec + 4, pfx[i], strlen(pfx[i])) == 0)
+				json_array_append_new(a, json_string(sec));
+	}
+	return a;
+}
+
+json_t *loader__hooks_json(const struct loader *ld)
+{
+	static const char *const exec_pfx[] = {"bprm_", NULL};
+	static const char *const net_pfx[] = {"socket_", NULL};
+	static const char *const file_pfx[] = {"file_", "path_", NULL};
+	json_t *o = json_object(), *progs = json_array(), *a;
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, ld->skel->obj)
+	{
+		if (bpf_program__autoload(prog))
+			json_array_append_new(
+			    progs,
+			    json_string(bpf_program__section_name(prog)));
+	}
+	json_object_set_new(o, "exec",
+			    json_string("tp_btf/sched_process_exec"));
+	a = lsm_loaded(ld, exec_pfx);
+	json_object_set_new(o, "exec_deny",
+			    json_string(json_array_size(a)
+					    ? "lsm/bprm_check_security"
+					    : "tp_btf+SIGKILL"));
+	json_decref(a);
+	a = lsm_loaded(ld, net_pfx);
+	/* json_object_set() takes its own reference to the array item. */
+	if (json_array_size(a))
+		json_object_set(o, "connect_deny", json_array_get(a, 0));
+	else
+		json_object_set_new(o, "connect_deny", json_string("none"));
+	json_decref(a);
+	a = lsm_loaded(ld, file_pfx);
+	if (json_array_size(a))
+		json_object_set_new(o, "file_deny", a);
+	else {
+		json_decref(a);
+		json_object_set_new(o, "file_deny", json_string("none"));
+	}
+	if (!ld->lsm_on)
+		json_object_set_new(o, "lsm_unavailable",
+				    json_string(ld->lsm_off));
+	json_object_set_new(o, "file", json_string(ld->file_mode));
+	json_object_set_new(o, "programs", progs);
+	return o;
+}
+
+/* An entry for the lsm/ maps: the rule (or -1 for a command line deny). */
+static struct mw_deny deny_val(int rule_idx, uint32_t gen)
+{
+	struct mw_deny v = {.rule_idx = (uint32_t)rule_idx,
+			    .rules_gen = gen,
+			    .flags = MW_DENY_REFUSE};
+
+	return v;
+}
+
+int loader__deny_net(struct loader *ld, int family, const uint8_t *addr,
+		     int prefixlen, int rule_idx, uint32_t gen)
+{
+	struct mw_deny v = deny_val(rule_idx, gen);
+	struct mw_net4_key k4 = {.prefixlen = prefixlen};
+	struct mw_net6_key k6 = {.prefixlen = prefixlen};
+
+	if (family == 4 && prefixlen >= 0 && prefixlen <= 32) {
+		memcpy(k4.addr, addr, 4);
+		if (bpf_map__update_elem(ld->skel->maps.mw_deny_net4, &k4,
+					 sizeof(k4), &v, sizeof(v), BPF_ANY))
+			return -errno;
+		return 0;
+	}
+	if (family == 6 && prefixlen >= 0 && prefixlen <= 128) {
+		memcpy(k6.addr, addr, 16);
+		if (bpf_map__update_elem(ld->skel->maps.mw_deny_net6, &k6,
+					 sizeof(k6), &v, sizeof(v), BPF_ANY))
+			return -errno;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int loader__deny_port(struct loader *ld, uint16_t port, int rule_idx,
+		      uint32_t gen)
+{
+	struct mw_deny v = deny_val(rule_idx, gen);
+
+	if (bpf_map__update_elem(ld->skel->maps.mw_deny_ports, &port,
+				 sizeof(port), &v, sizeof(v), BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int loader__protect_path(struct loader *ld, const char *path, int rule_idx,
+			 uint32_t gen)
+{
+	struct mw_deny v = deny_val(rule_idx, gen);
+	struct mw_inode_key k = {0};
+	struct stat st;
+
+	if (stat(path, &st))
+		return -errno;
+	/* The kernel's sb->s_dev is MKDEV: major << 20 | minor. */
+	k.ino = st.st_ino;
+	k.dev = major(st.st_dev) << 20 | minor(st.st_dev);
+	if (bpf_map__update_elem(ld->skel->maps.mw_protect_inodes, &k,
+				 sizeof(k), &v, sizeof(v), BPF_ANY))
+		return -errno;
+	return 0;
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * proc_cache.h - pid -> process record with lineage.
+ *
+ * Seeded from /proc at start, then kept current by fork/exec/exit records.
+ * Records of exited processes linger for a short grace period so that a
+ * child's lineage still resolves after its parent is gone; a new process
+ * that reuses the pid replaces the record (entity ids differ).
+ */
+#ifndef MW_PROC_CACHE_H
+#define MW_PROC_CACHE_H
+
+#include <stdint.h>
+
+#include "model/event.h"
+#include <linux/types.h> /* before events.h: it uses __u32 & co. */
+#include "events.h"
+
+struct proc_cache;
+
+/* Returns NULL on ENOMEM. boot_id seeds the entity ids. */
+struct proc_cache *proc_cache__new(void);
+void proc_cache__free(struct proc_cache *pc);	/* NULL is fine */
+
+/* Walk /proc (or root, for tests) and learn every running process. */
+int proc_cache__seed(struct proc_cache *pc, const char *proc_root);
+
+/* Borrowed pointer, valid until the next call that changes the cache. */
+struct mw_process *proc_cache__lookup(struct proc_cache *pc, uint32_t pid);
+
+/*
+ * Look pid up; when unknown, learn it from /proc (a fork record may have
+ * been lost). NULL when the process is gone.
+ */
+struct mw_process *proc_cache__get(struct proc_cache *pc, uint32_t pid);
+
+struct mw_process *proc_cache__on_fork(struct proc_cache *pc,
+				       const struct mw_hdr *h);
+/*
+ * Strings are copied; args is args_len bytes of NUL-separated argv;
+ * filename is the path given to execve (relative ones are joined to cwd).
+ */
+struct mw_process *proc_cache__on_exec(struct proc_cache *pc,
+				       const struct mw_hdr *h, const char *exe,
+				       const char *args, size_t args_len,
+				       const char *cwd, const char *filename,
+				       uint32_t flags);
+void proc_cache__on_exit(struct proc_cache *pc, const struct mw_hdr *h);
+
+/* Drop exited records older than the grace period. now is boot ns. */
+void proc_cache__expire(struct proc_cache *pc, uint64_t now_ns);
+
+/*
+ * Fill out[] with the ancestors of p (parent first), at most max; stops at
+ * pid 0/1 or a broken link. Returns the count.
+ */
+int proc_cache__ancestors(struct proc_cache *pc, const struct mw_process *p,
+			  const struct mw_process **out, int max);
+
+unsigned int proc_cache__size(const struct proc_cache *pc);
+
+/* Call fn for every live record; fn must not change the cache. */
+typedef void (*proc_cache_fn)(struct mw_process *p, void *ctx);
+void proc_cache__for_each(struct proc_cache *pc, proc_cache_fn fn, void *ctx);
+
+/* Entity id: stable per (boot, pid, start time). Exposed for tests. */
+void proc_cache__entity_id(const struct proc_cache *pc, uint32_t pid,
+			   uint64_t start_ns, char out[MW_ENTITY_ID_LEN]);
+
+/* Fill a record's argv/cmdline from NUL-separated bytes. Exposed for tests. */
+int proc_set_args(struct mw_process *p, const char *args, size_t len);
+
+/* Container id from a /proc/PID/cgroup text ("" when none). For tests. */
+void proc_container_id(const char *cgroup_text, char out[65]);
+
+#endif /* MW_PROC_CACHE_H */

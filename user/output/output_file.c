@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * output_file.c - the file sink: append, rotate by size and age, gzip the
+ * rotated file.
+ *
+ * Rotation happens between two records, so no line is split or lost:
+ * PATH.(i).gz moves to PATH.(i+1).gz, the oldest beyond `keep` is removed,
+ * PATH becomes PATH.1 and a new PATH is opened at once. PATH.1 is then
+ * gzipped into PATH.1.gz a slice at a time from output__tick(), so a 100 MiB
+ * file never stalls the event loop; a rotation that finds the previous
+ * compression unfinished completes it first. fsync policy: fdatasync at
+ * most once a second while lines are being written, before every rotation
+ * and at close; gzip output is fsynced before it is renamed into place.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "output/output_int.h"
+
+#define GZ_SLICE_MS 20	      /* compression time per tick */
+#define GZ_CHUNK (256u << 10) /* bytes read per gzwrite */
+#define SYNC_EVERY_MS 1000
+
+static char *file__name(const char *path, unsigned int i, const char *suffix)
+{
+	char *p;
+
+	if (asprintf(&p, "%s.%u%s", path, i, suffix) < 0)
+		return NULL;
+	return p;
+}
+
+static int file__reopen(struct out_sink *s)
+{
+	struct stat st;
+
+	s->fd = open(s->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (s->fd < 0)
+		return -errno;
+	s->size = fstat(s->fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+	s->opened_ms = out__now_ms();
+	return 0;
+}
+
+static void gz__abort(struct out_gzjob *j, const char *what, int err)
+{
+	out__log("output file: gzip %s -> %s: %s failed: %s; left "
+		 "uncompressed",
+		 j->src, j->dst, what, strerror(-err));
+	if (j->gz)
+		gzclose(j->gz);
+	if (j->in_fd >= 0)
+		close(j->in_fd);
+	unlink(j->tmp);
+	free(j->src);
+	free(j->tmp);
+	free(j->dst);
+	memset(j, 0, sizeof(*j));
+	j->in_fd = -1;
+}
+
+/* Start gzipping PATH.1 into PATH.1.gz (via a .tmp); 0 or -errno. */
+static int gz__start(struct out_sink *s)
+{
+	struct out_gzjob *j = &s->gz;
+	int out_fd;
+
+	j->src = file__name(s->path, 1, "");
+	j->dst = file__name(s->path, 1, ".gz");
+	j->tmp = file__name(s->path, 1, ".gz.tmp");
+	j->in_fd = -1;
+	if (!j->src || !j->dst || !j->tmp) {
+		gz__abort(j, "start", -ENOMEM);
+		return -ENOMEM;
+	}
+	j->in_fd = open(j->src, O_RDONLY | O_CLOEXEC);
+	if (j->in_fd < 0) {
+		gz__abort(j, "open", -errno);
+		return -EIO;
+	}
+	out_fd = open(j->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (out_fd < 0) {
+		gz__abort(j, "create", -errno);
+		return -EIO;
+	}
+	j->gz = gzdopen(out_fd, "wb6");
+	if (!j->gz) {
+		close(out_fd);
+		gz__abort(j, "gzdopen", -ENOMEM);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * Compress for at most budget_ms (0: to the end). Returns 1 while work is
+ * left, 0 when done or failed.
+ */
+static int gz__step(struct out_sink *s, uint64_t budget_ms)
+{
+	struct out_gzjob *j = &s->gz;
+	uint64_t until = out__now_ms() + budget_ms;
+	char *buf;
+	ssize_t n;
+	int fd, err;
+
+	if (!j->src)
+		return 0;
+	buf = malloc(GZ_CHUNK);
+	if (!buf)
+		return 1;
+	do {
+		n = read(j->in_fd, buf, GZ_CHUNK);
+		if (n < 0) {
+			free(buf);
+			gz__abort(j, "read", -errno);
+			return 0;
+		}
+		if (n > 0 && gzwrite(j->gz, buf, n) != n) {
+			free(buf);
+			gz__abort(j, "gzwrite", -EIO);
+			return 0;
+		}
+	} while (n > 0 && (!budget_ms || out__now_ms() < until));
+	free(buf);
+	if (n > 0)
+		return 1;
+
+	/* Done: make the .gz durable before it replaces the plain file. */
+	if (gzflush(j->gz, Z_FINISH) != Z_OK) {
+		gz__abort(j, "gzflush", -EIO);
+		return 0;
+	}
+	fd = open(j->tmp, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	err = gzclose(j->gz);
+	j->gz = NULL;
+	if (err != Z_OK) {
+		gz__abort(j, "gzclose", -EIO);
+		return 0;
+	}
+	if (rename(j->tmp, j->dst) < 0) {
+		gz__abort(j, "rename", -errno);
+		return 0;
+	}
+	unlink(j->src);
+	close(j->in_fd);
+	free(j->src);
+	free(j->tmp);
+	free(j->dst);
+	memset(j, 0, sizeof(*j));
+	j->in_fd = -1;
+	return 0;
+}
+
+/* Finish (or, if a crash left one, restart) the compression of PATH.1. */
+static void gz__finish(struct out_sink *s)
+{
+	char *plain = file__name(s->path, 1, "");
+
+	if (!s->gz.src && plain && access(plain, F_OK) == 0)
+		gz__start(s);
+	free(plain);
+	gz__step(s, 0);
+}
+
+static int file__rotate(struct out_sink *s)
+{
+	char *from = NULL, *to = NULL, *plain;
+	unsigned int i;
+	int err = 0;
+
+	gz__finish(s);
+	fdatasync(s->fd);
+	close(s->fd);
+	s->fd = -1;
+	s->dirty = false;
+
+	if (s->keep == 0) {
+		if (unlink(s->path) < 0)
+			err = -errno;
+		goto reopen;
+	}
+	for (i = s->keep; i >= 1 && !err; i--) {
+		from = file__name(s->path, i, ".gz");
+		to = i == s->keep ? NULL : file__name(s->path, i + 1, ".gz");
+		if (!from || (i != s->keep && !to))
+			err = -ENOMEM;
+		else if (i == s->keep && unlink(from) < 0 && errno != ENOENT)
+			err = -errno;
+		else if (i != s->keep && rename(from, to) < 0 &&
+			 errno != ENOENT)
+			err = -errno;
+		free(from);
+		free(to);
+	}
+	plain = file__name(s->path, 1, "");
+	if (!err && (!plain || rename(s->path, plain) < 0))
+		err = plain ? -errno : -ENOMEM;
+	free(plain);
+	if (!err)
+		gz__start(s);
+reopen:
+	if (err) {
+		s->errors++;
+		out__log("output %s: rotation failed: %s; appending to the "
+			 "current file",
+			 s->spec, strerror(-err));
+	}
+	err = file__reopen(s);
+	if (err) {
+		s->errors++;
+		out__log("output %s: reopen after rotation failed: %s", s->spec,
+			 strerror(-err));
+	}
+	/* Avoid retrying a failing rotation on every line. */
+	s->opened_ms = out__now_ms();
+	return err;
+}
+
+int file__open(struct out_sink *s, char *err, size_t err_len)
+{
+	char *plain = file__name(s->path, 1, ""), *gz, *tmp;
+	int ret;
+
+	ret = file__reopen(s);
+	if (ret) {
+		snprintf(err, err_len, "output %s: cannot open %s: %s", s->spec,
+			 s->path, strerror(-ret));
+		free(plain);
+		return ret;
+	}
+	/* Leftovers of a crash during compression: finish the job. */
+	gz = file__name(s->path, 1, ".gz");
+	tmp = file__name(s->path, 1, ".gz.tmp");
+	if (tmp)
+		unlink(tmp);
+	if (plain && gz && access(plain, F_OK) == 0) {
+		if (access(gz, F_OK) == 0)
+			unlink(plain); /* renamed but not yet removed */
+		else
+			gz__start(s);
+	}
+	free(plain);
+	free(gz);
+	free(tmp);
+	return 0;
+}
+
+/*
+ * Called before each record: rotate first if it would push the file past
+ * max_size, so a line always lands whole in one file. 0 when the file can
+ * take len bytes now.
+ */
+int file__prepare(struct out_sink *s, size_t len)
+{
+	uint64_t now = out__now_ms();
+	int err;
+
+	if (s->fd < 0) {
+		if (now < s->next_try_ms)
+			return -EAGAIN;
+		err = file__reopen(s);
+		if (err) {
+			s->next_try_ms = now + OUT_BACKOFF_MAX_MS;
+			return err;
+		}
+	}
+	if (s->size && s->max_size && s->size + len > s->max_size)
+		return file__rotate(s);
+	return 0;
+}
+
+ssize_t file__send(struct out_sink *s, const void *buf, size_t len)
+{
+	ssize_t n = write(s->fd, buf, len);
+
+	if (n < 0)
+		return -errno;
+	s->size += n;
+	s->dirty = true;
+	return n;
+}
+
+void file__tick(struct out_sink *s, uint64_t now)
+{
+	if (s->fd >= 0 && s->size && s->max_age_ms &&
+	    now - s->opened_ms >= s->max_age_ms)
+		file__rotate(s);
+	if (s->fd >= 0 && s->dirty && now - s->last_sync_ms >= SYNC_EVERY_MS) {
+		fdatasync(s->fd);
+		s->dirty = false;
+		s->last_sync_ms = now;
+	}
+	gz__step(s, GZ_SLICE_MS);
+}
+
+void file__close(struct out_sink *s)
+{
+	gz__step(s, 0);
+	if (s->fd >= 0) {
+		fdatasync(s->fd);
+		close(s->fd);
+	}
+	s->fd = -1;
+}

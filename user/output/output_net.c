@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * output_net.c - the descriptor sinks: stdout, a unix stream socket, syslog
+ * over TCP and over UDP.
+ *
+ * Every socket is non-blocking and connects in the background: connect()
+ * starts, output__tick() and output__write() look whether it finished. A
+ * sink that fails waits an exponential backoff (100 ms doubling up to 30 s)
+ * before it tries again; names are resolved again on each new round of
+ * attempts, so a log agent that moved is found. Sends use MSG_NOSIGNAL and
+ * stdout writes to a pipe run with SIGPIPE blocked, so a vanished reader is
+ * an error code, never a dead daemon.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "output/output_int.h"
+
+static void net__disconnect(struct out_sink *s)
+{
+	if (s->fd >= 0 && s->kind != OUT_STDOUT)
+		close(s->fd);
+	if (s->kind != OUT_STDOUT)
+		s->fd = -1;
+	s->state = OUT_DOWN;
+}
+
+/*
+ * Take the sink down after a failure (err is a negative errno) and plan the
+ * next attempt. The first failure of an outage is logged; the retries are
+ * only counted so a dead agent does not flood the journal.
+ */
+void net__fail(struct out_sink *s, int err, const char *what)
+{
+	uint64_t now = out__now_ms();
+
+	net__disconnect(s);
+	s->errors++;
+	if (!s->down_logged)
+		out__log("output %s: %s: %s; lines are queued, retrying with "
+			 "backoff",
+			 s->spec, what, strerror(-err));
+	s->down_logged = true;
+	s->next_try_ms = now + s->backoff_ms;
+	s->backoff_ms = s->backoff_ms * 2 > OUT_BACKOFF_MAX_MS
+			    ? OUT_BACKOFF_MAX_MS
+			    : s->backoff_ms * 2;
+	/* Resolve again next time: the agent may have moved. */
+	if (s->ai) {
+		freeaddrinfo(s->ai);
+		s->ai = NULL;
+	}
+	s->ai_next = NULL;
+}
+
+static void net__up(struct out_sink *s)
+{
+	s->state = OUT_UP;
+	s->backoff_ms = OUT_BACKOFF_MIN_MS;
+	if (s->down_logged)
+		out__log("output %s: connected", s->spec);
+	s->down_logged = false;
+}
+
+static int net__resolve(struct out_sink *s)
+{
+	struct addrinfo hints = {
+	    .ai_family = AF_UNSPEC,
+	    .ai_socktype = s->kind == OUT_UDP ? SOCK_DGRAM : SOCK_STREAM,
+	    .ai_flags = AI_NUMERICSERV,
+	};
+	int ret;
+
+	if (s->ai)
+		freeaddrinfo(s->ai);
+	s->ai = NULL;
+	ret = getaddrinfo(s->host, s->port, &hints, &s->ai);
+	if (ret) {
+		s->ai = NULL;
+		if (!s->down_logged)
+			out__log("output %s: cannot resolve %s: %s", s->spec,
+				 s->host,
+				 ret == EAI_SYSTEM ? strerror(errno)
+						   : gai_strerror(ret));
+		return -EHOSTUNREACH;
+	}
+	s->ai_next = s->ai;
+	return 0;
+}
+
+/* Start a connect to the next candidate address; 0 if one is under way. */
+static int net__connect_start(struct out_sink *s, uint64_t now)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	const struct sockaddr *sa;
+	socklen_t sa_len;
+	int family, type, err;
+
+	if (s->kind == OUT_UNIX) {
+		family = AF_UNIX;
+		type = SOCK_STREAM;
+		strcpy(sun.sun_path, s->path); /* length checked at parse */
+		sa = (const struct sockaddr *)&sun;
+		sa_len = sizeof(sun);
+	} else {
+		if (!s->ai_next) {
+			err = net__resolve(s);
+			if (err)
+				return err;
+		}
+		family = s->ai_next->ai_family;
+		type = s->ai_next->ai_socktype;
+		sa = s->ai_next->ai_addr;
+		sa_len = s->ai_next->ai_addrlen;
+		s->ai_next = s->ai_next->ai_next;
+	}
+
+	s->fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s->fd < 0)
+		return -errno;
+	s->connect_start_ms = now;
+	if (connect(s->fd, sa, sa_len) == 0) {
+		net__up(s);
+		return 0;
+	}
+	err = -errno;
+	if (err == -EINPROGRESS) {
+		s->state = OUT_CONNECTING;
+		return 0;
+	}
+	/* A unix listener with a full backlog says EAGAIN: retry later. */
+	close(s->fd);
+	s->fd = -1;
+	return err;
+}
+
+/* Try every address once (they fail fast on loopback or are in progress). */
+static void net__connect(struct out_sink *s, uint64_t now)
+{
+	int err;
+
+	do {
+		err = net__connect_start(s, now);
+	} while (err && err != -EHOSTUNREACH && s->kind != OUT_UNIX &&
+		 s->ai_next);
+	if (err)
+		net__fail(s, err, "connect");
+}
+
+/* The agent never talks to us: readable or hung up means it went away. */
+static bool net__peer_gone(struct out_sink *s)
+{
+	struct pollfd p = {.fd = s->fd, .events = POLLIN | POLLRDHUP};
+	char scratch[512];
+	ssize_t n;
+
+	if (poll(&p, 1, 0) <= 0)
+		return false;
+	if (p.revents & (POLLERR | POLLHUP | POLLRDHUP))
+		return true;
+	n = recv(s->fd, scratch, sizeof(scratch), MSG_DONTWAIT);
+	return n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR);
+}
+
+static bool net__connecting(struct out_sink *s, uint64_t now)
+{
+	struct pollfd p = {.fd = s->fd, .events = POLLOUT};
+	socklen_t len = sizeof(int);
+	int soerr = 0;
+
+	if (poll(&p, 1, 0) == 0) {
+		if (now - s->connect_start_ms < OUT_CONNECT_TIMEOUT_MS)
+			return false;
+		soerr = ETIMEDOUT;
+	} else if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0) {
+		soerr = errno;
+	}
+	if (!soerr) {
+		net__up(s);
+		return true;
+	}
+	close(s->fd);
+	s->fd = -1;
+	s->state = OUT_DOWN;
+	if (s->ai_next) {
+		net__connect(s, now);
+		return s->state == OUT_UP;
+	}
+	net__fail(s, -soerr, "connect");
+	return false;
+}
+
+/* true when the sink can take bytes now; drives (re)connects. */
+bool net__ready(struct out_sink *s, uint64_t now)
+{
+	switch (s->state) {
+	case OUT_UP:
+		if (s->kind == OUT_UNIX || s->kind == OUT_TCP) {
+			if (net__peer_gone(s)) {
+				net__fail(s, -ECONNRESET, "connection lost");
+				return false;
+			}
+		}
+		return true;
+	case OUT_CONNECTING:
+		return net__connecting(s, now);
+	case OUT_DOWN:
+		if (now < s->next_try_ms)
+			return false;
+		if (s->kind == OUT_STDOUT) {
+			net__up(s);
+			return true;
+		}
+		net__connect(s, now);
+		if (s->state == OUT_CONNECTING)
+			return net__connecting(s, now);
+		return s->state == OUT_UP;
+	}
+	return false;
+}
+
+/* Write to a pipe without risking SIGPIPE, leaving no signal pending. */
+static ssize_t net__write_pipe(int fd, const void *buf, size_t len)
+{
+	sigset_t pipe_set, old, pending;
+	struct timespec zero = {0};
+	bool was_pending;
+	ssize_t n;
+	int err;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	sigpending(&pending);
+	was_pending = sigismember(&pending, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &pipe_set, &old);
+	n = write(fd, buf, len);
+	err = errno;
+	if (n < 0 && err == EPIPE && !was_pending)
+		sigtimedwait(&pipe_set, NULL, &zero);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = err;
+	return n;
+}
+
+ssize_t net__send(struct out_sink *s, const void *buf, size_t len)
+{
+	ssize_t n;
+
+	if (s->kind == OUT_STDOUT)
+		n = s->is_pipe ? net__write_pipe(s->fd, buf, len)
+			       : write(s->fd, buf, len);
+	else
+		n = send(s->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	return n;
+}
+
+int net__open(struct out_sink *s, char *err, size_t err_len)
+{
+	struct stat st;
+	int fl;
+
+	s->backoff_ms = OUT_BACKOFF_MIN_MS;
+	if (s->kind != OUT_STDOUT) {
+		/* First attempt now; a failure is not fatal, only queued. */
+		net__connect(s, out__now_ms());
+		return 0;
+	}
+
+	s->fd = STDOUT_FILENO;
+	s->saved_fl = -1;
+	s->state = OUT_UP;
+	if (fstat(s->fd, &st) < 0) {
+		snprintf(err, err_len, "output stdout: fstat: %s",
+			 strerror(errno));
+		return -errno;
+	}
+	/*
+	 * A full pipe or socket must not block the loop. The file
+	 * description is ours alone in those cases (a tty or file would be
+	 * shared with the shell), so O_NONBLOCK there is safe; it is
+	 * restored at close.
+	 */
+	s->is_pipe = S_ISFIFO(st.st_mode);
+	if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
+		fl = fcntl(s->fd, F_GETFL);
+		if (fl >= 0 && !(fl & O_NONBLOCK) &&
+		    fcntl(s->fd, F_SETFL, fl | O_NONBLOCK) == 0)
+			s->saved_fl = fl;
+	}
+	return 0;
+}
+
+void net__close(struct out_sink *s)
+{
+	if (s->kind == OUT_STDOUT && s->saved_fl >= 0)
+		fcntl(s->fd, F_SETFL, s->saved_fl);
+	net__disconnect(s);
+	if (s->ai)
+		freeaddrinfo(s->ai);
+	s->ai = NULL;
+	s->ai_next = NULL;
+}

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "respond/response.h"
+
+#ifndef __NR_pidfd_open
+#define __NR_pidfd_open 434
+#endif
+#ifndef __NR_pidfd_send_signal
+#define __NR_pidfd_send_signal 424
+#endif
+
+/* Start time of pid in clock ticks from /proc, or 0. */
+static unsigned long long start_ticks(pid_t pid)
+{
+	char path[64], buf[1024], *rp;
+	unsigned long long t = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	rp = strrchr(buf, ')');
+	if (!rp || sscanf(rp + 2,
+			  "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+			  "%*u %*u %*d %*d %*d %*d %*d %*d %llu",
+			  &t) != 1)
+		return 0;
+	return t;
+}
+
+int response__kill(const struct mw_process *p)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+	unsigned long long want;
+	int fd, ret = 0;
+
+	if (p->pid <= 1 || p->pid == (uint32_t)getpid())
+		return -EPERM;
+	fd = syscall(__NR_pidfd_open, p->pid, 0);
+	if (fd < 0)
+		return -errno;
+	/* The pidfd pins the process: now check it is the one we judged. */
+	want = p->start_ns / (1000000000ULL / (hz > 0 ? hz : 100));
+	if (p->start_ns && start_ticks(p->pid) != want) {
+		ret = -ESRCH;
+		goto out;
+	}
+	if (syscall(__NR_pidfd_send_signal, fd, SIGKILL, NULL, 0) < 0)
+		ret = -errno;
+out:
+	close(fd);
+	return ret;
+}
