@@ -32,6 +32,7 @@
 #include "report/report.h"
 #include "respond/response.h"
 #include "rules/rules.h"
+#include "util/fnv.h"
 
 #define MAX_LINEAGE 16
 #define AGG_MAX 4096 /* (rule, process) pairs tracked */
@@ -93,15 +94,6 @@ static void emit(struct monitor *m, json_t *doc)
  * Alerts go through the aggregate: the first of a (rule, process) pair goes
  * out now, repeats within the window come out later as one summary.
  */
-static uint64_t fnv1a_str(uint64_t h, const char *s)
-{
-	while (s && *s) {
-		h ^= (unsigned char)*s++;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 /*
  * Only identical alerts fold: same rule, process, action and object (file
  * path, peer, executable). A process that creates a cron file and then
@@ -110,21 +102,21 @@ static uint64_t fnv1a_str(uint64_t h, const char *s)
  */
 static void alert_key(const struct mw_event *ev, char *key, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = FNV64_INIT;
 	char peer[64];
 
 	if (ev->file) {
-		h = fnv1a_str(h, ev->file->action);
-		h = fnv1a_str(h, ev->file->path);
-		h = fnv1a_str(h, ev->file->target_path);
+		h = fnv1a64_str(h, ev->file->action);
+		h = fnv1a64_str(h, ev->file->path);
+		h = fnv1a64_str(h, ev->file->target_path);
 	} else if (ev->net) {
 		snprintf(peer, sizeof(peer), "%s:%d", ev->net->dst_ip,
 			 ev->net->dst_port);
-		h = fnv1a_str(h, ev->net->action);
-		h = fnv1a_str(h, peer);
+		h = fnv1a64_str(h, ev->net->action);
+		h = fnv1a64_str(h, peer);
 	} else {
-		h = fnv1a_str(h, ev->at_start ? "running" : "exec");
-		h = fnv1a_str(h, ev->proc->exe);
+		h = fnv1a64_str(h, ev->at_start ? "running" : "exec");
+		h = fnv1a64_str(h, ev->proc->exe);
 	}
 	snprintf(key, len, "%s:%016llx", ev->proc->entity_id,
 		 (unsigned long long)h);

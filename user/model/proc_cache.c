@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "model/proc_cache.h"
+#include "util/procfs.h"
+#include "util/fnv.h"
 
 #define PC_BUCKETS 16384		    /* power of two */
 #define PC_GRACE_NS (30ULL * 1000000000ULL) /* exited records linger */
@@ -44,27 +46,16 @@ static unsigned int pc_hash(uint32_t pid)
 	return (pid * 2654435761u) & (PC_BUCKETS - 1);
 }
 
-static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	while (len--) {
-		h ^= *p++;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 void proc_cache__entity_id(const struct proc_cache *pc, uint32_t pid,
 			   uint64_t start_ns, char out[MW_ENTITY_ID_LEN])
 {
 	/* Clock ticks, as /proc/PID/stat has it, so seeded ids agree. */
 	uint64_t ticks = start_ns / (1000000000ULL / pc->ticks_per_sec);
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = FNV64_INIT;
 
-	h = fnv1a(h, pc->boot_id, strlen(pc->boot_id));
-	h = fnv1a(h, &pid, sizeof(pid));
-	h = fnv1a(h, &ticks, sizeof(ticks));
+	h = fnv1a64_str(h, pc->boot_id);
+	h = fnv1a64(h, &pid, sizeof(pid));
+	h = fnv1a64(h, &ticks, sizeof(ticks));
 	snprintf(out, MW_ENTITY_ID_LEN, "%016llx", (unsigned long long)h);
 }
 
@@ -335,31 +326,6 @@ void proc_container_id(const char *text, char out[65])
 	strcpy(out, v1);
 }
 
-static ssize_t read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n, total = 0;
-
-	if (fd < 0)
-		return -errno;
-	while ((size_t)total < size - 1) {
-		n = read(fd, buf + total, size - 1 - total);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			total = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		total += n;
-	}
-	close(fd);
-	if (total >= 0)
-		buf[total] = '\0';
-	return total;
-}
-
 static void container_lookup(struct proc_cache *pc, struct mw_process *p)
 {
 	struct cg_slot *slot = &pc->cg[p->cgroup_id % PC_CG_SLOTS];
@@ -370,7 +336,7 @@ static void container_lookup(struct proc_cache *pc, struct mw_process *p)
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/%u/cgroup", pc->proc_root, p->pid);
-	if (read_file(path, text, sizeof(text)) < 0)
+	if (procfs__read_file(path, text, sizeof(text)) < 0)
 		return;
 	proc_container_id(text, p->container_id);
 	if (p->cgroup_id) {
@@ -410,36 +376,26 @@ static uint32_t ns_inode(const char *path)
 static struct mw_process *proc_learn(struct proc_cache *pc, uint32_t pid)
 {
 	char path[96], buf[8192], link[4096];
-	unsigned long long start_ticks = 0;
+	struct procfs_stat st;
 	struct pc_entry *e;
 	struct mw_process *p;
-	int ppid = 0, deleted = 0;
-	char *rp, *line;
+	int deleted = 0;
+	char *line;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "%s/%u/stat", pc->proc_root, pid);
-	if (read_file(path, buf, sizeof(buf)) <= 0)
-		return NULL;
-	/* comm may hold spaces and parens: parse after the last ')'. */
-	rp = strrchr(buf, ')');
-	if (!rp || sscanf(rp + 2,
-			  "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
-			  "%*u %*u %*d %*d %*d %*d %*d %*d %llu",
-			  &ppid, &start_ticks) != 2)
+	if (procfs__stat(pc->proc_root, pid, &st))
 		return NULL;
 	e = entry_new(pc, pid);
 	if (!e)
 		return NULL;
 	p = &e->p;
-	p->ppid = ppid;
-	p->start_ns = start_ticks * (1000000000ULL / pc->ticks_per_sec);
+	p->ppid = st.ppid;
+	p->start_ns = st.start_ticks * (1000000000ULL / pc->ticks_per_sec);
 	p->flags = MW_PROC_SEEDED;
-	*rp = '\0';
-	snprintf(p->comm, sizeof(p->comm), "%s",
-		 strchr(buf, '(') ? strchr(buf, '(') + 1 : "");
+	memcpy(p->comm, st.comm, sizeof(p->comm));
 
 	snprintf(path, sizeof(path), "%s/%u/status", pc->proc_root, pid);
-	if (read_file(path, buf, sizeof(buf)) > 0) {
+	if (procfs__read_file(path, buf, sizeof(buf)) > 0) {
 		for (line = strtok(buf, "\n"); line;
 		     line = strtok(NULL, "\n")) {
 			unsigned int r, eff;
@@ -457,7 +413,7 @@ static struct mw_process *proc_learn(struct proc_cache *pc, uint32_t pid)
 		}
 	}
 	snprintf(path, sizeof(path), "%s/%u/loginuid", pc->proc_root, pid);
-	if (read_file(path, buf, sizeof(buf)) > 0)
+	if (procfs__read_file(path, buf, sizeof(buf)) > 0)
 		p->loginuid = strtoul(buf, NULL, 10);
 
 	snprintf(path, sizeof(path), "%s/%u/exe", pc->proc_root, pid);
@@ -472,7 +428,7 @@ static struct mw_process *proc_learn(struct proc_cache *pc, uint32_t pid)
 	if (read_link(path, link, sizeof(link), NULL) == 0)
 		p->cwd = strdup(link);
 	snprintf(path, sizeof(path), "%s/%u/cmdline", pc->proc_root, pid);
-	n = read_file(path, buf, sizeof(buf));
+	n = procfs__read_file(path, buf, sizeof(buf));
 	if (n > 0)
 		proc_set_args(p, buf, n);
 	snprintf(path, sizeof(path), "%s/%u/ns/pid", pc->proc_root, pid);

@@ -19,6 +19,7 @@
 
 #include "output/output.h"
 #include "output/output_int.h"
+#include "util/fnv.h"
 
 #define FLUSH_SLICE_MS 20   /* sending time per sink per call */
 #define CLOSE_BOUND_MS 1000 /* output__close() waits at most this */
@@ -259,11 +260,10 @@ bad:
 static char *spec__spool_path(const char *base)
 {
 	char name[200], *p;
-	uint32_t h = 2166136261u;
+	uint32_t h = fnv1a32_str(FNV32_INIT, base);
 	size_t i, n = 0;
 
 	for (i = 0; base[i]; i++) {
-		h = (h ^ (unsigned char)base[i]) * 16777619u;
 		if (n < sizeof(name) - 1) {
 			char c = base[i];
 			bool ok =

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "report/aggregate.h"
+#include "util/fnv.h"
 
 #define AGG_BUCKETS 1024 /* power of two */
 #define AGG_KEY_MAX 96
@@ -25,13 +26,8 @@ struct aggregate {
 
 static unsigned int agg_hash(int rule_idx, const char *key)
 {
-	uint32_t h = 2166136261u ^ (uint32_t)rule_idx;
-
-	while (*key) {
-		h ^= (unsigned char)*key++;
-		h *= 16777619u;
-	}
-	return h & (AGG_BUCKETS - 1);
+	return fnv1a32_str(FNV32_INIT ^ (uint32_t)rule_idx, key) &
+	       (AGG_BUCKETS - 1);
 }
 
 struct aggregate *aggregate__new(uint64_t window_ns, unsigned int max)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "respond/response.h"
+#include "util/procfs.h"
 
 #ifndef __NR_pidfd_open
 #define __NR_pidfd_open 434
@@ -20,27 +21,9 @@
 /* Start time of pid in clock ticks from /proc, or 0. */
 static unsigned long long start_ticks(pid_t pid)
 {
-	char path[64], buf[1024], *rp;
-	unsigned long long t = 0;
-	ssize_t n;
-	int fd;
+	struct procfs_stat st;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	rp = strrchr(buf, ')');
-	if (!rp || sscanf(rp + 2,
-			  "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
-			  "%*u %*u %*d %*d %*d %*d %*d %*d %llu",
-			  &t) != 1)
-		return 0;
-	return t;
+	return procfs__stat(NULL, (uint32_t)pid, &st) ? 0 : st.start_ticks;
 }
 
 int response__kill(const struct mw_process *p)

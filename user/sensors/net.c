@@ -12,6 +12,7 @@
 
 #include "sensors/dns.h"
 #include "sensors/net.h"
+#include "util/fnv.h"
 
 #define DNS_SLOTS 4096 /* power of two: address -> name entries */
 
@@ -53,12 +54,9 @@ void net__free(struct net_state *ns)
 
 static uint32_t addr_hash(int family, const uint8_t *a)
 {
-	uint32_t h = 2166136261u ^ (uint32_t)family;
-	int i;
-
-	for (i = 0; i < (family == AF_INET ? 4 : 16); i++)
-		h = (h ^ a[i]) * 16777619u;
-	return h & (DNS_SLOTS - 1);
+	return fnv1a32(FNV32_INIT ^ (uint32_t)family, a,
+		       family == AF_INET ? 4 : 16) &
+	       (DNS_SLOTS - 1);
 }
 
 static int addr_len(int family)

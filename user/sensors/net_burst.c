@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sensors/net_burst.h"
+#include "util/fnv.h"
 
 #define WINDOWS 256
 #define SET_SLOTS 1024 /* power of two */
@@ -49,12 +50,8 @@ static const struct burst_params defaults = {
 /* FNV-1a, never 0 (0 marks an empty slot). */
 static uint32_t hash(const void *data, size_t len)
 {
-	const uint8_t *p = data;
-	uint32_t h = 2166136261u;
-	size_t i;
+	uint32_t h = fnv1a32(FNV32_INIT, data, len);
 
-	for (i = 0; i < len; i++)
-		h = (h ^ p[i]) * 16777619u;
 	return h ? h : 1;
 }
 
