@@ -20,6 +20,7 @@
 #include "output/output.h"
 #include "output/output_int.h"
 #include "util/fnv.h"
+#include "util/host.h"
 
 #define FLUSH_SLICE_MS 20   /* sending time per sink per call */
 #define CLOSE_BOUND_MS 1000 /* output__close() waits at most this */
@@ -613,10 +614,8 @@ static void output__hostname(struct output *o)
 {
 	char *p;
 
-	if (gethostname(o->hostname, sizeof(o->hostname) - 1) < 0 ||
-	    !o->hostname[0])
-		strcpy(o->hostname, "-");
-	o->hostname[sizeof(o->hostname) - 1] = '\0';
+	/* "-" is RFC 5424's NILVALUE. */
+	host__name(o->hostname, sizeof(o->hostname), "-");
 	/* RFC 5424 HOSTNAME is PRINTUSASCII: no spaces, no controls. */
 	for (p = o->hostname; *p; p++)
 		if (*p < 33 || *p > 126)

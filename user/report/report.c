@@ -13,6 +13,7 @@
 #include "report/jsonx.h"
 #include "report/report.h"
 #include "rules/rules.h"
+#include "util/host.h"
 
 #define ECS_VERSION "8.11.0"
 #define MAX_ANCESTRY 8
@@ -21,8 +22,7 @@ static char hostname[256] = "localhost";
 
 void report__init(void)
 {
-	if (gethostname(hostname, sizeof(hostname) - 1) != 0)
-		snprintf(hostname, sizeof(hostname), "localhost");
+	host__name(hostname, sizeof(hostname), "localhost");
 }
 
 static uint64_t clock_ns(clockid_t id)
