@@ -2,6 +2,10 @@
 /*
  * hash.c - SHA-256 through OpenSSL's libcrypto (a well-kept implementation
  * beats one of our own for a digest that SOCs match against IOC feeds).
+ *
+ * Part of the process model's identity of a program. It computes and caches
+ * digests by file identity; it never writes a process record (the cache
+ * does, through proc_cache__set_sha256).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -75,14 +79,15 @@ int hash__open(const struct mw_process *p)
 	return fd;
 }
 
-int hash__finish(struct mw_process *p, int fd)
+int hash__file(int fd, char hex[MW_SHA256_HEX])
 {
 	struct hash_slot *slot;
 	struct stat st;
 	int ret;
 
+	hex[0] = '\0';
 	if (fd < 0)
-		return p->sha256[0] ? 0 : -ENOENT;
+		return -ENOENT;
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
 	    st.st_size > HASH_MAX_SIZE) {
 		close(fd);
@@ -93,25 +98,20 @@ int hash__finish(struct mw_process *p, int fd)
 	    slot->size == st.st_size &&
 	    slot->mtime.tv_sec == st.st_mtim.tv_sec &&
 	    slot->mtime.tv_nsec == st.st_mtim.tv_nsec) {
-		memcpy(p->sha256, slot->hex, MW_SHA256_HEX);
+		memcpy(hex, slot->hex, MW_SHA256_HEX);
 		close(fd);
 		return 0;
 	}
-	ret = sha256_fd(fd, p->sha256);
+	ret = sha256_fd(fd, hex);
 	close(fd);
 	if (ret) {
-		p->sha256[0] = '\0';
+		hex[0] = '\0';
 		return ret;
 	}
 	slot->dev = st.st_dev;
 	slot->ino = st.st_ino;
 	slot->size = st.st_size;
 	slot->mtime = st.st_mtim;
-	memcpy(slot->hex, p->sha256, MW_SHA256_HEX);
+	memcpy(slot->hex, hex, MW_SHA256_HEX);
 	return 0;
-}
-
-int hash__process(struct mw_process *p)
-{
-	return hash__finish(p, hash__open(p));
 }

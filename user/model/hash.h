@@ -8,20 +8,21 @@
 #include "model/event.h"
 
 /*
- * Fill p->sha256 (hex) when empty: read through /proc/PID/exe, which still
+ * Pin p's executable for hashing: an fd on /proc/PID/exe, which still
  * reaches a deleted or memfd executable, falling back to p->exe when the
- * process is gone. Results are cached per file identity (dev, inode, size,
- * mtime), so a miner restarted by cron every minute is read once. Files over
- * 256 MiB are not hashed. Returns 0 or a negative errno.
- */
-int hash__process(struct mw_process *p);
-
-/*
- * Split form for when the process is about to be killed: hash__open()
- * pins the executable (an fd, or -1), hash__finish() digests it and closes
- * the fd, so the kill never waits for the digest.
+ * process is gone. -1 when p->sha256 is known already or nothing could be
+ * opened. Split from hash__file() so that a kill never waits for a digest:
+ * pin, kill, then digest.
  */
 int hash__open(const struct mw_process *p);
-int hash__finish(struct mw_process *p, int fd);
+
+/*
+ * Digest the regular file behind fd into hex (NUL-terminated; "" on
+ * failure) and close fd (fd < 0 is allowed: -ENOENT). Results are cached
+ * per file identity (dev, inode, size, mtime), so a miner restarted by cron
+ * every minute is read once. Files over 256 MiB are not hashed (-EINVAL).
+ * Returns 0 or a negative errno.
+ */
+int hash__file(int fd, char hex[MW_SHA256_HEX]);
 
 #endif /* MW_HASH_H */

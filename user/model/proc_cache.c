@@ -1,6 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * proc_cache.c - process records keyed by pid, with lineage.
+ * proc_cache.c - the process model: one record per process, keyed by pid,
+ * with lineage.
+ *
+ * Seeded from /proc at start, then kept current by the exec, fork and exit
+ * records the sensors decode; every later stage (rules, respond, report)
+ * borrows these records for one event and never writes them: the cache is
+ * the only writer (proc_cache__set_sha256 is how a digest gets in). Exited
+ * processes linger for a grace period so late records still find their
+ * writer and lineage.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -648,6 +656,35 @@ int proc_cache__ancestors(struct proc_cache *pc, const struct mw_process *p,
 			break;
 	}
 	return n;
+}
+
+void proc_cache__lineage(struct proc_cache *pc, struct mw_event *ev,
+			 const struct mw_process **chain, int max)
+{
+	int n = proc_cache__ancestors(pc, ev->proc, chain, max);
+
+	ev->parent = n > 0 ? chain[0] : NULL;
+	ev->ancestors = n > 1 ? chain + 1 : NULL;
+	ev->n_ancestors = n > 1 ? n - 1 : 0;
+}
+
+void proc_cache__set_sha256(struct proc_cache *pc, const struct mw_process *p,
+			    const char hex[MW_SHA256_HEX])
+{
+	struct pc_entry *e = entry_find(pc, p->pid);
+
+	if (e && &e->p == p)
+		memcpy(e->p.sha256, hex, MW_SHA256_HEX);
+}
+
+void mw_process__standin(struct mw_process *p, uint32_t pid, const char *comm)
+{
+	memset(p, 0, sizeof(*p));
+	p->pid = pid;
+	p->loginuid = UINT32_MAX;
+	snprintf(p->comm, sizeof(p->comm), "%s", pid ? comm : "");
+	p->name = p->comm[0] ? p->comm : NULL;
+	snprintf(p->entity_id, sizeof(p->entity_id), "0");
 }
 
 void proc_cache__for_each(struct proc_cache *pc, proc_cache_fn fn, void *ctx)

@@ -57,6 +57,30 @@ void proc_cache__expire(struct proc_cache *pc, uint64_t now_ns);
 int proc_cache__ancestors(struct proc_cache *pc, const struct mw_process *p,
 			  const struct mw_process **out, int max);
 
+/*
+ * Fill ev->parent and ev->ancestors (grandparent first) from the cache.
+ * chain has room for max records and must live as long as ev is used.
+ */
+void proc_cache__lineage(struct proc_cache *pc, struct mw_event *ev,
+			 const struct mw_process **chain, int max);
+
+/*
+ * Record p's executable digest (hex) when p is one of the cache's own
+ * records, so rules on process.hash.sha256 see it on the process's later
+ * events. A stand-in or transient record (not in the cache) is left alone.
+ * The cache owns its records: this is the only way to write one outside
+ * the cache.
+ */
+void proc_cache__set_sha256(struct proc_cache *pc, const struct mw_process *p,
+			    const char hex[MW_SHA256_HEX]);
+
+/*
+ * A record for a process the cache does not know (an inbound connection
+ * has no owner yet; a short-lived one may be gone): what a kernel record's
+ * header says, entity id "0". Owned by the caller; points into itself.
+ */
+void mw_process__standin(struct mw_process *p, uint32_t pid, const char *comm);
+
 unsigned int proc_cache__size(const struct proc_cache *pc);
 
 /* Call fn for every live record; fn must not change the cache. */

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * verdict.c - the respond stage (see verdict.h).
+ *
+ * The kernel may have acted already (a kill at exec, a refused exec or
+ * connect, a cut stratum flow): its record says so, and this stage takes
+ * over reporting that act under the rule that caused it, or carries out
+ * the act itself from userspace when the kernel could not.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kernel/loader.h"
+#include "model/hash.h"
+#include "model/proc_cache.h"
+#include "report/jsonx.h"
+#include "report/report.h"
+#include "report/reporter.h"
+#include "respond/response.h"
+#include "respond/verdict.h"
+#include "rules/rules.h"
+#include "sensors/net_event.h"
+#include "util/boottime.h"
+
+struct verdict {
+	struct reporter *rep;	/* borrowed */
+	struct proc_cache *pc;	/* borrowed */
+	struct loader *ld;	/* borrowed, may be NULL */
+	const struct rules *rules; /* borrowed */
+	uint32_t rules_gen;
+	bool enforce;
+	struct verdict_stats st;
+};
+
+/* One event's judgement: what was done so far across its matches. */
+struct match_ctx {
+	struct verdict *v;
+	bool killed;	      /* a kill already happened for this event */
+	bool denied_reported; /* the kernel's deny rule was reported */
+	bool block_reported;  /* a block act was reported */
+	bool matched_block;   /* the kernel's block rule matched here too */
+};
+
+/* What was done about one match, reported after the alert. */
+struct act {
+	bool done;	    /* an act to report */
+	int err;	    /* 0 or negative errno */
+	const char *where;  /* "kernel" or "userspace" */
+	bool kernel_failed; /* the kernel tried first and failed */
+	int kernel_err;
+	const char *hook;   /* deny: the hook that refused, or NULL */
+	bool fallback_kill; /* deny: killed instead (no BPF-LSM) */
+};
+
+struct verdict *verdict__new(struct reporter *rep, struct proc_cache *pc,
+			     struct loader *ld, bool enforce)
+{
+	struct verdict *v = calloc(1, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	v->rep = rep;
+	v->pc = pc;
+	v->ld = ld;
+	v->enforce = enforce;
+	return v;
+}
+
+void verdict__free(struct verdict *v)
+{
+	free(v);
+}
+
+void verdict__set_rules(struct verdict *v, const struct rules *rs,
+			uint32_t gen)
+{
+	v->rules = rs;
+	v->rules_gen = gen;
+}
+
+const struct rules *verdict__rules(const struct verdict *v)
+{
+	return v->rules;
+}
+
+void verdict__stats(const struct verdict *v, struct verdict_stats *st)
+{
+	*st = v->st;
+}
+
+static void emit(struct verdict *v, json_t *doc)
+{
+	reporter__emit(v->rep, doc);
+}
+
+/* The kernel refused this connect under rule idx (enforce mode). */
+static bool net_blocked_by(const struct mw_event *ev, int idx)
+{
+	return ev->net && (ev->net->flags & MW_NET_BLOCK_MATCH) &&
+	       (int)ev->net->rule_idx == idx;
+}
+
+/*
+ * Report a block: the kernel refused the connect or cut the stratum flow;
+ * anything else cannot be blocked after the fact, and says so.
+ */
+static void act_block(struct match_ctx *c, const struct mw_event *ev,
+		      const struct rule *r, int idx)
+{
+	struct verdict *v = c->v;
+	const struct mw_net_info *n = ev->net;
+
+	if (!v->enforce || c->block_reported)
+		return;
+	c->block_reported = true;
+	if (n && (n->flags & MW_NET_BLOCKED) && net_blocked_by(ev, idx))
+		emit(v, report__action(ev, r, "block", 0, "kernel"));
+	else if (n && (n->flags & MW_NET_DROPPED))
+		emit(v, report__action(ev, r, "block", 0, "kernel"));
+	else
+		emit(v,
+		     report__action(ev, r, "block", -EOPNOTSUPP, "userspace"));
+}
+
+/* Carry out (or take over the kernel's) kill for a matched kill rule. */
+static struct act act_kill(struct match_ctx *c, const struct mw_event *ev,
+			   int idx)
+{
+	struct act a = {0};
+
+	/* A refused exec never ran: the pid is still its caller's. */
+	if (!c->v->enforce || c->killed ||
+	    (ev->exec_flags & MW_EXEC_REFUSED))
+		return a;
+	a.done = true;
+	if ((ev->exec_flags & MW_EXEC_DENIED) && (int)ev->deny_rule == idx) {
+		if (ev->exec_flags & MW_EXEC_KILLED) {
+			a.where = "kernel";
+			c->killed = true;
+			return a;
+		}
+		a.kernel_failed = true;
+		a.kernel_err = ev->kill_err ? ev->kill_err : -EIO;
+	}
+	a.where = "userspace";
+	a.err = response__kill(ev->proc);
+	c->killed = !a.err;
+	return a;
+}
+
+/*
+ * deny: refused at lsm/bprm_check_security (the program never ran), or,
+ * where BPF-LSM is unavailable, the kill at exec stands in for it.
+ */
+static struct act act_deny(struct match_ctx *c, const struct mw_event *ev,
+			   int idx)
+{
+	struct act a = {0};
+
+	if (!c->v->enforce || c->killed)
+		return a;
+	if ((ev->exec_flags & MW_EXEC_REFUSED) && (int)ev->deny_rule == idx) {
+		a.done = true;
+		a.where = "kernel";
+		a.hook = "lsm/bprm_check_security";
+		c->killed = true;
+		return a;
+	}
+	/* A connect the cgroup hook refused under this rule: done, no kill. */
+	if (ev->net && (ev->net->flags & MW_NET_BLOCKED) &&
+	    net_blocked_by(ev, idx)) {
+		a.done = true;
+		a.where = "kernel";
+		a.hook = "cgroup/connect";
+		return a;
+	}
+	a = act_kill(c, ev, idx);
+	a.fallback_kill = a.done;
+	return a;
+}
+
+/* The block event of a deny rule, saying how it was carried out. */
+static json_t *deny_report(const struct mw_event *ev, const struct rule *r,
+			   const struct act *a)
+{
+	json_t *doc = report__action(ev, r, "block", a->err, a->where);
+
+	if (a->hook)
+		jsonx_set_path(doc, "minerwatch.response.hook",
+			       json_string(a->hook));
+	if (a->fallback_kill) {
+		jsonx_set_path(doc, "minerwatch.response.fallback",
+			       json_string("kill"));
+		jsonx_set_path(
+		    doc, "minerwatch.response.reason",
+		    json_string(strcmp(a->where, "kernel") == 0
+				    ? "BPF-LSM unavailable: killed at exec "
+				      "before its first instruction"
+				    : "not refused in the kernel: killed"));
+	}
+	return doc;
+}
+
+/*
+ * Pin the executable before acting, so the digest can be taken after the
+ * kill (a kill never waits for reading a large binary). A refused program
+ * is not any process's image: its file is opened by path.
+ */
+static int pin_exe(const struct mw_event *ev)
+{
+	const struct mw_process *p = ev->proc;
+
+	if (ev->exec_flags & MW_EXEC_REFUSED)
+		return p->exe && !p->sha256[0]
+			   ? open(p->exe, O_RDONLY | O_CLOEXEC)
+			   : -1;
+	return hash__open(p);
+}
+
+/* Report the acts of one match, after its alert. */
+static void report_acts(struct verdict *v, const struct mw_event *ev,
+			const struct rule *r, const struct act *a)
+{
+	if (a->kernel_failed)
+		emit(v, report__action(ev, r, "kill", a->kernel_err, "kernel"));
+	if (a->done && rule__action(r) == RULE_ACT_DENY) {
+		v->st.kills += !a->err && a->fallback_kill;
+		emit(v, deny_report(ev, r, a));
+	} else if (a->done) {
+		v->st.kills += !a->err;
+		emit(v, report__action(ev, r, "kill", a->err, a->where));
+	}
+}
+
+static int on_match(const struct rule *r, int idx, const struct mw_event *ev,
+		    void *ctx)
+{
+	struct match_ctx *c = ctx;
+	struct verdict *v = c->v;
+	/* ev as reported: the same, with the digest once it is known. */
+	struct mw_process shown = *ev->proc;
+	struct mw_event rev = *ev;
+	char hex[MW_SHA256_HEX];
+	struct act a = {0};
+	int fd;
+
+	v->st.alerts++;
+	if ((ev->exec_flags & MW_EXEC_DENIED) && (int)ev->deny_rule == idx)
+		c->denied_reported = true;
+	if (net_blocked_by(ev, idx))
+		c->matched_block = true;
+	/*
+	 * Act first, report after: pin the executable, kill, then digest it
+	 * (the alert carries process.hash.sha256, an IOC a SOC can pivot on).
+	 */
+	fd = pin_exe(ev);
+	if (rule__action(r) == RULE_ACT_KILL)
+		a = act_kill(c, ev, idx);
+	else if (rule__action(r) == RULE_ACT_DENY)
+		a = act_deny(c, ev, idx);
+	if (fd >= 0 && hash__file(fd, hex) == 0) {
+		memcpy(shown.sha256, hex, MW_SHA256_HEX);
+		proc_cache__set_sha256(v->pc, ev->proc, hex);
+	}
+	rev.proc = &shown;
+	reporter__alert(v->rep, idx, &rev,
+			report__alert(&rev, r, v->enforce),
+			ev->ts_ns ? ev->ts_ns : boottime_ns());
+	if (rule__action(r) == RULE_ACT_BLOCK)
+		act_block(c, &rev, r, idx);
+	/* A stratum flow the kernel cut: that act is reported too. */
+	if (rule__action(r) == RULE_ACT_KILL && ev->net &&
+	    (ev->net->flags & MW_NET_DROPPED))
+		act_block(c, &rev, r, idx);
+	report_acts(v, &rev, r, &a);
+	return 0;
+}
+
+void verdict__judge(struct verdict *v, const struct mw_event *ev)
+{
+	struct match_ctx c = {.v = v};
+	const struct rules *rs = v->rules;
+
+	rules__eval(rs, ev, on_match, &c);
+	/*
+	 * The kernel denied this exec by a rule the userspace pass did not
+	 * match (e.g. the entry came from an older rule set): still report
+	 * what the kernel did, under the rule it names when we have it.
+	 */
+	if ((ev->exec_flags & MW_EXEC_DENIED) && !c.denied_reported &&
+	    (int)ev->deny_rule < rules__count(rs))
+		on_match(rules__get(rs, ev->deny_rule), ev->deny_rule, ev, &c);
+	/* Likewise for a connect the kernel blocked. */
+	if (ev->net && (ev->net->flags & MW_NET_BLOCK_MATCH) &&
+	    !c.matched_block && (int)ev->net->rule_idx < rules__count(rs) &&
+	    ev->net->rules_gen == v->rules_gen)
+		on_match(rules__get(rs, ev->net->rule_idx), ev->net->rule_idx,
+			 ev, &c);
+}
+
+struct domain_block_ctx {
+	struct verdict *v;
+	int family;
+	const uint8_t *addr;
+};
+
+static int on_domain_block(const struct rule *r, int idx,
+			   const struct mw_event *ev, void *ctx)
+{
+	struct domain_block_ctx *d = ctx;
+	int err = loader__net_block_addr(d->v->ld, d->family, d->addr, idx,
+					 d->v->rules_gen);
+
+	if (err)
+		fprintf(stderr,
+			"minerwatch: blocking %s (%s, rule %s) failed: %s\n",
+			ev->net->dst_ip, ev->net->domain, rule__id(r),
+			strerror(-err));
+	return 1; /* one entry per address is enough */
+}
+
+void verdict__on_dns(void *ctx, const char *name, int family,
+		     const uint8_t *addr)
+{
+	struct verdict *v = ctx;
+	struct mw_net_info info = {
+	    .act = NET_ACT_CONNECT, .action = "connect", .domain = name};
+	struct mw_process standin;
+	struct mw_event ev = {.kind = MW_KIND_NET, .net = &info};
+	struct domain_block_ctx d = {.v = v, .family = family, .addr = addr};
+
+	if (!v->ld || !v->rules)
+		return;
+	mw_process__standin(&standin, 0, "");
+	ev.proc = &standin;
+	inet_ntop(family, addr, info.dst_ip, sizeof(info.dst_ip));
+	rules__net_domain_blocks(v->rules, &ev, on_domain_block, &d);
+}

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * exec_sensor.c - exec and exit records into the process model, and exec
+ * events to the respond stage (see sensors.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "model/proc_cache.h"
+#include "report/jsonx.h"
+#include "report/report.h"
+#include "report/reporter.h"
+#include "respond/verdict.h"
+#include "sensors/decode.h"
+#include "sensors/sensors.h"
+#include "util/boottime.h"
+
+static void judge(struct sensors *s, struct mw_event *ev, const char *action,
+		  const struct mw_process **chain)
+{
+	proc_cache__lineage(s->pc, ev, chain, SENSORS_MAX_LINEAGE);
+	if (s->events && action)
+		reporter__emit(s->rep, report__event(ev, action));
+	verdict__judge(s->v, ev);
+}
+
+/*
+ * An exec refused at lsm/bprm_check_security: the caller keeps running its
+ * old image, so the cache is left alone and the event describes the
+ * program that was refused in a transient record: the caller's identity
+ * (same pid, parent, entity id, as a real exec would have kept) with the
+ * refused file as its executable. argv is not readable at that hook.
+ */
+static void refused(struct sensors *s, const struct exec_view *v)
+{
+	const struct mw_process *chain[SENSORS_MAX_LINEAGE];
+	struct mw_event ev = {.kind = MW_KIND_EXEC};
+	const struct mw_process *caller;
+	struct mw_process p = {0};
+	char *argv[2] = {(char *)(v->filename[0] ? v->filename : v->exe), NULL};
+	const char *base;
+
+	caller = proc_cache__get(s->pc, v->e->hdr.pid);
+	if (caller) {
+		p = *caller;
+	} else {
+		p.pid = v->e->hdr.pid;
+		p.ppid = v->e->hdr.ppid;
+		p.uid = v->e->hdr.uid;
+		p.gid = v->e->hdr.gid;
+		p.euid = v->e->hdr.euid;
+		p.loginuid = v->e->hdr.loginuid;
+		p.start_ns = v->e->hdr.start_ns;
+	}
+	p.exe = (char *)v->exe;
+	base = strrchr(v->exe, '/');
+	p.name = (char *)(base ? base + 1 : v->exe);
+	p.cwd = (char *)v->cwd;
+	p.exec_path = (char *)(v->filename[0] ? v->filename : v->exe);
+	p.argv = argv;
+	p.argc = 1;
+	p.cmdline = argv[0];
+	p.sha256[0] = '\0';
+	p.exe_ino = v->e->exe_ino;
+	p.exe_dev = v->e->exe_dev;
+	p.flags &= MW_PROC_SEEDED;
+	/* comm as exec would have set it: the base name of the path given. */
+	base = strrchr(p.exec_path, '/');
+	snprintf(p.comm, sizeof(p.comm), "%s", base ? base + 1 : p.exec_path);
+	ev.ts_ns = v->e->hdr.ts_ns;
+	ev.proc = &p;
+	ev.exec_flags = v->e->flags;
+	ev.deny_rule = v->e->deny_rule;
+	judge(s, &ev, "exec_refused", chain);
+}
+
+/* The kernel's exec flags as the model keeps them. */
+static uint32_t proc_flags(uint32_t exec_flags)
+{
+	uint32_t flags = 0;
+
+	if (exec_flags & MW_EXEC_MEMFD)
+		flags |= MW_PROC_MEMFD;
+	if (exec_flags & MW_EXEC_DELETED)
+		flags |= MW_PROC_DELETED;
+	if (exec_flags & MW_EXEC_ARGS_TRUNC)
+		flags |= MW_PROC_ARGS_TRUNC;
+	if (exec_flags & MW_EXEC_EXE_TRUNC)
+		flags |= MW_PROC_EXE_TRUNC;
+	return flags;
+}
+
+void exec_sensor__exec(struct sensors *s, const void *data, size_t size)
+{
+	const struct mw_process *chain[SENSORS_MAX_LINEAGE];
+	struct mw_event ev = {.kind = MW_KIND_EXEC};
+	struct exec_view v;
+	struct mw_process *p;
+
+	if (decode__exec(data, size, &v)) {
+		s->bad_records++;
+		return;
+	}
+	if (v.e->flags & MW_EXEC_REFUSED) {
+		refused(s, &v);
+		return;
+	}
+	p = proc_cache__on_exec(s->pc, &v.e->hdr, v.exe, v.args, v.args_len,
+				v.cwd, v.filename, proc_flags(v.e->flags));
+	if (!p)
+		return;
+	p->exe_ino = v.e->exe_ino;
+	p->exe_dev = v.e->exe_dev;
+	ev.ts_ns = v.e->hdr.ts_ns;
+	ev.proc = p;
+	ev.exec_flags = v.e->flags;
+	ev.kill_err = v.e->kill_err;
+	ev.deny_rule = v.e->deny_rule;
+	/* The parent may predate us and have been missed: learn it now. */
+	proc_cache__get(s->pc, p->ppid);
+	judge(s, &ev, "exec", chain);
+}
+
+void exec_sensor__exit(struct sensors *s, const void *data, size_t size)
+{
+	const struct mw_process *chain[SENSORS_MAX_LINEAGE];
+	const struct mw_exit_event *e = data;
+	struct mw_event ev = {.kind = MW_KIND_EXEC};
+	struct mw_process *p;
+	json_t *doc;
+
+	if (size < sizeof(*e) || e->hdr.size < sizeof(*e)) {
+		s->bad_records++;
+		return;
+	}
+	p = proc_cache__lookup(s->pc, e->hdr.pid);
+	if (s->events && p) {
+		ev.ts_ns = e->hdr.ts_ns;
+		ev.proc = p;
+		proc_cache__lineage(s->pc, &ev, chain, SENSORS_MAX_LINEAGE);
+		doc = report__event(&ev, "exit");
+		jsonx_set_path(doc, "process.exit_code",
+			       json_integer(e->exit_code >> 8 & 0xff));
+		if (e->exit_code & 0x7f)
+			jsonx_set_path(doc, "minerwatch.process.signal",
+				       json_integer(e->exit_code & 0x7f));
+		reporter__emit(s->rep, doc);
+	}
+	proc_cache__on_exit(s->pc, &e->hdr);
+}
+
+struct running_ctx {
+	struct sensors *s;
+	uint32_t self;
+};
+
+static void judge_running(struct mw_process *p, void *ctx)
+{
+	const struct mw_process *chain[SENSORS_MAX_LINEAGE];
+	struct running_ctx *rc = ctx;
+	struct mw_event ev = {.kind = MW_KIND_EXEC, .at_start = true};
+
+	/* Kernel threads (no executable) and we ourselves are skipped. */
+	if (!(p->flags & MW_PROC_SEEDED) || !p->exe || p->pid == rc->self)
+		return;
+	ev.ts_ns = boottime_ns();
+	ev.proc = p;
+	judge(rc->s, &ev, NULL, chain);
+}
+
+void exec_sensor__running(struct sensors *s, uint32_t self)
+{
+	struct running_ctx rc = {.s = s, .self = self};
+
+	proc_cache__for_each(s->pc, judge_running, &rc);
+}
