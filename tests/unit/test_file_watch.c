@@ -19,6 +19,7 @@
 
 #include "sensors/decode.h"
 #include "sensors/file_event.h"
+#include "rules/file_watch.h"
 #include "rules/rules.h"
 
 /* make runs the tests from the top of the tree. */

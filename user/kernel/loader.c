@@ -23,12 +23,12 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
-#include "sensors/file_event.h"
 #include "kernel/kernel_features.h"
 #include "kernel/loader.h"
 #include "kernel/loader_pin.h"
 #include "minerwatch.skel.h"
 #include "sensors/net_event.h"
+#include "rules/file_watch.h"
 #include "rules/rules.h"
 
 #define TRACEFS_MAGIC 0x74726163
