@@ -27,7 +27,6 @@
 #include "kernel/loader.h"
 #include "kernel/loader_pin.h"
 #include "minerwatch.skel.h"
-#include "sensors/net_event.h"
 #include "rules/file_watch.h"
 #include "rules/rules.h"
 
@@ -959,19 +958,9 @@ static int net_apply_rules(struct loader *ld, const struct rules *rs,
 	struct mw_net_config nc = {
 	    .report_loopback = getenv("MINERWATCH_NET_LOOPBACK") != NULL,
 	};
-	/* What the kernel sees of a flow: a login, no process details. */
-	struct mw_net_info stratum = {.act = NET_ACT_STRATUM,
-				      .action = "stratum",
-				      .direction = "egress",
-				      .transport = "tcp",
-				      .method = "login",
-				      .agent = "XMRig"};
-	struct mw_process nobody = {.loginuid = UINT32_MAX};
-	struct mw_event ev = {
-	    .kind = MW_KIND_NET, .proc = &nobody, .net = &stratum};
 	uint32_t zero = 0;
 
-	nc.stratum_drop = rules__net_cuts(rs, &ev);
+	nc.stratum_drop = rules__cuts_stratum(rs);
 
 	rules__net_blocks(rs, net_port_add, net_cidr_add, &f);
 	net_prune(ld->skel->maps.mw_net_block_ports, sizeof(uint32_t), gen);

@@ -29,6 +29,7 @@
 
 #include "events.h"
 #include "rules/fields.h"
+#include "sensors/net_event.h"
 #include "rules/rules.h"
 #include "rules/rules_cond.h"
 #include "rules/rules_err.h"
@@ -1040,15 +1041,31 @@ int rules__net_domain_blocks(const struct rules *rs, const struct mw_event *ev,
 	return n;
 }
 
-bool rules__net_cuts(const struct rules *rs, const struct mw_event *ev)
+/*
+ * The kernel cuts a stratum flow when a rule would act on it. What the
+ * kernel knows of such a flow is a typical login with no process details:
+ * each enabled kill/block/deny rule for net events is matched against that
+ * (its exceptions aside: they name processes the kernel cannot tell apart).
+ * Userspace then judges the real event.
+ */
+bool rules__cuts_stratum(const struct rules *rs)
 {
+	const struct mw_net_info stratum = {.act = NET_ACT_STRATUM,
+					    .action = "stratum",
+					    .direction = "egress",
+					    .transport = "tcp",
+					    .method = "login",
+					    .agent = "XMRig"};
+	const struct mw_process nobody = {.loginuid = UINT32_MAX};
+	const struct mw_event ev = {
+	    .kind = MW_KIND_NET, .proc = &nobody, .net = &stratum};
 	int i;
 
 	for (i = 0; rs && i < rs->n; i++) {
 		const struct rule *r = &rs->v[i];
 
 		if (r->enabled && r->kind == MW_KIND_NET &&
-		    r->action != RULE_ACT_ALERT && cond__match(&r->cond, ev))
+		    r->action != RULE_ACT_ALERT && cond__match(&r->cond, &ev))
 			return true;
 	}
 	return false;

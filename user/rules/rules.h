@@ -19,9 +19,9 @@ struct rules;
 struct rule;
 
 enum rule_action {
-	RULE_ACT_ALERT = 0,	/* report only */
-	RULE_ACT_KILL = 1,	/* report; kill the process in enforce mode */
-	RULE_ACT_BLOCK = 2,	/* report; block the operation in enforce mode */
+	RULE_ACT_ALERT = 0, /* report only */
+	RULE_ACT_KILL = 1,  /* report; kill the process in enforce mode */
+	RULE_ACT_BLOCK = 2, /* report; block the operation in enforce mode */
 	/*
 	 * report; refuse the operation in the kernel in enforce mode (exec:
 	 * EPERM at lsm/bprm_check_security); where BPF-LSM is unavailable,
@@ -101,11 +101,12 @@ void rules__net_blocks(const struct rules *rs, rules_port_fn pf,
 int rules__net_domain_blocks(const struct rules *rs, const struct mw_event *ev,
 			     rules_match_fn fn, void *ctx);
 /*
- * True when an enabled kill/block rule for net events matches ev, its
- * exceptions aside: used with a typical stratum event to decide whether the
- * kernel cuts stratum flows (userspace then judges the real event).
+ * True when the kernel should cut stratum flows (in enforce mode): an
+ * enabled kill, block or deny rule for net events matches a typical stratum
+ * login as the kernel sees it, without process details, exceptions aside.
+ * Userspace then judges the real event. rs may be NULL (false).
  */
-bool rules__net_cuts(const struct rules *rs, const struct mw_event *ev);
+bool rules__cuts_stratum(const struct rules *rs);
 
 /*
  * File sensor: the path constraints of the enabled file rules, from which
