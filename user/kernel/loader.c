@@ -132,10 +132,6 @@ static bool prog_is_cgroup(const struct bpf_program *prog)
 }
 
 /*
- * Attach the cgroup programs to the cgroup v2 root, where they see every
- * process. The links are ours; loader__destroy() detaches them.
- */
-/*
  * A syscall tracepoint the kernel does not have (arm64 has no open, creat,
  * rename, ...; a kernel may lack openat2 or fchmodat2) must not fail the
  * load: those programs are left out, the others cover the same ground.
@@ -194,6 +190,11 @@ static void file_sensor_probe(struct loader *ld)
 	}
 }
 
+/*
+ * Attach the cgroup programs to the cgroup v2 root (or the --cgroup scope),
+ * where they see every process. The links are ours; loader__destroy() detaches
+ * them.
+ */
 static int cgroup_attach(struct loader *ld, char *err, size_t err_len)
 {
 	struct bpf_program *prog;
@@ -455,7 +456,6 @@ static int config_write(struct loader *ld, uint32_t enforce, uint32_t self)
 	return 0;
 }
 
-/* open + (adopt) + load + attach; the skeleton is ld's on success. */
 /*
  * Turn the lsm/ programs on only where BPF-LSM works and the kernel has
  * that hook; everything else always loads (tp_btf, the base path).
@@ -484,8 +484,12 @@ static void programs_choose(struct loader *ld, bool lsm)
 	}
 }
 
-static int skel_setup(struct loader *ld, const struct loader_opts *lo,
-		      char *err, size_t err_len)
+/*
+ * Open the object and decide what loads: adopt a previous daemon's pinned
+ * maps, stamp our generation, and switch off the programs this kernel
+ * cannot run. On error ld->skel is destroyed.
+ */
+static int skel_open(struct loader *ld, char *err, size_t err_len)
 {
 	int ret;
 
@@ -500,26 +504,43 @@ static int skel_setup(struct loader *ld, const struct loader_opts *lo,
 	if (ld->pin_dir[0] && !ld->replace_pins) {
 		ret = state_reuse(ld, err, err_len);
 		if (ret < 0)
-			goto err_destroy;
+			goto err_destroy_skel;
 		ld->adopted = ret > 0;
 	}
 	ld->skel->rodata->mw_load_gen = ld->gen;
 	tracepoints_probe(ld);
 	file_sensor_probe(ld);
 	programs_choose(ld, ld->try_lsm);
+	return 0;
+
+err_destroy_skel:
+	minerwatch_bpf__destroy(ld->skel);
+	ld->skel = NULL;
+	return ret;
+}
+
+/*
+ * Load and attach what skel_open() chose; when adopting, hand the pinned
+ * settings over to our generation. On error ld->skel is destroyed.
+ */
+static int skel_load_attach(struct loader *ld, const struct loader_opts *lo,
+			    char *err, size_t err_len)
+{
+	int ret;
+
 	ret = minerwatch_bpf__load(ld->skel);
 	if (ret) {
 		snprintf(err, err_len,
 			 "loading BPF programs failed: %s (run with -v for the "
 			 "verifier log)",
 			 strerror(-ret));
-		goto err_destroy;
+		goto err_destroy_skel;
 	}
 	whoami(ld);
 	if (lo->cgroup) {
 		ret = scope_set(ld, lo->cgroup, err, err_len);
 		if (ret)
-			goto err_destroy;
+			goto err_destroy_skel;
 	}
 	/*
 	 * Adopting: the pinned settings still name the old generation, so
@@ -530,7 +551,7 @@ static int skel_setup(struct loader *ld, const struct loader_opts *lo,
 	if (ret) {
 		snprintf(err, err_len, "attaching BPF programs failed: %s",
 			 strerror(-ret));
-		goto err_destroy;
+		goto err_destroy_skel;
 	}
 	if (ld->adopted) {
 		ret = config_write(ld, ld->old_enforce, ld->self_tgid);
@@ -539,69 +560,38 @@ static int skel_setup(struct loader *ld, const struct loader_opts *lo,
 				 "switching to the new programs "
 				 "failed: %s",
 				 strerror(-ret));
-			goto err_destroy;
+			goto err_destroy_skel;
 		}
 	}
 	return 0;
 
-err_destroy:
+err_destroy_skel:
 	minerwatch_bpf__destroy(ld->skel);
 	ld->skel = NULL;
 	return ret;
 }
 
-/* One epoll set over both consumers' own epoll fds. */
-static int rings_epoll(struct loader *ld)
+/* open + (adopt) + load + attach; the skeleton is ld's on success. */
+static int skel_setup(struct loader *ld, const struct loader_opts *lo,
+		      char *err, size_t err_len)
 {
-	struct epoll_event ev = {.events = EPOLLIN};
-
-	ld->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (ld->epfd < 0)
-		return -errno;
-	ev.data.u32 = 0;
-	if (epoll_ctl(ld->epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(ld->rb),
-		      &ev))
-		return -errno;
-	ev.data.u32 = 1;
-	if (epoll_ctl(ld->epfd, EPOLL_CTL_ADD,
-		      ring_buffer__epoll_fd(ld->rb_tel), &ev))
-		return -errno;
-	return 0;
-}
-
-int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
-		 struct loader **out, char *err, size_t err_len)
-{
-	struct loader *ld;
 	int ret;
 
-	verbose_libbpf = lo->verbose;
-	libbpf_set_print(libbpf_print);
-	/* BPF memory is charged to the memcg on >= 5.11; no RLIMIT_MEMLOCK. */
-	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
+	ret = skel_open(ld, err, err_len);
+	if (ret)
+		return ret;
+	return skel_load_attach(ld, lo, err, err_len);
+}
 
-	ld = calloc(1, sizeof(*ld));
-	if (!ld)
-		return -ENOMEM;
-	ld->ncpu = libbpf_num_possible_cpus();
-	if (ld->ncpu <= 0) {
-		ret = ld->ncpu ? ld->ncpu : -EINVAL;
-		snprintf(err, err_len, "cannot count CPUs: %s", strerror(-ret));
-		goto err_free;
-	}
-	if (lo->pin_dir) {
-		if (strlen(lo->pin_dir) >= sizeof(ld->pin_dir) - 64) {
-			ret = -ENAMETOOLONG;
-			snprintf(err, err_len, "pin dir too long: %s",
-				 lo->pin_dir);
-			goto err_free;
-		}
-		strcpy(ld->pin_dir, lo->pin_dir);
-		ret = pin__prepare(ld->pin_dir, err, err_len);
-		if (ret)
-			goto err_free;
-	}
-	features__probe(&ld->feat);
+/*
+ * skel_setup(), and again without what made it fail when that is an
+ * upgrade we can do without: the lsm/ programs, or the adopted state.
+ */
+static int skel_setup_fallback(struct loader *ld, const struct loader_opts *lo,
+			       char *err, size_t err_len)
+{
+	int ret;
+
 	ld->try_lsm = true;
 	ret = skel_setup(ld, lo, err, err_len);
 	if (ret && ld->lsm_on) {
@@ -629,26 +619,69 @@ int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
 		ld->gen = 0;
 		ret = skel_setup(ld, lo, err, err_len);
 	}
-	if (ret)
-		goto err_free;
-	if (ld->pin_dir[0]) {
-		if (ld->replace_pins)
-			pin__clear(ld->pin_dir, "maps");
-		ret = maps_pin(ld, err, err_len);
-		if (!ret)
-			ret = links_pin(ld, err, err_len);
-		if (ret)
-			goto err_destroy;
-	}
-	ret = cgroup_attach(ld, err, err_len);
-	if (ret)
-		goto err_destroy;
-	/*
-	 * Two consumers: telemetry apart from the rest, so that a finding
-	 * (a watched-file change, on its own ring) is judged only after the
-	 * exec and fork records written before it: loader__sync() drains
-	 * telemetry first, and every poll does too.
-	 */
+	return ret;
+}
+
+/*
+ * Pin our maps and links (when pinning), in place of a previous daemon's
+ * incompatible maps and of its links.
+ */
+static int state_pin(struct loader *ld, char *err, size_t err_len)
+{
+	int ret;
+
+	if (!ld->pin_dir[0])
+		return 0;
+	if (ld->replace_pins)
+		pin__clear(ld->pin_dir, "maps");
+	ret = maps_pin(ld, err, err_len);
+	if (!ret)
+		ret = links_pin(ld, err, err_len);
+	return ret;
+}
+
+/* One epoll set over both consumers' own epoll fds. */
+static int rings_epoll(struct loader *ld)
+{
+	struct epoll_event ev = {.events = EPOLLIN};
+
+	ld->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (ld->epfd < 0)
+		return -errno;
+	ev.data.u32 = 0;
+	if (epoll_ctl(ld->epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(ld->rb),
+		      &ev))
+		return -errno;
+	ev.data.u32 = 1;
+	if (epoll_ctl(ld->epfd, EPOLL_CTL_ADD,
+		      ring_buffer__epoll_fd(ld->rb_tel), &ev))
+		return -errno;
+	return 0;
+}
+
+/* Free what rings_open() made; fine on a partial or no setup. */
+static void rings_close(struct loader *ld)
+{
+	if (ld->epfd >= 0)
+		close(ld->epfd);
+	ld->epfd = -1;
+	ring_buffer__free(ld->rb_tel);
+	ring_buffer__free(ld->rb);
+	ld->rb_tel = NULL;
+	ld->rb = NULL;
+}
+
+/*
+ * Two consumers: telemetry apart from the rest, so that a finding (a
+ * watched-file change, on its own ring) is judged only after the exec and
+ * fork records written before it: loader__sync() drains telemetry first,
+ * and every poll does too. On error nothing is left open.
+ */
+static int rings_open(struct loader *ld, loader_record_fn fn, void *ctx,
+		      char *err, size_t err_len)
+{
+	int ret;
+
 	ld->epfd = -1;
 	ld->rb = ring_buffer__new(bpf_map__fd(ld->skel->maps.mw_alerts), fn,
 				  ctx, NULL);
@@ -656,63 +689,128 @@ int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
 				      ctx, NULL);
 	if (!ld->rb || !ld->rb_tel) {
 		ret = -errno;
-		snprintf(err, err_len, "ring buffer setup failed: %s",
-			 strerror(-ret));
-		goto err_rb;
+		goto err_close_rings;
 	}
 	ret = ring_buffer__add(ld->rb, bpf_map__fd(ld->skel->maps.mw_findings),
 			       fn, ctx);
 	if (!ret)
 		ret = rings_epoll(ld);
-	if (ret) {
-		snprintf(err, err_len, "ring buffer setup failed: %s",
-			 strerror(-ret));
-		goto err_rb;
+	if (ret)
+		goto err_close_rings;
+	return 0;
+
+err_close_rings:
+	snprintf(err, err_len, "ring buffer setup failed: %s", strerror(-ret));
+	rings_close(ld);
+	return ret;
+}
+
+/*
+ * A new loader with the pin dir prepared (when pinning) and the kernel's
+ * features probed; freed by the caller.
+ */
+static int loader_new(const struct loader_opts *lo, struct loader **out,
+		      char *err, size_t err_len)
+{
+	struct loader *ld;
+	int ret;
+
+	ld = calloc(1, sizeof(*ld));
+	if (!ld)
+		return -ENOMEM;
+	ld->epfd = -1;
+	ld->ncpu = libbpf_num_possible_cpus();
+	if (ld->ncpu <= 0) {
+		ret = ld->ncpu ? ld->ncpu : -EINVAL;
+		snprintf(err, err_len, "cannot count CPUs: %s", strerror(-ret));
+		goto err_free;
 	}
+	if (lo->pin_dir) {
+		if (strlen(lo->pin_dir) >= sizeof(ld->pin_dir) - 64) {
+			ret = -ENAMETOOLONG;
+			snprintf(err, err_len, "pin dir too long: %s",
+				 lo->pin_dir);
+			goto err_free;
+		}
+		strcpy(ld->pin_dir, lo->pin_dir);
+		ret = pin__prepare(ld->pin_dir, err, err_len);
+		if (ret)
+			goto err_free;
+	}
+	features__probe(&ld->feat);
+	*out = ld;
+	return 0;
+
+err_free:
+	free(ld);
+	return ret;
+}
+
+int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
+		 struct loader **out, char *err, size_t err_len)
+{
+	struct loader *ld;
+	int ret;
+
+	verbose_libbpf = lo->verbose;
+	libbpf_set_print(libbpf_print);
+	/* BPF memory is charged to the memcg on >= 5.11; no RLIMIT_MEMLOCK. */
+	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
+
+	ret = loader_new(lo, &ld, err, err_len);
+	if (ret)
+		return ret;
+	ret = skel_setup_fallback(ld, lo, err, err_len);
+	if (ret)
+		goto err_free;
+	ret = state_pin(ld, err, err_len);
+	if (ret)
+		goto err_destroy_skel;
+	ret = cgroup_attach(ld, err, err_len);
+	if (ret)
+		goto err_detach_cgroup;
+	ret = rings_open(ld, fn, ctx, err, err_len);
+	if (ret)
+		goto err_detach_cgroup;
 	hooks_describe(ld);
 	*out = ld;
 	return 0;
 
-err_rb:
-	if (ld->epfd >= 0)
-		close(ld->epfd);
-	ring_buffer__free(ld->rb_tel);
-	ring_buffer__free(ld->rb);
-err_destroy:
+err_detach_cgroup:
 	cgroup_detach(ld);
+err_destroy_skel:
 	minerwatch_bpf__destroy(ld->skel);
 err_free:
 	free(ld);
 	return ret;
 }
 
+/*
+ * Pinned links outlive our fds: they keep acting on the settings as they
+ * are, less the self filter (our pid may be reused). Only while ours are
+ * the active programs: a newer daemon that took over owns the settings.
+ */
+static void self_filter_clear(struct loader *ld)
+{
+	struct mw_config cfg;
+	uint32_t zero = 0;
+
+	if (!bpf_map__lookup_elem(ld->skel->maps.mw_config_map, &zero,
+				  sizeof(zero), &cfg, sizeof(cfg), 0) &&
+	    cfg.active_gen == ld->gen) {
+		cfg.self_tgid = 0;
+		bpf_map__update_elem(ld->skel->maps.mw_config_map, &zero,
+				     sizeof(zero), &cfg, sizeof(cfg), BPF_ANY);
+	}
+}
+
 void loader__destroy(struct loader *ld)
 {
 	if (!ld)
 		return;
-	if (ld->epfd >= 0)
-		close(ld->epfd);
-	ring_buffer__free(ld->rb_tel);
-	ring_buffer__free(ld->rb);
-	/*
-	 * Pinned links outlive our fds: they keep acting on the settings as
-	 * they are, less the self filter (our pid may be reused).
-	 */
-	if (ld->pin_dir[0]) {
-		struct mw_config cfg;
-		uint32_t zero = 0;
-
-		/* Only while ours are the active programs: a newer daemon
-		 * that took over owns the settings now. */
-		if (!bpf_map__lookup_elem(ld->skel->maps.mw_config_map, &zero,
-					  sizeof(zero), &cfg, sizeof(cfg), 0) &&
-		    cfg.active_gen == ld->gen) {
-			cfg.self_tgid = 0;
-			bpf_map__update_elem(ld->skel->maps.mw_config_map,
-					     &zero, sizeof(zero), &cfg,
-					     sizeof(cfg), BPF_ANY);
-		}
-	}
+	rings_close(ld);
+	if (ld->pin_dir[0])
+		self_filter_clear(ld);
 	cgroup_detach(ld);
 	minerwatch_bpf__destroy(ld->skel);
 	free(ld);
