@@ -273,9 +273,22 @@ static void hooks_describe(struct loader *ld)
 }
 
 /*
- * Reuse every pinned map of a previous daemon (never the internal .rodata
- * and .bss ones: those belong to one load). Returns 1 when adopted, 0 when
- * there is nothing to adopt or it does not fit this build, -errno on error.
+ * Where map is pinned: 0 and its path, 1 for an internal map (.rodata,
+ * .bss: those belong to one load and are never pinned), or -errno. The
+ * one answer for adopting and for pinning.
+ */
+static int map_pin_path(const struct loader *ld, const struct bpf_map *map,
+			char *path, size_t len)
+{
+	if (bpf_map__is_internal(map))
+		return 1;
+	return pin__path(path, len, ld->pin_dir, "maps", bpf_map__name(map));
+}
+
+/*
+ * Reuse every pinned map of a previous daemon (never the internal ones,
+ * see map_pin_path()). Returns 1 when adopted, 0 when there is nothing to
+ * adopt or it does not fit this build, -errno on error.
  */
 static int state_reuse(struct loader *ld, char *err, size_t err_len)
 {
@@ -314,12 +327,11 @@ static int state_reuse(struct loader *ld, char *err, size_t err_len)
 	ld->gen = cfg.active_gen + 1;
 	bpf_object__for_each_map(map, ld->skel->obj)
 	{
-		if (bpf_map__is_internal(map))
-			continue;
-		ret = pin__path(path, sizeof(path), ld->pin_dir, "maps",
-				bpf_map__name(map));
-		if (ret)
+		ret = map_pin_path(ld, map, path, sizeof(path));
+		if (ret < 0)
 			return ret;
+		if (ret)
+			continue;
 		fd = bpf_obj_get(path);
 		if (fd < 0)
 			continue; /* a map new in this build */
@@ -343,13 +355,10 @@ static int maps_pin(struct loader *ld, char *err, size_t err_len)
 
 	bpf_object__for_each_map(map, ld->skel->obj)
 	{
-		if (bpf_map__is_internal(map))
-			continue;
-		ret = pin__path(path, sizeof(path), ld->pin_dir, "maps",
-				bpf_map__name(map));
-		if (ret)
+		ret = map_pin_path(ld, map, path, sizeof(path));
+		if (ret < 0)
 			return ret;
-		if (access(path, F_OK) == 0)
+		if (ret || access(path, F_OK) == 0)
 			continue;
 		ret = bpf_map__pin(map, path);
 		if (ret) {
@@ -485,26 +494,18 @@ static void programs_choose(struct loader *ld, bool lsm)
 }
 
 /*
- * Open the object and decide what loads: adopt a previous daemon's pinned
- * maps, stamp our generation, and switch off the programs this kernel
- * cannot run. On error ld->skel is destroyed.
+ * Decide what loads: adopt a previous daemon's pinned maps, stamp our
+ * generation, and switch off the programs this kernel cannot run.
  */
-static int skel_open(struct loader *ld, char *err, size_t err_len)
+static int skel_prepare(struct loader *ld, char *err, size_t err_len)
 {
 	int ret;
 
-	ld->skel = minerwatch_bpf__open();
-	if (!ld->skel) {
-		ret = -errno;
-		snprintf(err, err_len, "opening the BPF object failed: %s",
-			 strerror(-ret));
-		return ret;
-	}
 	bpf_program__set_autoattach(ld->skel->progs.mw_whoami, false);
 	if (ld->pin_dir[0] && !ld->replace_pins) {
 		ret = state_reuse(ld, err, err_len);
 		if (ret < 0)
-			goto err_destroy_skel;
+			return ret;
 		ld->adopted = ret > 0;
 	}
 	ld->skel->rodata->mw_load_gen = ld->gen;
@@ -512,16 +513,11 @@ static int skel_open(struct loader *ld, char *err, size_t err_len)
 	file_sensor_probe(ld);
 	programs_choose(ld, ld->try_lsm);
 	return 0;
-
-err_destroy_skel:
-	minerwatch_bpf__destroy(ld->skel);
-	ld->skel = NULL;
-	return ret;
 }
 
 /*
- * Load and attach what skel_open() chose; when adopting, hand the pinned
- * settings over to our generation. On error ld->skel is destroyed.
+ * Load and attach what skel_prepare() chose; when adopting, hand the
+ * pinned settings over to our generation.
  */
 static int skel_load_attach(struct loader *ld, const struct loader_opts *lo,
 			    char *err, size_t err_len)
@@ -534,13 +530,13 @@ static int skel_load_attach(struct loader *ld, const struct loader_opts *lo,
 			 "loading BPF programs failed: %s (run with -v for the "
 			 "verifier log)",
 			 strerror(-ret));
-		goto err_destroy_skel;
+		return ret;
 	}
 	whoami(ld);
 	if (lo->cgroup) {
 		ret = scope_set(ld, lo->cgroup, err, err_len);
 		if (ret)
-			goto err_destroy_skel;
+			return ret;
 	}
 	/*
 	 * Adopting: the pinned settings still name the old generation, so
@@ -551,36 +547,48 @@ static int skel_load_attach(struct loader *ld, const struct loader_opts *lo,
 	if (ret) {
 		snprintf(err, err_len, "attaching BPF programs failed: %s",
 			 strerror(-ret));
-		goto err_destroy_skel;
+		return ret;
 	}
 	if (ld->adopted) {
 		ret = config_write(ld, ld->old_enforce, ld->self_tgid);
 		if (ret) {
 			snprintf(err, err_len,
-				 "switching to the new programs "
-				 "failed: %s",
+				 "switching to the new programs failed: %s",
 				 strerror(-ret));
-			goto err_destroy_skel;
+			return ret;
 		}
 	}
+	return 0;
+}
+
+/*
+ * open + (adopt) + load + attach; the skeleton is ld's on success and
+ * destroyed (ld->skel NULL) on error.
+ */
+static int skel_setup(struct loader *ld, const struct loader_opts *lo,
+		      char *err, size_t err_len)
+{
+	int ret;
+
+	ld->skel = minerwatch_bpf__open();
+	if (!ld->skel) {
+		ret = -errno;
+		snprintf(err, err_len, "opening the BPF object failed: %s",
+			 strerror(-ret));
+		return ret;
+	}
+	ret = skel_prepare(ld, err, err_len);
+	if (ret)
+		goto err_destroy_skel;
+	ret = skel_load_attach(ld, lo, err, err_len);
+	if (ret)
+		goto err_destroy_skel;
 	return 0;
 
 err_destroy_skel:
 	minerwatch_bpf__destroy(ld->skel);
 	ld->skel = NULL;
 	return ret;
-}
-
-/* open + (adopt) + load + attach; the skeleton is ld's on success. */
-static int skel_setup(struct loader *ld, const struct loader_opts *lo,
-		      char *err, size_t err_len)
-{
-	int ret;
-
-	ret = skel_open(ld, err, err_len);
-	if (ret)
-		return ret;
-	return skel_load_attach(ld, lo, err, err_len);
 }
 
 /*
