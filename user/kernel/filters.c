@@ -317,31 +317,19 @@ int loader__file_watch_count(const struct loader *ld)
 
 struct protect_fill {
 	struct loader *ld;
-	const struct rules *rs;
 	uint32_t gen;
 };
 
 /*
- * A deny rule's file.path (eq) or directory (prefix) becomes a protected
- * inode: lsm/file_open and the path hooks refuse writes, truncation,
- * unlink and rename there (a directory: of its entries). Only what exists
- * now can be protected; the rule still matches (and falls back to a kill
- * where BPF-LSM is missing) for the rest.
+ * A deny rule's path becomes a protected inode: lsm/file_open and the path
+ * hooks refuse writes, truncation, unlink and rename there (a directory: of
+ * its entries). Only what exists now can be protected; the rule still
+ * matches (and falls back to a kill where BPF-LSM is missing) for the rest.
  */
-static void protect_add(enum rules_watch_op op, const char *value, int rule_idx,
-			void *ctx)
+static void protect_add(const char *path, int rule_idx, void *ctx)
 {
 	struct protect_fill *f = ctx;
-	char path[PATH_MAX];
-	size_t n;
 
-	if (rule__action(rules__get(f->rs, rule_idx)) != RULE_ACT_DENY ||
-	    (op != RULES_WATCH_EQ && op != RULES_WATCH_PREFIX))
-		return;
-	snprintf(path, sizeof(path), "%s", value);
-	n = strlen(path);
-	while (n > 1 && path[n - 1] == '/')
-		path[--n] = '\0';
 	loader__protect_path(f->ld, path, rule_idx, f->gen);
 }
 
@@ -382,8 +370,8 @@ int loader__apply_rules(struct loader *ld, const struct rules *rs, uint32_t gen,
 		*n_names = f.n;
 	ret = net_apply_rules(ld, rs, gen);
 	err = file_watch_apply(ld, rs, f.gen);
-	rules__file_watch_paths(rs, protect_add,
-				&(struct protect_fill){ld, rs, f.gen}, NULL);
+	rules__file_deny_paths(rs, protect_add,
+			       &(struct protect_fill){ld, f.gen});
 	protect_prune(ld->skel->maps.mw_protect_inodes, f.gen);
 	return f.err ? f.err : ret ? ret : err;
 }

@@ -1167,3 +1167,34 @@ int rules__file_watch_paths(const struct rules *rs, rules_watch_fn cb,
 	}
 	return n;
 }
+
+struct deny_paths {
+	const struct rules *rs;
+	rules_path_fn cb;
+	void *ctx;
+};
+
+/* An exact path or a directory: what an inode can stand for. */
+static void deny_path_visit(enum rules_watch_op op, const char *value,
+			    int rule_idx, void *ctx)
+{
+	struct deny_paths *d = ctx;
+	char path[PATH_MAX];
+	size_t n;
+
+	if (d->rs->v[rule_idx].action != RULE_ACT_DENY ||
+	    (op != RULES_WATCH_EQ && op != RULES_WATCH_PREFIX))
+		return;
+	snprintf(path, sizeof(path), "%s", value);
+	n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		path[--n] = '\0';
+	d->cb(path, rule_idx, d->ctx);
+}
+
+void rules__file_deny_paths(const struct rules *rs, rules_path_fn cb, void *ctx)
+{
+	struct deny_paths d = {rs, cb, ctx};
+
+	rules__file_watch_paths(rs, deny_path_visit, &d, NULL);
+}

@@ -130,4 +130,14 @@ typedef void (*rules_unbounded_fn)(int rule_idx, void *ctx);
 int rules__file_watch_paths(const struct rules *rs, rules_watch_fn cb,
 			    void *ctx, rules_unbounded_fn unbounded);
 
+/*
+ * File deny rules, as paths the kernel protects (BPF-LSM refuses changes
+ * there): of each enabled deny rule for file events, the file.path /
+ * file.target_path eq and prefix values that bound its paths (see
+ * rules__file_watch_paths()), without a trailing '/'. cb once per value.
+ */
+typedef void (*rules_path_fn)(const char *path, int rule_idx, void *ctx);
+void rules__file_deny_paths(const struct rules *rs, rules_path_fn cb,
+			    void *ctx);
+
 #endif /* MW_RULES_H */
