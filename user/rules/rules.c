@@ -1,7 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * rules.c - the rule engine: load and validate the rules/ JSON files, match
- * decoded events against them, and derive the coarse in-kernel filters.
+ * rules.c - the rule stage: the engine. It loads the rules/ JSON files and
+ * validates them (a bad file keeps the old set), evaluates decoded events
+ * against the enabled rules for their kind, and derives from the rule set
+ * the coarse filters the kernel enforces on its own: exec names to deny,
+ * ports and networks to block, whether to cut stratum flows, the paths to
+ * watch and to protect. kernel/ writes those filters into its maps; the
+ * engine never calls it, nor anything after it. Conditions are compiled
+ * and matched in rules_cond.c, fields read in fields.c, watch entries made
+ * in file_watch.c; errors go through rules_err.c.
  *
  * Everything that can be decided at load time is: values are checked against
  * the field type, lists are resolved into arrays, eq/in sets are sorted for
@@ -961,11 +968,36 @@ static bool net_block_rule(const struct rule *r)
 	       r->n_exc == 0;
 }
 
+/* Hand one kernel-enforceable leaf's values to pf (ports) or cf (networks). */
+static void net_leaf_emit(const struct leaf *l, int rule_idx, rules_port_fn pf,
+			  rules_cidr_fn cf, void *ctx)
+{
+	uint8_t a[16];
+	int64_t lo, hi;
+	int k;
+
+	for (k = 0; k < l->n; k++) {
+		if (l->op == OP_CIDR) {
+			cf(l->nets[k].family, l->nets[k].addr, l->nets[k].bits,
+			   rule_idx, ctx);
+		} else if (l->ranges) {
+			lo = l->ranges[k].lo < 0 ? 0 : l->ranges[k].lo;
+			hi = l->ranges[k].hi > 65535 ? 65535 : l->ranges[k].hi;
+			if (lo <= hi)
+				pf((uint32_t)lo, (uint32_t)hi, rule_idx, ctx);
+		} else if (inet_pton(AF_INET, l->s[k], a) == 1) {
+			cf(AF_INET, a, 32, rule_idx, ctx);
+		} else if (inet_pton(AF_INET6, l->s[k], a) == 1) {
+			cf(AF_INET6, a, 128, rule_idx, ctx);
+		}
+	}
+}
+
 void rules__net_blocks(const struct rules *rs, rules_port_fn pf,
 		       rules_cidr_fn cf, void *ctx)
 {
 	const struct leaf *leaves[32];
-	int i, j, k, n;
+	int i, j, n;
 
 	for (i = 0; rs && i < rs->n; i++) {
 		if (!net_block_rule(&rs->v[i]))
@@ -976,35 +1008,8 @@ void rules__net_blocks(const struct rules *rs, rules_port_fn pf,
 				break;
 		if (n == 0 || j < n)
 			continue; /* enforced in userspace only (reported) */
-		for (j = 0; j < n; j++) {
-			const struct leaf *l = leaves[j];
-
-			for (k = 0; k < l->n; k++) {
-				if (l->op == OP_CIDR) {
-					cf(l->nets[k].family, l->nets[k].addr,
-					   l->nets[k].bits, i, ctx);
-				} else if (l->ranges) {
-					int64_t lo = l->ranges[k].lo,
-						hi = l->ranges[k].hi;
-
-					if (lo < 0)
-						lo = 0;
-					if (hi > 65535)
-						hi = 65535;
-					if (lo <= hi)
-						pf((uint32_t)lo, (uint32_t)hi,
-						   i, ctx);
-				} else {
-					uint8_t a[16];
-
-					if (inet_pton(AF_INET, l->s[k], a) == 1)
-						cf(AF_INET, a, 32, i, ctx);
-					else if (inet_pton(AF_INET6, l->s[k],
-							   a) == 1)
-						cf(AF_INET6, a, 128, i, ctx);
-				}
-			}
-		}
+		for (j = 0; j < n; j++)
+			net_leaf_emit(leaves[j], i, pf, cf, ctx);
 	}
 }
 
