@@ -19,6 +19,7 @@
 
 #include "sensors/decode.h"
 #include "sensors/file_event.h"
+#include "rules/file_watch.h"
 #include "rules/rules.h"
 
 /* make runs the tests from the top of the tree. */
@@ -229,29 +230,36 @@ static const char rules_json[] =
     "   \"severity\": 10, \"mitre\": {\"techniques\": [\"T1496\"]}}\n"
     " ]}\n";
 
-static void test_rules_watch_paths(void **state)
+/* Load the rule file text json (through a private temporary file). */
+static struct rules *rules_from_json(const char *json)
 {
 	char dir[] = "/tmp/mw-fw-XXXXXX", path[64], err[512];
 	const char *paths[1] = {path};
 	struct rules *rs = NULL;
-	struct seen s = {0};
 	FILE *f;
-	int n;
 
-	(void)state;
 	assert_non_null(mkdtemp(dir));
 	chmod(dir, 0755);
 	snprintf(path, sizeof(path), "%s/f.json", dir);
 	f = fopen(path, "w");
 	assert_non_null(f);
-	fputs(rules_json, f);
+	fputs(json, f);
 	fclose(f);
 	chmod(path, 0644);
 	if (rules__load(paths, 1, &rs, err, sizeof(err)))
 		fail_msg("load: %s", err);
 	unlink(path);
 	rmdir(dir);
+	return rs;
+}
 
+static void test_rules_watch_paths(void **state)
+{
+	struct rules *rs = rules_from_json(rules_json);
+	struct seen s = {0};
+	int n;
+
+	(void)state;
 	n = rules__file_watch_paths(rs, on_path, &s, on_unbounded);
 	/* F3 (action only) and F4 (any() with an unbounded side) */
 	assert_int_equal(n, 2);
@@ -269,6 +277,52 @@ static void test_rules_watch_paths(void **state)
 	assert_false(seen_has(&s, RULES_WATCH_EQ, "/disabled"));
 	assert_false(seen_has(&s, RULES_WATCH_EQ, "/etc/x"));
 	assert_int_equal(s.n, 6);
+	rules__free(rs);
+}
+
+/* Deny rules for files: their exact paths and directories, to protect. */
+static const char deny_json[] =
+    "{\"rules\": [\n"
+    "  {\"id\": \"D1\", \"name\": \"cron\", \"event\": \"file\",\n"
+    "   \"action\": \"deny\",\n"
+    "   \"condition\": {\"any\": [\n"
+    "     {\"field\": \"file.path\", \"prefix\": \"/etc/cron.d//\"},\n"
+    "     {\"field\": \"file.path\", \"eq\": \"/etc/crontab\"}]},\n"
+    "   \"severity\": 80, \"mitre\": {\"techniques\": [\"T1053.003\"]}},\n"
+    "  {\"id\": \"D2\", \"name\": \"glob\", \"event\": \"file\",\n"
+    "   \"action\": \"deny\",\n"
+    "   \"condition\": {\"field\": \"file.path\", \"glob\": "
+    "\"*/.ssh/authorized_keys\"},\n"
+    "   \"severity\": 80, \"mitre\": {\"techniques\": [\"T1098.004\"]}},\n"
+    "  {\"id\": \"D3\", \"name\": \"kill\", \"event\": \"file\",\n"
+    "   \"action\": \"kill\",\n"
+    "   \"condition\": {\"field\": \"file.path\", \"eq\": \"/etc/passwd\"},\n"
+    "   \"severity\": 80, \"mitre\": {\"techniques\": [\"T1098\"]}},\n"
+    "  {\"id\": \"D4\", \"name\": \"off\", \"event\": \"file\",\n"
+    "   \"action\": \"deny\", \"enabled\": false,\n"
+    "   \"condition\": {\"field\": \"file.path\", \"eq\": \"/etc/shadow\"},\n"
+    "   \"severity\": 80, \"mitre\": {\"techniques\": [\"T1098\"]}}\n"
+    " ]}\n";
+
+static void on_deny_path(const char *path, int idx, void *ctx)
+{
+	struct seen *s = ctx;
+
+	assert_true(s->n < 32);
+	snprintf(s->v[s->n], sizeof(s->v[0]), "%s", path);
+	s->op[s->n++] = idx;
+}
+
+static void test_rules_deny_paths(void **state)
+{
+	struct rules *rs = rules_from_json(deny_json);
+	struct seen s = {0};
+
+	(void)state;
+	rules__file_deny_paths(rs, on_deny_path, &s);
+	assert_int_equal(s.n, 2);
+	assert_true(seen_has(&s, 0, "/etc/cron.d"));
+	assert_true(seen_has(&s, 0, "/etc/crontab"));
 	rules__free(rs);
 }
 
@@ -363,6 +417,7 @@ int main(void)
 	    cmocka_unit_test(test_entries),
 	    cmocka_unit_test(test_entry_long),
 	    cmocka_unit_test(test_rules_watch_paths),
+	    cmocka_unit_test(test_rules_deny_paths),
 	    cmocka_unit_test(test_shipped_rules),
 	    cmocka_unit_test(test_decode),
 	};

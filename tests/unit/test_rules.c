@@ -852,6 +852,73 @@ static void test_kernel_filters_deny(void **state)
 	rm_file("d.json");
 }
 
+/*
+ * Whether the kernel cuts stratum flows: any enabled kill, block or deny
+ * net rule that holds for a stratum login as the kernel sees it (no port,
+ * no process details), exceptions aside.
+ */
+#define NRULE(extra, cond)                                                     \
+	"{\"rules\": [{\"id\": \"N-1\", \"name\": \"n\", \"event\": \"net\", " \
+	"\"severity\": 90, \"mitre\": {\"techniques\": [\"T1496\"]}, " extra   \
+	" \"condition\": " cond "}]}"
+
+static const struct {
+	const char *file;
+	bool cuts;
+} stratum_cases[] = {
+    {NRULE("\"action\": \"kill\",", "{\"field\": \"event.action\", "
+				    "\"eq\": \"stratum\"}"),
+     true},
+    {NRULE("\"action\": \"block\",", "{\"field\": "
+				     "\"minerwatch.net.stratum.method\", "
+				     "\"eq\": \"login\"}"),
+     true},
+    {NRULE("\"action\": \"deny\",", "{\"field\": "
+				    "\"minerwatch.net.stratum.agent\", "
+				    "\"prefix\": \"xmr\", \"nocase\": true}"),
+     true},
+    /* exceptions name processes: the kernel cannot tell them apart */
+    {NRULE("\"action\": \"kill\", \"exceptions\": [{\"field\": "
+	   "\"event.action\", \"eq\": \"stratum\"}],",
+	   "{\"field\": \"event.action\", \"eq\": \"stratum\"}"),
+     true},
+    {NRULE("\"action\": \"kill\",",
+	   "{\"not\": {\"field\": \"minerwatch.net.stratum.method\", "
+	   "\"eq\": \"mining.subscribe\"}}"),
+     true},
+    {NRULE("", "{\"field\": \"event.action\", \"eq\": \"stratum\"}"), false},
+    {NRULE("\"action\": \"kill\", \"enabled\": false,",
+	   "{\"field\": \"event.action\", \"eq\": \"stratum\"}"),
+     false},
+    /* what the kernel sees has no port */
+    {NRULE("\"action\": \"block\",",
+	   "{\"field\": \"destination.port\", \"eq\": 3333}"),
+     false},
+    {"{\"rules\": [" KRULE(
+	 "E-1", "\"action\": \"kill\",",
+	 "{\"field\": \"process.name\", \"eq\": \"xmrig\"}") "]}",
+     false},
+};
+
+static void test_kernel_stratum_cut(void **state)
+{
+	struct rules *rs;
+	char err[512];
+	size_t i;
+
+	assert_false(rules__cuts_stratum(NULL));
+	for (i = 0; i < sizeof(stratum_cases) / sizeof(stratum_cases[0]); i++) {
+		write_file("s.json", 0644, "%s", stratum_cases[i].file);
+		if (load_path("s.json", &rs, err, sizeof(err)))
+			fail_msg("case %zu: %s", i, err);
+		if (rules__cuts_stratum(rs) != stratum_cases[i].cuts)
+			fail_msg("case %zu: expected %d", i,
+				 stratum_cases[i].cuts);
+		rules__free(rs);
+	}
+	rm_file("s.json");
+}
+
 struct hits {
 	int idx[8];
 	int n, stop_after;
@@ -1325,6 +1392,7 @@ int main(void)
 	    cmocka_unit_test(test_permissions),
 	    cmocka_unit_test(test_kernel_filters),
 	    cmocka_unit_test(test_kernel_filters_deny),
+	    cmocka_unit_test(test_kernel_stratum_cut),
 	    cmocka_unit_test(test_eval_and_accessors),
 	    cmocka_unit_test(test_fields_table),
 	    cmocka_unit_test(test_default_rules),

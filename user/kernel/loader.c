@@ -1,6 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * loader.c - environment checks, skeleton lifecycle, map maintenance.
+ * loader.c - the kernel stage: everything between the daemon and its BPF
+ * programs. It checks the environment, probes what the kernel offers and
+ * chooses the programs to match (lsm/ or kill at exec, the file sensor
+ * build, syscall tracepoints that exist), loads and attaches them, pins
+ * maps and links so that a restarted daemon adopts its predecessor's state
+ * without a gap, and reads the ring buffers into the caller's handler. It
+ * owns the settings and counter maps; the filter maps the rules compile
+ * into are written by filters.c. kernel/ judges nothing: what to filter
+ * comes from the rule engine, what a record means is for the sensors.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,11 +19,8 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/mount.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -23,47 +28,15 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
-#include "sensors/file_event.h"
 #include "kernel/kernel_features.h"
 #include "kernel/loader.h"
+#include "kernel/loader_int.h"
 #include "kernel/loader_pin.h"
 #include "minerwatch.skel.h"
-#include "sensors/net_event.h"
-#include "rules/rules.h"
 
 #define TRACEFS_MAGIC 0x74726163
 #define TRACEFS_PATH "/sys/kernel/tracing"
 #define CGROUP2_SUPER_MAGIC 0x63677270
-
-#define MAX_CG_LINKS 16
-
-struct loader {
-	struct minerwatch_bpf *skel;
-	struct ring_buffer *rb;	    /* kernel acts and findings */
-	struct ring_buffer *rb_tel; /* telemetry (exec/fork/exit, net) */
-	int epfd;		    /* both rings' epoll fds */
-	int ncpu;
-	int file_watch_entries; /* entries in the file sensor's watch maps */
-	struct features feat;
-	bool try_lsm;	     /* load the lsm/ programs if the kernel allows */
-	bool lsm_on;	     /* lsm/ programs are loaded and attached */
-	char lsm_off[400];   /* why not, when they are not */
-	char file_mode[160]; /* which file sensor build runs */
-	char hooks[1024];
-	char pin_dir[PATH_MAX]; /* "" when not pinning */
-	bool adopted;		/* reused a previous daemon's pinned state */
-	bool replace_pins;	/* pinned state was incompatible: replace it */
-	bool scoped;		/* --cgroup given */
-	char scope_path[PATH_MAX]; /* the --cgroup dir: cgroup programs go here
-				    */
-	uint32_t gen;		   /* mw_load_gen of our programs */
-	uint32_t old_enforce;	   /* enforce flag the adopted state had */
-	uint32_t self_tgid;	   /* tgid the kernel sees for us, 0 unknown */
-	/* cgroup programs: the skeleton cannot attach them by itself */
-	struct bpf_link *cg_links[MAX_CG_LINKS];
-	int n_cg_links;
-	char cgroup_root[PATH_MAX];
-};
 
 static bool verbose_libbpf;
 
@@ -159,10 +132,6 @@ static bool prog_is_cgroup(const struct bpf_program *prog)
 }
 
 /*
- * Attach the cgroup programs to the cgroup v2 root, where they see every
- * process. The links are ours; loader__destroy() detaches them.
- */
-/*
  * A syscall tracepoint the kernel does not have (arm64 has no open, creat,
  * rename, ...; a kernel may lack openat2 or fchmodat2) must not fail the
  * load: those programs are left out, the others cover the same ground.
@@ -221,6 +190,11 @@ static void file_sensor_probe(struct loader *ld)
 	}
 }
 
+/*
+ * Attach the cgroup programs to the cgroup v2 root (or the --cgroup scope),
+ * where they see every process. The links are ours; loader__destroy() detaches
+ * them.
+ */
 static int cgroup_attach(struct loader *ld, char *err, size_t err_len)
 {
 	struct bpf_program *prog;
@@ -299,9 +273,22 @@ static void hooks_describe(struct loader *ld)
 }
 
 /*
- * Reuse every pinned map of a previous daemon (never the internal .rodata
- * and .bss ones: those belong to one load). Returns 1 when adopted, 0 when
- * there is nothing to adopt or it does not fit this build, -errno on error.
+ * Where map is pinned: 0 and its path, 1 for an internal map (.rodata,
+ * .bss: those belong to one load and are never pinned), or -errno. The
+ * one answer for adopting and for pinning.
+ */
+static int map_pin_path(const struct loader *ld, const struct bpf_map *map,
+			char *path, size_t len)
+{
+	if (bpf_map__is_internal(map))
+		return 1;
+	return pin__path(path, len, ld->pin_dir, "maps", bpf_map__name(map));
+}
+
+/*
+ * Reuse every pinned map of a previous daemon (never the internal ones,
+ * see map_pin_path()). Returns 1 when adopted, 0 when there is nothing to
+ * adopt or it does not fit this build, -errno on error.
  */
 static int state_reuse(struct loader *ld, char *err, size_t err_len)
 {
@@ -340,12 +327,11 @@ static int state_reuse(struct loader *ld, char *err, size_t err_len)
 	ld->gen = cfg.active_gen + 1;
 	bpf_object__for_each_map(map, ld->skel->obj)
 	{
-		if (bpf_map__is_internal(map))
-			continue;
-		ret = pin__path(path, sizeof(path), ld->pin_dir, "maps",
-				bpf_map__name(map));
-		if (ret)
+		ret = map_pin_path(ld, map, path, sizeof(path));
+		if (ret < 0)
 			return ret;
+		if (ret)
+			continue;
 		fd = bpf_obj_get(path);
 		if (fd < 0)
 			continue; /* a map new in this build */
@@ -369,13 +355,10 @@ static int maps_pin(struct loader *ld, char *err, size_t err_len)
 
 	bpf_object__for_each_map(map, ld->skel->obj)
 	{
-		if (bpf_map__is_internal(map))
-			continue;
-		ret = pin__path(path, sizeof(path), ld->pin_dir, "maps",
-				bpf_map__name(map));
-		if (ret)
+		ret = map_pin_path(ld, map, path, sizeof(path));
+		if (ret < 0)
 			return ret;
-		if (access(path, F_OK) == 0)
+		if (ret || access(path, F_OK) == 0)
 			continue;
 		ret = bpf_map__pin(map, path);
 		if (ret) {
@@ -482,7 +465,6 @@ static int config_write(struct loader *ld, uint32_t enforce, uint32_t self)
 	return 0;
 }
 
-/* open + (adopt) + load + attach; the skeleton is ld's on success. */
 /*
  * Turn the lsm/ programs on only where BPF-LSM works and the kernel has
  * that hook; everything else always loads (tp_btf, the base path).
@@ -511,6 +493,78 @@ static void programs_choose(struct loader *ld, bool lsm)
 	}
 }
 
+/*
+ * Decide what loads: adopt a previous daemon's pinned maps, stamp our
+ * generation, and switch off the programs this kernel cannot run.
+ */
+static int skel_prepare(struct loader *ld, char *err, size_t err_len)
+{
+	int ret;
+
+	bpf_program__set_autoattach(ld->skel->progs.mw_whoami, false);
+	if (ld->pin_dir[0] && !ld->replace_pins) {
+		ret = state_reuse(ld, err, err_len);
+		if (ret < 0)
+			return ret;
+		ld->adopted = ret > 0;
+	}
+	ld->skel->rodata->mw_load_gen = ld->gen;
+	tracepoints_probe(ld);
+	file_sensor_probe(ld);
+	programs_choose(ld, ld->try_lsm);
+	return 0;
+}
+
+/*
+ * Load and attach what skel_prepare() chose; when adopting, hand the
+ * pinned settings over to our generation.
+ */
+static int skel_load_attach(struct loader *ld, const struct loader_opts *lo,
+			    char *err, size_t err_len)
+{
+	int ret;
+
+	ret = minerwatch_bpf__load(ld->skel);
+	if (ret) {
+		snprintf(err, err_len,
+			 "loading BPF programs failed: %s (run with -v for the "
+			 "verifier log)",
+			 strerror(-ret));
+		return ret;
+	}
+	whoami(ld);
+	if (lo->cgroup) {
+		ret = scope_set(ld, lo->cgroup, err, err_len);
+		if (ret)
+			return ret;
+	}
+	/*
+	 * Adopting: the pinned settings still name the old generation, so
+	 * our programs attach idle next to the old ones, which keep killing
+	 * with the old enforce flag until the switch below.
+	 */
+	ret = minerwatch_bpf__attach(ld->skel);
+	if (ret) {
+		snprintf(err, err_len, "attaching BPF programs failed: %s",
+			 strerror(-ret));
+		return ret;
+	}
+	if (ld->adopted) {
+		ret = config_write(ld, ld->old_enforce, ld->self_tgid);
+		if (ret) {
+			snprintf(err, err_len,
+				 "switching to the new programs failed: %s",
+				 strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/*
+ * open + (adopt) + load + attach; the skeleton is ld's on success and
+ * destroyed (ld->skel NULL) on error.
+ */
 static int skel_setup(struct loader *ld, const struct loader_opts *lo,
 		      char *err, size_t err_len)
 {
@@ -523,112 +577,29 @@ static int skel_setup(struct loader *ld, const struct loader_opts *lo,
 			 strerror(-ret));
 		return ret;
 	}
-	bpf_program__set_autoattach(ld->skel->progs.mw_whoami, false);
-	if (ld->pin_dir[0] && !ld->replace_pins) {
-		ret = state_reuse(ld, err, err_len);
-		if (ret < 0)
-			goto err_destroy;
-		ld->adopted = ret > 0;
-	}
-	ld->skel->rodata->mw_load_gen = ld->gen;
-	tracepoints_probe(ld);
-	file_sensor_probe(ld);
-	programs_choose(ld, ld->try_lsm);
-	ret = minerwatch_bpf__load(ld->skel);
-	if (ret) {
-		snprintf(err, err_len,
-			 "loading BPF programs failed: %s (run with -v for the "
-			 "verifier log)",
-			 strerror(-ret));
-		goto err_destroy;
-	}
-	whoami(ld);
-	if (lo->cgroup) {
-		ret = scope_set(ld, lo->cgroup, err, err_len);
-		if (ret)
-			goto err_destroy;
-	}
-	/*
-	 * Adopting: the pinned settings still name the old generation, so
-	 * our programs attach idle next to the old ones, which keep killing
-	 * with the old enforce flag until the switch below.
-	 */
-	ret = minerwatch_bpf__attach(ld->skel);
-	if (ret) {
-		snprintf(err, err_len, "attaching BPF programs failed: %s",
-			 strerror(-ret));
-		goto err_destroy;
-	}
-	if (ld->adopted) {
-		ret = config_write(ld, ld->old_enforce, ld->self_tgid);
-		if (ret) {
-			snprintf(err, err_len,
-				 "switching to the new programs "
-				 "failed: %s",
-				 strerror(-ret));
-			goto err_destroy;
-		}
-	}
+	ret = skel_prepare(ld, err, err_len);
+	if (ret)
+		goto err_destroy_skel;
+	ret = skel_load_attach(ld, lo, err, err_len);
+	if (ret)
+		goto err_destroy_skel;
 	return 0;
 
-err_destroy:
+err_destroy_skel:
 	minerwatch_bpf__destroy(ld->skel);
 	ld->skel = NULL;
 	return ret;
 }
 
-/* One epoll set over both consumers' own epoll fds. */
-static int rings_epoll(struct loader *ld)
+/*
+ * skel_setup(), and again without what made it fail when that is an
+ * upgrade we can do without: the lsm/ programs, or the adopted state.
+ */
+static int skel_setup_fallback(struct loader *ld, const struct loader_opts *lo,
+			       char *err, size_t err_len)
 {
-	struct epoll_event ev = {.events = EPOLLIN};
-
-	ld->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (ld->epfd < 0)
-		return -errno;
-	ev.data.u32 = 0;
-	if (epoll_ctl(ld->epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(ld->rb),
-		      &ev))
-		return -errno;
-	ev.data.u32 = 1;
-	if (epoll_ctl(ld->epfd, EPOLL_CTL_ADD,
-		      ring_buffer__epoll_fd(ld->rb_tel), &ev))
-		return -errno;
-	return 0;
-}
-
-int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
-		 struct loader **out, char *err, size_t err_len)
-{
-	struct loader *ld;
 	int ret;
 
-	verbose_libbpf = lo->verbose;
-	libbpf_set_print(libbpf_print);
-	/* BPF memory is charged to the memcg on >= 5.11; no RLIMIT_MEMLOCK. */
-	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
-
-	ld = calloc(1, sizeof(*ld));
-	if (!ld)
-		return -ENOMEM;
-	ld->ncpu = libbpf_num_possible_cpus();
-	if (ld->ncpu <= 0) {
-		ret = ld->ncpu ? ld->ncpu : -EINVAL;
-		snprintf(err, err_len, "cannot count CPUs: %s", strerror(-ret));
-		goto err_free;
-	}
-	if (lo->pin_dir) {
-		if (strlen(lo->pin_dir) >= sizeof(ld->pin_dir) - 64) {
-			ret = -ENAMETOOLONG;
-			snprintf(err, err_len, "pin dir too long: %s",
-				 lo->pin_dir);
-			goto err_free;
-		}
-		strcpy(ld->pin_dir, lo->pin_dir);
-		ret = pin__prepare(ld->pin_dir, err, err_len);
-		if (ret)
-			goto err_free;
-	}
-	features__probe(&ld->feat);
 	ld->try_lsm = true;
 	ret = skel_setup(ld, lo, err, err_len);
 	if (ret && ld->lsm_on) {
@@ -656,26 +627,69 @@ int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
 		ld->gen = 0;
 		ret = skel_setup(ld, lo, err, err_len);
 	}
-	if (ret)
-		goto err_free;
-	if (ld->pin_dir[0]) {
-		if (ld->replace_pins)
-			pin__clear(ld->pin_dir, "maps");
-		ret = maps_pin(ld, err, err_len);
-		if (!ret)
-			ret = links_pin(ld, err, err_len);
-		if (ret)
-			goto err_destroy;
-	}
-	ret = cgroup_attach(ld, err, err_len);
-	if (ret)
-		goto err_destroy;
-	/*
-	 * Two consumers: telemetry apart from the rest, so that a finding
-	 * (a watched-file change, on its own ring) is judged only after the
-	 * exec and fork records written before it: loader__sync() drains
-	 * telemetry first, and every poll does too.
-	 */
+	return ret;
+}
+
+/*
+ * Pin our maps and links (when pinning), in place of a previous daemon's
+ * incompatible maps and of its links.
+ */
+static int state_pin(struct loader *ld, char *err, size_t err_len)
+{
+	int ret;
+
+	if (!ld->pin_dir[0])
+		return 0;
+	if (ld->replace_pins)
+		pin__clear(ld->pin_dir, "maps");
+	ret = maps_pin(ld, err, err_len);
+	if (!ret)
+		ret = links_pin(ld, err, err_len);
+	return ret;
+}
+
+/* One epoll set over both consumers' own epoll fds. */
+static int rings_epoll(struct loader *ld)
+{
+	struct epoll_event ev = {.events = EPOLLIN};
+
+	ld->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (ld->epfd < 0)
+		return -errno;
+	ev.data.u32 = 0;
+	if (epoll_ctl(ld->epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(ld->rb),
+		      &ev))
+		return -errno;
+	ev.data.u32 = 1;
+	if (epoll_ctl(ld->epfd, EPOLL_CTL_ADD,
+		      ring_buffer__epoll_fd(ld->rb_tel), &ev))
+		return -errno;
+	return 0;
+}
+
+/* Free what rings_open() made; fine on a partial or no setup. */
+static void rings_close(struct loader *ld)
+{
+	if (ld->epfd >= 0)
+		close(ld->epfd);
+	ld->epfd = -1;
+	ring_buffer__free(ld->rb_tel);
+	ring_buffer__free(ld->rb);
+	ld->rb_tel = NULL;
+	ld->rb = NULL;
+}
+
+/*
+ * Two consumers: telemetry apart from the rest, so that a finding (a
+ * watched-file change, on its own ring) is judged only after the exec and
+ * fork records written before it: loader__sync() drains telemetry first,
+ * and every poll does too. On error nothing is left open.
+ */
+static int rings_open(struct loader *ld, loader_record_fn fn, void *ctx,
+		      char *err, size_t err_len)
+{
+	int ret;
+
 	ld->epfd = -1;
 	ld->rb = ring_buffer__new(bpf_map__fd(ld->skel->maps.mw_alerts), fn,
 				  ctx, NULL);
@@ -683,63 +697,128 @@ int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
 				      ctx, NULL);
 	if (!ld->rb || !ld->rb_tel) {
 		ret = -errno;
-		snprintf(err, err_len, "ring buffer setup failed: %s",
-			 strerror(-ret));
-		goto err_rb;
+		goto err_close_rings;
 	}
 	ret = ring_buffer__add(ld->rb, bpf_map__fd(ld->skel->maps.mw_findings),
 			       fn, ctx);
 	if (!ret)
 		ret = rings_epoll(ld);
-	if (ret) {
-		snprintf(err, err_len, "ring buffer setup failed: %s",
-			 strerror(-ret));
-		goto err_rb;
+	if (ret)
+		goto err_close_rings;
+	return 0;
+
+err_close_rings:
+	snprintf(err, err_len, "ring buffer setup failed: %s", strerror(-ret));
+	rings_close(ld);
+	return ret;
+}
+
+/*
+ * A new loader with the pin dir prepared (when pinning) and the kernel's
+ * features probed; freed by the caller.
+ */
+static int loader_new(const struct loader_opts *lo, struct loader **out,
+		      char *err, size_t err_len)
+{
+	struct loader *ld;
+	int ret;
+
+	ld = calloc(1, sizeof(*ld));
+	if (!ld)
+		return -ENOMEM;
+	ld->epfd = -1;
+	ld->ncpu = libbpf_num_possible_cpus();
+	if (ld->ncpu <= 0) {
+		ret = ld->ncpu ? ld->ncpu : -EINVAL;
+		snprintf(err, err_len, "cannot count CPUs: %s", strerror(-ret));
+		goto err_free;
 	}
+	if (lo->pin_dir) {
+		if (strlen(lo->pin_dir) >= sizeof(ld->pin_dir) - 64) {
+			ret = -ENAMETOOLONG;
+			snprintf(err, err_len, "pin dir too long: %s",
+				 lo->pin_dir);
+			goto err_free;
+		}
+		strcpy(ld->pin_dir, lo->pin_dir);
+		ret = pin__prepare(ld->pin_dir, err, err_len);
+		if (ret)
+			goto err_free;
+	}
+	features__probe(&ld->feat);
+	*out = ld;
+	return 0;
+
+err_free:
+	free(ld);
+	return ret;
+}
+
+int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
+		 struct loader **out, char *err, size_t err_len)
+{
+	struct loader *ld;
+	int ret;
+
+	verbose_libbpf = lo->verbose;
+	libbpf_set_print(libbpf_print);
+	/* BPF memory is charged to the memcg on >= 5.11; no RLIMIT_MEMLOCK. */
+	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
+
+	ret = loader_new(lo, &ld, err, err_len);
+	if (ret)
+		return ret;
+	ret = skel_setup_fallback(ld, lo, err, err_len);
+	if (ret)
+		goto err_free;
+	ret = state_pin(ld, err, err_len);
+	if (ret)
+		goto err_destroy_skel;
+	ret = cgroup_attach(ld, err, err_len);
+	if (ret)
+		goto err_detach_cgroup;
+	ret = rings_open(ld, fn, ctx, err, err_len);
+	if (ret)
+		goto err_detach_cgroup;
 	hooks_describe(ld);
 	*out = ld;
 	return 0;
 
-err_rb:
-	if (ld->epfd >= 0)
-		close(ld->epfd);
-	ring_buffer__free(ld->rb_tel);
-	ring_buffer__free(ld->rb);
-err_destroy:
+err_detach_cgroup:
 	cgroup_detach(ld);
+err_destroy_skel:
 	minerwatch_bpf__destroy(ld->skel);
 err_free:
 	free(ld);
 	return ret;
 }
 
+/*
+ * Pinned links outlive our fds: they keep acting on the settings as they
+ * are, less the self filter (our pid may be reused). Only while ours are
+ * the active programs: a newer daemon that took over owns the settings.
+ */
+static void self_filter_clear(struct loader *ld)
+{
+	struct mw_config cfg;
+	uint32_t zero = 0;
+
+	if (!bpf_map__lookup_elem(ld->skel->maps.mw_config_map, &zero,
+				  sizeof(zero), &cfg, sizeof(cfg), 0) &&
+	    cfg.active_gen == ld->gen) {
+		cfg.self_tgid = 0;
+		bpf_map__update_elem(ld->skel->maps.mw_config_map, &zero,
+				     sizeof(zero), &cfg, sizeof(cfg), BPF_ANY);
+	}
+}
+
 void loader__destroy(struct loader *ld)
 {
 	if (!ld)
 		return;
-	if (ld->epfd >= 0)
-		close(ld->epfd);
-	ring_buffer__free(ld->rb_tel);
-	ring_buffer__free(ld->rb);
-	/*
-	 * Pinned links outlive our fds: they keep acting on the settings as
-	 * they are, less the self filter (our pid may be reused).
-	 */
-	if (ld->pin_dir[0]) {
-		struct mw_config cfg;
-		uint32_t zero = 0;
-
-		/* Only while ours are the active programs: a newer daemon
-		 * that took over owns the settings now. */
-		if (!bpf_map__lookup_elem(ld->skel->maps.mw_config_map, &zero,
-					  sizeof(zero), &cfg, sizeof(cfg), 0) &&
-		    cfg.active_gen == ld->gen) {
-			cfg.self_tgid = 0;
-			bpf_map__update_elem(ld->skel->maps.mw_config_map,
-					     &zero, sizeof(zero), &cfg,
-					     sizeof(cfg), BPF_ANY);
-		}
-	}
+	rings_close(ld);
+	if (ld->pin_dir[0])
+		self_filter_clear(ld);
 	cgroup_detach(ld);
 	minerwatch_bpf__destroy(ld->skel);
 	free(ld);
@@ -812,378 +891,6 @@ int loader__set_config(struct loader *ld, bool enforce, uint32_t self_tgid)
 {
 	return config_write(ld, enforce,
 			    ld->self_tgid ? ld->self_tgid : self_tgid);
-}
-
-struct deny_fill {
-	struct bpf_map *map;
-	const struct rules *rs;
-	uint32_t gen;
-	int n;
-	int err;
-};
-
-static void deny_name_add(const char *name, int rule_idx, void *ctx)
-{
-	struct deny_fill *f = ctx;
-	char key[MW_DENY_NAME] = {0};
-	struct mw_deny val = {.rule_idx = rule_idx, .rules_gen = f->gen};
-
-	/* deny rules refuse at lsm/bprm_check_security where it loads. */
-	if (rule__action(rules__get(f->rs, rule_idx)) == RULE_ACT_DENY)
-		val.flags = MW_DENY_REFUSE;
-
-	if (strlen(name) >= sizeof(key))
-		return;
-	memcpy(key, name, strlen(name));
-	if (bpf_map__update_elem(f->map, key, sizeof(key), &val, sizeof(val),
-				 BPF_ANY)) {
-		if (!f->err)
-			f->err = -errno;
-		return;
-	}
-	f->n++;
-}
-
-/* Delete entries of map whose generation is not gen. */
-static void deny_prune(struct bpf_map *map, uint32_t gen)
-{
-	char key[MW_DENY_NAME], next[MW_DENY_NAME];
-	struct mw_deny val;
-	void *prev = NULL;
-
-	while (bpf_map__get_next_key(map, prev, next, sizeof(next)) == 0) {
-		if (bpf_map__lookup_elem(map, next, sizeof(next), &val,
-					 sizeof(val), 0) == 0 &&
-		    val.rules_gen != gen) {
-			/* Deleting the current key would restart iteration. */
-			if (bpf_map__delete_elem(map, next, sizeof(next), 0) ==
-			    0)
-				continue;
-		}
-		memcpy(key, next, sizeof(key));
-		prev = key;
-	}
-}
-
-/* --- network block maps ------------------------------------------------ */
-
-struct net_fill {
-	struct loader *ld;
-	uint32_t gen;
-	int n;
-	int err;
-};
-
-static void net_fill_err(struct net_fill *f)
-{
-	if (!f->err)
-		f->err = -errno;
-}
-
-static void net_port_add(uint32_t lo, uint32_t hi, int rule_idx, void *ctx)
-{
-	struct net_fill *f = ctx;
-	struct mw_net_block v = {.rule_idx = rule_idx, .rules_gen = f->gen};
-	uint32_t p;
-
-	for (p = lo; p <= hi && p <= 65535; p++) {
-		if (bpf_map__update_elem(f->ld->skel->maps.mw_net_block_ports,
-					 &p, sizeof(p), &v, sizeof(v), BPF_ANY))
-			return net_fill_err(f);
-		f->n++;
-	}
-}
-
-static int net_addr_add(struct loader *ld, int family, const uint8_t *addr,
-			int bits, int rule_idx, uint32_t gen)
-{
-	struct mw_net_block v = {.rule_idx = rule_idx, .rules_gen = gen};
-	int ret;
-
-	if (family == AF_INET) {
-		struct mw_lpm_v4 k = {.prefixlen = bits};
-
-		memcpy(k.addr, addr, 4);
-		ret = bpf_map__update_elem(ld->skel->maps.mw_net_block_v4, &k,
-					   sizeof(k), &v, sizeof(v), BPF_ANY);
-	} else {
-		struct mw_lpm_v6 k = {.prefixlen = bits};
-
-		memcpy(k.addr, addr, 16);
-		ret = bpf_map__update_elem(ld->skel->maps.mw_net_block_v6, &k,
-					   sizeof(k), &v, sizeof(v), BPF_ANY);
-	}
-	return ret ? -errno : 0;
-}
-
-static void net_cidr_add(int family, const uint8_t *addr, int bits,
-			 int rule_idx, void *ctx)
-{
-	struct net_fill *f = ctx;
-	int ret = net_addr_add(f->ld, family, addr, bits, rule_idx, f->gen);
-
-	if (ret && !f->err)
-		f->err = ret;
-	f->n += !ret;
-}
-
-int loader__net_block_addr(struct loader *ld, int family, const uint8_t *addr,
-			   int rule_idx, uint32_t gen)
-{
-	return net_addr_add(ld, family, addr, family == AF_INET ? 32 : 128,
-			    rule_idx, gen);
-}
-
-/* Delete entries of a block map (any key size) not written by gen. */
-static void net_prune(struct bpf_map *map, size_t ksz, uint32_t gen)
-{
-	uint8_t key[32], next[32];
-	struct mw_net_block val;
-	void *prev = NULL;
-
-	while (bpf_map__get_next_key(map, prev, next, ksz) == 0) {
-		if (bpf_map__lookup_elem(map, next, ksz, &val, sizeof(val),
-					 0) == 0 &&
-		    val.rules_gen != gen &&
-		    bpf_map__delete_elem(map, next, ksz, 0) == 0)
-			continue; /* prev still leads to what followed */
-		memcpy(key, next, ksz);
-		prev = key;
-	}
-}
-
-static int net_apply_rules(struct loader *ld, const struct rules *rs,
-			   uint32_t gen)
-{
-	struct net_fill f = {.ld = ld, .gen = gen};
-	struct mw_net_config nc = {
-	    .report_loopback = getenv("MINERWATCH_NET_LOOPBACK") != NULL,
-	};
-	/* What the kernel sees of a flow: a login, no process details. */
-	struct mw_net_info stratum = {.act = NET_ACT_STRATUM,
-				      .action = "stratum",
-				      .direction = "egress",
-				      .transport = "tcp",
-				      .method = "login",
-				      .agent = "XMRig"};
-	struct mw_process nobody = {.loginuid = UINT32_MAX};
-	struct mw_event ev = {
-	    .kind = MW_KIND_NET, .proc = &nobody, .net = &stratum};
-	uint32_t zero = 0;
-
-	nc.stratum_drop = rules__net_cuts(rs, &ev);
-
-	rules__net_blocks(rs, net_port_add, net_cidr_add, &f);
-	net_prune(ld->skel->maps.mw_net_block_ports, sizeof(uint32_t), gen);
-	net_prune(ld->skel->maps.mw_net_block_v4, sizeof(struct mw_lpm_v4),
-		  gen);
-	net_prune(ld->skel->maps.mw_net_block_v6, sizeof(struct mw_lpm_v6),
-		  gen);
-	if (bpf_map__update_elem(ld->skel->maps.mw_net_config, &zero,
-				 sizeof(zero), &nc, sizeof(nc), BPF_ANY) &&
-	    !f.err)
-		f.err = -errno;
-	return f.err;
-}
-
-/* --- file sensor watch maps ---------------------------------------------- */
-
-struct watch_fill {
-	struct loader *ld;
-	const struct rules *rs;
-	uint32_t gen;
-	int n;
-	int err;
-};
-
-static void watch_add(enum rules_watch_op op, const char *value, int rule_idx,
-		      void *ctx)
-{
-	struct watch_fill *f = ctx;
-	struct minerwatch_bpf *sk = f->ld->skel;
-	struct file_watch_entry we;
-	struct mw_watch_key key;
-	char name[MW_WATCH_NAME];
-	int ret;
-
-	if (file_watch__entry(op, value, &we)) {
-		fprintf(stderr,
-			"minerwatch: rule %s: path \"%s\" cannot be watched in "
-			"the kernel (too short, too long or unbounded); the "
-			"rule sees only paths other rules watch\n",
-			rule__id(rules__get(f->rs, rule_idx)), value);
-		return;
-	}
-	if (we.kind & (MW_WATCH_PREFIX | MW_WATCH_EXACT)) {
-		memset(&key, 0, sizeof(key));
-		memcpy(key.path, we.key, sizeof(key.path));
-		/* An exact entry includes the NUL: it matches itself only. */
-		key.prefixlen =
-		    (strlen(we.key) + (we.kind & MW_WATCH_EXACT ? 1 : 0)) * 8;
-		ret = bpf_map__update_elem(sk->maps.mw_file_prefixes, &key,
-					   sizeof(key), &f->gen, sizeof(f->gen),
-					   BPF_ANY);
-	} else {
-		memset(name, 0, sizeof(name));
-		memcpy(name, we.key, sizeof(name));
-		ret = bpf_map__update_elem(
-		    we.kind & MW_WATCH_NAME ? sk->maps.mw_file_names
-					    : sk->maps.mw_file_dirnames,
-		    name, sizeof(name), &f->gen, sizeof(f->gen), BPF_ANY);
-	}
-	if (ret && !f->err)
-		f->err = -errno;
-	f->n += !ret;
-}
-
-static void watch_unbounded(int rule_idx, void *ctx)
-{
-	struct watch_fill *f = ctx;
-
-	fprintf(stderr,
-		"minerwatch: rule %s: no file.path/file.name condition bounds "
-		"its paths, so the kernel cannot filter for it; it sees only "
-		"paths other rules watch\n",
-		rule__id(rules__get(f->rs, rule_idx)));
-}
-
-/* Delete entries of a watch map that an older generation wrote. */
-static void watch_prune(struct bpf_map *map, size_t key_size, uint32_t gen)
-{
-	char key[sizeof(struct mw_watch_key)], next[sizeof(key)];
-	void *prev = NULL;
-	uint32_t val;
-
-	while (bpf_map__get_next_key(map, prev, next, key_size) == 0) {
-		if (bpf_map__lookup_elem(map, next, key_size, &val, sizeof(val),
-					 0) == 0 &&
-		    val != gen &&
-		    bpf_map__delete_elem(map, next, key_size, 0) == 0) {
-			/* Restart: entries of gen stay, so this ends. */
-			prev = NULL;
-			continue;
-		}
-		memcpy(key, next, key_size);
-		prev = key;
-	}
-}
-
-static int map_count(struct bpf_map *map, size_t key_size)
-{
-	char key[sizeof(struct mw_watch_key)], next[sizeof(key)];
-	void *prev = NULL;
-	int n = 0;
-
-	while (bpf_map__get_next_key(map, prev, next, key_size) == 0) {
-		n++;
-		memcpy(key, next, key_size);
-		prev = key;
-	}
-	return n;
-}
-
-/*
- * Fill the file sensor's watch maps from the file rules' path conditions
- * (rules__file_watch_paths()); the values are the generation, so entries
- * of the previous rule set are pruned after the new ones are in.
- */
-static int file_watch_apply(struct loader *ld, const struct rules *rs,
-			    uint32_t gen)
-{
-	struct watch_fill f = {.ld = ld, .rs = rs, .gen = gen};
-	struct minerwatch_bpf *sk = ld->skel;
-
-	rules__file_watch_paths(rs, watch_add, &f, watch_unbounded);
-	watch_prune(sk->maps.mw_file_prefixes, sizeof(struct mw_watch_key),
-		    gen);
-	watch_prune(sk->maps.mw_file_names, MW_WATCH_NAME, gen);
-	watch_prune(sk->maps.mw_file_dirnames, MW_WATCH_NAME, gen);
-	/* Rules share paths: count the distinct entries, not the updates. */
-	ld->file_watch_entries =
-	    map_count(sk->maps.mw_file_prefixes, sizeof(struct mw_watch_key)) +
-	    map_count(sk->maps.mw_file_names, MW_WATCH_NAME) +
-	    map_count(sk->maps.mw_file_dirnames, MW_WATCH_NAME);
-	return f.err;
-}
-
-int loader__file_watch_count(const struct loader *ld)
-{
-	return ld->file_watch_entries;
-}
-
-/* --- deny rules for files: the BPF-LSM protected inodes --------------- */
-
-struct protect_fill {
-	struct loader *ld;
-	const struct rules *rs;
-	uint32_t gen;
-};
-
-/*
- * A deny rule's file.path (eq) or directory (prefix) becomes a protected
- * inode: lsm/file_open and the path hooks refuse writes, truncation,
- * unlink and rename there (a directory: of its entries). Only what exists
- * now can be protected; the rule still matches (and falls back to a kill
- * where BPF-LSM is missing) for the rest.
- */
-static void protect_add(enum rules_watch_op op, const char *value, int rule_idx,
-			void *ctx)
-{
-	struct protect_fill *f = ctx;
-	char path[PATH_MAX];
-	size_t n;
-
-	if (rule__action(rules__get(f->rs, rule_idx)) != RULE_ACT_DENY ||
-	    (op != RULES_WATCH_EQ && op != RULES_WATCH_PREFIX))
-		return;
-	snprintf(path, sizeof(path), "%s", value);
-	n = strlen(path);
-	while (n > 1 && path[n - 1] == '/')
-		path[--n] = '\0';
-	loader__protect_path(f->ld, path, rule_idx, f->gen);
-}
-
-/* Drop rule entries of older generations; command line ones (-1) stay. */
-static void protect_prune(struct bpf_map *map, uint32_t gen)
-{
-	struct mw_inode_key key, next;
-	struct mw_deny val;
-	void *prev = NULL;
-
-	while (bpf_map__get_next_key(map, prev, &next, sizeof(next)) == 0) {
-		if (bpf_map__lookup_elem(map, &next, sizeof(next), &val,
-					 sizeof(val), 0) == 0 &&
-		    val.rule_idx != (uint32_t)-1 && val.rules_gen != gen &&
-		    bpf_map__delete_elem(map, &next, sizeof(next), 0) == 0)
-			continue;
-		key = next;
-		prev = &key;
-	}
-}
-
-int loader__apply_rules(struct loader *ld, const struct rules *rs, uint32_t gen,
-			int *n_names)
-{
-	/*
-	 * Entries are tagged per load generation too, so the prune also drops
-	 * what an adopted, older rule set left in the pinned maps.
-	 */
-	struct deny_fill f = {.map = ld->skel->maps.mw_deny_names,
-			      .rs = rs,
-			      .gen = ld->gen << 16 | (gen & 0xffff)};
-	int ret, err;
-
-	/* Add the new set first, then prune the old: no window without it. */
-	rules__exec_deny_names(rs, deny_name_add, &f);
-	deny_prune(f.map, f.gen);
-	if (n_names)
-		*n_names = f.n;
-	ret = net_apply_rules(ld, rs, gen);
-	err = file_watch_apply(ld, rs, f.gen);
-	rules__file_watch_paths(rs, protect_add,
-				&(struct protect_fill){ld, rs, f.gen}, NULL);
-	protect_prune(ld->skel->maps.mw_protect_inodes, f.gen);
-	return f.err ? f.err : ret ? ret : err;
 }
 
 int loader__read_stats(struct loader *ld, uint64_t *out)
@@ -1281,67 +988,4 @@ json_t *loader__hooks_json(const struct loader *ld)
 	json_object_set_new(o, "file", json_string(ld->file_mode));
 	json_object_set_new(o, "programs", progs);
 	return o;
-}
-
-/* An entry for the lsm/ maps: the rule (or -1 for a command line deny). */
-static struct mw_deny deny_val(int rule_idx, uint32_t gen)
-{
-	struct mw_deny v = {.rule_idx = (uint32_t)rule_idx,
-			    .rules_gen = gen,
-			    .flags = MW_DENY_REFUSE};
-
-	return v;
-}
-
-int loader__deny_net(struct loader *ld, int family, const uint8_t *addr,
-		     int prefixlen, int rule_idx, uint32_t gen)
-{
-	struct mw_deny v = deny_val(rule_idx, gen);
-	struct mw_net4_key k4 = {.prefixlen = prefixlen};
-	struct mw_net6_key k6 = {.prefixlen = prefixlen};
-
-	if (family == 4 && prefixlen >= 0 && prefixlen <= 32) {
-		memcpy(k4.addr, addr, 4);
-		if (bpf_map__update_elem(ld->skel->maps.mw_deny_net4, &k4,
-					 sizeof(k4), &v, sizeof(v), BPF_ANY))
-			return -errno;
-		return 0;
-	}
-	if (family == 6 && prefixlen >= 0 && prefixlen <= 128) {
-		memcpy(k6.addr, addr, 16);
-		if (bpf_map__update_elem(ld->skel->maps.mw_deny_net6, &k6,
-					 sizeof(k6), &v, sizeof(v), BPF_ANY))
-			return -errno;
-		return 0;
-	}
-	return -EINVAL;
-}
-
-int loader__deny_port(struct loader *ld, uint16_t port, int rule_idx,
-		      uint32_t gen)
-{
-	struct mw_deny v = deny_val(rule_idx, gen);
-
-	if (bpf_map__update_elem(ld->skel->maps.mw_deny_ports, &port,
-				 sizeof(port), &v, sizeof(v), BPF_ANY))
-		return -errno;
-	return 0;
-}
-
-int loader__protect_path(struct loader *ld, const char *path, int rule_idx,
-			 uint32_t gen)
-{
-	struct mw_deny v = deny_val(rule_idx, gen);
-	struct mw_inode_key k = {0};
-	struct stat st;
-
-	if (stat(path, &st))
-		return -errno;
-	/* The kernel's sb->s_dev is MKDEV: major << 20 | minor. */
-	k.ino = st.st_ino;
-	k.dev = major(st.st_dev) << 20 | minor(st.st_dev);
-	if (bpf_map__update_elem(ld->skel->maps.mw_protect_inodes, &k,
-				 sizeof(k), &v, sizeof(v), BPF_ANY))
-		return -errno;
-	return 0;
 }

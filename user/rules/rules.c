@@ -1,7 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * rules.c - the rule engine: load and validate the rules/ JSON files, match
- * decoded events against them, and derive the coarse in-kernel filters.
+ * rules.c - the rule stage: the engine. It loads the rules/ JSON files and
+ * validates them (a bad file keeps the old set), evaluates decoded events
+ * against the enabled rules for their kind, and derives from the rule set
+ * the coarse filters the kernel enforces on its own: exec names to deny,
+ * ports and networks to block, whether to cut stratum flows, the paths to
+ * watch and to protect. kernel/ writes those filters into its maps; the
+ * engine never calls it, nor anything after it. Conditions are compiled
+ * and matched in rules_cond.c, fields read in fields.c, watch entries made
+ * in file_watch.c; errors go through rules_err.c.
  *
  * Everything that can be decided at load time is: values are checked against
  * the field type, lists are resolved into arrays, eq/in sets are sorted for
@@ -29,8 +36,10 @@
 
 #include "events.h"
 #include "rules/fields.h"
+#include "sensors/net_event.h"
 #include "rules/rules.h"
 #include "rules/rules_cond.h"
+#include "rules/rules_err.h"
 
 /* A rule file bigger than this is not a rule file. */
 #define RULES_FILE_MAX (4u << 20)
@@ -55,37 +64,20 @@ struct rules {
 	int n, cap;
 };
 
-/* --- errors -------------------------------------------------------------- */
+/* --- the parser's state -------------------------------------------------- */
 
-/* See rules_cond.h. */
-int loader__fail(struct loader *ld, const char *path, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	size_t off = 0;
+/* State of one rules__load() call. */
+struct rules_parser {
+	struct rules *rs;
+	char **files;	/* every file to load, in order */
+	json_t **roots; /* their parsed contents */
+	int n_files, cap_files;
+	struct named_list *lists;
+	int n_lists;
+	char label[RULE_ID_MAX + 16]; /* "rule ID" or "rules[3]" */
+	struct rules_err err;	      /* err.file: the file being checked */
+};
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (!ld->err || !ld->err_len)
-		return -EINVAL;
-	ld->err[0] = '\0';
-#define PUT(...)                                                               \
-	do {                                                                   \
-		if (off < ld->err_len)                                         \
-			off += snprintf(ld->err + off, ld->err_len - off,      \
-					__VA_ARGS__);                          \
-	} while (0)
-	if (ld->file)
-		PUT("%s: ", ld->file);
-	if (ld->label[0])
-		PUT("%s: ", ld->label);
-	if (path && path[0])
-		PUT("%s: ", path);
-	PUT("%s", msg);
-#undef PUT
-	return -EINVAL;
-}
 /* --- small helpers ------------------------------------------------------- */
 
 static bool id_valid(const char *s, size_t max)
@@ -200,26 +192,27 @@ static const char *const rule_keys[] = {
     "exceptions", "severity", "mitre",	     "action", "enabled",
 };
 
-static int str_key(struct loader *ld, json_t *jr, const char *key,
+static int str_key(struct rules_parser *p, json_t *jr, const char *key,
 		   bool required, char **out)
 {
 	json_t *v = json_object_get(jr, key);
 
 	if (!v) {
 		if (required)
-			return loader__fail(ld, key, "missing");
+			return rules_err__fail(&p->err, key, "missing");
 		return 0;
 	}
 	if (!json_is_string(v))
-		return loader__fail(ld, key, "expected a string, got %s",
-				    rules__json_type(v));
+		return rules_err__fail(&p->err, key,
+				       "expected a string, got %s",
+				       rules_err__json_type(v));
 	if (required && !json_string_length(v))
-		return loader__fail(ld, key, "empty");
+		return rules_err__fail(&p->err, key, "empty");
 	*out = strdup(json_string_value(v));
-	return *out ? 0 : loader__fail(ld, key, "out of memory");
+	return *out ? 0 : rules_err__fail(&p->err, key, "out of memory");
 }
 
-static int rule__mitre(struct loader *ld, json_t *jr, struct rule *r)
+static int rule__mitre(struct rules_parser *p, json_t *jr, struct rule *r)
 {
 	json_t *m = json_object_get(jr, "mitre"), *t, *v;
 	char path[64];
@@ -228,46 +221,49 @@ static int rule__mitre(struct loader *ld, json_t *jr, struct rule *r)
 	int err;
 
 	if (!m)
-		return loader__fail(ld, "mitre", "missing");
+		return rules_err__fail(&p->err, "mitre", "missing");
 	if (!json_is_object(m))
-		return loader__fail(ld, "mitre", "expected an object, got %s",
-				    rules__json_type(m));
+		return rules_err__fail(&p->err, "mitre",
+				       "expected an object, got %s",
+				       rules_err__json_type(m));
 	json_object_foreach(m, key, v)
 	{
 		if (strcmp(key, "tactic") && strcmp(key, "techniques"))
-			return loader__fail(ld, "mitre", "unknown key \"%s\"",
-					    key);
+			return rules_err__fail(&p->err, "mitre",
+					       "unknown key \"%s\"", key);
 	}
-	err = str_key(ld, m, "tactic", false, &r->tactic);
+	err = str_key(p, m, "tactic", false, &r->tactic);
 	if (err)
-		return loader__fail(ld, "mitre.tactic", "expected a string");
+		return rules_err__fail(&p->err, "mitre.tactic",
+				       "expected a string");
 	t = json_object_get(m, "techniques");
 	if (!json_is_array(t) || json_array_size(t) == 0)
-		return loader__fail(
-		    ld, "mitre.techniques",
+		return rules_err__fail(
+		    &p->err, "mitre.techniques",
 		    "expected a non-empty array of technique ids "
 		    "like \"T1496\"");
 	r->techs = calloc(json_array_size(t), sizeof(*r->techs));
 	if (!r->techs)
-		return loader__fail(ld, "mitre.techniques", "out of memory");
+		return rules_err__fail(&p->err, "mitre.techniques",
+				       "out of memory");
 	json_array_foreach(t, i, v)
 	{
 		snprintf(path, sizeof(path), "mitre.techniques[%zu]", i);
 		if (!json_is_string(v) ||
 		    !technique_valid(json_string_value(v)))
-			return loader__fail(
-			    ld, path,
+			return rules_err__fail(
+			    &p->err, path,
 			    "expected a technique id like \"T1496\" "
 			    "or \"T1053.003\"");
 		r->techs[i] = strdup(json_string_value(v));
 		if (!r->techs[i])
-			return loader__fail(ld, path, "out of memory");
+			return rules_err__fail(&p->err, path, "out of memory");
 		r->n_techs = (int)i + 1;
 	}
 	return 0;
 }
 
-static int rule__head(struct loader *ld, json_t *jr, struct rule *r)
+static int rule__head(struct rules_parser *p, json_t *jr, struct rule *r)
 {
 	const char *key, *s;
 	json_t *v;
@@ -280,27 +276,27 @@ static int rule__head(struct loader *ld, json_t *jr, struct rule *r)
 			if (strcmp(key, rule_keys[i]) == 0)
 				break;
 		if (i == sizeof(rule_keys) / sizeof(rule_keys[0]))
-			return loader__fail(ld, key, "unknown key");
+			return rules_err__fail(&p->err, key, "unknown key");
 	}
-	err = str_key(ld, jr, "name", true, &r->name);
-	err = err ?: str_key(ld, jr, "description", false, &r->desc);
+	err = str_key(p, jr, "name", true, &r->name);
+	err = err ?: str_key(p, jr, "description", false, &r->desc);
 	if (err)
 		return err;
 
 	v = json_object_get(jr, "event");
 	if (!v)
-		return loader__fail(ld, "event", "missing");
+		return rules_err__fail(&p->err, "event", "missing");
 	if (!json_is_string(v) || kind_parse(json_string_value(v), &r->kind))
-		return loader__fail(ld, "event",
-				    "expected \"exec\", \"file\" or \"net\"");
+		return rules_err__fail(
+		    &p->err, "event", "expected \"exec\", \"file\" or \"net\"");
 
 	v = json_object_get(jr, "severity");
 	if (!v)
-		return loader__fail(ld, "severity", "missing");
+		return rules_err__fail(&p->err, "severity", "missing");
 	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 	    json_integer_value(v) > 100)
-		return loader__fail(ld, "severity",
-				    "expected an integer 0..100");
+		return rules_err__fail(&p->err, "severity",
+				       "expected an integer 0..100");
 	r->severity = (int)json_integer_value(v);
 
 	r->action = RULE_ACT_ALERT;
@@ -308,51 +304,52 @@ static int rule__head(struct loader *ld, json_t *jr, struct rule *r)
 	if (v) {
 		s = json_is_string(v) ? json_string_value(v) : "";
 		if (action_parse(s, &r->action))
-			return loader__fail(ld, "action",
-					    "expected \"alert\", \"kill\", "
-					    "\"block\" or \"deny\"");
+			return rules_err__fail(&p->err, "action",
+					       "expected \"alert\", \"kill\", "
+					       "\"block\" or \"deny\"");
 	}
 
 	r->enabled = true;
 	v = json_object_get(jr, "enabled");
 	if (v) {
 		if (!json_is_boolean(v))
-			return loader__fail(ld, "enabled",
-					    "expected true or false, got %s",
-					    rules__json_type(v));
+			return rules_err__fail(&p->err, "enabled",
+					       "expected true or false, got %s",
+					       rules_err__json_type(v));
 		r->enabled = json_is_true(v);
 	}
-	return rule__mitre(ld, jr, r);
+	return rule__mitre(p, jr, r);
 }
 
-static int rule__conditions(struct loader *ld, json_t *jr, struct rule *r)
+static int rule__conditions(struct rules_parser *p, json_t *jr, struct rule *r)
 {
+	const struct cond_env env = {p->lists, p->n_lists, &p->err};
 	json_t *c = json_object_get(jr, "condition"), *ex;
 	char path[64];
 	size_t i;
 	int err;
 
 	if (!c)
-		return loader__fail(ld, "condition", "missing");
-	err = cond__compile(ld, c, "condition", r->kind, &r->cond, 0);
+		return rules_err__fail(&p->err, "condition", "missing");
+	err = cond__compile(&env, c, "condition", r->kind, &r->cond, 0);
 	if (err)
 		return err;
 	ex = json_object_get(jr, "exceptions");
 	if (!ex)
 		return 0;
 	if (!json_is_array(ex))
-		return loader__fail(ld, "exceptions",
-				    "expected an array, got %s",
-				    rules__json_type(ex));
+		return rules_err__fail(&p->err, "exceptions",
+				       "expected an array, got %s",
+				       rules_err__json_type(ex));
 	if (json_array_size(ex) == 0)
 		return 0;
 	r->exc = calloc(json_array_size(ex), sizeof(*r->exc));
 	if (!r->exc)
-		return loader__fail(ld, "exceptions", "out of memory");
+		return rules_err__fail(&p->err, "exceptions", "out of memory");
 	for (i = 0; i < json_array_size(ex); i++) {
 		snprintf(path, sizeof(path), "exceptions[%zu]", i);
 		r->n_exc = (int)i + 1;
-		err = cond__compile(ld, json_array_get(ex, i), path, r->kind,
+		err = cond__compile(&env, json_array_get(ex, i), path, r->kind,
 				    &r->exc[i], 0);
 		if (err)
 			return err;
@@ -393,40 +390,41 @@ static int rule__find_idx(const struct rules *rs, const char *id)
 	return -1;
 }
 
-static int loader__rule(struct loader *ld, json_t *jr, int idx)
+static int parser__rule(struct rules_parser *p, json_t *jr, int idx)
 {
-	struct rules *rs = ld->rs;
+	struct rules *rs = p->rs;
 	struct rule *r;
 	json_t *jid;
 	int err, dup;
 
-	snprintf(ld->label, sizeof(ld->label), "rules[%d]", idx);
+	snprintf(p->label, sizeof(p->label), "rules[%d]", idx);
 	if (!json_is_object(jr))
-		return loader__fail(ld, NULL, "expected an object, got %s",
-				    rules__json_type(jr));
+		return rules_err__fail(&p->err, NULL,
+				       "expected an object, got %s",
+				       rules_err__json_type(jr));
 	jid = json_object_get(jr, "id");
 	if (!jid)
-		return loader__fail(ld, "id", "missing");
+		return rules_err__fail(&p->err, "id", "missing");
 	if (!json_is_string(jid) ||
 	    !id_valid(json_string_value(jid), RULE_ID_MAX))
-		return loader__fail(
-		    ld, "id",
+		return rules_err__fail(
+		    &p->err, "id",
 		    "expected up to %d letters, digits, '_', '.' "
 		    "or '-'",
 		    RULE_ID_MAX);
-	snprintf(ld->label, sizeof(ld->label), "rule %s",
-		 json_string_value(jid));
+	snprintf(p->label, sizeof(p->label), "rule %s", json_string_value(jid));
 	dup = rule__find_idx(rs, json_string_value(jid));
 	if (dup >= 0)
-		return loader__fail(ld, "id", "duplicate rule id (first in %s)",
-				    rs->v[dup].file);
+		return rules_err__fail(&p->err, "id",
+				       "duplicate rule id (first in %s)",
+				       rs->v[dup].file);
 
 	if (rs->n == rs->cap) {
 		int cap = rs->cap ? rs->cap * 2 : 32;
 		struct rule *v = realloc(rs->v, cap * sizeof(*v));
 
 		if (!v)
-			return loader__fail(ld, NULL, "out of memory");
+			return rules_err__fail(&p->err, NULL, "out of memory");
 		rs->v = v;
 		rs->cap = cap;
 	}
@@ -434,11 +432,11 @@ static int loader__rule(struct loader *ld, json_t *jr, int idx)
 	r = &rs->v[rs->n++];
 	memset(r, 0, sizeof(*r));
 	r->id = strdup(json_string_value(jid));
-	r->file = strdup(ld->file);
+	r->file = strdup(p->err.file);
 	if (!r->id || !r->file)
-		return loader__fail(ld, NULL, "out of memory");
-	err = rule__head(ld, jr, r);
-	err = err ?: rule__conditions(ld, jr, r);
+		return rules_err__fail(&p->err, NULL, "out of memory");
+	err = rule__head(p, jr, r);
+	err = err ?: rule__conditions(p, jr, r);
 	if (err)
 		return err;
 	rule__derive_kernel(r);
@@ -452,12 +450,12 @@ static int loader__rule(struct loader *ld, json_t *jr, int idx)
  * Rules decide what gets killed, so a rule file anyone else can write is a
  * way in: refuse group- or world-writable files and directories.
  */
-static int loader__check_mode(struct loader *ld, const char *path,
+static int parser__check_mode(struct rules_parser *p, const char *path,
 			      const struct stat *st, const char *what)
 {
 	if (st->st_mode & (S_IWGRP | S_IWOTH))
-		return loader__fail(
-		    ld, NULL,
+		return rules_err__fail(
+		    &p->err, NULL,
 		    "%s%s%s is group- or world-writable (mode %04o): "
 		    "refusing to load rules from it (chmod go-w)",
 		    what, path ? " " : "", path ? path : "",
@@ -465,25 +463,25 @@ static int loader__check_mode(struct loader *ld, const char *path,
 	return 0;
 }
 
-static int loader__add_file(struct loader *ld, const char *path)
+static int parser__add_file(struct rules_parser *p, const char *path)
 {
-	if (ld->n_files == ld->cap_files) {
-		int cap = ld->cap_files ? ld->cap_files * 2 : 16;
-		char **f = realloc(ld->files, cap * sizeof(*f));
-		json_t **r = realloc(ld->roots, cap * sizeof(*r));
+	if (p->n_files == p->cap_files) {
+		int cap = p->cap_files ? p->cap_files * 2 : 16;
+		char **f = realloc(p->files, cap * sizeof(*f));
+		json_t **r = realloc(p->roots, cap * sizeof(*r));
 
 		if (f)
-			ld->files = f;
+			p->files = f;
 		if (r)
-			ld->roots = r;
+			p->roots = r;
 		if (!f || !r)
-			return loader__fail(ld, NULL, "out of memory");
-		ld->cap_files = cap;
+			return rules_err__fail(&p->err, NULL, "out of memory");
+		p->cap_files = cap;
 	}
-	ld->files[ld->n_files] = strdup(path);
-	if (!ld->files[ld->n_files])
-		return loader__fail(ld, NULL, "out of memory");
-	ld->roots[ld->n_files++] = NULL;
+	p->files[p->n_files] = strdup(path);
+	if (!p->files[p->n_files])
+		return rules_err__fail(&p->err, NULL, "out of memory");
+	p->roots[p->n_files++] = NULL;
 	return 0;
 }
 
@@ -501,7 +499,7 @@ static int dirent_cmp(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-static int loader__dir(struct loader *ld, const char *path, int fd)
+static int parser__dir(struct rules_parser *p, const char *path, int fd)
 {
 	struct dirent **ents = NULL;
 	char full[PATH_MAX];
@@ -511,8 +509,8 @@ static int loader__dir(struct loader *ld, const char *path, int fd)
 	n = scandirat(fd, ".", &ents, NULL, dirent_cmp);
 	if (n < 0) {
 		err = -errno;
-		loader__fail(ld, NULL, "%s: cannot read directory: %s", path,
-			     strerror(-err));
+		rules_err__fail(&p->err, NULL, "%s: cannot read directory: %s",
+				path, strerror(-err));
 		return err;
 	}
 	sep = path[strlen(path) - 1] == '/' ? "" : "/";
@@ -521,11 +519,11 @@ static int loader__dir(struct loader *ld, const char *path, int fd)
 			if ((size_t)snprintf(full, sizeof(full), "%s%s%s", path,
 					     sep,
 					     ents[i]->d_name) >= sizeof(full))
-				err = loader__fail(ld, NULL,
-						   "%s%s%s: path too long",
-						   path, sep, ents[i]->d_name);
+				err = rules_err__fail(
+				    &p->err, NULL, "%s%s%s: path too long",
+				    path, sep, ents[i]->d_name);
 			else
-				err = loader__add_file(ld, full);
+				err = parser__add_file(p, full);
 		}
 		free(ents[i]);
 	}
@@ -534,7 +532,7 @@ static int loader__dir(struct loader *ld, const char *path, int fd)
 }
 
 /* A path given by the user: a rule file, or a directory of them. */
-static int loader__path(struct loader *ld, const char *path)
+static int parser__path(struct rules_parser *p, const char *path)
 {
 	struct stat st;
 	int fd, err;
@@ -543,20 +541,20 @@ static int loader__path(struct loader *ld, const char *path)
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		err = -errno;
-		loader__fail(ld, NULL, "%s: %s", path, strerror(-err));
+		rules_err__fail(&p->err, NULL, "%s: %s", path, strerror(-err));
 		return err;
 	}
 	if (fstat(fd, &st)) {
 		err = -errno;
-		loader__fail(ld, NULL, "%s: %s", path, strerror(-err));
+		rules_err__fail(&p->err, NULL, "%s: %s", path, strerror(-err));
 		goto out;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		err = loader__check_mode(ld, path, &st, "directory");
-		err = err ?: loader__dir(ld, path, fd);
+		err = parser__check_mode(p, path, &st, "directory");
+		err = err ?: parser__dir(p, path, fd);
 	} else {
 		/* Checked again, on the open file, when it is read. */
-		err = loader__add_file(ld, path);
+		err = parser__add_file(p, path);
 	}
 out:
 	close(fd);
@@ -564,7 +562,7 @@ out:
 }
 
 /* Read one rule file; *buf is NUL-terminated and handed to the caller. */
-static int loader__read(struct loader *ld, const char *path, char **buf,
+static int parser__read(struct rules_parser *p, const char *path, char **buf,
 			size_t *len)
 {
 	struct stat st;
@@ -576,33 +574,35 @@ static int loader__read(struct loader *ld, const char *path, char **buf,
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		err = -errno;
-		loader__fail(ld, NULL, "cannot open: %s", strerror(-err));
+		rules_err__fail(&p->err, NULL, "cannot open: %s",
+				strerror(-err));
 		return err;
 	}
 	/* fstat the open file: what we check is what we read. */
 	if (fstat(fd, &st)) {
 		err = -errno;
-		loader__fail(ld, NULL, "cannot stat: %s", strerror(-err));
+		rules_err__fail(&p->err, NULL, "cannot stat: %s",
+				strerror(-err));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		err = loader__fail(ld, NULL, "not a regular file");
+		err = rules_err__fail(&p->err, NULL, "not a regular file");
 		goto out;
 	}
-	err = loader__check_mode(ld, NULL, &st, "file");
+	err = parser__check_mode(p, NULL, &st, "file");
 	if (err)
 		goto out;
 	if (st.st_size > RULES_FILE_MAX) {
-		err = loader__fail(ld, NULL,
-				   "file too large (%lld bytes, limit %u)",
-				   (long long)st.st_size, RULES_FILE_MAX);
+		err = rules_err__fail(&p->err, NULL,
+				      "file too large (%lld bytes, limit %u)",
+				      (long long)st.st_size, RULES_FILE_MAX);
 		goto out;
 	}
 	/* One byte over the limit tells a file that grew since fstat. */
 	b = malloc(RULES_FILE_MAX + 2);
 	if (!b) {
 		err = -ENOMEM;
-		loader__fail(ld, NULL, "out of memory");
+		rules_err__fail(&p->err, NULL, "out of memory");
 		goto out;
 	}
 	while (got <= RULES_FILE_MAX) {
@@ -611,7 +611,8 @@ static int loader__read(struct loader *ld, const char *path, char **buf,
 			continue;
 		if (n < 0) {
 			err = -errno;
-			loader__fail(ld, NULL, "read: %s", strerror(-err));
+			rules_err__fail(&p->err, NULL, "read: %s",
+					strerror(-err));
 			goto out;
 		}
 		if (n == 0)
@@ -619,8 +620,9 @@ static int loader__read(struct loader *ld, const char *path, char **buf,
 		got += n;
 	}
 	if (got > RULES_FILE_MAX) {
-		err = loader__fail(ld, NULL, "file too large (limit %u bytes)",
-				   RULES_FILE_MAX);
+		err = rules_err__fail(&p->err, NULL,
+				      "file too large (limit %u bytes)",
+				      RULES_FILE_MAX);
 		goto out;
 	}
 	b[got] = '\0';
@@ -633,7 +635,7 @@ out:
 	return err;
 }
 
-static int loader__parse(struct loader *ld, int i)
+static int parser__parse(struct rules_parser *p, int i)
 {
 	json_error_t jerr;
 	const char *key;
@@ -642,149 +644,154 @@ static int loader__parse(struct loader *ld, int i)
 	size_t len = 0;
 	int err;
 
-	ld->file = ld->files[i];
-	ld->label[0] = '\0';
-	err = loader__read(ld, ld->files[i], &buf, &len);
+	p->err.file = p->files[i];
+	p->label[0] = '\0';
+	err = parser__read(p, p->files[i], &buf, &len);
 	if (err)
 		return err;
 	/* Duplicate keys are almost always a copy-paste mistake. */
-	ld->roots[i] = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	p->roots[i] = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	free(buf);
-	if (!ld->roots[i])
-		return loader__fail(ld, NULL, "line %d, column %d: %s",
-				    jerr.line, jerr.column, jerr.text);
-	if (!json_is_object(ld->roots[i]))
-		return loader__fail(ld, NULL,
-				    "expected an object with \"lists\" and/or "
-				    "\"rules\", got %s",
-				    rules__json_type(ld->roots[i]));
-	json_object_foreach(ld->roots[i], key, v)
+	if (!p->roots[i])
+		return rules_err__fail(&p->err, NULL, "line %d, column %d: %s",
+				       jerr.line, jerr.column, jerr.text);
+	if (!json_is_object(p->roots[i]))
+		return rules_err__fail(
+		    &p->err, NULL,
+		    "expected an object with \"lists\" and/or "
+		    "\"rules\", got %s",
+		    rules_err__json_type(p->roots[i]));
+	json_object_foreach(p->roots[i], key, v)
 	{
 		if (strcmp(key, "lists") && strcmp(key, "rules"))
-			return loader__fail(ld, key, "unknown key");
+			return rules_err__fail(&p->err, key, "unknown key");
 	}
 	return 0;
 }
 
 /* Collect the "lists" of one file into the global list table. */
-static int loader__lists(struct loader *ld, int fi)
+static int parser__lists(struct rules_parser *p, int fi)
 {
-	json_t *lists = json_object_get(ld->roots[fi], "lists"), *arr, *e;
+	json_t *lists = json_object_get(p->roots[fi], "lists"), *arr, *e;
 	const struct named_list *dup;
 	struct named_list *nl;
 	char path[300];
 	const char *name;
 	size_t i;
 
-	ld->file = ld->files[fi];
-	ld->label[0] = '\0';
+	p->err.file = p->files[fi];
+	p->label[0] = '\0';
 	if (!lists)
 		return 0;
 	if (!json_is_object(lists))
-		return loader__fail(ld, "lists", "expected an object, got %s",
-				    rules__json_type(lists));
+		return rules_err__fail(&p->err, "lists",
+				       "expected an object, got %s",
+				       rules_err__json_type(lists));
 	json_object_foreach(lists, name, arr)
 	{
 		snprintf(path, sizeof(path), "lists.%s", name);
 		if (!id_valid(name, 128))
-			return loader__fail(
-			    ld, path,
+			return rules_err__fail(
+			    &p->err, path,
 			    "list names are letters, digits, '_', "
 			    "'.' or '-'");
-		dup = loader__list(ld, name);
+		dup = named_list__find(p->lists, p->n_lists, name);
 		if (dup)
-			return loader__fail(ld, path,
-					    "duplicate list (first in %s)",
-					    dup->file);
+			return rules_err__fail(&p->err, path,
+					       "duplicate list (first in %s)",
+					       dup->file);
 		if (!json_is_array(arr))
-			return loader__fail(ld, path,
-					    "expected an array, got %s",
-					    rules__json_type(arr));
+			return rules_err__fail(&p->err, path,
+					       "expected an array, got %s",
+					       rules_err__json_type(arr));
 		json_array_foreach(arr, i, e)
 		{
 			if (!json_is_string(e) && !json_is_integer(e)) {
 				snprintf(path, sizeof(path), "lists.%s[%zu]",
 					 name, i);
-				return loader__fail(ld, path,
-						    "expected a string or an "
-						    "integer, got %s",
-						    rules__json_type(e));
+				return rules_err__fail(
+				    &p->err, path,
+				    "expected a string or an "
+				    "integer, got %s",
+				    rules_err__json_type(e));
 			}
 		}
-		nl = realloc(ld->lists, (ld->n_lists + 1) * sizeof(*nl));
+		nl = realloc(p->lists, (p->n_lists + 1) * sizeof(*nl));
 		if (!nl)
-			return loader__fail(ld, path, "out of memory");
-		ld->lists = nl;
-		nl[ld->n_lists++] = (struct named_list){name, arr, ld->file};
+			return rules_err__fail(&p->err, path, "out of memory");
+		p->lists = nl;
+		nl[p->n_lists++] = (struct named_list){name, arr, p->err.file};
 	}
 	return 0;
 }
 
-static int loader__rules(struct loader *ld, int fi)
+static int parser__rules(struct rules_parser *p, int fi)
 {
-	json_t *rules = json_object_get(ld->roots[fi], "rules"), *jr;
+	json_t *rules = json_object_get(p->roots[fi], "rules"), *jr;
 	size_t i;
 	int err;
 
-	ld->file = ld->files[fi];
-	ld->label[0] = '\0';
+	p->err.file = p->files[fi];
+	p->label[0] = '\0';
 	if (!rules)
 		return 0;
 	if (!json_is_array(rules))
-		return loader__fail(ld, "rules", "expected an array, got %s",
-				    rules__json_type(rules));
+		return rules_err__fail(&p->err, "rules",
+				       "expected an array, got %s",
+				       rules_err__json_type(rules));
 	json_array_foreach(rules, i, jr)
 	{
-		err = loader__rule(ld, jr, (int)i);
+		err = parser__rule(p, jr, (int)i);
 		if (err)
 			return err;
 	}
 	return 0;
 }
 
-static void loader__clear(struct loader *ld)
+static void parser__clear(struct rules_parser *p)
 {
 	int i;
 
-	for (i = 0; i < ld->n_files; i++) {
-		free(ld->files[i]);
-		json_decref(ld->roots[i]);
+	for (i = 0; i < p->n_files; i++) {
+		free(p->files[i]);
+		json_decref(p->roots[i]);
 	}
-	free(ld->files);
-	free(ld->roots);
-	free(ld->lists);
+	free(p->files);
+	free(p->roots);
+	free(p->lists);
 }
 
 int rules__load(const char *const *paths, int n_paths, struct rules **out,
 		char *err, size_t err_len)
 {
-	struct loader ld = {.err = err, .err_len = err_len};
+	struct rules_parser ps = {.err = {.buf = err, .len = err_len}};
 	int i, ret = 0;
 
+	ps.err.label = ps.label;
 	if (err && err_len)
 		err[0] = '\0';
 	*out = NULL;
-	ld.rs = calloc(1, sizeof(*ld.rs));
-	if (!ld.rs)
+	ps.rs = calloc(1, sizeof(*ps.rs));
+	if (!ps.rs)
 		return -ENOMEM;
 	/*
 	 * Parse everything before compiling anything: lists are global, so
 	 * a rule may use a list defined in a file read after its own.
 	 */
 	for (i = 0; !ret && i < n_paths; i++)
-		ret = loader__path(&ld, paths[i]);
-	for (i = 0; !ret && i < ld.n_files; i++)
-		ret = loader__parse(&ld, i);
-	for (i = 0; !ret && i < ld.n_files; i++)
-		ret = loader__lists(&ld, i);
-	for (i = 0; !ret && i < ld.n_files; i++)
-		ret = loader__rules(&ld, i);
-	loader__clear(&ld);
+		ret = parser__path(&ps, paths[i]);
+	for (i = 0; !ret && i < ps.n_files; i++)
+		ret = parser__parse(&ps, i);
+	for (i = 0; !ret && i < ps.n_files; i++)
+		ret = parser__lists(&ps, i);
+	for (i = 0; !ret && i < ps.n_files; i++)
+		ret = parser__rules(&ps, i);
+	parser__clear(&ps);
 	if (ret) {
-		rules__free(ld.rs);
+		rules__free(ps.rs);
 		return ret;
 	}
-	*out = ld.rs;
+	*out = ps.rs;
 	return 0;
 }
 /* --- matching ------------------------------------------------------------ */
@@ -961,11 +968,36 @@ static bool net_block_rule(const struct rule *r)
 	       r->n_exc == 0;
 }
 
+/* Hand one kernel-enforceable leaf's values to pf (ports) or cf (networks). */
+static void net_leaf_emit(const struct leaf *l, int rule_idx, rules_port_fn pf,
+			  rules_cidr_fn cf, void *ctx)
+{
+	uint8_t a[16];
+	int64_t lo, hi;
+	int k;
+
+	for (k = 0; k < l->n; k++) {
+		if (l->op == OP_CIDR) {
+			cf(l->nets[k].family, l->nets[k].addr, l->nets[k].bits,
+			   rule_idx, ctx);
+		} else if (l->ranges) {
+			lo = l->ranges[k].lo < 0 ? 0 : l->ranges[k].lo;
+			hi = l->ranges[k].hi > 65535 ? 65535 : l->ranges[k].hi;
+			if (lo <= hi)
+				pf((uint32_t)lo, (uint32_t)hi, rule_idx, ctx);
+		} else if (inet_pton(AF_INET, l->s[k], a) == 1) {
+			cf(AF_INET, a, 32, rule_idx, ctx);
+		} else if (inet_pton(AF_INET6, l->s[k], a) == 1) {
+			cf(AF_INET6, a, 128, rule_idx, ctx);
+		}
+	}
+}
+
 void rules__net_blocks(const struct rules *rs, rules_port_fn pf,
 		       rules_cidr_fn cf, void *ctx)
 {
 	const struct leaf *leaves[32];
-	int i, j, k, n;
+	int i, j, n;
 
 	for (i = 0; rs && i < rs->n; i++) {
 		if (!net_block_rule(&rs->v[i]))
@@ -976,35 +1008,8 @@ void rules__net_blocks(const struct rules *rs, rules_port_fn pf,
 				break;
 		if (n == 0 || j < n)
 			continue; /* enforced in userspace only (reported) */
-		for (j = 0; j < n; j++) {
-			const struct leaf *l = leaves[j];
-
-			for (k = 0; k < l->n; k++) {
-				if (l->op == OP_CIDR) {
-					cf(l->nets[k].family, l->nets[k].addr,
-					   l->nets[k].bits, i, ctx);
-				} else if (l->ranges) {
-					int64_t lo = l->ranges[k].lo,
-						hi = l->ranges[k].hi;
-
-					if (lo < 0)
-						lo = 0;
-					if (hi > 65535)
-						hi = 65535;
-					if (lo <= hi)
-						pf((uint32_t)lo, (uint32_t)hi,
-						   i, ctx);
-				} else {
-					uint8_t a[16];
-
-					if (inet_pton(AF_INET, l->s[k], a) == 1)
-						cf(AF_INET, a, 32, i, ctx);
-					else if (inet_pton(AF_INET6, l->s[k],
-							   a) == 1)
-						cf(AF_INET6, a, 128, i, ctx);
-				}
-			}
-		}
+		for (j = 0; j < n; j++)
+			net_leaf_emit(leaves[j], i, pf, cf, ctx);
 	}
 }
 
@@ -1041,15 +1046,31 @@ int rules__net_domain_blocks(const struct rules *rs, const struct mw_event *ev,
 	return n;
 }
 
-bool rules__net_cuts(const struct rules *rs, const struct mw_event *ev)
+/*
+ * The kernel cuts a stratum flow when a rule would act on it. What the
+ * kernel knows of such a flow is a typical login with no process details:
+ * each enabled kill/block/deny rule for net events is matched against that
+ * (its exceptions aside: they name processes the kernel cannot tell apart).
+ * Userspace then judges the real event.
+ */
+bool rules__cuts_stratum(const struct rules *rs)
 {
+	const struct mw_net_info stratum = {.act = NET_ACT_STRATUM,
+					    .action = "stratum",
+					    .direction = "egress",
+					    .transport = "tcp",
+					    .method = "login",
+					    .agent = "XMRig"};
+	const struct mw_process nobody = {.loginuid = UINT32_MAX};
+	const struct mw_event ev = {
+	    .kind = MW_KIND_NET, .proc = &nobody, .net = &stratum};
 	int i;
 
 	for (i = 0; rs && i < rs->n; i++) {
 		const struct rule *r = &rs->v[i];
 
 		if (r->enabled && r->kind == MW_KIND_NET &&
-		    r->action != RULE_ACT_ALERT && cond__match(&r->cond, ev))
+		    r->action != RULE_ACT_ALERT && cond__match(&r->cond, &ev))
 			return true;
 	}
 	return false;
@@ -1150,4 +1171,35 @@ int rules__file_watch_paths(const struct rules *rs, rules_watch_fn cb,
 		path_bound(&r->cond, i, cb, ctx);
 	}
 	return n;
+}
+
+struct deny_paths {
+	const struct rules *rs;
+	rules_path_fn cb;
+	void *ctx;
+};
+
+/* An exact path or a directory: what an inode can stand for. */
+static void deny_path_visit(enum rules_watch_op op, const char *value,
+			    int rule_idx, void *ctx)
+{
+	struct deny_paths *d = ctx;
+	char path[PATH_MAX];
+	size_t n;
+
+	if (d->rs->v[rule_idx].action != RULE_ACT_DENY ||
+	    (op != RULES_WATCH_EQ && op != RULES_WATCH_PREFIX))
+		return;
+	snprintf(path, sizeof(path), "%s", value);
+	n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		path[--n] = '\0';
+	d->cb(path, rule_idx, d->ctx);
+}
+
+void rules__file_deny_paths(const struct rules *rs, rules_path_fn cb, void *ctx)
+{
+	struct deny_paths d = {rs, cb, ctx};
+
+	rules__file_watch_paths(rs, deny_path_visit, &d, NULL);
 }

@@ -19,9 +19,9 @@ struct rules;
 struct rule;
 
 enum rule_action {
-	RULE_ACT_ALERT = 0,	/* report only */
-	RULE_ACT_KILL = 1,	/* report; kill the process in enforce mode */
-	RULE_ACT_BLOCK = 2,	/* report; block the operation in enforce mode */
+	RULE_ACT_ALERT = 0, /* report only */
+	RULE_ACT_KILL = 1,  /* report; kill the process in enforce mode */
+	RULE_ACT_BLOCK = 2, /* report; block the operation in enforce mode */
 	/*
 	 * report; refuse the operation in the kernel in enforce mode (exec:
 	 * EPERM at lsm/bprm_check_security); where BPF-LSM is unavailable,
@@ -101,11 +101,12 @@ void rules__net_blocks(const struct rules *rs, rules_port_fn pf,
 int rules__net_domain_blocks(const struct rules *rs, const struct mw_event *ev,
 			     rules_match_fn fn, void *ctx);
 /*
- * True when an enabled kill/block rule for net events matches ev, its
- * exceptions aside: used with a typical stratum event to decide whether the
- * kernel cuts stratum flows (userspace then judges the real event).
+ * True when the kernel should cut stratum flows (in enforce mode): an
+ * enabled kill, block or deny rule for net events matches a typical stratum
+ * login as the kernel sees it, without process details, exceptions aside.
+ * Userspace then judges the real event. rs may be NULL (false).
  */
-bool rules__net_cuts(const struct rules *rs, const struct mw_event *ev);
+bool rules__cuts_stratum(const struct rules *rs);
 
 /*
  * File sensor: the path constraints of the enabled file rules, from which
@@ -128,5 +129,15 @@ typedef void (*rules_watch_fn)(enum rules_watch_op op, const char *value,
 typedef void (*rules_unbounded_fn)(int rule_idx, void *ctx);
 int rules__file_watch_paths(const struct rules *rs, rules_watch_fn cb,
 			    void *ctx, rules_unbounded_fn unbounded);
+
+/*
+ * File deny rules, as paths the kernel protects (BPF-LSM refuses changes
+ * there): of each enabled deny rule for file events, the file.path /
+ * file.target_path eq and prefix values that bound its paths (see
+ * rules__file_watch_paths()), without a trailing '/'. cb once per value.
+ */
+typedef void (*rules_path_fn)(const char *path, int rule_idx, void *ctx);
+void rules__file_deny_paths(const struct rules *rs, rules_path_fn cb,
+			    void *ctx);
 
 #endif /* MW_RULES_H */

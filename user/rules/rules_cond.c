@@ -35,28 +35,6 @@ static int strp_casecmp(const void *a, const void *b)
 	return strcasecmp(*(char *const *)a, *(char *const *)b);
 }
 
-const char *rules__json_type(const json_t *j)
-{
-	switch (json_typeof(j)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-		return "an integer";
-	case JSON_REAL:
-		return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	case JSON_NULL:
-		return "null";
-	}
-	return "?";
-}
-
 static const char *kind_str(enum mw_event_kind k)
 {
 	switch (k) {
@@ -127,13 +105,14 @@ static void values__path(const struct values *v, const char *path, int i,
 		snprintf(buf, len, "%s[%d]", path, i);
 }
 
-const struct named_list *loader__list(struct loader *ld, const char *name)
+const struct named_list *named_list__find(const struct named_list *lists, int n,
+					  const char *name)
 {
 	int i;
 
-	for (i = 0; i < ld->n_lists; i++)
-		if (strcmp(ld->lists[i].name, name) == 0)
-			return &ld->lists[i];
+	for (i = 0; i < n; i++)
+		if (strcmp(lists[i].name, name) == 0)
+			return &lists[i];
 	return NULL;
 }
 
@@ -155,7 +134,7 @@ static const char *literal_str(const json_t *j)
 	return (s[0] == '@' && s[1] == '@') ? s + 1 : s;
 }
 
-static int values__get(struct loader *ld, json_t *j, const char *path,
+static int values__get(const struct cond_env *env, json_t *j, const char *path,
 		       struct values *v)
 {
 	const struct named_list *nl;
@@ -163,29 +142,31 @@ static int values__get(struct loader *ld, json_t *j, const char *path,
 
 	memset(v, 0, sizeof(*v));
 	if (is_list_ref(j)) {
-		nl = loader__list(ld, json_string_value(j) + 1);
+		nl = named_list__find(env->lists, env->n_lists,
+				      json_string_value(j) + 1);
 		if (!nl)
-			return loader__fail(ld, path, "unknown list \"%s\"",
-					    json_string_value(j));
+			return rules_err__fail(env->err, path,
+					       "unknown list \"%s\"",
+					       json_string_value(j));
 		v->arr = json_incref(nl->arr);
 		v->list = nl->name;
 		return 0;
 	}
 	if (json_is_array(j)) {
 		if (json_array_size(j) == 0)
-			return loader__fail(ld, path, "empty array");
+			return rules_err__fail(env->err, path, "empty array");
 		for (i = 0; i < json_array_size(j); i++) {
 			json_t *e = json_array_get(j, i);
 
 			if (json_is_array(e) || json_is_object(e))
-				return loader__fail(
-				    ld, path,
+				return rules_err__fail(
+				    env->err, path,
 				    "element %zu: expected a scalar, "
 				    "got %s",
-				    i, rules__json_type(e));
+				    i, rules_err__json_type(e));
 			if (is_list_ref(e))
-				return loader__fail(
-				    ld, path,
+				return rules_err__fail(
+				    env->err, path,
 				    "element %zu: list references "
 				    "cannot be nested in an array",
 				    i);
@@ -194,12 +175,12 @@ static int values__get(struct loader *ld, json_t *j, const char *path,
 		return 0;
 	}
 	if (json_is_object(j) || json_is_null(j))
-		return loader__fail(ld, path,
-				    "expected a value or an array, got %s",
-				    rules__json_type(j));
+		return rules_err__fail(env->err, path,
+				       "expected a value or an array, got %s",
+				       rules_err__json_type(j));
 	v->arr = json_array();
 	if (!v->arr || json_array_append(v->arr, j))
-		return loader__fail(ld, path, "out of memory");
+		return rules_err__fail(env->err, path, "out of memory");
 	v->scalar = true;
 	return 0;
 }
@@ -305,7 +286,7 @@ static bool op_applies(enum op op, enum field_type t)
 	return false;
 }
 
-static int leaf__strings(struct loader *ld, struct leaf *l,
+static int leaf__strings(const struct cond_env *env, struct leaf *l,
 			 const struct values *v, const char *path)
 {
 	char epath[256];
@@ -317,16 +298,16 @@ static int leaf__strings(struct loader *ld, struct leaf *l,
 	if (l->op == OP_REGEX)
 		l->re = calloc(n, sizeof(*l->re));
 	if (!l->s || !l->len || (l->op == OP_REGEX && !l->re))
-		return loader__fail(ld, path, "out of memory");
+		return rules_err__fail(env->err, path, "out of memory");
 	for (i = 0; i < (size_t)n; i++) {
 		json_t *e = json_array_get(v->arr, i);
 		int err;
 
 		values__path(v, path, (int)i, epath, sizeof(epath));
 		if (!json_is_string(e))
-			return loader__fail(ld, epath,
-					    "expected a string, got %s",
-					    rules__json_type(e));
+			return rules_err__fail(env->err, epath,
+					       "expected a string, got %s",
+					       rules_err__json_type(e));
 		if (l->op == OP_REGEX) {
 			char msg[128];
 
@@ -335,9 +316,9 @@ static int leaf__strings(struct loader *ld, struct leaf *l,
 					  (l->nocase ? REG_ICASE : 0));
 			if (err) {
 				regerror(err, &l->re[i], msg, sizeof(msg));
-				return loader__fail(ld, epath,
-						    "bad regex \"%s\": %s",
-						    json_string_value(e), msg);
+				return rules_err__fail(
+				    env->err, epath, "bad regex \"%s\": %s",
+				    json_string_value(e), msg);
 			}
 		}
 		/* l->n counts what needs freeing, regexes included. */
@@ -345,7 +326,8 @@ static int leaf__strings(struct loader *ld, struct leaf *l,
 		    strdup(v->list ? json_string_value(e) : literal_str(e));
 		l->n = (int)i + 1;
 		if (!l->s[i])
-			return loader__fail(ld, epath, "out of memory");
+			return rules_err__fail(env->err, epath,
+					       "out of memory");
 		l->len[i] = strlen(l->s[i]);
 	}
 	if (l->op == OP_EQ || l->op == OP_IN) {
@@ -357,7 +339,7 @@ static int leaf__strings(struct loader *ld, struct leaf *l,
 	return 0;
 }
 
-static int leaf__cidrs(struct loader *ld, struct leaf *l,
+static int leaf__cidrs(const struct cond_env *env, struct leaf *l,
 		       const struct values *v, const char *path)
 {
 	char epath[256];
@@ -365,18 +347,19 @@ static int leaf__cidrs(struct loader *ld, struct leaf *l,
 
 	l->nets = calloc(n, sizeof(*l->nets));
 	if (!l->nets)
-		return loader__fail(ld, path, "out of memory");
+		return rules_err__fail(env->err, path, "out of memory");
 	for (i = 0; i < n; i++) {
 		json_t *e = json_array_get(v->arr, i);
 
 		values__path(v, path, i, epath, sizeof(epath));
 		if (!json_is_string(e) ||
 		    cidr_parse(json_string_value(e), &l->nets[i]))
-			return loader__fail(
-			    ld, epath,
+			return rules_err__fail(
+			    env->err, epath,
 			    "expected an address or CIDR like "
 			    "\"10.0.0.0/8\", got %s%s%s%s",
-			    rules__json_type(e), json_is_string(e) ? " \"" : "",
+			    rules_err__json_type(e),
+			    json_is_string(e) ? " \"" : "",
 			    json_is_string(e) ? json_string_value(e) : "",
 			    json_is_string(e) ? "\"" : "");
 	}
@@ -384,7 +367,7 @@ static int leaf__cidrs(struct loader *ld, struct leaf *l,
 	return 0;
 }
 
-static int leaf__numbers(struct loader *ld, struct leaf *l,
+static int leaf__numbers(const struct cond_env *env, struct leaf *l,
 			 const struct values *v, const char *path)
 {
 	char epath[256];
@@ -392,23 +375,24 @@ static int leaf__numbers(struct loader *ld, struct leaf *l,
 
 	l->ranges = calloc(n, sizeof(*l->ranges));
 	if (!l->ranges)
-		return loader__fail(ld, path, "out of memory");
+		return rules_err__fail(env->err, path, "out of memory");
 	for (i = 0; i < n; i++) {
 		json_t *e = json_array_get(v->arr, i);
 
 		values__path(v, path, i, epath, sizeof(epath));
 		if (l->op != OP_RANGE) {
 			if (!json_is_integer(e))
-				return loader__fail(
-				    ld, epath, "expected an integer, got %s",
-				    rules__json_type(e));
+				return rules_err__fail(
+				    env->err, epath,
+				    "expected an integer, got %s",
+				    rules_err__json_type(e));
 			l->ranges[i].lo = l->ranges[i].hi =
 			    json_integer_value(e);
 			continue;
 		}
 		if (range_parse(e, &l->ranges[i]))
-			return loader__fail(
-			    ld, epath,
+			return rules_err__fail(
+			    env->err, epath,
 			    "expected an integer or a range like "
 			    "\"3333-3340\"%s%s%s",
 			    json_is_string(e) ? ", got \"" : "",
@@ -419,7 +403,7 @@ static int leaf__numbers(struct loader *ld, struct leaf *l,
 	return 0;
 }
 
-static int leaf__value(struct loader *ld, struct leaf *l, json_t *j,
+static int leaf__value(const struct cond_env *env, struct leaf *l, json_t *j,
 		       const char *path)
 {
 	struct values v;
@@ -427,22 +411,22 @@ static int leaf__value(struct loader *ld, struct leaf *l, json_t *j,
 
 	if (l->f->type == FIELD_BOOL) {
 		if (!json_is_boolean(j))
-			return loader__fail(ld, path,
-					    "expected true or false, got %s",
-					    rules__json_type(j));
+			return rules_err__fail(env->err, path,
+					       "expected true or false, got %s",
+					       rules_err__json_type(j));
 		l->b = json_is_true(j);
 		l->n = 1;
 		return 0;
 	}
-	err = values__get(ld, j, path, &v);
+	err = values__get(env, j, path, &v);
 	if (err)
 		return err;
 	if (l->op == OP_CIDR)
-		err = leaf__cidrs(ld, l, &v, path);
+		err = leaf__cidrs(env, l, &v, path);
 	else if (l->f->type == FIELD_NUM)
-		err = leaf__numbers(ld, l, &v, path);
+		err = leaf__numbers(env, l, &v, path);
 	else
-		err = leaf__strings(ld, l, &v, path);
+		err = leaf__strings(env, l, &v, path);
 	json_decref(v.arr);
 	return err;
 }
@@ -450,8 +434,9 @@ static int leaf__value(struct loader *ld, struct leaf *l, json_t *j,
 /* --- conditions -------------------------------------------------------------
  */
 
-static int leaf__compile(struct loader *ld, json_t *j, const char *path,
-			 enum mw_event_kind kind, struct leaf *l)
+static int leaf__compile(const struct cond_env *env, json_t *j,
+			 const char *path, enum mw_event_kind kind,
+			 struct leaf *l)
 {
 	char kpath[256];
 	json_t *jf, *val = NULL, *v;
@@ -460,15 +445,15 @@ static int leaf__compile(struct loader *ld, json_t *j, const char *path,
 
 	jf = json_object_get(j, "field");
 	if (!json_is_string(jf))
-		return loader__fail(ld, path,
-				    "\"field\": expected a string, got %s",
-				    rules__json_type(jf));
+		return rules_err__fail(env->err, path,
+				       "\"field\": expected a string, got %s",
+				       rules_err__json_type(jf));
 	fname = json_string_value(jf);
 	l->f = fields__find(fname);
 	if (!l->f || !(l->f->kinds & FIELD_KIND(kind)))
-		return loader__fail(ld, path,
-				    "unknown field \"%s\" for event \"%s\"",
-				    fname, kind_str(kind));
+		return rules_err__fail(env->err, path,
+				       "unknown field \"%s\" for event \"%s\"",
+				       fname, kind_str(kind));
 
 	json_object_foreach(j, key, v)
 	{
@@ -477,9 +462,10 @@ static int leaf__compile(struct loader *ld, json_t *j, const char *path,
 			continue;
 		if (strcmp(key, "nocase") == 0) {
 			if (!json_is_boolean(v))
-				return loader__fail(
-				    ld, kpath, "expected true or false, got %s",
-				    rules__json_type(v));
+				return rules_err__fail(
+				    env->err, kpath,
+				    "expected true or false, got %s",
+				    rules_err__json_type(v));
 			l->nocase = json_is_true(v);
 			continue;
 		}
@@ -487,11 +473,11 @@ static int leaf__compile(struct loader *ld, json_t *j, const char *path,
 			if (strcmp(key, op_names[op]) == 0)
 				break;
 		if (op == OP_MAX)
-			return loader__fail(ld, path, "unknown operator \"%s\"",
-					    key);
+			return rules_err__fail(env->err, path,
+					       "unknown operator \"%s\"", key);
 		if (found >= 0)
-			return loader__fail(
-			    ld, path,
+			return rules_err__fail(
+			    env->err, path,
 			    "more than one operator (\"%s\" and "
 			    "\"%s\"): use \"all\" or \"any\"",
 			    op_names[found], key);
@@ -499,25 +485,26 @@ static int leaf__compile(struct loader *ld, json_t *j, const char *path,
 		val = v;
 	}
 	if (found < 0)
-		return loader__fail(ld, path, "no operator for field \"%s\"",
-				    fname);
+		return rules_err__fail(env->err, path,
+				       "no operator for field \"%s\"", fname);
 	l->op = (enum op)found;
 	snprintf(kpath, sizeof(kpath), "%s.%s", path, op_names[l->op]);
 	if (!op_applies(l->op, l->f->type))
-		return loader__fail(
-		    ld, kpath,
+		return rules_err__fail(
+		    env->err, kpath,
 		    "operator \"%s\" does not apply to %s field "
 		    "\"%s\"",
 		    op_names[l->op], field_type__str(l->f->type), fname);
 	if (l->nocase && (!op_is_string(l->op) || l->f->type == FIELD_NUM ||
 			  l->f->type == FIELD_BOOL))
-		return loader__fail(
-		    ld, path, "\"nocase\" applies only to string operators");
-	return leaf__value(ld, l, val, kpath);
+		return rules_err__fail(
+		    env->err, path,
+		    "\"nocase\" applies only to string operators");
+	return leaf__value(env, l, val, kpath);
 }
 
 /* {"all": [...]} / {"any": [...]}: the only key of its object. */
-static int cond__group(struct loader *ld, json_t *j, const char *key,
+static int cond__group(const struct cond_env *env, json_t *j, const char *key,
 		       const char *path, enum mw_event_kind kind,
 		       struct cond *c, int depth)
 {
@@ -528,19 +515,20 @@ static int cond__group(struct loader *ld, json_t *j, const char *key,
 
 	snprintf(kpath, sizeof(kpath), "%s.%s", path, key);
 	if (!json_is_array(arr))
-		return loader__fail(ld, kpath, "expected an array, got %s",
-				    rules__json_type(arr));
+		return rules_err__fail(env->err, kpath,
+				       "expected an array, got %s",
+				       rules_err__json_type(arr));
 	n = json_array_size(arr);
 	if (n == 0)
-		return loader__fail(ld, kpath, "empty array");
+		return rules_err__fail(env->err, kpath, "empty array");
 	c->kids = calloc(n, sizeof(*c->kids));
 	if (!c->kids)
-		return loader__fail(ld, kpath, "out of memory");
+		return rules_err__fail(env->err, kpath, "out of memory");
 	for (i = 0; i < n; i++) {
 		snprintf(kpath, sizeof(kpath), "%s.%s[%zu]", path, key, i);
 		/* Count first: a half-built kid is freed with the others. */
 		c->n = (int)i + 1;
-		err = cond__compile(ld, json_array_get(arr, i), kpath, kind,
+		err = cond__compile(env, json_array_get(arr, i), kpath, kind,
 				    &c->kids[i], depth + 1);
 		if (err)
 			return err;
@@ -548,7 +536,7 @@ static int cond__group(struct loader *ld, json_t *j, const char *key,
 	return 0;
 }
 
-int cond__compile(struct loader *ld, json_t *j, const char *path,
+int cond__compile(const struct cond_env *env, json_t *j, const char *path,
 		  enum mw_event_kind kind, struct cond *c, int depth)
 {
 	static const char *const groups[] = {"all", "any", "not"};
@@ -559,41 +547,43 @@ int cond__compile(struct loader *ld, json_t *j, const char *path,
 
 	memset(c, 0, sizeof(*c));
 	if (depth > COND_DEPTH_MAX)
-		return loader__fail(ld, path,
-				    "conditions nested deeper than %d",
-				    COND_DEPTH_MAX);
+		return rules_err__fail(env->err, path,
+				       "conditions nested deeper than %d",
+				       COND_DEPTH_MAX);
 	if (!json_is_object(j))
-		return loader__fail(ld, path, "expected an object, got %s",
-				    rules__json_type(j));
+		return rules_err__fail(env->err, path,
+				       "expected an object, got %s",
+				       rules_err__json_type(j));
 	if (json_object_get(j, "field")) {
 		c->type = COND_LEAF;
-		return leaf__compile(ld, j, path, kind, &c->leaf);
+		return leaf__compile(env, j, path, kind, &c->leaf);
 	}
 	for (i = 0; i < 3; i++)
 		if (json_object_get(j, groups[i]))
 			break;
 	if (i == 3)
-		return loader__fail(
-		    ld, path,
+		return rules_err__fail(
+		    env->err, path,
 		    "expected \"all\", \"any\", \"not\" or \"field\"");
 	json_object_foreach(j, key, v)
 	{
 		if (strcmp(key, groups[i]) != 0)
-			return loader__fail(
-			    ld, path, "unexpected key \"%s\" next to \"%s\"",
-			    key, groups[i]);
+			return rules_err__fail(
+			    env->err, path,
+			    "unexpected key \"%s\" next to \"%s\"", key,
+			    groups[i]);
 	}
 	if (i == 0 || i == 1) {
 		c->type = i == 0 ? COND_ALL : COND_ANY;
-		return cond__group(ld, j, groups[i], path, kind, c, depth);
+		return cond__group(env, j, groups[i], path, kind, c, depth);
 	}
 	c->type = COND_NOT;
 	c->kids = calloc(1, sizeof(*c->kids));
 	if (!c->kids)
-		return loader__fail(ld, path, "out of memory");
+		return rules_err__fail(env->err, path, "out of memory");
 	c->n = 1;
 	snprintf(kpath, sizeof(kpath), "%s.not", path);
-	return cond__compile(ld, json_object_get(j, "not"), kpath, kind,
+	return cond__compile(env, json_object_get(j, "not"), kpath, kind,
 			     c->kids, depth + 1);
 }
 

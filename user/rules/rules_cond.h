@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * rules_cond.h - internals shared by rules.c (files, rules, the rule set)
- * and rules_cond.c (conditions: values, compiling, matching). Not an API:
- * only those two files include it.
+ * rules_cond.h - conditions: values, compiling, matching (rules_cond.c),
+ * used by rules.c (files, rules, the rule set). rules_cond.c knows nothing
+ * of the parser: what it needs comes in a struct cond_env. Not an API:
+ * only the rules/ files include it.
  */
 #ifndef MW_RULES_COND_H
 #define MW_RULES_COND_H
@@ -15,6 +16,7 @@
 
 #include "model/event.h"
 #include "rules/fields.h"
+#include "rules/rules_err.h"
 
 #define RULE_ID_MAX 64
 
@@ -71,38 +73,26 @@ struct named_list {
 	const char *file;
 };
 
-struct rules;
-
-/* State of one rules__load() call. */
-struct loader {
-	struct rules *rs;
-	char **files;	/* every file to load, in order */
-	json_t **roots; /* their parsed contents */
-	int n_files, cap_files;
-	struct named_list *lists;
-	int n_lists;
-	const char *file;	      /* file being checked, for messages */
-	char label[RULE_ID_MAX + 16]; /* "rule ID" or "rules[3]" */
-	char *err;
-	size_t err_len;
-};
+/* The list called name (without "@") among lists[0..n), or NULL. */
+const struct named_list *named_list__find(const struct named_list *lists, int n,
+					  const char *name);
 
 /*
- * Write "FILE: rule ID: PATH: what" to the loader's error buffer, leaving
- * out the parts that do not apply. Returns -EINVAL.
+ * What compiling a condition needs from the rule-file parser, handed down
+ * so that the compiler never calls back up: every file's named lists, and
+ * where the one error message goes.
  */
-int loader__fail(struct loader *ld, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-/* The list called name (without "@"), or NULL. */
-const struct named_list *loader__list(struct loader *ld, const char *name);
-/* "an object", "a string", ...: for "expected X, got Y" messages. */
-const char *rules__json_type(const json_t *j);
+struct cond_env {
+	const struct named_list *lists; /* borrowed */
+	int n_lists;
+	const struct rules_err *err;
+};
 
 /*
  * Compile condition j (path names it in messages) for events of kind into
  * *c. On error *c may be half built: cond__free() it all the same.
  */
-int cond__compile(struct loader *ld, json_t *j, const char *path,
+int cond__compile(const struct cond_env *env, json_t *j, const char *path,
 		  enum mw_event_kind kind, struct cond *c, int depth);
 void cond__free(struct cond *c);
 bool cond__match(const struct cond *c, const struct mw_event *ev);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * file_event.h - a decoded file sensor record (struct mw_event.file), the
- * names of its operations, and the pure helpers the sensor's userspace
- * side needs: lexical path normalization and the translation of a rule's
- * path condition into in-kernel watch entries.
+ * names of its operations, and lexical path normalization (file_event.c).
+ * Which paths the kernel watches is derived from the rules: see
+ * rules/file_watch.h.
  */
 #ifndef MW_FILE_EVENT_H
 #define MW_FILE_EVENT_H
@@ -14,7 +14,6 @@
 
 #include <linux/types.h> /* before events.h: it uses __u32 & co. */
 #include "events.h"
-#include "rules/rules.h"
 
 /*
  * One change to a watched file. Strings are borrowed from the decoder for
@@ -48,21 +47,5 @@ const char *file_op__str(uint32_t op);
  * is. Returns the new length.
  */
 size_t file_path__normalize(char *path);
-
-/* One in-kernel watch entry (enum mw_watch_kind + its key text). */
-struct file_watch_entry {
-	uint32_t kind; /* MW_WATCH_PREFIX, _EXACT, _NAME or _DIR */
-	char key[MW_WATCH_KEY];
-};
-
-/*
- * Translate one path constraint into the in-kernel entry that lets every
- * path it can match through (and as little else as it can). Returns 0 and
- * fills *out, or -ERANGE when no entry can bound it (a bare "*", a name
- * too long for the name maps, ...): the caller then reports the rule as
- * not filterable in the kernel.
- */
-int file_watch__entry(enum rules_watch_op op, const char *value,
-		      struct file_watch_entry *out);
 
 #endif /* MW_FILE_EVENT_H */
