@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 
 #include "output/output.h"
 #include "output/output_int.h"
+#include "util/clock.h"
 #include "util/fnv.h"
 #include "util/host.h"
 
@@ -37,26 +37,6 @@ struct output {
 };
 
 static char spool_dir[PATH_MAX] = DEFAULT_SPOOL_DIR;
-
-uint64_t out__now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Diagnostics go to stderr, never into the event stream. */
-void out__log(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("minerwatch: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
 
 int output__set_spool_dir(const char *dir)
 {
@@ -587,7 +567,7 @@ static void sink__flush(struct out_sink *s, uint64_t now)
 		free(s->cur);
 		s->cur = NULL;
 		s->written++;
-		if ((++n_sent & 255) == 0 && out__now_ms() >= until)
+		if ((++n_sent & 255) == 0 && clock__now_ms() >= until)
 			return;
 	}
 }
@@ -695,7 +675,7 @@ int output__write(struct output *o, const char *line, size_t len, int severity)
 		return -EINVAL;
 	severity = severity < 0 ? 0 : severity > 100 ? 100 : severity;
 	o->lines++;
-	now = out__now_ms();
+	now = clock__now_ms();
 	for (i = 0; i < o->n; i++) {
 		struct out_sink *s = &o->sinks[i];
 		struct out_rec *r;
@@ -725,7 +705,7 @@ void output__tick(struct output *o)
 
 	if (!o)
 		return;
-	now = out__now_ms();
+	now = clock__now_ms();
 	for (i = 0; i < o->n; i++) {
 		struct out_sink *s = &o->sinks[i];
 
@@ -765,7 +745,7 @@ void output__close(struct output *o)
 	if (!o)
 		return;
 	/* Give slow sinks a short, bounded chance to drain. */
-	until = out__now_ms() + CLOSE_BOUND_MS;
+	until = clock__now_ms() + CLOSE_BOUND_MS;
 	do {
 		pending = false;
 		for (i = 0; i < o->n; i++) {
@@ -773,14 +753,14 @@ void output__close(struct output *o)
 
 			if (!s->spec)
 				continue;
-			sink__flush(s, out__now_ms());
+			sink__flush(s, clock__now_ms());
 			if ((s->cur || queue__count(&s->q)) &&
 			    (s->kind == OUT_FILE || s->state != OUT_DOWN))
 				pending = true;
 		}
 		if (pending)
 			usleep(10000);
-	} while (pending && out__now_ms() < until);
+	} while (pending && clock__now_ms() < until);
 
 	for (i = 0; i < o->n; i++)
 		if (o->sinks[i].spec)

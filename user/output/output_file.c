@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "output/output_int.h"
+#include "util/clock.h"
 
 #define GZ_SLICE_MS 20	      /* compression time per tick */
 #define GZ_CHUNK (256u << 10) /* bytes read per gzwrite */
@@ -43,15 +44,15 @@ static int file__reopen(struct out_sink *s)
 	if (s->fd < 0)
 		return -errno;
 	s->size = fstat(s->fd, &st) == 0 ? (uint64_t)st.st_size : 0;
-	s->opened_ms = out__now_ms();
+	s->opened_ms = clock__now_ms();
 	return 0;
 }
 
 static void gz__abort(struct out_gzjob *j, const char *what, int err)
 {
-	out__log("output file: gzip %s -> %s: %s failed: %s; left "
-		 "uncompressed",
-		 j->src, j->dst, what, strerror(-err));
+	out_diag__log("output file: gzip %s -> %s: %s failed: %s; left "
+		      "uncompressed",
+		      j->src, j->dst, what, strerror(-err));
 	if (j->gz)
 		gzclose(j->gz);
 	if (j->in_fd >= 0)
@@ -104,7 +105,7 @@ static int gz__start(struct out_sink *s)
 static int gz__step(struct out_sink *s, uint64_t budget_ms)
 {
 	struct out_gzjob *j = &s->gz;
-	uint64_t until = out__now_ms() + budget_ms;
+	uint64_t until = clock__now_ms() + budget_ms;
 	char *buf;
 	ssize_t n;
 	int fd, err;
@@ -126,7 +127,7 @@ static int gz__step(struct out_sink *s, uint64_t budget_ms)
 			gz__abort(j, "gzwrite", -EIO);
 			return 0;
 		}
-	} while (n > 0 && (!budget_ms || out__now_ms() < until));
+	} while (n > 0 && (!budget_ms || clock__now_ms() < until));
 	free(buf);
 	if (n > 0)
 		return 1;
@@ -211,18 +212,19 @@ static int file__rotate(struct out_sink *s)
 reopen:
 	if (err) {
 		s->errors++;
-		out__log("output %s: rotation failed: %s; appending to the "
-			 "current file",
-			 s->spec, strerror(-err));
+		out_diag__log(
+		    "output %s: rotation failed: %s; appending to the "
+		    "current file",
+		    s->spec, strerror(-err));
 	}
 	err = file__reopen(s);
 	if (err) {
 		s->errors++;
-		out__log("output %s: reopen after rotation failed: %s", s->spec,
-			 strerror(-err));
+		out_diag__log("output %s: reopen after rotation failed: %s",
+			      s->spec, strerror(-err));
 	}
 	/* Avoid retrying a failing rotation on every line. */
-	s->opened_ms = out__now_ms();
+	s->opened_ms = clock__now_ms();
 	return err;
 }
 
@@ -262,7 +264,7 @@ int file__open(struct out_sink *s, char *err, size_t err_len)
  */
 int file__prepare(struct out_sink *s, size_t len)
 {
-	uint64_t now = out__now_ms();
+	uint64_t now = clock__now_ms();
 	int err;
 
 	if (s->fd < 0) {

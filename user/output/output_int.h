@@ -131,7 +131,7 @@ ssize_t net__send(struct out_sink *s, const void *buf, size_t len);
 void net__fail(struct out_sink *s, int err, const char *what);
 void net__close(struct out_sink *s);
 
-uint64_t out__now_ms(void);
-void out__log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* output_diag.c: the leaf below all of the above */
+void out_diag__log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif /* MW_OUTPUT_INT_H */

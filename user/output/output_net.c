@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "output/output_int.h"
+#include "util/clock.h"
 
 static void net__disconnect(struct out_sink *s)
 {
@@ -43,14 +44,15 @@ static void net__disconnect(struct out_sink *s)
  */
 void net__fail(struct out_sink *s, int err, const char *what)
 {
-	uint64_t now = out__now_ms();
+	uint64_t now = clock__now_ms();
 
 	net__disconnect(s);
 	s->errors++;
 	if (!s->down_logged)
-		out__log("output %s: %s: %s; lines are queued, retrying with "
-			 "backoff",
-			 s->spec, what, strerror(-err));
+		out_diag__log(
+		    "output %s: %s: %s; lines are queued, retrying with "
+		    "backoff",
+		    s->spec, what, strerror(-err));
 	s->down_logged = true;
 	s->next_try_ms = now + s->backoff_ms;
 	s->backoff_ms = s->backoff_ms * 2 > OUT_BACKOFF_MAX_MS
@@ -69,7 +71,7 @@ static void net__up(struct out_sink *s)
 	s->state = OUT_UP;
 	s->backoff_ms = OUT_BACKOFF_MIN_MS;
 	if (s->down_logged)
-		out__log("output %s: connected", s->spec);
+		out_diag__log("output %s: connected", s->spec);
 	s->down_logged = false;
 }
 
@@ -89,10 +91,10 @@ static int net__resolve(struct out_sink *s)
 	if (ret) {
 		s->ai = NULL;
 		if (!s->down_logged)
-			out__log("output %s: cannot resolve %s: %s", s->spec,
-				 s->host,
-				 ret == EAI_SYSTEM ? strerror(errno)
-						   : gai_strerror(ret));
+			out_diag__log("output %s: cannot resolve %s: %s",
+				      s->spec, s->host,
+				      ret == EAI_SYSTEM ? strerror(errno)
+							: gai_strerror(ret));
 		return -EHOSTUNREACH;
 	}
 	s->ai_next = s->ai;
@@ -275,7 +277,7 @@ int net__open(struct out_sink *s, char *err, size_t err_len)
 	s->backoff_ms = OUT_BACKOFF_MIN_MS;
 	if (s->kind != OUT_STDOUT) {
 		/* First attempt now; a failure is not fatal, only queued. */
-		net__connect(s, out__now_ms());
+		net__connect(s, clock__now_ms());
 		return 0;
 	}
 

@@ -99,8 +99,8 @@ static int spool__write_hdr(struct out_queue *q, int fd, uint64_t rd)
 static void spool__fail(struct out_queue *q, const char *what, int err)
 {
 	q->errors++;
-	out__log("output %s: spool %s: %s failed: %s", q->name, q->spool_path,
-		 what, strerror(-err));
+	out_diag__log("output %s: spool %s: %s failed: %s", q->name,
+		      q->spool_path, what, strerror(-err));
 }
 
 /*
@@ -115,9 +115,10 @@ static int spool__scan(struct out_queue *q, uint64_t size)
 
 	if (pread(q->spool_fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr) ||
 	    memcmp(hdr, SPOOL_MAGIC, 8)) {
-		out__log("output %s: spool %s has no valid header, starting "
-			 "it over",
-			 q->name, q->spool_path);
+		out_diag__log(
+		    "output %s: spool %s has no valid header, starting "
+		    "it over",
+		    q->name, q->spool_path);
 		goto reset;
 	}
 	memcpy(&rd, hdr + 8, 8);
@@ -139,9 +140,9 @@ static int spool__scan(struct out_queue *q, uint64_t size)
 	q->rd = q->rd_synced = rd;
 	q->wr = off;
 	if (q->sp_count)
-		out__log("output %s: replaying %llu spooled lines from %s",
-			 q->name, (unsigned long long)q->sp_count,
-			 q->spool_path);
+		out_diag__log("output %s: replaying %llu spooled lines from %s",
+			      q->name, (unsigned long long)q->sp_count,
+			      q->spool_path);
 	return 0;
 reset:
 	if (ftruncate(q->spool_fd, 0) < 0)
@@ -532,8 +533,8 @@ void queue__fini(struct out_queue *q, bool keep_pending)
 	}
 	q->dropped += lost;
 	if (lost)
-		out__log("output %s: %llu queued lines lost at shutdown",
-			 q->name, (unsigned long long)lost);
+		out_diag__log("output %s: %llu queued lines lost at shutdown",
+			      q->name, (unsigned long long)lost);
 	if (q->spool_fd >= 0) {
 		queue__sync(q);
 		fsync(q->spool_fd);
@@ -542,10 +543,11 @@ void queue__fini(struct out_queue *q, bool keep_pending)
 		if (!q->sp_count)
 			unlink(q->spool_path);
 		else
-			out__log("output %s: %llu lines kept in %s for the "
-				 "next run",
-				 q->name, (unsigned long long)q->sp_count,
-				 q->spool_path);
+			out_diag__log(
+			    "output %s: %llu lines kept in %s for the "
+			    "next run",
+			    q->name, (unsigned long long)q->sp_count,
+			    q->spool_path);
 	}
 	free(q->spool_path);
 	q->spool_path = NULL;
