@@ -502,7 +502,7 @@ static struct out_rec *rec__frame(struct out_sink *s, const char *line,
 static bool sink__ready(struct out_sink *s, uint64_t now)
 {
 	if (s->kind == OUT_FILE)
-		return s->fd >= 0 || now >= s->next_try_ms;
+		return file__ready(s, now);
 	return net__ready(s, now);
 }
 
@@ -556,9 +556,12 @@ static void sink__flush(struct out_sink *s, uint64_t now)
 		if (n < 0) {
 			/* A socket restarts the record on the next
 			 * connection; a file keeps what it already has. */
-			if (s->kind != OUT_FILE)
+			if (s->kind == OUT_FILE) {
+				file__fail(s, n, "write");
+			} else {
 				s->cur_off = 0;
-			net__fail(s, n, s->kind == OUT_FILE ? "write" : "send");
+				net__fail(s, n, "send");
+			}
 			return;
 		}
 		s->cur_off += n;

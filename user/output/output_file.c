@@ -281,6 +281,12 @@ int file__prepare(struct out_sink *s, size_t len)
 	return 0;
 }
 
+/* The file can take bytes now, or its reopen is due (file__prepare()). */
+bool file__ready(struct out_sink *s, uint64_t now)
+{
+	return s->fd >= 0 || now >= s->next_try_ms;
+}
+
 ssize_t file__send(struct out_sink *s, const void *buf, size_t len)
 {
 	ssize_t n = write(s->fd, buf, len);
@@ -290,6 +296,18 @@ ssize_t file__send(struct out_sink *s, const void *buf, size_t len)
 	s->size += n;
 	s->dirty = true;
 	return n;
+}
+
+/*
+ * A write failed (err is a negative errno): close the file and reopen it
+ * after a backoff, keeping the part of the record already written.
+ */
+void file__fail(struct out_sink *s, int err, const char *what)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	out_diag__down(s, err, what);
 }
 
 void file__tick(struct out_sink *s, uint64_t now)

@@ -120,7 +120,9 @@ void queue__fini(struct out_queue *q, bool keep_pending);
 /* output_file.c */
 int file__open(struct out_sink *s, char *err, size_t err_len);
 int file__prepare(struct out_sink *s, size_t len);
+bool file__ready(struct out_sink *s, uint64_t now_ms);
 ssize_t file__send(struct out_sink *s, const void *buf, size_t len);
+void file__fail(struct out_sink *s, int err, const char *what);
 void file__tick(struct out_sink *s, uint64_t now_ms);
 void file__close(struct out_sink *s);
 
@@ -133,5 +135,6 @@ void net__close(struct out_sink *s);
 
 /* output_diag.c: the leaf below all of the above */
 void out_diag__log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void out_diag__down(struct out_sink *s, int err, const char *what);
 
 #endif /* MW_OUTPUT_INT_H */

@@ -39,25 +39,12 @@ static void net__disconnect(struct out_sink *s)
 
 /*
  * Take the sink down after a failure (err is a negative errno) and plan the
- * next attempt. The first failure of an outage is logged; the retries are
- * only counted so a dead agent does not flood the journal.
+ * next attempt (out_diag__down()).
  */
 void net__fail(struct out_sink *s, int err, const char *what)
 {
-	uint64_t now = clock__now_ms();
-
 	net__disconnect(s);
-	s->errors++;
-	if (!s->down_logged)
-		out_diag__log(
-		    "output %s: %s: %s; lines are queued, retrying with "
-		    "backoff",
-		    s->spec, what, strerror(-err));
-	s->down_logged = true;
-	s->next_try_ms = now + s->backoff_ms;
-	s->backoff_ms = s->backoff_ms * 2 > OUT_BACKOFF_MAX_MS
-			    ? OUT_BACKOFF_MAX_MS
-			    : s->backoff_ms * 2;
+	out_diag__down(s, err, what);
 	/* Resolve again next time: the agent may have moved. */
 	if (s->ai) {
 		freeaddrinfo(s->ai);
