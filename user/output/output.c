@@ -502,8 +502,8 @@ static struct out_rec *rec__frame(struct out_sink *s, const char *line,
 static bool sink__ready(struct out_sink *s, uint64_t now)
 {
 	if (s->kind == OUT_FILE)
-		return file__ready(s, now);
-	return net__ready(s, now);
+		return file_sink__ready(s, now);
+	return sock_sink__ready(s, now);
 }
 
 /* Send queued records until the sink would block or the slice is used. */
@@ -525,16 +525,16 @@ static void sink__flush(struct out_sink *s, uint64_t now)
 			s->cur_off = 0;
 		}
 		if (s->kind == OUT_FILE && !s->cur_off) {
-			err = file__prepare(s, s->cur->len);
+			err = file_sink__prepare(s, s->cur->len);
 			if (err && s->fd < 0)
 				return;
 		}
 		if (s->kind == OUT_FILE)
-			n = file__send(s, s->cur->data + s->cur_off,
-				       s->cur->len - s->cur_off);
+			n = file_sink__send(s, s->cur->data + s->cur_off,
+					    s->cur->len - s->cur_off);
 		else
-			n = net__send(s, s->cur->data + s->cur_off,
-				      s->cur->len - s->cur_off);
+			n = sock_sink__send(s, s->cur->data + s->cur_off,
+					    s->cur->len - s->cur_off);
 		if (n == -EAGAIN || n == -ENOBUFS)
 			return;
 		if (n == -EINTR)
@@ -557,10 +557,10 @@ static void sink__flush(struct out_sink *s, uint64_t now)
 			/* A socket restarts the record on the next
 			 * connection; a file keeps what it already has. */
 			if (s->kind == OUT_FILE) {
-				file__fail(s, n, "write");
+				file_sink__fail(s, n, "write");
 			} else {
 				s->cur_off = 0;
-				net__fail(s, n, "send");
+				sock_sink__fail(s, n, "send");
 			}
 			return;
 		}
@@ -585,9 +585,9 @@ static void sink__free(struct out_sink *s)
 	}
 	queue__fini(&s->q, true);
 	if (s->kind == OUT_FILE)
-		file__close(s);
+		file_sink__close(s);
 	else
-		net__close(s);
+		sock_sink__close(s);
 	free(s->spec);
 	free(s->path);
 	free(s->host);
@@ -651,8 +651,8 @@ int output__open(const char *const *specs, int n, struct output **out,
 			}
 		}
 		s->backoff_ms = OUT_BACKOFF_MIN_MS;
-		ret = s->kind == OUT_FILE ? file__open(s, err, err_len)
-					  : net__open(s, err, err_len);
+		ret = s->kind == OUT_FILE ? file_sink__open(s, err, err_len)
+					  : sock_sink__open(s, err, err_len);
 		if (ret)
 			goto fail;
 	}
@@ -714,7 +714,7 @@ void output__tick(struct output *o)
 
 		sink__flush(s, now);
 		if (s->kind == OUT_FILE)
-			file__tick(s, now);
+			file_sink__tick(s, now);
 		queue__sync(&s->q);
 	}
 }

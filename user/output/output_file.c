@@ -27,7 +27,8 @@
 #define GZ_CHUNK (256u << 10) /* bytes read per gzwrite */
 #define SYNC_EVERY_MS 1000
 
-static char *file__name(const char *path, unsigned int i, const char *suffix)
+static char *file_sink__name(const char *path, unsigned int i,
+			     const char *suffix)
 {
 	char *p;
 
@@ -36,7 +37,7 @@ static char *file__name(const char *path, unsigned int i, const char *suffix)
 	return p;
 }
 
-static int file__reopen(struct out_sink *s)
+static int file_sink__reopen(struct out_sink *s)
 {
 	struct stat st;
 
@@ -71,9 +72,9 @@ static int gz__start(struct out_sink *s)
 	struct out_gzjob *j = &s->gz;
 	int out_fd;
 
-	j->src = file__name(s->path, 1, "");
-	j->dst = file__name(s->path, 1, ".gz");
-	j->tmp = file__name(s->path, 1, ".gz.tmp");
+	j->src = file_sink__name(s->path, 1, "");
+	j->dst = file_sink__name(s->path, 1, ".gz");
+	j->tmp = file_sink__name(s->path, 1, ".gz.tmp");
 	j->in_fd = -1;
 	if (!j->src || !j->dst || !j->tmp) {
 		gz__abort(j, "start", -ENOMEM);
@@ -165,7 +166,7 @@ static int gz__step(struct out_sink *s, uint64_t budget_ms)
 /* Finish (or, if a crash left one, restart) the compression of PATH.1. */
 static void gz__finish(struct out_sink *s)
 {
-	char *plain = file__name(s->path, 1, "");
+	char *plain = file_sink__name(s->path, 1, "");
 
 	if (!s->gz.src && plain && access(plain, F_OK) == 0)
 		gz__start(s);
@@ -173,7 +174,7 @@ static void gz__finish(struct out_sink *s)
 	gz__step(s, 0);
 }
 
-static int file__rotate(struct out_sink *s)
+static int file_sink__rotate(struct out_sink *s)
 {
 	char *from = NULL, *to = NULL, *plain;
 	unsigned int i;
@@ -191,8 +192,9 @@ static int file__rotate(struct out_sink *s)
 		goto reopen;
 	}
 	for (i = s->keep; i >= 1 && !err; i--) {
-		from = file__name(s->path, i, ".gz");
-		to = i == s->keep ? NULL : file__name(s->path, i + 1, ".gz");
+		from = file_sink__name(s->path, i, ".gz");
+		to = i == s->keep ? NULL
+				  : file_sink__name(s->path, i + 1, ".gz");
 		if (!from || (i != s->keep && !to))
 			err = -ENOMEM;
 		else if (i == s->keep && unlink(from) < 0 && errno != ENOENT)
@@ -203,7 +205,7 @@ static int file__rotate(struct out_sink *s)
 		free(from);
 		free(to);
 	}
-	plain = file__name(s->path, 1, "");
+	plain = file_sink__name(s->path, 1, "");
 	if (!err && (!plain || rename(s->path, plain) < 0))
 		err = plain ? -errno : -ENOMEM;
 	free(plain);
@@ -217,7 +219,7 @@ reopen:
 		    "current file",
 		    s->spec, strerror(-err));
 	}
-	err = file__reopen(s);
+	err = file_sink__reopen(s);
 	if (err) {
 		s->errors++;
 		out_diag__log("output %s: reopen after rotation failed: %s",
@@ -228,12 +230,12 @@ reopen:
 	return err;
 }
 
-int file__open(struct out_sink *s, char *err, size_t err_len)
+int file_sink__open(struct out_sink *s, char *err, size_t err_len)
 {
-	char *plain = file__name(s->path, 1, ""), *gz, *tmp;
+	char *plain = file_sink__name(s->path, 1, ""), *gz, *tmp;
 	int ret;
 
-	ret = file__reopen(s);
+	ret = file_sink__reopen(s);
 	if (ret) {
 		snprintf(err, err_len, "output %s: cannot open %s: %s", s->spec,
 			 s->path, strerror(-ret));
@@ -241,8 +243,8 @@ int file__open(struct out_sink *s, char *err, size_t err_len)
 		return ret;
 	}
 	/* Leftovers of a crash during compression: finish the job. */
-	gz = file__name(s->path, 1, ".gz");
-	tmp = file__name(s->path, 1, ".gz.tmp");
+	gz = file_sink__name(s->path, 1, ".gz");
+	tmp = file_sink__name(s->path, 1, ".gz.tmp");
 	if (tmp)
 		unlink(tmp);
 	if (plain && gz && access(plain, F_OK) == 0) {
@@ -262,7 +264,7 @@ int file__open(struct out_sink *s, char *err, size_t err_len)
  * max_size, so a line always lands whole in one file. 0 when the file can
  * take len bytes now.
  */
-int file__prepare(struct out_sink *s, size_t len)
+int file_sink__prepare(struct out_sink *s, size_t len)
 {
 	uint64_t now = clock__now_ms();
 	int err;
@@ -270,24 +272,24 @@ int file__prepare(struct out_sink *s, size_t len)
 	if (s->fd < 0) {
 		if (now < s->next_try_ms)
 			return -EAGAIN;
-		err = file__reopen(s);
+		err = file_sink__reopen(s);
 		if (err) {
 			s->next_try_ms = now + OUT_BACKOFF_MAX_MS;
 			return err;
 		}
 	}
 	if (s->size && s->max_size && s->size + len > s->max_size)
-		return file__rotate(s);
+		return file_sink__rotate(s);
 	return 0;
 }
 
-/* The file can take bytes now, or its reopen is due (file__prepare()). */
-bool file__ready(struct out_sink *s, uint64_t now)
+/* The file can take bytes now, or its reopen is due (file_sink__prepare()). */
+bool file_sink__ready(struct out_sink *s, uint64_t now)
 {
 	return s->fd >= 0 || now >= s->next_try_ms;
 }
 
-ssize_t file__send(struct out_sink *s, const void *buf, size_t len)
+ssize_t file_sink__send(struct out_sink *s, const void *buf, size_t len)
 {
 	ssize_t n = write(s->fd, buf, len);
 
@@ -302,7 +304,7 @@ ssize_t file__send(struct out_sink *s, const void *buf, size_t len)
  * A write failed (err is a negative errno): close the file and reopen it
  * after a backoff, keeping the part of the record already written.
  */
-void file__fail(struct out_sink *s, int err, const char *what)
+void file_sink__fail(struct out_sink *s, int err, const char *what)
 {
 	if (s->fd >= 0)
 		close(s->fd);
@@ -310,11 +312,11 @@ void file__fail(struct out_sink *s, int err, const char *what)
 	out_diag__down(s, err, what);
 }
 
-void file__tick(struct out_sink *s, uint64_t now)
+void file_sink__tick(struct out_sink *s, uint64_t now)
 {
 	if (s->fd >= 0 && s->size && s->max_age_ms &&
 	    now - s->opened_ms >= s->max_age_ms)
-		file__rotate(s);
+		file_sink__rotate(s);
 	if (s->fd >= 0 && s->dirty && now - s->last_sync_ms >= SYNC_EVERY_MS) {
 		fdatasync(s->fd);
 		s->dirty = false;
@@ -323,7 +325,7 @@ void file__tick(struct out_sink *s, uint64_t now)
 	gz__step(s, GZ_SLICE_MS);
 }
 
-void file__close(struct out_sink *s)
+void file_sink__close(struct out_sink *s)
 {
 	gz__step(s, 0);
 	if (s->fd >= 0) {
