@@ -548,8 +548,7 @@ static void sink__flush(struct out_sink *s, uint64_t now)
 			continue;
 		}
 		if (s->kind == OUT_UDP && n == -EMSGSIZE) {
-			s->q.dropped++;
-			free(s->cur);
+			queue__drop(&s->q, s->cur);
 			s->cur = NULL;
 			continue;
 		}
@@ -634,7 +633,6 @@ int output__open(const char *const *specs, int n, struct output **out,
 
 		s->fd = -1;
 		s->gz.in_fd = -1;
-		s->q.spool_fd = -1;
 		s->saved_fl = -1;
 		o->n = i + 1;
 		ret = spec__parse(s, specs[i], err, err_len);
@@ -688,14 +686,14 @@ int output__write(struct output *o, const char *line, size_t len, int severity)
 		r = rec__frame(s, line, len, severity, hdr, hlen);
 		if (!r) {
 			s->errors++;
-			s->q.dropped++;
+			queue__drop(&s->q, NULL);
 			ret = -ENOMEM;
 			continue;
 		}
-		dropped = s->q.dropped;
+		dropped = queue__dropped(&s->q);
 		queue__push(&s->q, r);
 		sink__flush(s, now);
-		if (s->q.dropped == dropped && queue__count(&s->q))
+		if (queue__dropped(&s->q) == dropped && queue__count(&s->q))
 			s->waited++;
 	}
 	return ret;
@@ -732,8 +730,8 @@ void output__stats(const struct output *o, struct output_stats *st)
 
 		st->written += s->written;
 		st->spooled += s->waited;
-		st->dropped += s->q.dropped;
-		st->errors += s->errors + s->q.errors;
+		st->dropped += queue__dropped(&s->q);
+		st->errors += s->errors + queue__errors(&s->q);
 		st->queued += queue__count(&s->q) + (s->cur ? 1 : 0);
 		st->truncated += s->truncated;
 	}

@@ -40,6 +40,8 @@ struct out_rec {
  * Lines a sink has not delivered yet, oldest first: the spool file holds
  * the older part, memory the newer part. Memory spills its oldest records
  * to the spool when full, so the order is always spool, then memory.
+ * Only output_queue.c touches these fields; the sink embeds the struct and
+ * goes through queue__*().
  */
 struct out_queue {
 	struct out_rec *head, *tail;
@@ -115,7 +117,10 @@ int queue__init(struct out_queue *q, const char *name, size_t mem_max,
 void queue__push(struct out_queue *q, struct out_rec *r);
 int queue__pop(struct out_queue *q, struct out_rec **r);
 void queue__unpop(struct out_queue *q, struct out_rec *r);
+void queue__drop(struct out_queue *q, struct out_rec *r);
 uint64_t queue__count(const struct out_queue *q);
+uint64_t queue__dropped(const struct out_queue *q);
+uint64_t queue__errors(const struct out_queue *q);
 void queue__sync(struct out_queue *q);
 void queue__fini(struct out_queue *q, bool keep_pending);
 

@@ -490,6 +490,29 @@ uint64_t queue__count(const struct out_queue *q)
 	return q->mem_count + q->sp_count;
 }
 
+/* Records lost to the bounds, to a failed spool or by queue__drop(). */
+uint64_t queue__dropped(const struct out_queue *q)
+{
+	return q->dropped;
+}
+
+/* Spool I/O failures. */
+uint64_t queue__errors(const struct out_queue *q)
+{
+	return q->errors;
+}
+
+/*
+ * A record meant for this queue is lost (too big to send, or r is NULL
+ * because it could not even be built): count it with the queue's other
+ * losses. Takes ownership of r.
+ */
+void queue__drop(struct out_queue *q, struct out_rec *r)
+{
+	q->dropped++;
+	free(r);
+}
+
 /* Persist the read offset so a restart does not replay delivered lines. */
 void queue__sync(struct out_queue *q)
 {
@@ -518,7 +541,8 @@ void queue__unpop(struct out_queue *q, struct out_rec *r)
 /*
  * Free the queue. With keep_pending, lines still in memory go to the spool
  * so the next run delivers them; whatever cannot be kept is counted and
- * reported.
+ * reported. A zeroed queue that queue__init() never saw is fine too (its
+ * sink's spec was refused first): it has no spool path, so no spool fd.
  */
 void queue__fini(struct out_queue *q, bool keep_pending)
 {
@@ -535,7 +559,7 @@ void queue__fini(struct out_queue *q, bool keep_pending)
 	if (lost)
 		out_diag__log("output %s: %llu queued lines lost at shutdown",
 			      q->name, (unsigned long long)lost);
-	if (q->spool_fd >= 0) {
+	if (q->spool_path && q->spool_fd >= 0) {
 		queue__sync(q);
 		fsync(q->spool_fd);
 		close(q->spool_fd);
