@@ -124,6 +124,44 @@ static int opt__facility(const char *v, int *out)
 	return -EINVAL;
 }
 
+/* One KEY=VALUE into o: 0, or -EINVAL/-ERANGE when the value is refused. */
+static int opt__value(const char *key, const char *v, struct spec_opts *o)
+{
+	if (!strcmp(key, "facility"))
+		return opt__facility(v, &o->facility);
+	if (!strcmp(key, "max_age"))
+		return opt__number(v, true, &o->max_age);
+	if (!strcmp(key, "keep"))
+		return opt__number(v, false, &o->keep)
+			   ?: (o->keep > 1000 ? -ERANGE : 0);
+	if (!strcmp(key, "max_msg"))
+		return opt__number(v, false, &o->max_msg)
+			   ?: (o->max_msg < 480 || o->max_msg > 65000 ? -ERANGE
+								      : 0);
+	if (!strcmp(key, "queue"))
+		return opt__number(v, false, &o->queue)
+			   ?: (o->queue < 1024 ? -ERANGE : 0);
+	if (!strcmp(key, "spool"))
+		return opt__number(v, false, &o->spool);
+	if (!strcmp(key, "max_size"))
+		return opt__number(v, false, &o->max_size);
+	return -EINVAL;
+}
+
+/* What a refused value of key may be, for the message ("" if obvious). */
+static const char *opt__range(const char *key)
+{
+	if (!strcmp(key, "facility"))
+		return " (user, daemon, auth, authpriv, local0..local7)";
+	if (!strcmp(key, "max_msg"))
+		return " (480..65000)";
+	if (!strcmp(key, "keep"))
+		return " (0..1000)";
+	if (!strcmp(key, "queue"))
+		return " (>= 1k)";
+	return "";
+}
+
 /*
  * Parse "k=v&k=v" (modified in place). Only the options `allowed` (a
  * space-separated list) are accepted, so a typo is refused, not ignored.
@@ -133,13 +171,17 @@ static int opts__parse(char *q, const char *allowed, struct spec_opts *o,
 {
 	char *kv, *v, *save = NULL;
 	char key[24];
-	int ret;
 
 	for (kv = strtok_r(q, "&", &save); kv;
 	     kv = strtok_r(NULL, "&", &save)) {
 		v = strchr(kv, '=');
-		if (!v || v == kv || !v[1] || (size_t)(v - kv) >= sizeof(key))
-			goto bad;
+		if (!v || v == kv || !v[1] || (size_t)(v - kv) >= sizeof(key)) {
+			snprintf(err, err_len,
+				 "output %s: malformed option '%s' (want "
+				 "KEY=VALUE)",
+				 spec, kv);
+			return -EINVAL;
+		}
 		*v++ = '\0';
 		snprintf(key, sizeof(key), " %s ", kv);
 		if (!strstr(allowed, key)) {
@@ -148,45 +190,14 @@ static int opts__parse(char *q, const char *allowed, struct spec_opts *o,
 				 spec, kv, allowed);
 			return -EINVAL;
 		}
-		if (!strcmp(kv, "facility"))
-			ret = opt__facility(v, &o->facility);
-		else if (!strcmp(kv, "max_age"))
-			ret = opt__number(v, true, &o->max_age);
-		else if (!strcmp(kv, "keep"))
-			ret = opt__number(v, false, &o->keep)
-				  ?: (o->keep > 1000 ? -ERANGE : 0);
-		else if (!strcmp(kv, "max_msg"))
-			ret = opt__number(v, false, &o->max_msg)
-				  ?: (o->max_msg < 480 || o->max_msg > 65000
-					  ? -ERANGE
-					  : 0);
-		else
-			ret =
-			    opt__number(v, false,
-					!strcmp(kv, "queue")   ? &o->queue
-					: !strcmp(kv, "spool") ? &o->spool
-							       : &o->max_size);
-		if (!ret && !strcmp(kv, "queue") && o->queue < 1024)
-			ret = -ERANGE;
-		if (ret) {
+		if (opt__value(kv, v, o)) {
 			snprintf(err, err_len,
 				 "output %s: bad value '%s' for option %s%s",
-				 spec, v, kv,
-				 !strcmp(kv, "facility")
-				     ? " (user, daemon, auth, authpriv, "
-				       "local0..local7)"
-				 : !strcmp(kv, "max_msg") ? " (480..65000)"
-				 : !strcmp(kv, "keep")	  ? " (0..1000)"
-				 : !strcmp(kv, "queue")	  ? " (>= 1k)"
-							  : "");
+				 spec, v, kv, opt__range(kv));
 			return -EINVAL;
 		}
 	}
 	return 0;
-bad:
-	snprintf(err, err_len,
-		 "output %s: malformed option '%s' (want KEY=VALUE)", spec, kv);
-	return -EINVAL;
 }
 
 /* "HOST:PORT" or "[V6]:PORT" into s->host and s->port. */
@@ -259,6 +270,98 @@ static char *spec__spool_path(const char *base)
 	return p;
 }
 
+/* The output types: how a spec starts, and the options each takes. */
+static const struct spec_type {
+	const char *prefix; /* "stdout" must be the whole base */
+	enum out_kind kind;
+	const char *allowed; /* for opts__parse() */
+} spec_types[] = {
+    {"stdout", OUT_STDOUT, " queue "},
+    {"file:", OUT_FILE, " max_size max_age keep queue spool "},
+    {"unix:", OUT_UNIX, " queue spool "},
+    {"syslog+tcp://", OUT_TCP, " facility queue spool "},
+    {"syslog+udp://", OUT_UDP, " facility max_msg queue spool "},
+};
+
+/* The type base (a spec without its "?options") starts with, or NULL. */
+static const struct spec_type *spec__type(const char *base)
+{
+	size_t i, len;
+
+	for (i = 0; i < sizeof(spec_types) / sizeof(spec_types[0]); i++) {
+		len = strlen(spec_types[i].prefix);
+		if (!strncmp(base, spec_types[i].prefix, len) &&
+		    (spec_types[i].kind != OUT_STDOUT || !base[len]))
+			return &spec_types[i];
+	}
+	return NULL;
+}
+
+/* "file:PATH" or "unix:PATH": the path into s->path. */
+static int spec__path(struct out_sink *s, const char *path, char *err,
+		      size_t err_len)
+{
+	size_t sun_max = sizeof(((struct sockaddr_un *)0)->sun_path);
+
+	if (!*path) {
+		snprintf(err, err_len, "output %s: needs a path", s->spec);
+		return -EINVAL;
+	}
+	if (s->kind == OUT_UNIX && strlen(path) >= sun_max) {
+		snprintf(err, err_len,
+			 "output %s: socket path longer than %zu bytes",
+			 s->spec, sun_max - 1);
+		return -ENAMETOOLONG;
+	}
+	s->path = strdup(path);
+	return s->path ? 0 : -ENOMEM;
+}
+
+/* What follows the type prefix: nothing, a path, or HOST:PORT. */
+static int spec__target(struct out_sink *s, const char *target, char *err,
+			size_t err_len)
+{
+	switch (s->kind) {
+	case OUT_STDOUT:
+		return 0;
+	case OUT_FILE:
+	case OUT_UNIX:
+		return spec__path(s, target, err, err_len);
+	case OUT_TCP:
+	case OUT_UDP:
+		return spec__hostport(s, target, err, err_len);
+	}
+	return -EINVAL;
+}
+
+/* Put the parsed options on the sink and give it its queue. */
+static int spec__settle(struct out_sink *s, const struct spec_opts *o,
+			const char *base)
+{
+	char *spool_path = NULL;
+	int ret;
+
+	s->facility = o->facility;
+	s->udp_max = o->max_msg;
+	s->max_size = o->max_size;
+	s->max_age_ms = o->max_age * 1000;
+	s->keep = o->keep;
+	/* stdout has no one to replay to after a restart: memory only. */
+	if (s->kind != OUT_STDOUT && o->spool) {
+		spool_path = spec__spool_path(base);
+		if (!spool_path)
+			return -ENOMEM;
+	}
+	ret = queue__init(&s->q, s->spec, o->queue, spool_path, o->spool);
+	free(spool_path);
+	return ret;
+}
+
+/*
+ * Fill sink s from one --output spec, TYPE[TARGET][?KEY=VALUE&...]: 0, or
+ * a negative errno with a message in err (-ENOMEM leaves that to the
+ * caller). What s got so far is freed with it by sink__free().
+ */
 static int spec__parse(struct out_sink *s, const char *spec, char *err,
 		       size_t err_len)
 {
@@ -271,8 +374,8 @@ static int spec__parse(struct out_sink *s, const char *spec, char *err,
 	    .max_msg = OUT_UDP_MAX,
 	    .facility = FACILITY_LOCAL0,
 	};
-	const char *allowed, *rest;
-	char *base, *q, *spool_path = NULL;
+	const struct spec_type *t;
+	char *base, *q;
 	int ret;
 
 	s->spec = strdup(spec);
@@ -284,84 +387,22 @@ static int spec__parse(struct out_sink *s, const char *spec, char *err,
 	q = strrchr(base, '?');
 	if (q)
 		*q++ = '\0';
-
-	if (!strcmp(base, "stdout")) {
-		s->kind = OUT_STDOUT;
-		allowed = " queue ";
-	} else if (!strncmp(base, "file:", 5)) {
-		s->kind = OUT_FILE;
-		allowed = " max_size max_age keep queue spool ";
-	} else if (!strncmp(base, "unix:", 5)) {
-		s->kind = OUT_UNIX;
-		allowed = " queue spool ";
-	} else if (!strncmp(base, "syslog+tcp://", 13)) {
-		s->kind = OUT_TCP;
-		allowed = " facility queue spool ";
-	} else if (!strncmp(base, "syslog+udp://", 13)) {
-		s->kind = OUT_UDP;
-		allowed = " facility max_msg queue spool ";
-	} else {
+	t = spec__type(base);
+	if (!t) {
 		snprintf(err, err_len,
 			 "output %s: unknown output type (want stdout, "
 			 "file:PATH, unix:PATH, syslog+tcp://HOST:PORT or "
 			 "syslog+udp://HOST:PORT)",
 			 spec);
-		ret = -EINVAL;
-		goto out;
+		free(base);
+		return -EINVAL;
 	}
-	ret = q ? opts__parse(q, allowed, &o, spec, err, err_len) : 0;
-	if (ret)
-		goto out;
-
-	rest = strchr(base, ':');
-	switch (s->kind) {
-	case OUT_STDOUT:
-		break;
-	case OUT_FILE:
-	case OUT_UNIX:
-		if (!rest[1]) {
-			snprintf(err, err_len, "output %s: needs a path", spec);
-			ret = -EINVAL;
-			goto out;
-		}
-		if (s->kind == OUT_UNIX &&
-		    strlen(rest + 1) >=
-			sizeof(((struct sockaddr_un *)0)->sun_path)) {
-			snprintf(err, err_len,
-				 "output %s: socket path longer than %zu bytes",
-				 spec,
-				 sizeof(((struct sockaddr_un *)0)->sun_path) -
-				     1);
-			ret = -ENAMETOOLONG;
-			goto out;
-		}
-		s->path = strdup(rest + 1);
-		ret = s->path ? 0 : -ENOMEM;
-		break;
-	case OUT_TCP:
-	case OUT_UDP:
-		ret = spec__hostport(s, rest + 3, err, err_len);
-		break;
-	}
-	if (ret)
-		goto out;
-
-	s->facility = o.facility;
-	s->udp_max = o.max_msg;
-	s->max_size = o.max_size;
-	s->max_age_ms = o.max_age * 1000;
-	s->keep = o.keep;
-	/* stdout has no one to replay to after a restart: memory only. */
-	if (s->kind != OUT_STDOUT && o.spool) {
-		spool_path = spec__spool_path(base);
-		if (!spool_path) {
-			ret = -ENOMEM;
-			goto out;
-		}
-	}
-	ret = queue__init(&s->q, s->spec, o.queue, spool_path, o.spool);
-out:
-	free(spool_path);
+	s->kind = t->kind;
+	ret = q ? opts__parse(q, t->allowed, &o, spec, err, err_len) : 0;
+	if (!ret)
+		ret = spec__target(s, base + strlen(t->prefix), err, err_len);
+	if (!ret)
+		ret = spec__settle(s, &o, base);
 	free(base);
 	return ret;
 }
