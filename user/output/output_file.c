@@ -49,6 +49,18 @@ static int file_sink__reopen(struct out_sink *s)
 	return 0;
 }
 
+/* Forget the job: close its input, free its names (files stay as they are). */
+static void gz__clear(struct out_gzjob *j)
+{
+	if (j->in_fd >= 0)
+		close(j->in_fd);
+	free(j->src);
+	free(j->tmp);
+	free(j->dst);
+	memset(j, 0, sizeof(*j));
+	j->in_fd = -1;
+}
+
 static void gz__abort(struct out_gzjob *j, const char *what, int err)
 {
 	out_diag__log("output file: gzip %s -> %s: %s failed: %s; left "
@@ -56,14 +68,8 @@ static void gz__abort(struct out_gzjob *j, const char *what, int err)
 		      j->src, j->dst, what, strerror(-err));
 	if (j->gz)
 		gzclose(j->gz);
-	if (j->in_fd >= 0)
-		close(j->in_fd);
 	unlink(j->tmp);
-	free(j->src);
-	free(j->tmp);
-	free(j->dst);
-	memset(j, 0, sizeof(*j));
-	j->in_fd = -1;
+	gz__clear(j);
 }
 
 /* Start gzipping PATH.1 into PATH.1.gz (via a .tmp); 0 or -errno. */
@@ -154,12 +160,7 @@ static int gz__step(struct out_sink *s, uint64_t budget_ms)
 		return 0;
 	}
 	unlink(j->src);
-	close(j->in_fd);
-	free(j->src);
-	free(j->tmp);
-	free(j->dst);
-	memset(j, 0, sizeof(*j));
-	j->in_fd = -1;
+	gz__clear(j);
 	return 0;
 }
 
