@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * main.c - command line and lifecycle only; the daemon is in monitor.c.
+ * main.c - where minerwatch starts: the command line, merged with the
+ * config file (app/config.c) over the built-in defaults, then one thing
+ * done. The one-shot commands (--check-rules, --check-config, --status,
+ * --detach-all, --features, --version) run here and exit; otherwise the
+ * settings go to monitor__run() (app/monitor.c), the event loop that drives
+ * the stages in the order a record travels: kernel/ (load, attach, maps),
+ * sensors/ (decode), model/ (processes), rules/, respond/, report/ and
+ * output/. main() only dispatches; exit codes are listed in --help.
  */
 #include <errno.h>
 #include <getopt.h>

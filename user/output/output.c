@@ -1,11 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * output.c - parse --output specs, frame each JSON line for its sink
- * (newline, or RFC 5424 syslog with RFC 6587 octet counting) and fan it out.
- *
- * Every line is queued on every sink and the sink then sends what it can
- * without blocking; output__tick() retries, replays spools and rotates.
- * See docs/outputs.md for the spec syntax and the buffering policy.
+ * output.c - the output stage, the last one a record passes: every JSON
+ * line the daemon emits (events, alerts, state) leaves here. The event loop
+ * (app/monitor.c) opens the outputs named by --output, hands every line to
+ * output__write() once and calls output__tick() each second; nothing here
+ * calls back into the loop or an earlier stage. This file parses the specs
+ * into sinks, frames each line for its sink (a newline, or RFC 5424 syslog
+ * with RFC 6587 octet counting) and fans it out. Each sink owns a queue
+ * (output_queue.c: memory, then a disk spool that survives restarts, the
+ * least severe line dropped first when both are full) and a transport that
+ * sends what it can without blocking: output_file.c (append, rotate, gzip)
+ * or output_socket.c (stdout, unix, syslog over TCP or UDP). A sink that
+ * fails is retried with exponential backoff (output_diag.c) while its lines
+ * wait in the queue. See docs/outputs.md for the spec syntax and the
+ * buffering policy.
  */
 #include <errno.h>
 #include <limits.h>
