@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * main.c - command line and lifecycle only; the daemon is in monitor.c.
+ * main.c - where minerwatch starts: the command line, merged with the
+ * config file (app/config.c) over the built-in defaults, then one thing
+ * done. The one-shot commands (--check-rules, --check-config, --status,
+ * --detach-all, --features, --version) run here and exit; otherwise the
+ * settings go to monitor__run() (app/monitor.c), the event loop that drives
+ * the stages in the order a record travels: kernel/ (load, attach, maps),
+ * sensors/ (decode), model/ (processes), rules/, respond/, report/ and
+ * output/. main() only dispatches; exit codes are listed in --help.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -159,147 +166,191 @@ struct cli {
 	int n_check;
 };
 
+static const char shortopts[] = "r:eEo:s:a:c:vVh";
+static const struct option longopts[] = {
+    {"rules", required_argument, NULL, 'r'},
+    {"enforce", no_argument, NULL, 'e'},
+    {"events", no_argument, NULL, 'E'},
+    {"output", required_argument, NULL, 'o'},
+    {"stats-interval", required_argument, NULL, 's'},
+    {"check-rules", required_argument, NULL, 'c'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"version", no_argument, NULL, 'V'},
+    {"help", no_argument, NULL, 'h'},
+    {"aggregate-window", required_argument, NULL, 'a'},
+    {"cgroup", required_argument, NULL, OPT_CGROUP},
+    {"pin-dir", required_argument, NULL, OPT_PIN_DIR},
+    {"no-pin", no_argument, NULL, OPT_NO_PIN},
+    {"control", required_argument, NULL, OPT_CONTROL},
+    {"spool-dir", required_argument, NULL, OPT_SPOOL_DIR},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"no-config", no_argument, NULL, OPT_NO_CONFIG},
+    {"check-config", no_argument, NULL, OPT_CHECK_CONFIG},
+    {"status", no_argument, NULL, OPT_STATUS},
+    {"detach-all", no_argument, NULL, OPT_DETACH_ALL},
+    {"detect", no_argument, NULL, OPT_DETECT},
+    {"deny-connect", required_argument, NULL, 'D'},
+    {"protect-path", required_argument, NULL, 'P'},
+    {"features", no_argument, NULL, 'F'},
+    {0},
+};
+
+/* One more value of a repeatable option (at most MW_MAX_PATHS of each). */
+static int add_repeatable(const char **list, int *n, const char *arg)
+{
+	if (*n == MW_MAX_PATHS) {
+		fprintf(stderr,
+			"minerwatch: at most %d of each repeatable option\n",
+			MW_MAX_PATHS);
+		return MW_EXIT_USAGE;
+	}
+	list[(*n)++] = arg;
+	return MW_EXIT_OK;
+}
+
+/* --NAME's value: a number of seconds in lo..hi. */
+static int parse_seconds(const char *name, const char *arg, int lo, int hi,
+			 int *out)
+{
+	if (parse_int(arg, lo, hi, out)) {
+		fprintf(stderr,
+			"minerwatch: --%s: '%s' is not a number of seconds in "
+			"%d-%d\n",
+			name, arg, lo, hi);
+		return MW_EXIT_USAGE;
+	}
+	return MW_EXIT_OK;
+}
+
+/*
+ * An option that sets the daemon up (a field of struct monitor_opts); all
+ * but --deny-connect and --protect-path can come from the config file too,
+ * so their CONFIG_* bit records that the command line gave them. Returns
+ * MW_EXIT_OK, MW_EXIT_USAGE, or -ENOENT when ch is not such an option.
+ */
+static int parse_setting(struct cli *c, int ch, const char *arg)
+{
+	struct monitor_opts *o = &c->o;
+	int ret = MW_EXIT_OK;
+	unsigned bit;
+
+	switch (ch) {
+	case 'r':
+		ret = add_repeatable(o->rule_paths, &o->n_rule_paths, arg);
+		bit = CONFIG_RULES;
+		break;
+	case 'e':
+	case OPT_DETECT:
+		o->enforce = ch == 'e';
+		bit = CONFIG_ENFORCE;
+		break;
+	case 'E':
+		o->events = true;
+		bit = CONFIG_EVENTS;
+		break;
+	case 'o':
+		ret = add_repeatable(o->outputs, &o->n_outputs, arg);
+		bit = CONFIG_OUTPUTS;
+		break;
+	case 's':
+		ret = parse_seconds("stats-interval", arg, 0, 86400,
+				    &o->stats_interval);
+		bit = CONFIG_STATS;
+		break;
+	case 'a':
+		ret = parse_seconds("aggregate-window", arg, 1, 3600,
+				    &o->aggregate_window);
+		bit = CONFIG_AGGREGATE;
+		break;
+	case 'v':
+		o->verbose = true;
+		bit = CONFIG_VERBOSE;
+		break;
+	case OPT_CGROUP:
+		o->cgroup = arg;
+		bit = CONFIG_CGROUP;
+		break;
+	case OPT_PIN_DIR:
+	case OPT_NO_PIN:
+		o->pin_dir = ch == OPT_PIN_DIR ? arg : NULL;
+		bit = CONFIG_PIN;
+		break;
+	case OPT_CONTROL:
+		o->control = arg;
+		bit = CONFIG_CONTROL;
+		break;
+	case OPT_SPOOL_DIR:
+		o->spool_dir = arg;
+		bit = CONFIG_SPOOL;
+		break;
+	case 'D':
+		return add_repeatable(o->deny_connect, &o->n_deny_connect, arg);
+	case 'P':
+		return add_repeatable(o->protect_paths, &o->n_protect_paths,
+				      arg);
+	default:
+		return -ENOENT;
+	}
+	if (ret == MW_EXIT_OK)
+		c->set |= bit;
+	return ret;
+}
+
+/*
+ * An option that says what main() does instead of (or before) running the
+ * daemon, or where the config file is. Returns MW_EXIT_OK, MW_EXIT_USAGE,
+ * or -ENOENT when ch is not such an option. --help exits here.
+ */
+static int parse_action(struct cli *c, int ch, const char *arg)
+{
+	switch (ch) {
+	case 'c':
+		return add_repeatable(c->check, &c->n_check, arg);
+	case 'V':
+		c->version = true;
+		break;
+	case 'F':
+		c->features = true;
+		break;
+	case 'h':
+		fputs(usage, stdout);
+		exit(MW_EXIT_OK);
+	case OPT_CONFIG:
+	case OPT_NO_CONFIG:
+		c->config = ch == OPT_CONFIG ? arg : NULL;
+		c->config_given = ch == OPT_CONFIG;
+		break;
+	case OPT_CHECK_CONFIG:
+		c->check_config = true;
+		break;
+	case OPT_STATUS:
+		c->status = true;
+		break;
+	case OPT_DETACH_ALL:
+		c->detach_all = true;
+		break;
+	default:
+		return -ENOENT;
+	}
+	return MW_EXIT_OK;
+}
+
+/* The command line into c: MW_EXIT_OK, or MW_EXIT_USAGE with a message. */
 static int parse_args(int argc, char **argv, struct cli *c)
 {
-	static const struct option longopts[] = {
-	    {"rules", required_argument, NULL, 'r'},
-	    {"enforce", no_argument, NULL, 'e'},
-	    {"events", no_argument, NULL, 'E'},
-	    {"output", required_argument, NULL, 'o'},
-	    {"stats-interval", required_argument, NULL, 's'},
-	    {"check-rules", required_argument, NULL, 'c'},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"version", no_argument, NULL, 'V'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"aggregate-window", required_argument, NULL, 'a'},
-	    {"cgroup", required_argument, NULL, OPT_CGROUP},
-	    {"pin-dir", required_argument, NULL, OPT_PIN_DIR},
-	    {"no-pin", no_argument, NULL, OPT_NO_PIN},
-	    {"control", required_argument, NULL, OPT_CONTROL},
-	    {"spool-dir", required_argument, NULL, OPT_SPOOL_DIR},
-	    {"config", required_argument, NULL, OPT_CONFIG},
-	    {"no-config", no_argument, NULL, OPT_NO_CONFIG},
-	    {"check-config", no_argument, NULL, OPT_CHECK_CONFIG},
-	    {"status", no_argument, NULL, OPT_STATUS},
-	    {"detach-all", no_argument, NULL, OPT_DETACH_ALL},
-	    {"detect", no_argument, NULL, OPT_DETECT},
-	    {"deny-connect", required_argument, NULL, 'D'},
-	    {"protect-path", required_argument, NULL, 'P'},
-	    {"features", no_argument, NULL, 'F'},
-	    {0},
-	};
-	struct monitor_opts *o = &c->o;
-	int ch;
+	int ch, ret;
 
-	while ((ch = getopt_long(argc, argv, "r:eEo:s:a:c:vVh", longopts,
-				 NULL)) != -1) {
-		switch (ch) {
-		case 'r':
-			if (o->n_rule_paths == MW_MAX_PATHS)
-				goto too_many;
-			o->rule_paths[o->n_rule_paths++] = optarg;
-			c->set |= CONFIG_RULES;
-			break;
-		case 'e':
-		case OPT_DETECT:
-			o->enforce = ch == 'e';
-			c->set |= CONFIG_ENFORCE;
-			break;
-		case 'E':
-			o->events = true;
-			c->set |= CONFIG_EVENTS;
-			break;
-		case 'o':
-			if (o->n_outputs == MW_MAX_PATHS)
-				goto too_many;
-			o->outputs[o->n_outputs++] = optarg;
-			c->set |= CONFIG_OUTPUTS;
-			break;
-		case 's':
-			if (parse_int(optarg, 0, 86400, &o->stats_interval)) {
-				fprintf(stderr,
-					"minerwatch: --stats-interval: "
-					"'%s' is not a number of seconds in "
-					"0-86400\n",
-					optarg);
-				return MW_EXIT_USAGE;
-			}
-			c->set |= CONFIG_STATS;
-			break;
-		case 'a':
-			if (parse_int(optarg, 1, 3600, &o->aggregate_window)) {
-				fprintf(stderr,
-					"minerwatch: --aggregate-window: "
-					"'%s' is not a number of seconds in "
-					"1-3600\n",
-					optarg);
-				return MW_EXIT_USAGE;
-			}
-			c->set |= CONFIG_AGGREGATE;
-			break;
-		case 'c':
-			if (c->n_check == MW_MAX_PATHS)
-				goto too_many;
-			c->check[c->n_check++] = optarg;
-			break;
-		case 'v':
-			o->verbose = true;
-			c->set |= CONFIG_VERBOSE;
-			break;
-		case 'V':
-			c->version = true;
-			break;
-		case 'F':
-			c->features = true;
-			break;
-		case 'D':
-			if (o->n_deny_connect == MW_MAX_PATHS)
-				goto too_many;
-			o->deny_connect[o->n_deny_connect++] = optarg;
-			break;
-		case 'P':
-			if (o->n_protect_paths == MW_MAX_PATHS)
-				goto too_many;
-			o->protect_paths[o->n_protect_paths++] = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			exit(MW_EXIT_OK);
-		case OPT_CGROUP:
-			o->cgroup = optarg;
-			c->set |= CONFIG_CGROUP;
-			break;
-		case OPT_PIN_DIR:
-		case OPT_NO_PIN:
-			o->pin_dir = ch == OPT_PIN_DIR ? optarg : NULL;
-			c->set |= CONFIG_PIN;
-			break;
-		case OPT_CONTROL:
-			o->control = optarg;
-			c->set |= CONFIG_CONTROL;
-			break;
-		case OPT_SPOOL_DIR:
-			o->spool_dir = optarg;
-			c->set |= CONFIG_SPOOL;
-			break;
-		case OPT_CONFIG:
-		case OPT_NO_CONFIG:
-			c->config = ch == OPT_CONFIG ? optarg : NULL;
-			c->config_given = ch == OPT_CONFIG;
-			break;
-		case OPT_CHECK_CONFIG:
-			c->check_config = true;
-			break;
-		case OPT_STATUS:
-			c->status = true;
-			break;
-		case OPT_DETACH_ALL:
-			c->detach_all = true;
-			break;
-		default:
+	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) !=
+	       -1) {
+		ret = parse_setting(c, ch, optarg);
+		if (ret == -ENOENT)
+			ret = parse_action(c, ch, optarg);
+		if (ret == -ENOENT) {
 			fputs(usage, stderr);
 			return MW_EXIT_USAGE;
 		}
+		if (ret != MW_EXIT_OK)
+			return ret;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "minerwatch: unexpected argument '%s'\n",
@@ -307,11 +358,6 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		return MW_EXIT_USAGE;
 	}
 	return MW_EXIT_OK;
-
-too_many:
-	fprintf(stderr, "minerwatch: at most %d of each repeatable option\n",
-		MW_MAX_PATHS);
-	return MW_EXIT_USAGE;
 }
 
 /* --check-config: the file itself, then what it points at. */
@@ -338,13 +384,64 @@ static int check_config(const struct cli *c, const struct monitor_opts *o)
 	return MW_EXIT_OK;
 }
 
+/* --status: ask the running daemon over its control socket. */
+static int query_status(const char *path)
+{
+	char err[1024] = "";
+
+	if (control__query(path, err, sizeof(err))) {
+		fprintf(stderr, "minerwatch: %s\n", err);
+		return MW_EXIT_RUNTIME;
+	}
+	return MW_EXIT_OK;
+}
+
+/*
+ * The settings the daemon runs with, into o: built-in defaults (as main()
+ * set them), then the config file, then the command line. Strings in o may
+ * point into *cfg, which the caller frees once o is no longer used. Returns
+ * MW_EXIT_OK, or the exit code with a message on stderr.
+ */
+static int merge_settings(struct cli *c, struct monitor_opts *o,
+			  struct config **cfg)
+{
+	char err[1024] = "";
+	unsigned file_set = 0;
+	int ret;
+
+	if (c->config) {
+		ret = config__load(c->config, o, &file_set, cfg, err,
+				   sizeof(err));
+		/* Only the default file may be absent. */
+		if (ret == -ENOENT && !c->config_given && !c->check_config) {
+			c->config = NULL;
+		} else if (ret) {
+			fprintf(stderr, "minerwatch: config refused: %s\n",
+				err);
+			return MW_EXIT_CONFIG;
+		}
+	} else if (c->check_config) {
+		fprintf(stderr, "minerwatch: --check-config needs a config "
+				"file\n");
+		return MW_EXIT_USAGE;
+	}
+	config__overlay(o, &c->o, c->set);
+	/* Command line only (not config keys): what BPF-LSM refuses. */
+	memcpy(o->deny_connect, c->o.deny_connect, sizeof(o->deny_connect));
+	o->n_deny_connect = c->o.n_deny_connect;
+	memcpy(o->protect_paths, c->o.protect_paths, sizeof(o->protect_paths));
+	o->n_protect_paths = c->o.n_protect_paths;
+	if (!o->n_rule_paths)
+		o->rule_paths[o->n_rule_paths++] =
+		    access(DEFAULT_RULES, F_OK) == 0 ? DEFAULT_RULES : "rules";
+	return MW_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c = {.config = CONFIG_DEFAULT_PATH};
 	struct monitor_opts o = {.stats_interval = 60, .aggregate_window = 10};
 	struct config *cfg = NULL;
-	char err[1024] = "";
-	unsigned file_set = 0;
 	int ret;
 
 	ret = parse_args(argc, argv, &c);
@@ -360,41 +457,15 @@ int main(int argc, char **argv)
 		return features__print() ? MW_EXIT_RUNTIME : MW_EXIT_OK;
 	if (c.n_check)
 		return check_rules(c.check, c.n_check);
-	if (c.config) {
-		ret = config__load(c.config, &o, &file_set, &cfg, err,
-				   sizeof(err));
-		/* Only the default file may be absent. */
-		if (ret == -ENOENT && !c.config_given && !c.check_config) {
-			c.config = NULL;
-		} else if (ret) {
-			fprintf(stderr, "minerwatch: config refused: %s\n",
-				err);
-			return MW_EXIT_CONFIG;
-		}
-	} else if (c.check_config) {
-		fprintf(stderr, "minerwatch: --check-config needs a config "
-				"file\n");
-		return MW_EXIT_USAGE;
-	}
-	config__overlay(&o, &c.o, c.set);
-	/* Command line only (not config keys): what BPF-LSM refuses. */
-	memcpy(o.deny_connect, c.o.deny_connect, sizeof(o.deny_connect));
-	o.n_deny_connect = c.o.n_deny_connect;
-	memcpy(o.protect_paths, c.o.protect_paths, sizeof(o.protect_paths));
-	o.n_protect_paths = c.o.n_protect_paths;
-	if (!o.n_rule_paths)
-		o.rule_paths[o.n_rule_paths++] =
-		    access(DEFAULT_RULES, F_OK) == 0 ? DEFAULT_RULES : "rules";
+	ret = merge_settings(&c, &o, &cfg);
+	if (ret)
+		return ret;
 
 	if (c.check_config)
 		ret = check_config(&c, &o);
 	else if (c.status)
 		ret =
-		    control__query(o.control ? o.control : CONTROL_DEFAULT_PATH,
-				   err, sizeof(err))
-			? (fprintf(stderr, "minerwatch: %s\n", err),
-			   MW_EXIT_RUNTIME)
-			: MW_EXIT_OK;
+		    query_status(o.control ? o.control : CONTROL_DEFAULT_PATH);
 	else if (c.detach_all)
 		ret =
 		    detach_all(o.pin_dir ? o.pin_dir : LOADER_DEFAULT_PIN_DIR);

@@ -1,15 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * output.c - parse --output specs, frame each JSON line for its sink
- * (newline, or RFC 5424 syslog with RFC 6587 octet counting) and fan it out.
- *
- * Every line is queued on every sink and the sink then sends what it can
- * without blocking; output__tick() retries, replays spools and rotates.
- * See docs/outputs.md for the spec syntax and the buffering policy.
+ * output.c - the output stage, the last one a record passes: every JSON
+ * line the daemon emits (events, alerts, state) leaves here. The event loop
+ * (app/monitor.c) opens the outputs named by --output, hands every line to
+ * output__write() once and calls output__tick() each second; nothing here
+ * calls back into the loop or an earlier stage. This file parses the specs
+ * into sinks, frames each line for its sink (a newline, or RFC 5424 syslog
+ * with RFC 6587 octet counting) and fans it out. Each sink owns a queue
+ * (output_queue.c: memory, then a disk spool that survives restarts, the
+ * least severe line dropped first when both are full) and a transport that
+ * sends what it can without blocking: output_file.c (append, rotate, gzip)
+ * or output_socket.c (stdout, unix, syslog over TCP or UDP). A sink that
+ * fails is retried with exponential backoff (output_diag.c) while its lines
+ * wait in the queue. See docs/outputs.md for the spec syntax and the
+ * buffering policy.
  */
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +26,7 @@
 
 #include "output/output.h"
 #include "output/output_int.h"
+#include "util/clock.h"
 #include "util/fnv.h"
 #include "util/host.h"
 
@@ -37,26 +45,6 @@ struct output {
 };
 
 static char spool_dir[PATH_MAX] = DEFAULT_SPOOL_DIR;
-
-uint64_t out__now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Diagnostics go to stderr, never into the event stream. */
-void out__log(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("minerwatch: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
 
 int output__set_spool_dir(const char *dir)
 {
@@ -144,6 +132,44 @@ static int opt__facility(const char *v, int *out)
 	return -EINVAL;
 }
 
+/* One KEY=VALUE into o: 0, or -EINVAL/-ERANGE when the value is refused. */
+static int opt__value(const char *key, const char *v, struct spec_opts *o)
+{
+	if (!strcmp(key, "facility"))
+		return opt__facility(v, &o->facility);
+	if (!strcmp(key, "max_age"))
+		return opt__number(v, true, &o->max_age);
+	if (!strcmp(key, "keep"))
+		return opt__number(v, false, &o->keep)
+			   ?: (o->keep > 1000 ? -ERANGE : 0);
+	if (!strcmp(key, "max_msg"))
+		return opt__number(v, false, &o->max_msg)
+			   ?: (o->max_msg < 480 || o->max_msg > 65000 ? -ERANGE
+								      : 0);
+	if (!strcmp(key, "queue"))
+		return opt__number(v, false, &o->queue)
+			   ?: (o->queue < 1024 ? -ERANGE : 0);
+	if (!strcmp(key, "spool"))
+		return opt__number(v, false, &o->spool);
+	if (!strcmp(key, "max_size"))
+		return opt__number(v, false, &o->max_size);
+	return -EINVAL;
+}
+
+/* What a refused value of key may be, for the message ("" if obvious). */
+static const char *opt__range(const char *key)
+{
+	if (!strcmp(key, "facility"))
+		return " (user, daemon, auth, authpriv, local0..local7)";
+	if (!strcmp(key, "max_msg"))
+		return " (480..65000)";
+	if (!strcmp(key, "keep"))
+		return " (0..1000)";
+	if (!strcmp(key, "queue"))
+		return " (>= 1k)";
+	return "";
+}
+
 /*
  * Parse "k=v&k=v" (modified in place). Only the options `allowed` (a
  * space-separated list) are accepted, so a typo is refused, not ignored.
@@ -153,13 +179,17 @@ static int opts__parse(char *q, const char *allowed, struct spec_opts *o,
 {
 	char *kv, *v, *save = NULL;
 	char key[24];
-	int ret;
 
 	for (kv = strtok_r(q, "&", &save); kv;
 	     kv = strtok_r(NULL, "&", &save)) {
 		v = strchr(kv, '=');
-		if (!v || v == kv || !v[1] || (size_t)(v - kv) >= sizeof(key))
-			goto bad;
+		if (!v || v == kv || !v[1] || (size_t)(v - kv) >= sizeof(key)) {
+			snprintf(err, err_len,
+				 "output %s: malformed option '%s' (want "
+				 "KEY=VALUE)",
+				 spec, kv);
+			return -EINVAL;
+		}
 		*v++ = '\0';
 		snprintf(key, sizeof(key), " %s ", kv);
 		if (!strstr(allowed, key)) {
@@ -168,45 +198,14 @@ static int opts__parse(char *q, const char *allowed, struct spec_opts *o,
 				 spec, kv, allowed);
 			return -EINVAL;
 		}
-		if (!strcmp(kv, "facility"))
-			ret = opt__facility(v, &o->facility);
-		else if (!strcmp(kv, "max_age"))
-			ret = opt__number(v, true, &o->max_age);
-		else if (!strcmp(kv, "keep"))
-			ret = opt__number(v, false, &o->keep)
-				  ?: (o->keep > 1000 ? -ERANGE : 0);
-		else if (!strcmp(kv, "max_msg"))
-			ret = opt__number(v, false, &o->max_msg)
-				  ?: (o->max_msg < 480 || o->max_msg > 65000
-					  ? -ERANGE
-					  : 0);
-		else
-			ret =
-			    opt__number(v, false,
-					!strcmp(kv, "queue")   ? &o->queue
-					: !strcmp(kv, "spool") ? &o->spool
-							       : &o->max_size);
-		if (!ret && !strcmp(kv, "queue") && o->queue < 1024)
-			ret = -ERANGE;
-		if (ret) {
+		if (opt__value(kv, v, o)) {
 			snprintf(err, err_len,
 				 "output %s: bad value '%s' for option %s%s",
-				 spec, v, kv,
-				 !strcmp(kv, "facility")
-				     ? " (user, daemon, auth, authpriv, "
-				       "local0..local7)"
-				 : !strcmp(kv, "max_msg") ? " (480..65000)"
-				 : !strcmp(kv, "keep")	  ? " (0..1000)"
-				 : !strcmp(kv, "queue")	  ? " (>= 1k)"
-							  : "");
+				 spec, v, kv, opt__range(kv));
 			return -EINVAL;
 		}
 	}
 	return 0;
-bad:
-	snprintf(err, err_len,
-		 "output %s: malformed option '%s' (want KEY=VALUE)", spec, kv);
-	return -EINVAL;
 }
 
 /* "HOST:PORT" or "[V6]:PORT" into s->host and s->port. */
@@ -279,6 +278,98 @@ static char *spec__spool_path(const char *base)
 	return p;
 }
 
+/* The output types: how a spec starts, and the options each takes. */
+static const struct spec_type {
+	const char *prefix; /* "stdout" must be the whole base */
+	enum out_kind kind;
+	const char *allowed; /* for opts__parse() */
+} spec_types[] = {
+    {"stdout", OUT_STDOUT, " queue "},
+    {"file:", OUT_FILE, " max_size max_age keep queue spool "},
+    {"unix:", OUT_UNIX, " queue spool "},
+    {"syslog+tcp://", OUT_TCP, " facility queue spool "},
+    {"syslog+udp://", OUT_UDP, " facility max_msg queue spool "},
+};
+
+/* The type base (a spec without its "?options") starts with, or NULL. */
+static const struct spec_type *spec__type(const char *base)
+{
+	size_t i, len;
+
+	for (i = 0; i < sizeof(spec_types) / sizeof(spec_types[0]); i++) {
+		len = strlen(spec_types[i].prefix);
+		if (!strncmp(base, spec_types[i].prefix, len) &&
+		    (spec_types[i].kind != OUT_STDOUT || !base[len]))
+			return &spec_types[i];
+	}
+	return NULL;
+}
+
+/* "file:PATH" or "unix:PATH": the path into s->path. */
+static int spec__path(struct out_sink *s, const char *path, char *err,
+		      size_t err_len)
+{
+	size_t sun_max = sizeof(((struct sockaddr_un *)0)->sun_path);
+
+	if (!*path) {
+		snprintf(err, err_len, "output %s: needs a path", s->spec);
+		return -EINVAL;
+	}
+	if (s->kind == OUT_UNIX && strlen(path) >= sun_max) {
+		snprintf(err, err_len,
+			 "output %s: socket path longer than %zu bytes",
+			 s->spec, sun_max - 1);
+		return -ENAMETOOLONG;
+	}
+	s->path = strdup(path);
+	return s->path ? 0 : -ENOMEM;
+}
+
+/* What follows the type prefix: nothing, a path, or HOST:PORT. */
+static int spec__target(struct out_sink *s, const char *target, char *err,
+			size_t err_len)
+{
+	switch (s->kind) {
+	case OUT_STDOUT:
+		return 0;
+	case OUT_FILE:
+	case OUT_UNIX:
+		return spec__path(s, target, err, err_len);
+	case OUT_TCP:
+	case OUT_UDP:
+		return spec__hostport(s, target, err, err_len);
+	}
+	return -EINVAL;
+}
+
+/* Put the parsed options on the sink and give it its queue. */
+static int spec__settle(struct out_sink *s, const struct spec_opts *o,
+			const char *base)
+{
+	char *spool_path = NULL;
+	int ret;
+
+	s->facility = o->facility;
+	s->udp_max = o->max_msg;
+	s->max_size = o->max_size;
+	s->max_age_ms = o->max_age * 1000;
+	s->keep = o->keep;
+	/* stdout has no one to replay to after a restart: memory only. */
+	if (s->kind != OUT_STDOUT && o->spool) {
+		spool_path = spec__spool_path(base);
+		if (!spool_path)
+			return -ENOMEM;
+	}
+	ret = queue__init(&s->q, s->spec, o->queue, spool_path, o->spool);
+	free(spool_path);
+	return ret;
+}
+
+/*
+ * Fill sink s from one --output spec, TYPE[TARGET][?KEY=VALUE&...]: 0, or
+ * a negative errno with a message in err (-ENOMEM leaves that to the
+ * caller). What s got so far is freed with it by sink__free().
+ */
 static int spec__parse(struct out_sink *s, const char *spec, char *err,
 		       size_t err_len)
 {
@@ -291,8 +382,8 @@ static int spec__parse(struct out_sink *s, const char *spec, char *err,
 	    .max_msg = OUT_UDP_MAX,
 	    .facility = FACILITY_LOCAL0,
 	};
-	const char *allowed, *rest;
-	char *base, *q, *spool_path = NULL;
+	const struct spec_type *t;
+	char *base, *q;
 	int ret;
 
 	s->spec = strdup(spec);
@@ -304,84 +395,22 @@ static int spec__parse(struct out_sink *s, const char *spec, char *err,
 	q = strrchr(base, '?');
 	if (q)
 		*q++ = '\0';
-
-	if (!strcmp(base, "stdout")) {
-		s->kind = OUT_STDOUT;
-		allowed = " queue ";
-	} else if (!strncmp(base, "file:", 5)) {
-		s->kind = OUT_FILE;
-		allowed = " max_size max_age keep queue spool ";
-	} else if (!strncmp(base, "unix:", 5)) {
-		s->kind = OUT_UNIX;
-		allowed = " queue spool ";
-	} else if (!strncmp(base, "syslog+tcp://", 13)) {
-		s->kind = OUT_TCP;
-		allowed = " facility queue spool ";
-	} else if (!strncmp(base, "syslog+udp://", 13)) {
-		s->kind = OUT_UDP;
-		allowed = " facility max_msg queue spool ";
-	} else {
+	t = spec__type(base);
+	if (!t) {
 		snprintf(err, err_len,
 			 "output %s: unknown output type (want stdout, "
 			 "file:PATH, unix:PATH, syslog+tcp://HOST:PORT or "
 			 "syslog+udp://HOST:PORT)",
 			 spec);
-		ret = -EINVAL;
-		goto out;
+		free(base);
+		return -EINVAL;
 	}
-	ret = q ? opts__parse(q, allowed, &o, spec, err, err_len) : 0;
-	if (ret)
-		goto out;
-
-	rest = strchr(base, ':');
-	switch (s->kind) {
-	case OUT_STDOUT:
-		break;
-	case OUT_FILE:
-	case OUT_UNIX:
-		if (!rest[1]) {
-			snprintf(err, err_len, "output %s: needs a path", spec);
-			ret = -EINVAL;
-			goto out;
-		}
-		if (s->kind == OUT_UNIX &&
-		    strlen(rest + 1) >=
-			sizeof(((struct sockaddr_un *)0)->sun_path)) {
-			snprintf(err, err_len,
-				 "output %s: socket path longer than %zu bytes",
-				 spec,
-				 sizeof(((struct sockaddr_un *)0)->sun_path) -
-				     1);
-			ret = -ENAMETOOLONG;
-			goto out;
-		}
-		s->path = strdup(rest + 1);
-		ret = s->path ? 0 : -ENOMEM;
-		break;
-	case OUT_TCP:
-	case OUT_UDP:
-		ret = spec__hostport(s, rest + 3, err, err_len);
-		break;
-	}
-	if (ret)
-		goto out;
-
-	s->facility = o.facility;
-	s->udp_max = o.max_msg;
-	s->max_size = o.max_size;
-	s->max_age_ms = o.max_age * 1000;
-	s->keep = o.keep;
-	/* stdout has no one to replay to after a restart: memory only. */
-	if (s->kind != OUT_STDOUT && o.spool) {
-		spool_path = spec__spool_path(base);
-		if (!spool_path) {
-			ret = -ENOMEM;
-			goto out;
-		}
-	}
-	ret = queue__init(&s->q, s->spec, o.queue, spool_path, o.spool);
-out:
-	free(spool_path);
+	s->kind = t->kind;
+	ret = q ? opts__parse(q, t->allowed, &o, spec, err, err_len) : 0;
+	if (!ret)
+		ret = spec__target(s, base + strlen(t->prefix), err, err_len);
+	if (!ret)
+		ret = spec__settle(s, &o, base);
 	free(base);
 	return ret;
 }
@@ -522,8 +551,8 @@ static struct out_rec *rec__frame(struct out_sink *s, const char *line,
 static bool sink__ready(struct out_sink *s, uint64_t now)
 {
 	if (s->kind == OUT_FILE)
-		return s->fd >= 0 || now >= s->next_try_ms;
-	return net__ready(s, now);
+		return file_sink__ready(s, now);
+	return sock_sink__ready(s, now);
 }
 
 /* Send queued records until the sink would block or the slice is used. */
@@ -545,16 +574,16 @@ static void sink__flush(struct out_sink *s, uint64_t now)
 			s->cur_off = 0;
 		}
 		if (s->kind == OUT_FILE && !s->cur_off) {
-			err = file__prepare(s, s->cur->len);
+			err = file_sink__prepare(s, s->cur->len);
 			if (err && s->fd < 0)
 				return;
 		}
 		if (s->kind == OUT_FILE)
-			n = file__send(s, s->cur->data + s->cur_off,
-				       s->cur->len - s->cur_off);
+			n = file_sink__send(s, s->cur->data + s->cur_off,
+					    s->cur->len - s->cur_off);
 		else
-			n = net__send(s, s->cur->data + s->cur_off,
-				      s->cur->len - s->cur_off);
+			n = sock_sink__send(s, s->cur->data + s->cur_off,
+					    s->cur->len - s->cur_off);
 		if (n == -EAGAIN || n == -ENOBUFS)
 			return;
 		if (n == -EINTR)
@@ -568,17 +597,19 @@ static void sink__flush(struct out_sink *s, uint64_t now)
 			continue;
 		}
 		if (s->kind == OUT_UDP && n == -EMSGSIZE) {
-			s->q.dropped++;
-			free(s->cur);
+			queue__drop(&s->q, s->cur);
 			s->cur = NULL;
 			continue;
 		}
 		if (n < 0) {
 			/* A socket restarts the record on the next
 			 * connection; a file keeps what it already has. */
-			if (s->kind != OUT_FILE)
+			if (s->kind == OUT_FILE) {
+				file_sink__fail(s, n, "write");
+			} else {
 				s->cur_off = 0;
-			net__fail(s, n, s->kind == OUT_FILE ? "write" : "send");
+				sock_sink__fail(s, n, "send");
+			}
 			return;
 		}
 		s->cur_off += n;
@@ -587,7 +618,7 @@ static void sink__flush(struct out_sink *s, uint64_t now)
 		free(s->cur);
 		s->cur = NULL;
 		s->written++;
-		if ((++n_sent & 255) == 0 && out__now_ms() >= until)
+		if ((++n_sent & 255) == 0 && clock__now_ms() >= until)
 			return;
 	}
 }
@@ -602,9 +633,9 @@ static void sink__free(struct out_sink *s)
 	}
 	queue__fini(&s->q, true);
 	if (s->kind == OUT_FILE)
-		file__close(s);
+		file_sink__close(s);
 	else
-		net__close(s);
+		sock_sink__close(s);
 	free(s->spec);
 	free(s->path);
 	free(s->host);
@@ -651,7 +682,6 @@ int output__open(const char *const *specs, int n, struct output **out,
 
 		s->fd = -1;
 		s->gz.in_fd = -1;
-		s->q.spool_fd = -1;
 		s->saved_fl = -1;
 		o->n = i + 1;
 		ret = spec__parse(s, specs[i], err, err_len);
@@ -668,8 +698,8 @@ int output__open(const char *const *specs, int n, struct output **out,
 			}
 		}
 		s->backoff_ms = OUT_BACKOFF_MIN_MS;
-		ret = s->kind == OUT_FILE ? file__open(s, err, err_len)
-					  : net__open(s, err, err_len);
+		ret = s->kind == OUT_FILE ? file_sink__open(s, err, err_len)
+					  : sock_sink__open(s, err, err_len);
 		if (ret)
 			goto fail;
 	}
@@ -695,7 +725,7 @@ int output__write(struct output *o, const char *line, size_t len, int severity)
 		return -EINVAL;
 	severity = severity < 0 ? 0 : severity > 100 ? 100 : severity;
 	o->lines++;
-	now = out__now_ms();
+	now = clock__now_ms();
 	for (i = 0; i < o->n; i++) {
 		struct out_sink *s = &o->sinks[i];
 		struct out_rec *r;
@@ -705,14 +735,14 @@ int output__write(struct output *o, const char *line, size_t len, int severity)
 		r = rec__frame(s, line, len, severity, hdr, hlen);
 		if (!r) {
 			s->errors++;
-			s->q.dropped++;
+			queue__drop(&s->q, NULL);
 			ret = -ENOMEM;
 			continue;
 		}
-		dropped = s->q.dropped;
+		dropped = queue__dropped(&s->q);
 		queue__push(&s->q, r);
 		sink__flush(s, now);
-		if (s->q.dropped == dropped && queue__count(&s->q))
+		if (queue__dropped(&s->q) == dropped && queue__count(&s->q))
 			s->waited++;
 	}
 	return ret;
@@ -725,13 +755,13 @@ void output__tick(struct output *o)
 
 	if (!o)
 		return;
-	now = out__now_ms();
+	now = clock__now_ms();
 	for (i = 0; i < o->n; i++) {
 		struct out_sink *s = &o->sinks[i];
 
 		sink__flush(s, now);
 		if (s->kind == OUT_FILE)
-			file__tick(s, now);
+			file_sink__tick(s, now);
 		queue__sync(&s->q);
 	}
 }
@@ -749,8 +779,8 @@ void output__stats(const struct output *o, struct output_stats *st)
 
 		st->written += s->written;
 		st->spooled += s->waited;
-		st->dropped += s->q.dropped;
-		st->errors += s->errors + s->q.errors;
+		st->dropped += queue__dropped(&s->q);
+		st->errors += s->errors + queue__errors(&s->q);
 		st->queued += queue__count(&s->q) + (s->cur ? 1 : 0);
 		st->truncated += s->truncated;
 	}
@@ -765,7 +795,7 @@ void output__close(struct output *o)
 	if (!o)
 		return;
 	/* Give slow sinks a short, bounded chance to drain. */
-	until = out__now_ms() + CLOSE_BOUND_MS;
+	until = clock__now_ms() + CLOSE_BOUND_MS;
 	do {
 		pending = false;
 		for (i = 0; i < o->n; i++) {
@@ -773,14 +803,14 @@ void output__close(struct output *o)
 
 			if (!s->spec)
 				continue;
-			sink__flush(s, out__now_ms());
+			sink__flush(s, clock__now_ms());
 			if ((s->cur || queue__count(&s->q)) &&
 			    (s->kind == OUT_FILE || s->state != OUT_DOWN))
 				pending = true;
 		}
 		if (pending)
 			usleep(10000);
-	} while (pending && out__now_ms() < until);
+	} while (pending && clock__now_ms() < until);
 
 	for (i = 0; i < o->n; i++)
 		if (o->sinks[i].spec)

@@ -16,13 +16,13 @@ struct output;
 
 /* Counters summed over all sinks, reported in state events. */
 struct output_stats {
-	uint64_t lines;		/* lines handed to output__write() */
-	uint64_t written;	/* lines a sink accepted for good */
-	uint64_t spooled;	/* lines parked in memory or on disk */
-	uint64_t dropped;	/* lines lost (spool bound reached) */
-	uint64_t errors;	/* write/connect failures seen */
-	uint64_t queued;	/* lines waiting now (memory + spool) */
-	uint64_t truncated;	/* syslog+udp messages cut to max_msg */
+	uint64_t lines;	    /* lines handed to output__write() */
+	uint64_t written;   /* lines a sink accepted for good */
+	uint64_t spooled;   /* lines parked in memory or on disk */
+	uint64_t dropped;   /* lines lost (spool bound reached) */
+	uint64_t errors;    /* write/connect failures seen */
+	uint64_t queued;    /* lines waiting now (memory + spool) */
+	uint64_t truncated; /* syslog+udp messages cut to max_msg */
 };
 
 /*
@@ -46,8 +46,7 @@ int output__open(const char *const *specs, int n, struct output **out,
  * event's 0..100 severity (alerts are kept before telemetry when a bound is
  * reached). Never blocks for long; returns 0 or a negative errno.
  */
-int output__write(struct output *o, const char *line, size_t len,
-		  int severity);
+int output__write(struct output *o, const char *line, size_t len, int severity);
 
 /* Retry, flush, rotate. Call at least once a second from the event loop. */
 void output__tick(struct output *o);

@@ -21,12 +21,14 @@
 #include <unistd.h>
 
 #include "output/output_int.h"
+#include "util/clock.h"
 
 #define GZ_SLICE_MS 20	      /* compression time per tick */
 #define GZ_CHUNK (256u << 10) /* bytes read per gzwrite */
 #define SYNC_EVERY_MS 1000
 
-static char *file__name(const char *path, unsigned int i, const char *suffix)
+static char *file_sink__name(const char *path, unsigned int i,
+			     const char *suffix)
 {
 	char *p;
 
@@ -35,7 +37,7 @@ static char *file__name(const char *path, unsigned int i, const char *suffix)
 	return p;
 }
 
-static int file__reopen(struct out_sink *s)
+static int file_sink__reopen(struct out_sink *s)
 {
 	struct stat st;
 
@@ -43,25 +45,31 @@ static int file__reopen(struct out_sink *s)
 	if (s->fd < 0)
 		return -errno;
 	s->size = fstat(s->fd, &st) == 0 ? (uint64_t)st.st_size : 0;
-	s->opened_ms = out__now_ms();
+	s->opened_ms = clock__now_ms();
 	return 0;
 }
 
-static void gz__abort(struct out_gzjob *j, const char *what, int err)
+/* Forget the job: close its input, free its names (files stay as they are). */
+static void gz__clear(struct out_gzjob *j)
 {
-	out__log("output file: gzip %s -> %s: %s failed: %s; left "
-		 "uncompressed",
-		 j->src, j->dst, what, strerror(-err));
-	if (j->gz)
-		gzclose(j->gz);
 	if (j->in_fd >= 0)
 		close(j->in_fd);
-	unlink(j->tmp);
 	free(j->src);
 	free(j->tmp);
 	free(j->dst);
 	memset(j, 0, sizeof(*j));
 	j->in_fd = -1;
+}
+
+static void gz__abort(struct out_gzjob *j, const char *what, int err)
+{
+	out_diag__log("output file: gzip %s -> %s: %s failed: %s; left "
+		      "uncompressed",
+		      j->src, j->dst, what, strerror(-err));
+	if (j->gz)
+		gzclose(j->gz);
+	unlink(j->tmp);
+	gz__clear(j);
 }
 
 /* Start gzipping PATH.1 into PATH.1.gz (via a .tmp); 0 or -errno. */
@@ -70,9 +78,9 @@ static int gz__start(struct out_sink *s)
 	struct out_gzjob *j = &s->gz;
 	int out_fd;
 
-	j->src = file__name(s->path, 1, "");
-	j->dst = file__name(s->path, 1, ".gz");
-	j->tmp = file__name(s->path, 1, ".gz.tmp");
+	j->src = file_sink__name(s->path, 1, "");
+	j->dst = file_sink__name(s->path, 1, ".gz");
+	j->tmp = file_sink__name(s->path, 1, ".gz.tmp");
 	j->in_fd = -1;
 	if (!j->src || !j->dst || !j->tmp) {
 		gz__abort(j, "start", -ENOMEM);
@@ -104,7 +112,7 @@ static int gz__start(struct out_sink *s)
 static int gz__step(struct out_sink *s, uint64_t budget_ms)
 {
 	struct out_gzjob *j = &s->gz;
-	uint64_t until = out__now_ms() + budget_ms;
+	uint64_t until = clock__now_ms() + budget_ms;
 	char *buf;
 	ssize_t n;
 	int fd, err;
@@ -126,7 +134,7 @@ static int gz__step(struct out_sink *s, uint64_t budget_ms)
 			gz__abort(j, "gzwrite", -EIO);
 			return 0;
 		}
-	} while (n > 0 && (!budget_ms || out__now_ms() < until));
+	} while (n > 0 && (!budget_ms || clock__now_ms() < until));
 	free(buf);
 	if (n > 0)
 		return 1;
@@ -152,19 +160,14 @@ static int gz__step(struct out_sink *s, uint64_t budget_ms)
 		return 0;
 	}
 	unlink(j->src);
-	close(j->in_fd);
-	free(j->src);
-	free(j->tmp);
-	free(j->dst);
-	memset(j, 0, sizeof(*j));
-	j->in_fd = -1;
+	gz__clear(j);
 	return 0;
 }
 
 /* Finish (or, if a crash left one, restart) the compression of PATH.1. */
 static void gz__finish(struct out_sink *s)
 {
-	char *plain = file__name(s->path, 1, "");
+	char *plain = file_sink__name(s->path, 1, "");
 
 	if (!s->gz.src && plain && access(plain, F_OK) == 0)
 		gz__start(s);
@@ -172,7 +175,7 @@ static void gz__finish(struct out_sink *s)
 	gz__step(s, 0);
 }
 
-static int file__rotate(struct out_sink *s)
+static int file_sink__rotate(struct out_sink *s)
 {
 	char *from = NULL, *to = NULL, *plain;
 	unsigned int i;
@@ -190,8 +193,9 @@ static int file__rotate(struct out_sink *s)
 		goto reopen;
 	}
 	for (i = s->keep; i >= 1 && !err; i--) {
-		from = file__name(s->path, i, ".gz");
-		to = i == s->keep ? NULL : file__name(s->path, i + 1, ".gz");
+		from = file_sink__name(s->path, i, ".gz");
+		to = i == s->keep ? NULL
+				  : file_sink__name(s->path, i + 1, ".gz");
 		if (!from || (i != s->keep && !to))
 			err = -ENOMEM;
 		else if (i == s->keep && unlink(from) < 0 && errno != ENOENT)
@@ -202,7 +206,7 @@ static int file__rotate(struct out_sink *s)
 		free(from);
 		free(to);
 	}
-	plain = file__name(s->path, 1, "");
+	plain = file_sink__name(s->path, 1, "");
 	if (!err && (!plain || rename(s->path, plain) < 0))
 		err = plain ? -errno : -ENOMEM;
 	free(plain);
@@ -211,27 +215,28 @@ static int file__rotate(struct out_sink *s)
 reopen:
 	if (err) {
 		s->errors++;
-		out__log("output %s: rotation failed: %s; appending to the "
-			 "current file",
-			 s->spec, strerror(-err));
+		out_diag__log(
+		    "output %s: rotation failed: %s; appending to the "
+		    "current file",
+		    s->spec, strerror(-err));
 	}
-	err = file__reopen(s);
+	err = file_sink__reopen(s);
 	if (err) {
 		s->errors++;
-		out__log("output %s: reopen after rotation failed: %s", s->spec,
-			 strerror(-err));
+		out_diag__log("output %s: reopen after rotation failed: %s",
+			      s->spec, strerror(-err));
 	}
 	/* Avoid retrying a failing rotation on every line. */
-	s->opened_ms = out__now_ms();
+	s->opened_ms = clock__now_ms();
 	return err;
 }
 
-int file__open(struct out_sink *s, char *err, size_t err_len)
+int file_sink__open(struct out_sink *s, char *err, size_t err_len)
 {
-	char *plain = file__name(s->path, 1, ""), *gz, *tmp;
+	char *plain = file_sink__name(s->path, 1, ""), *gz, *tmp;
 	int ret;
 
-	ret = file__reopen(s);
+	ret = file_sink__reopen(s);
 	if (ret) {
 		snprintf(err, err_len, "output %s: cannot open %s: %s", s->spec,
 			 s->path, strerror(-ret));
@@ -239,8 +244,8 @@ int file__open(struct out_sink *s, char *err, size_t err_len)
 		return ret;
 	}
 	/* Leftovers of a crash during compression: finish the job. */
-	gz = file__name(s->path, 1, ".gz");
-	tmp = file__name(s->path, 1, ".gz.tmp");
+	gz = file_sink__name(s->path, 1, ".gz");
+	tmp = file_sink__name(s->path, 1, ".gz.tmp");
 	if (tmp)
 		unlink(tmp);
 	if (plain && gz && access(plain, F_OK) == 0) {
@@ -260,26 +265,32 @@ int file__open(struct out_sink *s, char *err, size_t err_len)
  * max_size, so a line always lands whole in one file. 0 when the file can
  * take len bytes now.
  */
-int file__prepare(struct out_sink *s, size_t len)
+int file_sink__prepare(struct out_sink *s, size_t len)
 {
-	uint64_t now = out__now_ms();
+	uint64_t now = clock__now_ms();
 	int err;
 
 	if (s->fd < 0) {
 		if (now < s->next_try_ms)
 			return -EAGAIN;
-		err = file__reopen(s);
+		err = file_sink__reopen(s);
 		if (err) {
 			s->next_try_ms = now + OUT_BACKOFF_MAX_MS;
 			return err;
 		}
 	}
 	if (s->size && s->max_size && s->size + len > s->max_size)
-		return file__rotate(s);
+		return file_sink__rotate(s);
 	return 0;
 }
 
-ssize_t file__send(struct out_sink *s, const void *buf, size_t len)
+/* The file can take bytes now, or its reopen is due (file_sink__prepare()). */
+bool file_sink__ready(struct out_sink *s, uint64_t now)
+{
+	return s->fd >= 0 || now >= s->next_try_ms;
+}
+
+ssize_t file_sink__send(struct out_sink *s, const void *buf, size_t len)
 {
 	ssize_t n = write(s->fd, buf, len);
 
@@ -290,11 +301,23 @@ ssize_t file__send(struct out_sink *s, const void *buf, size_t len)
 	return n;
 }
 
-void file__tick(struct out_sink *s, uint64_t now)
+/*
+ * A write failed (err is a negative errno): close the file and reopen it
+ * after a backoff, keeping the part of the record already written.
+ */
+void file_sink__fail(struct out_sink *s, int err, const char *what)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	out_diag__down(s, err, what);
+}
+
+void file_sink__tick(struct out_sink *s, uint64_t now)
 {
 	if (s->fd >= 0 && s->size && s->max_age_ms &&
 	    now - s->opened_ms >= s->max_age_ms)
-		file__rotate(s);
+		file_sink__rotate(s);
 	if (s->fd >= 0 && s->dirty && now - s->last_sync_ms >= SYNC_EVERY_MS) {
 		fdatasync(s->fd);
 		s->dirty = false;
@@ -303,7 +326,7 @@ void file__tick(struct out_sink *s, uint64_t now)
 	gz__step(s, GZ_SLICE_MS);
 }
 
-void file__close(struct out_sink *s)
+void file_sink__close(struct out_sink *s)
 {
 	gz__step(s, 0);
 	if (s->fd >= 0) {

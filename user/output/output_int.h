@@ -3,8 +3,10 @@
  * output_int.h - what the output modules share and nobody else sees: one
  * sink (a transport plus its queue), the per-sink queue with its disk spool,
  * and the transport entry points. output.c parses specs and fans lines out;
- * output_queue.c keeps lines a sink could not take yet; output_file.c and
- * output_net.c move bytes.
+ * output_queue.c keeps lines a sink could not take yet; output_file.c
+ * (file_sink__*) and output_socket.c (sock_sink__*) move bytes;
+ * output_diag.c is the leaf they all may call. Calls go down that list,
+ * never back up.
  */
 #ifndef MW_OUTPUT_INT_H
 #define MW_OUTPUT_INT_H
@@ -38,6 +40,8 @@ struct out_rec {
  * Lines a sink has not delivered yet, oldest first: the spool file holds
  * the older part, memory the newer part. Memory spills its oldest records
  * to the spool when full, so the order is always spool, then memory.
+ * Only output_queue.c touches these fields; the sink embeds the struct and
+ * goes through queue__*().
  */
 struct out_queue {
 	struct out_rec *head, *tail;
@@ -113,25 +117,31 @@ int queue__init(struct out_queue *q, const char *name, size_t mem_max,
 void queue__push(struct out_queue *q, struct out_rec *r);
 int queue__pop(struct out_queue *q, struct out_rec **r);
 void queue__unpop(struct out_queue *q, struct out_rec *r);
+void queue__drop(struct out_queue *q, struct out_rec *r);
 uint64_t queue__count(const struct out_queue *q);
+uint64_t queue__dropped(const struct out_queue *q);
+uint64_t queue__errors(const struct out_queue *q);
 void queue__sync(struct out_queue *q);
 void queue__fini(struct out_queue *q, bool keep_pending);
 
 /* output_file.c */
-int file__open(struct out_sink *s, char *err, size_t err_len);
-int file__prepare(struct out_sink *s, size_t len);
-ssize_t file__send(struct out_sink *s, const void *buf, size_t len);
-void file__tick(struct out_sink *s, uint64_t now_ms);
-void file__close(struct out_sink *s);
+int file_sink__open(struct out_sink *s, char *err, size_t err_len);
+int file_sink__prepare(struct out_sink *s, size_t len);
+bool file_sink__ready(struct out_sink *s, uint64_t now_ms);
+ssize_t file_sink__send(struct out_sink *s, const void *buf, size_t len);
+void file_sink__fail(struct out_sink *s, int err, const char *what);
+void file_sink__tick(struct out_sink *s, uint64_t now_ms);
+void file_sink__close(struct out_sink *s);
 
-/* output_net.c: stdout, unix, syslog+tcp, syslog+udp */
-int net__open(struct out_sink *s, char *err, size_t err_len);
-bool net__ready(struct out_sink *s, uint64_t now_ms);
-ssize_t net__send(struct out_sink *s, const void *buf, size_t len);
-void net__fail(struct out_sink *s, int err, const char *what);
-void net__close(struct out_sink *s);
+/* output_socket.c: stdout, unix, syslog+tcp, syslog+udp */
+int sock_sink__open(struct out_sink *s, char *err, size_t err_len);
+bool sock_sink__ready(struct out_sink *s, uint64_t now_ms);
+ssize_t sock_sink__send(struct out_sink *s, const void *buf, size_t len);
+void sock_sink__fail(struct out_sink *s, int err, const char *what);
+void sock_sink__close(struct out_sink *s);
 
-uint64_t out__now_ms(void);
-void out__log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* output_diag.c: the leaf below all of the above */
+void out_diag__log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void out_diag__down(struct out_sink *s, int err, const char *what);
 
 #endif /* MW_OUTPUT_INT_H */

@@ -31,6 +31,14 @@
 #define REC_HDR 8u
 #define REC_MAX (16u << 20) /* sanity bound when reading a spool back */
 
+/* Memory's counters for r coming in (sign 1) or going out (-1). */
+static void mem__account(struct out_queue *q, const struct out_rec *r, int sign)
+{
+	q->mem_bytes += sign * (int64_t)(r->len + sizeof(*r));
+	q->mem_count += sign;
+	q->mem_hist[r->sev] += sign;
+}
+
 static void mem__append(struct out_queue *q, struct out_rec *r)
 {
 	r->next = NULL;
@@ -40,9 +48,7 @@ static void mem__append(struct out_queue *q, struct out_rec *r)
 	else
 		q->head = r;
 	q->tail = r;
-	q->mem_bytes += r->len + sizeof(*r);
-	q->mem_count++;
-	q->mem_hist[r->sev]++;
+	mem__account(q, r, 1);
 }
 
 static void mem__prepend(struct out_queue *q, struct out_rec *r)
@@ -54,9 +60,7 @@ static void mem__prepend(struct out_queue *q, struct out_rec *r)
 	else
 		q->tail = r;
 	q->head = r;
-	q->mem_bytes += r->len + sizeof(*r);
-	q->mem_count++;
-	q->mem_hist[r->sev]++;
+	mem__account(q, r, 1);
 }
 
 static void mem__unlink(struct out_queue *q, struct out_rec *r)
@@ -69,9 +73,7 @@ static void mem__unlink(struct out_queue *q, struct out_rec *r)
 		r->next->prev = r->prev;
 	else
 		q->tail = r->prev;
-	q->mem_bytes -= r->len + sizeof(*r);
-	q->mem_count--;
-	q->mem_hist[r->sev]--;
+	mem__account(q, r, -1);
 }
 
 /* Lowest severity with a record in hist, OUT_SEV_LEVELS if none. */
@@ -96,11 +98,19 @@ static int spool__write_hdr(struct out_queue *q, int fd, uint64_t rd)
 	return 0;
 }
 
+/* Empty the spool file; the caller has counted its records out. */
+static void spool__start_over(struct out_queue *q)
+{
+	q->rd = q->wr = SPOOL_HDR;
+	if (ftruncate(q->spool_fd, SPOOL_HDR) == 0)
+		spool__write_hdr(q, q->spool_fd, SPOOL_HDR);
+}
+
 static void spool__fail(struct out_queue *q, const char *what, int err)
 {
 	q->errors++;
-	out__log("output %s: spool %s: %s failed: %s", q->name, q->spool_path,
-		 what, strerror(-err));
+	out_diag__log("output %s: spool %s: %s failed: %s", q->name,
+		      q->spool_path, what, strerror(-err));
 }
 
 /*
@@ -115,9 +125,10 @@ static int spool__scan(struct out_queue *q, uint64_t size)
 
 	if (pread(q->spool_fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr) ||
 	    memcmp(hdr, SPOOL_MAGIC, 8)) {
-		out__log("output %s: spool %s has no valid header, starting "
-			 "it over",
-			 q->name, q->spool_path);
+		out_diag__log(
+		    "output %s: spool %s has no valid header, starting "
+		    "it over",
+		    q->name, q->spool_path);
 		goto reset;
 	}
 	memcpy(&rd, hdr + 8, 8);
@@ -139,9 +150,9 @@ static int spool__scan(struct out_queue *q, uint64_t size)
 	q->rd = q->rd_synced = rd;
 	q->wr = off;
 	if (q->sp_count)
-		out__log("output %s: replaying %llu spooled lines from %s",
-			 q->name, (unsigned long long)q->sp_count,
-			 q->spool_path);
+		out_diag__log("output %s: replaying %llu spooled lines from %s",
+			      q->name, (unsigned long long)q->sp_count,
+			      q->spool_path);
 	return 0;
 reset:
 	if (ftruncate(q->spool_fd, 0) < 0)
@@ -227,6 +238,26 @@ static int spool__put(int fd, uint64_t off, const struct out_rec *r)
 	return (size_t)n == r->len ? 0 : -ENOSPC;
 }
 
+/* Copy the record at off (header rh, len bytes) to offset out of fd. */
+static int spool__copy(struct out_queue *q, int fd, uint64_t off, uint64_t out,
+		       const char *rh, uint32_t len)
+{
+	char buf[65536];
+	uint32_t done;
+	ssize_t n;
+
+	if (pwrite(fd, rh, REC_HDR, out) != REC_HDR)
+		return -EIO;
+	for (done = 0; done < len; done += n) {
+		n = pread(q->spool_fd, buf,
+			  len - done < sizeof(buf) ? len - done : sizeof(buf),
+			  off + REC_HDR + done);
+		if (n <= 0 || pwrite(fd, buf, n, out + REC_HDR + done) != n)
+			return -EIO;
+	}
+	return 0;
+}
+
 /*
  * Write the live records to a fresh file, leaving out those with severity
  * below `below` and the oldest of severity `below` up to `trim` bytes
@@ -238,9 +269,8 @@ static int spool__rewrite(struct out_queue *q, int below, uint64_t trim,
 {
 	uint64_t cnt[OUT_SEV_LEVELS] = {0}, bytes[OUT_SEV_LEVELS] = {0};
 	uint64_t off, out = SPOOL_HDR, count = 0, dropped = 0;
-	char rh[REC_HDR], buf[65536], *tmp;
-	uint32_t len, done;
-	ssize_t n;
+	char rh[REC_HDR], *tmp;
+	uint32_t len;
 	int fd, err;
 
 	if (asprintf(&tmp, "%s.tmp", q->spool_path) < 0)
@@ -272,21 +302,9 @@ static int spool__rewrite(struct out_queue *q, int below, uint64_t trim,
 			dropped++;
 			continue;
 		}
-		if (pwrite(fd, rh, REC_HDR, out) != REC_HDR) {
-			err = -EIO;
+		err = spool__copy(q, fd, off, out, rh, len);
+		if (err)
 			break;
-		}
-		for (done = 0; done < len; done += n) {
-			n = pread(q->spool_fd, buf,
-				  len - done < sizeof(buf) ? len - done
-							   : sizeof(buf),
-				  off + REC_HDR + done);
-			if (n <= 0 ||
-			    pwrite(fd, buf, n, out + REC_HDR + done) != n) {
-				err = -EIO;
-				break;
-			}
-		}
 		spool__account(cnt, bytes, rh[4], len, 1);
 		out += REC_HDR + len;
 		count++;
@@ -367,9 +385,7 @@ static int spool__pop(struct out_queue *q, struct out_rec **rp)
 	spool__account(q->sp_cnt, q->sp_bytes, r->sev, len, -1);
 	if (!q->sp_count) {
 		/* Drained: start the file over so it never grows unbounded. */
-		q->rd = q->wr = SPOOL_HDR;
-		if (ftruncate(q->spool_fd, SPOOL_HDR) == 0)
-			spool__write_hdr(q, q->spool_fd, SPOOL_HDR);
+		spool__start_over(q);
 		q->rd_synced = SPOOL_HDR;
 	}
 	*rp = r;
@@ -473,9 +489,7 @@ int queue__pop(struct out_queue *q, struct out_rec **r)
 		memset(q->sp_cnt, 0, sizeof(q->sp_cnt));
 		memset(q->sp_bytes, 0, sizeof(q->sp_bytes));
 		q->sp_count = 0;
-		q->rd = q->wr = SPOOL_HDR;
-		if (ftruncate(q->spool_fd, SPOOL_HDR) == 0)
-			spool__write_hdr(q, q->spool_fd, SPOOL_HDR);
+		spool__start_over(q);
 	}
 	if (!q->head)
 		return -ENOENT;
@@ -487,6 +501,29 @@ int queue__pop(struct out_queue *q, struct out_rec **r)
 uint64_t queue__count(const struct out_queue *q)
 {
 	return q->mem_count + q->sp_count;
+}
+
+/* Records lost to the bounds, to a failed spool or by queue__drop(). */
+uint64_t queue__dropped(const struct out_queue *q)
+{
+	return q->dropped;
+}
+
+/* Spool I/O failures. */
+uint64_t queue__errors(const struct out_queue *q)
+{
+	return q->errors;
+}
+
+/*
+ * A record meant for this queue is lost (too big to send, or r is NULL
+ * because it could not even be built): count it with the queue's other
+ * losses. Takes ownership of r.
+ */
+void queue__drop(struct out_queue *q, struct out_rec *r)
+{
+	q->dropped++;
+	free(r);
 }
 
 /* Persist the read offset so a restart does not replay delivered lines. */
@@ -517,7 +554,8 @@ void queue__unpop(struct out_queue *q, struct out_rec *r)
 /*
  * Free the queue. With keep_pending, lines still in memory go to the spool
  * so the next run delivers them; whatever cannot be kept is counted and
- * reported.
+ * reported. A zeroed queue that queue__init() never saw is fine too (its
+ * sink's spec was refused first): it has no spool path, so no spool fd.
  */
 void queue__fini(struct out_queue *q, bool keep_pending)
 {
@@ -532,9 +570,9 @@ void queue__fini(struct out_queue *q, bool keep_pending)
 	}
 	q->dropped += lost;
 	if (lost)
-		out__log("output %s: %llu queued lines lost at shutdown",
-			 q->name, (unsigned long long)lost);
-	if (q->spool_fd >= 0) {
+		out_diag__log("output %s: %llu queued lines lost at shutdown",
+			      q->name, (unsigned long long)lost);
+	if (q->spool_path && q->spool_fd >= 0) {
 		queue__sync(q);
 		fsync(q->spool_fd);
 		close(q->spool_fd);
@@ -542,10 +580,11 @@ void queue__fini(struct out_queue *q, bool keep_pending)
 		if (!q->sp_count)
 			unlink(q->spool_path);
 		else
-			out__log("output %s: %llu lines kept in %s for the "
-				 "next run",
-				 q->name, (unsigned long long)q->sp_count,
-				 q->spool_path);
+			out_diag__log(
+			    "output %s: %llu lines kept in %s for the "
+			    "next run",
+			    q->name, (unsigned long long)q->sp_count,
+			    q->spool_path);
 	}
 	free(q->spool_path);
 	q->spool_path = NULL;

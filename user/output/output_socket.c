@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * output_net.c - the descriptor sinks: stdout, a unix stream socket, syslog
- * over TCP and over UDP.
+ * output_socket.c - the socket sink (sock_sink__*): syslog over TCP and
+ * over UDP, a unix stream socket, and stdout, which may be a pipe or a
+ * socket and shares the same ready/send/fail cycle.
  *
  * Every socket is non-blocking and connects in the background: connect()
  * starts, output__tick() and output__write() look whether it finished. A
@@ -26,8 +27,9 @@
 #include <unistd.h>
 
 #include "output/output_int.h"
+#include "util/clock.h"
 
-static void net__disconnect(struct out_sink *s)
+static void sock_sink__disconnect(struct out_sink *s)
 {
 	if (s->fd >= 0 && s->kind != OUT_STDOUT)
 		close(s->fd);
@@ -38,24 +40,12 @@ static void net__disconnect(struct out_sink *s)
 
 /*
  * Take the sink down after a failure (err is a negative errno) and plan the
- * next attempt. The first failure of an outage is logged; the retries are
- * only counted so a dead agent does not flood the journal.
+ * next attempt (out_diag__down()).
  */
-void net__fail(struct out_sink *s, int err, const char *what)
+void sock_sink__fail(struct out_sink *s, int err, const char *what)
 {
-	uint64_t now = out__now_ms();
-
-	net__disconnect(s);
-	s->errors++;
-	if (!s->down_logged)
-		out__log("output %s: %s: %s; lines are queued, retrying with "
-			 "backoff",
-			 s->spec, what, strerror(-err));
-	s->down_logged = true;
-	s->next_try_ms = now + s->backoff_ms;
-	s->backoff_ms = s->backoff_ms * 2 > OUT_BACKOFF_MAX_MS
-			    ? OUT_BACKOFF_MAX_MS
-			    : s->backoff_ms * 2;
+	sock_sink__disconnect(s);
+	out_diag__down(s, err, what);
 	/* Resolve again next time: the agent may have moved. */
 	if (s->ai) {
 		freeaddrinfo(s->ai);
@@ -64,16 +54,16 @@ void net__fail(struct out_sink *s, int err, const char *what)
 	s->ai_next = NULL;
 }
 
-static void net__up(struct out_sink *s)
+static void sock_sink__up(struct out_sink *s)
 {
 	s->state = OUT_UP;
 	s->backoff_ms = OUT_BACKOFF_MIN_MS;
 	if (s->down_logged)
-		out__log("output %s: connected", s->spec);
+		out_diag__log("output %s: connected", s->spec);
 	s->down_logged = false;
 }
 
-static int net__resolve(struct out_sink *s)
+static int sock_sink__resolve(struct out_sink *s)
 {
 	struct addrinfo hints = {
 	    .ai_family = AF_UNSPEC,
@@ -89,10 +79,10 @@ static int net__resolve(struct out_sink *s)
 	if (ret) {
 		s->ai = NULL;
 		if (!s->down_logged)
-			out__log("output %s: cannot resolve %s: %s", s->spec,
-				 s->host,
-				 ret == EAI_SYSTEM ? strerror(errno)
-						   : gai_strerror(ret));
+			out_diag__log("output %s: cannot resolve %s: %s",
+				      s->spec, s->host,
+				      ret == EAI_SYSTEM ? strerror(errno)
+							: gai_strerror(ret));
 		return -EHOSTUNREACH;
 	}
 	s->ai_next = s->ai;
@@ -100,7 +90,7 @@ static int net__resolve(struct out_sink *s)
 }
 
 /* Start a connect to the next candidate address; 0 if one is under way. */
-static int net__connect_start(struct out_sink *s, uint64_t now)
+static int sock_sink__connect_start(struct out_sink *s, uint64_t now)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	const struct sockaddr *sa;
@@ -115,7 +105,7 @@ static int net__connect_start(struct out_sink *s, uint64_t now)
 		sa_len = sizeof(sun);
 	} else {
 		if (!s->ai_next) {
-			err = net__resolve(s);
+			err = sock_sink__resolve(s);
 			if (err)
 				return err;
 		}
@@ -131,7 +121,7 @@ static int net__connect_start(struct out_sink *s, uint64_t now)
 		return -errno;
 	s->connect_start_ms = now;
 	if (connect(s->fd, sa, sa_len) == 0) {
-		net__up(s);
+		sock_sink__up(s);
 		return 0;
 	}
 	err = -errno;
@@ -146,20 +136,20 @@ static int net__connect_start(struct out_sink *s, uint64_t now)
 }
 
 /* Try every address once (they fail fast on loopback or are in progress). */
-static void net__connect(struct out_sink *s, uint64_t now)
+static void sock_sink__connect(struct out_sink *s, uint64_t now)
 {
 	int err;
 
 	do {
-		err = net__connect_start(s, now);
+		err = sock_sink__connect_start(s, now);
 	} while (err && err != -EHOSTUNREACH && s->kind != OUT_UNIX &&
 		 s->ai_next);
 	if (err)
-		net__fail(s, err, "connect");
+		sock_sink__fail(s, err, "connect");
 }
 
 /* The agent never talks to us: readable or hung up means it went away. */
-static bool net__peer_gone(struct out_sink *s)
+static bool sock_sink__peer_gone(struct out_sink *s)
 {
 	struct pollfd p = {.fd = s->fd, .events = POLLIN | POLLRDHUP};
 	char scratch[512];
@@ -173,7 +163,7 @@ static bool net__peer_gone(struct out_sink *s)
 	return n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR);
 }
 
-static bool net__connecting(struct out_sink *s, uint64_t now)
+static bool sock_sink__connecting(struct out_sink *s, uint64_t now)
 {
 	struct pollfd p = {.fd = s->fd, .events = POLLOUT};
 	socklen_t len = sizeof(int);
@@ -187,51 +177,52 @@ static bool net__connecting(struct out_sink *s, uint64_t now)
 		soerr = errno;
 	}
 	if (!soerr) {
-		net__up(s);
+		sock_sink__up(s);
 		return true;
 	}
 	close(s->fd);
 	s->fd = -1;
 	s->state = OUT_DOWN;
 	if (s->ai_next) {
-		net__connect(s, now);
+		sock_sink__connect(s, now);
 		return s->state == OUT_UP;
 	}
-	net__fail(s, -soerr, "connect");
+	sock_sink__fail(s, -soerr, "connect");
 	return false;
 }
 
 /* true when the sink can take bytes now; drives (re)connects. */
-bool net__ready(struct out_sink *s, uint64_t now)
+bool sock_sink__ready(struct out_sink *s, uint64_t now)
 {
 	switch (s->state) {
 	case OUT_UP:
 		if (s->kind == OUT_UNIX || s->kind == OUT_TCP) {
-			if (net__peer_gone(s)) {
-				net__fail(s, -ECONNRESET, "connection lost");
+			if (sock_sink__peer_gone(s)) {
+				sock_sink__fail(s, -ECONNRESET,
+						"connection lost");
 				return false;
 			}
 		}
 		return true;
 	case OUT_CONNECTING:
-		return net__connecting(s, now);
+		return sock_sink__connecting(s, now);
 	case OUT_DOWN:
 		if (now < s->next_try_ms)
 			return false;
 		if (s->kind == OUT_STDOUT) {
-			net__up(s);
+			sock_sink__up(s);
 			return true;
 		}
-		net__connect(s, now);
+		sock_sink__connect(s, now);
 		if (s->state == OUT_CONNECTING)
-			return net__connecting(s, now);
+			return sock_sink__connecting(s, now);
 		return s->state == OUT_UP;
 	}
 	return false;
 }
 
 /* Write to a pipe without risking SIGPIPE, leaving no signal pending. */
-static ssize_t net__write_pipe(int fd, const void *buf, size_t len)
+static ssize_t sock_sink__write_pipe(int fd, const void *buf, size_t len)
 {
 	sigset_t pipe_set, old, pending;
 	struct timespec zero = {0};
@@ -253,12 +244,12 @@ static ssize_t net__write_pipe(int fd, const void *buf, size_t len)
 	return n;
 }
 
-ssize_t net__send(struct out_sink *s, const void *buf, size_t len)
+ssize_t sock_sink__send(struct out_sink *s, const void *buf, size_t len)
 {
 	ssize_t n;
 
 	if (s->kind == OUT_STDOUT)
-		n = s->is_pipe ? net__write_pipe(s->fd, buf, len)
+		n = s->is_pipe ? sock_sink__write_pipe(s->fd, buf, len)
 			       : write(s->fd, buf, len);
 	else
 		n = send(s->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -267,7 +258,7 @@ ssize_t net__send(struct out_sink *s, const void *buf, size_t len)
 	return n;
 }
 
-int net__open(struct out_sink *s, char *err, size_t err_len)
+int sock_sink__open(struct out_sink *s, char *err, size_t err_len)
 {
 	struct stat st;
 	int fl;
@@ -275,7 +266,7 @@ int net__open(struct out_sink *s, char *err, size_t err_len)
 	s->backoff_ms = OUT_BACKOFF_MIN_MS;
 	if (s->kind != OUT_STDOUT) {
 		/* First attempt now; a failure is not fatal, only queued. */
-		net__connect(s, out__now_ms());
+		sock_sink__connect(s, clock__now_ms());
 		return 0;
 	}
 
@@ -303,11 +294,11 @@ int net__open(struct out_sink *s, char *err, size_t err_len)
 	return 0;
 }
 
-void net__close(struct out_sink *s)
+void sock_sink__close(struct out_sink *s)
 {
 	if (s->kind == OUT_STDOUT && s->saved_fl >= 0)
 		fcntl(s->fd, F_SETFL, s->saved_fl);
-	net__disconnect(s);
+	sock_sink__disconnect(s);
 	if (s->ai)
 		freeaddrinfo(s->ai);
 	s->ai = NULL;
