@@ -18,7 +18,8 @@
 #include <unistd.h>
 
 #include "sensors/decode.h"
-#include "sensors/file_event.h"
+#include "model/file_event.h"
+#include "sensors/file_decode.h"
 #include "rules/file_watch.h"
 #include "rules/rules.h"
 

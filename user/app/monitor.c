@@ -32,7 +32,7 @@
 #include "sensors/decode.h"
 #include "sensors/net.h"
 #include "sensors/sensors.h"
-#include "util/boottime.h"
+#include "util/clock.h"
 
 #define AGG_MAX 4096 /* (rule, process) pairs tracked */
 
@@ -244,7 +244,7 @@ static void tick(struct monitor *m, uint64_t *last_tick,
 		 uint64_t *last_health)
 {
 	const struct monitor_opts *o = m->o;
-	uint64_t now = boottime_ns();
+	uint64_t now = clock__boot_ns();
 
 	net_sensor__bursts(&m->sensors, now);
 	if (now - *last_tick >= 1000000000ULL) {
@@ -267,7 +267,7 @@ static int loop(struct monitor *m)
 	uint64_t last_tick, last_health;
 	int ret;
 
-	last_tick = last_health = boottime_ns();
+	last_tick = last_health = clock__boot_ns();
 	while (!sig_stop) {
 		/* Telemetry arrives without wakeups: this bounds its delay. */
 		ret = loader__poll(m->ld, 25 /* ms */);
@@ -326,7 +326,7 @@ int monitor__run(const struct monitor_opts *o)
 		code = MW_EXIT_ENV;
 		goto out;
 	}
-	m.started_ns = boottime_ns();
+	m.started_ns = clock__boot_ns();
 	status__started(&m, n_deny);
 	exec_sensor__running(&m.sensors, (uint32_t)getpid());
 	/* Probes attached, maps filled, started reported: tell systemd. */
@@ -341,7 +341,7 @@ int monitor__run(const struct monitor_opts *o)
 	control__sd_notify("STOPPING=1");
 	/* Drain what is already queued so nothing seen is left unreported. */
 	loader__poll(m.ld, 0);
-	reporter__flush(m.rep, boottime_ns(), true);
+	reporter__flush(m.rep, clock__boot_ns(), true);
 	status__check_losses(&m);
 	status__stopped(&m);
 	if (o->pin_dir && o->verbose)

@@ -18,7 +18,7 @@
 #include "report/reporter.h"
 #include "respond/verdict.h"
 #include "rules/rules.h"
-#include "util/boottime.h"
+#include "util/clock.h"
 
 /* Kernel counters as the health, loss and stopped events name them. */
 static const struct {
@@ -131,7 +131,7 @@ char *status__line(void *ctx)
 		"{s:o,s:s,s:b,s:I}", "counters", counters_json(m, st), "mode",
 		m->o->enforce ? "enforce" : "detect", "adopted",
 		loader__adopted(m->ld), "uptime_s",
-		(json_int_t)((boottime_ns() - m->started_ns) / 1000000000ULL)));
+		(json_int_t)((clock__boot_ns() - m->started_ns) / 1000000000ULL)));
 	line = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
 	return line;

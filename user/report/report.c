@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sensors/file_event.h"
+#include "model/file_event.h"
 #include "report/jsonx.h"
 #include "report/report.h"
 #include "rules/rules.h"

@@ -6,7 +6,7 @@
 #include <linux/types.h> /* before events.h: it uses __u32 & co. */
 #include "events.h"
 #include "report/jsonx.h"
-#include "sensors/net_event.h"
+#include "model/net_event.h"
 #include "report/report.h"
 
 static void endpoint(json_t *doc, const char *side, const char *ip, int port,

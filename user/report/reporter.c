@@ -11,8 +11,8 @@
 #include "output/output.h"
 #include "report/aggregate.h"
 #include "report/reporter.h"
-#include "sensors/file_event.h"
-#include "sensors/net_event.h"
+#include "model/file_event.h"
+#include "model/net_event.h"
 #include "util/fnv.h"
 
 struct reporter {

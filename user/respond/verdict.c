@@ -24,8 +24,8 @@
 #include "respond/response.h"
 #include "respond/verdict.h"
 #include "rules/rules.h"
-#include "sensors/net_event.h"
-#include "util/boottime.h"
+#include "model/net_event.h"
+#include "util/clock.h"
 
 struct verdict {
 	struct reporter *rep;	/* borrowed */
@@ -270,7 +270,7 @@ static int on_match(const struct rule *r, int idx, const struct mw_event *ev,
 	rev.proc = &shown;
 	reporter__alert(v->rep, idx, &rev,
 			report__alert(&rev, r, v->enforce),
-			ev->ts_ns ? ev->ts_ns : boottime_ns());
+			ev->ts_ns ? ev->ts_ns : clock__boot_ns());
 	if (rule__action(r) == RULE_ACT_BLOCK)
 		act_block(c, &rev, r, idx);
 	/* A stratum flow the kernel cut: that act is reported too. */

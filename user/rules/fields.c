@@ -11,8 +11,8 @@
 
 #include "events.h"
 #include "rules/fields.h"
-#include "sensors/net_event.h"
-#include "sensors/file_event.h"
+#include "model/net_event.h"
+#include "model/file_event.h"
 
 /* --- exec: the process itself ------------------------------------------ */
 

@@ -36,7 +36,7 @@
 
 #include "events.h"
 #include "rules/fields.h"
-#include "sensors/net_event.h"
+#include "model/net_event.h"
 #include "rules/rules.h"
 #include "rules/rules_cond.h"
 #include "rules/rules_err.h"

@@ -13,7 +13,7 @@
 #include "respond/verdict.h"
 #include "sensors/decode.h"
 #include "sensors/sensors.h"
-#include "util/boottime.h"
+#include "util/clock.h"
 
 static void judge(struct sensors *s, struct mw_event *ev, const char *action,
 		  const struct mw_process **chain)
@@ -163,7 +163,7 @@ static void judge_running(struct mw_process *p, void *ctx)
 	/* Kernel threads (no executable) and we ourselves are skipped. */
 	if (!(p->flags & MW_PROC_SEEDED) || !p->exe || p->pid == rc->self)
 		return;
-	ev.ts_ns = boottime_ns();
+	ev.ts_ns = clock__boot_ns();
 	ev.proc = p;
 	judge(rc->s, &ev, NULL, chain);
 }

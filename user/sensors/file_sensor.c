@@ -13,7 +13,8 @@
 #include "report/reporter.h"
 #include "respond/verdict.h"
 #include "sensors/decode.h"
-#include "sensors/file_event.h"
+#include "model/file_event.h"
+#include "sensors/file_decode.h"
 #include "sensors/sensors.h"
 
 /* The record's fields as a struct mw_file_info (strings stay borrowed). */

@@ -13,7 +13,7 @@
 #include <linux/types.h> /* before events.h: it uses __u32 & co. */
 #include "events.h"
 #include "sensors/net_burst.h"
-#include "sensors/net_event.h"
+#include "model/net_event.h"
 
 struct net_state;
 

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * file_event.c - pure helpers of the file sensor's decoding: operation
+ * file_decode.c - pure helpers of the file sensor's decoding: operation
  * names and lexical path normalization.
  */
 #include <string.h>
 
-#include "sensors/file_event.h"
+#include <linux/types.h> /* before events.h: it uses __u32 & co. */
+#include "events.h"
+#include "sensors/file_decode.h"
 
 static const char *const op_names[MW_FILE_OP_MAX] = {
     [MW_FILE_OP_WRITE] = "file-write",	  [MW_FILE_OP_CREATE] = "file-create",

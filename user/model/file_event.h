@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * file_event.h - a decoded file sensor record (struct mw_event.file), the
- * names of its operations, and lexical path normalization (file_event.c).
- * Which paths the kernel watches is derived from the rules: see
- * rules/file_watch.h.
+ * file_event.h - a decoded file sensor record (struct mw_event.file): part
+ * of the event model every stage after the sensors reads. Decoded by
+ * sensors/file_sensor.c; which paths the kernel watches is derived from
+ * the rules (rules/file_watch.h).
  */
 #ifndef MW_FILE_EVENT_H
 #define MW_FILE_EVENT_H
@@ -36,16 +36,5 @@ struct mw_file_info {
 	uint32_t open_flags; /* open: O_* flags */
 	uint32_t attr;	     /* chattr: FS_*_FL flags set */
 };
-
-/* "file-write", "file-create", "truncate", ... or "file-unknown". */
-const char *file_op__str(uint32_t op);
-
-/*
- * Normalize an absolute path in place, lexically: collapse "//", drop "."
- * and resolve ".." against the preceding component (never above "/"),
- * drop a trailing "/". A path that does not start with '/' is left as it
- * is. Returns the new length.
- */
-size_t file_path__normalize(char *path);
 
 #endif /* MW_FILE_EVENT_H */

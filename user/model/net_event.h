@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * net_event.h - a decoded network event, as the rule engine and the
- * reporter see it (struct mw_event.net).
+ * net_event.h - a decoded network event (struct mw_event.net): part of the
+ * event model every stage after the sensors reads. Decoded by sensors/net.c.
  */
 #ifndef MW_NET_EVENT_H
 #define MW_NET_EVENT_H
