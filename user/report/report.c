@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * report.c - ECS documents. Field names follow the Elastic Common Schema so a
- * SIEM ingests them without mapping; product details go under "minerwatch".
+ * report.c - the report stage's documents: one ECS JSON object per event,
+ * alert, act or state change. Field names follow the Elastic Common Schema
+ * so a SIEM ingests them without mapping; product details go under
+ * "minerwatch". It reads the event model and the matched rule and builds;
+ * it decides nothing. The documents go to reporter.c, which folds repeated
+ * alerts (aggregate.c) and hands lines to the outputs.
  */
 #include <errno.h>
 #include <stdio.h>
