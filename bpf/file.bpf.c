@@ -88,123 +88,21 @@ struct {
 	__type(value, struct file_scratch);
 } mw_file_scratch SEC(".maps") __weak;
 
-/* --- fast path walk --------------------------------------------------------
- *
- * Every write open is resolved before the filter can drop it, so the walk
- * is the sensor's main cost. path.bpf.h reads each field through
- * bpf_probe_read_kernel() (BPF_CORE_READ), five or six helper calls per
- * component; here the dentries and mounts are BTF pointers
- * (bpf_rdonly_cast()) read with plain loads, which the verifier turns into
- * fault-safe direct loads: one helper call per component remains (the
- * name copy). Same contract and output as path_resolve().
- */
-/*
- * __weak: kernels before 6.2 lack this kfunc; the loader then leaves the
- * file programs out (loader.c, file_sensor_probe) instead of failing the
- * whole object, and the started event says why.
- */
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
-
 /*
  * Two builds of this file go into the object: this one (plain loads on
  * BTF pointers, 6.2+) and file_compat.bpf.c (MW_FILE_COMPAT: the same code
  * reading through bpf_probe_read_kernel, for older kernels, programs
  * suffixed _c). The loader attaches the set the kernel can run. FR() is
- * the one accessor both share; maps are __weak so the builds share them.
+ * the one accessor both share (path.bpf.h); maps are __weak so the builds
+ * share them.
  */
 #ifdef MW_FILE_COMPAT
-#define FR(p, field) BPF_CORE_READ(p, field)
-#define AS_DENTRY(p) ((struct dentry *)(p))
-#define AS_MOUNT(p) ((struct mount *)(p))
-#define AS_FILE(p) ((struct file *)(p))
 #define FPROG(name) name##_c
 #else
-#define FR(p, field) ((p)->field)
-#define AS_DENTRY(p)                                                           \
-	((struct dentry *)bpf_rdonly_cast(                                     \
-	    (void *)(p), bpf_core_type_id_kernel(struct dentry)))
-#define AS_MOUNT(p)                                                            \
-	((struct mount *)bpf_rdonly_cast(                                      \
-	    (void *)(p), bpf_core_type_id_kernel(struct mount)))
-#define AS_FILE(p)                                                             \
-	((struct file *)bpf_rdonly_cast((void *)(p),                           \
-					bpf_core_type_id_kernel(struct file)))
+#define MW_PATH_DIRECT 1
 #define FPROG(name) name
 #endif
-
-struct fwalk {
-	unsigned long d;   /* struct dentry *: kept as numbers in the */
-	unsigned long mnt; /* context, cast back in each step */
-	__u32 off;
-	int trunc;
-	int done;
-};
-
-static long fwalk_step(__u32 i, void *arg)
-{
-	struct fwalk *w = arg;
-	struct mw_scratch *s = scratch_get();
-	struct dentry *d = AS_DENTRY(w->d), *parent;
-	struct mount *mnt = AS_MOUNT(w->mnt), *mp;
-	struct dentry *root;
-	const unsigned char *name;
-	__u32 len, off = w->off;
-
-	if (!s)
-		return 1;
-	parent = FR(d, d_parent);
-	root = FR(mnt, mnt.mnt_root);
-	if (d == root || d == parent) {
-		mp = FR(mnt, mnt_parent);
-		/* Root of a detached tree, or of the namespace: done. */
-		if (d != root || mnt == mp) {
-			w->done = 1;
-			return 1;
-		}
-		w->d = (unsigned long)FR(mnt, mnt_mountpoint);
-		w->mnt = (unsigned long)mp;
-		return 0;
-	}
-	name = FR(d, d_name.name);
-	len = FR(d, d_name.len);
-	if (len >= MW_NAME_MAX || len + 1 > off) {
-		w->trunc = 1;
-		return 1;
-	}
-	off -= len;
-	bpf_probe_read_kernel(&s->path[off & (MW_PATH_MAX - 1)],
-			      len & (MW_NAME_MAX - 1), name);
-	off -= 1;
-	s->path[off & (MW_PATH_MAX - 1)] = '/';
-	w->off = off;
-	w->d = (unsigned long)parent;
-	return 0;
-}
-
-/* path_resolve() for a (dentry, vfsmount) pair, with direct loads. */
-static __always_inline int fpath_resolve(unsigned long dentry,
-					 unsigned long vfsmnt, char *dst,
-					 struct mw_scratch *s, int *trunc)
-{
-	struct fwalk w = {};
-	__u32 n;
-
-	w.d = dentry;
-	w.mnt = vfsmnt - bpf_core_field_offset(struct mount, mnt);
-	w.off = MW_PATH_MAX - 1;
-	s->path[MW_PATH_MAX - 1] = '\0';
-	bpf_loop(MW_PATH_DEPTH, fwalk_step, &w, 0);
-	if (w.trunc || !w.done)
-		*trunc = 1;
-	if (w.off == MW_PATH_MAX - 1) { /* the root itself */
-		w.off -= 1;
-		s->path[MW_PATH_MAX - 2] = '/';
-	}
-	w.off &= MW_PATH_MAX - 1;
-	n = MW_PATH_MAX - w.off;
-	bpf_probe_read_kernel(dst, n, &s->path[w.off]);
-	return n - 1;
-}
+#include "path.bpf.h"
 
 /*
  * Syscall arguments: saved user registers, intact at sys_exit. pt_regs is
@@ -282,8 +180,8 @@ static __always_inline __u32 file_path(struct file *f, char *dst,
 	int trunc = 0;
 	__u32 n;
 
-	n = fpath_resolve((unsigned long)FR(f, f_path.dentry),
-			  (unsigned long)FR(f, f_path.mnt), dst, s, &trunc);
+	n = path_resolve_at((unsigned long)FR(f, f_path.dentry),
+			    (unsigned long)FR(f, f_path.mnt), dst, s, &trunc);
 	if (trunc) {
 		*flags |= trunc_flag;
 		stat_inc(MW_STAT_FILE_PATH_TRUNC);
@@ -359,7 +257,7 @@ static __always_inline int path_at(long dfd, const char *ustr, char *dst,
 			bd = (unsigned long)FR(f, f_path.dentry);
 			bm = (unsigned long)FR(f, f_path.mnt);
 		}
-		off = fpath_resolve(bd, bm, dst, s, &trunc);
+		off = path_resolve_at(bd, bm, dst, s, &trunc);
 		if (off > 1 && off < MW_PATH_MAX - 2) {
 			dst[off & (MW_PATH_MAX - 1)] = '/';
 			off++;
