@@ -131,6 +131,7 @@ static __always_inline int file_op_two(long dfd1, const char *u1, long dfd2,
 	return file_send(e, match);
 }
 
+/* A successful syscall on two names (rename, link). */
 static __always_inline int on_two(long ret, __u32 op, long d1, unsigned long p1,
 				  long d2, unsigned long p2)
 {
@@ -145,6 +146,25 @@ static __always_inline int on_two(long ret, __u32 op, long d1, unsigned long p1,
 	return file_op_two(d1, (const char *)p1, d2, (const char *)p2, e, s);
 }
 
+/*
+ * file_rec() for an attribute change (chmod, chown, chattr): the new mode,
+ * owner and group as the caller gave them (-1: unchanged).
+ */
+static __always_inline struct mw_file_event *
+file_rec_attr(struct mw_scratch **sp, __u32 op, __u32 mode, __u32 uid,
+	      __u32 gid)
+{
+	struct mw_file_event *e = file_rec(sp, op);
+
+	if (e) {
+		e->mode = mode;
+		e->uid = uid;
+		e->gid = gid;
+	}
+	return e;
+}
+
+/* A successful syscall on a name (dirfd + string). */
 static __always_inline int on_name(long ret, __u32 op, long dfd,
 				   unsigned long name, __u32 mode, __u32 uid,
 				   __u32 gid)
@@ -154,12 +174,9 @@ static __always_inline int on_name(long ret, __u32 op, long dfd,
 
 	if (ret < 0)
 		return 0;
-	e = file_rec(&s, op);
+	e = file_rec_attr(&s, op, mode, uid, gid);
 	if (!e)
 		return 0;
-	e->mode = mode;
-	e->uid = uid;
-	e->gid = gid;
 	return file_op_at(dfd, (const char *)name, e, s);
 }
 

@@ -64,12 +64,9 @@ static __always_inline int on_fd(long ret, __u32 op, long fd, __u32 mode,
 	f = fd_file((void *)bpf_get_current_task_btf(), fd);
 	if (!f)
 		return 0;
-	e = file_rec(&s, op);
+	e = file_rec_attr(&s, op, mode, uid, gid);
 	if (!e)
 		return 0;
-	e->mode = mode;
-	e->uid = uid;
-	e->gid = gid;
 	e->attr = attr;
 	return file_op_fd(f, op, e, s);
 }
