@@ -2,8 +2,8 @@
 /*
  * stratum.h - recognise the mining protocol in the first payload bytes of a
  * TCP flow. Pure C with bounded loops and no includes, so the same code runs
- * in the kernel (bpf/net.bpf.c, on the first packets of each outbound flow)
- * and in the unit tests (tests/unit/test_stratum.c).
+ * in the kernel (bpf/net_stratum.bpf.c, on the first packets of each
+ * outbound flow) and in the unit tests (tests/unit/test_net.c).
  *
  * Stratum is JSON-RPC over TCP, one object per line. What miners send first:
  *   XMRig / cryptonote pools: {"id":1,"jsonrpc":"2.0","method":"login",

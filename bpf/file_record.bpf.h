@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * file_record.bpf.h - building and sending the file sensor's record: take
+ * the scratch record, resolve the path(s), ask the filter, send what
+ * matched to mw_findings. The top layer of the file headers; each program
+ * file in bpf/file/ includes only this one.
+ */
+#ifndef MW_FILE_RECORD_BPF_H
+#define MW_FILE_RECORD_BPF_H
+
+#include "file_watch.bpf.h"
+
+/*
+ * A zeroed record in scratch (the header is filled only for a match, in
+ * file_send()); NULL when the current task is not to be reported.
+ */
+static __always_inline struct mw_file_event *file_rec(struct mw_scratch **sp,
+						      __u32 op)
+{
+	struct mw_config *cfg = config_get();
+	struct mw_scratch *s = scratch_get();
+	struct mw_file_event *e;
+
+	if (!s)
+		return NULL;
+	stat_inc(MW_STAT_FILE_SEEN);
+	if (!mw_wanted(cfg))
+		return NULL;
+	if (is_self(cfg, bpf_get_current_pid_tgid() >> 32)) {
+		stat_inc(MW_STAT_SELF_FILTERED);
+		return NULL;
+	}
+	/* The header is filled only for a match: most calls are dropped. */
+	e = (void *)s->rec;
+	__builtin_memset(e, 0, sizeof(*e));
+	e->op = op;
+	e->size_before = -1;
+	e->size_after = -1;
+	e->uid = 0xffffffff;
+	e->gid = 0xffffffff;
+	*sp = s;
+	return e;
+}
+
+/* Send e (path and target already in data[]) when anything matched. */
+static __always_inline int file_send(struct mw_file_event *e, __u32 match)
+{
+	__u32 n;
+
+	match |= e->flags & MW_FILE_MATCH_UNSURE;
+	if (!match) {
+		stat_inc(MW_STAT_FILE_FILTERED);
+		return 0;
+	}
+	e->flags |= match;
+	hdr_fill(&e->hdr, (void *)bpf_get_current_task_btf(), MW_EV_FILE);
+	/* Each length is below MW_PATH_MAX: the masks show it the verifier. */
+	n = (e->path_len & (MW_PATH_MAX - 1)) + 1;
+	if (e->target_len)
+		n += (e->target_len & (MW_PATH_MAX - 1)) + 1;
+	n += sizeof(*e);
+	e->hdr.size = n;
+	stat_inc(MW_STAT_FILE_SENT);
+	emit(&mw_findings, e, n, 1);
+	return 0;
+}
+
+/* An operation on an open file: path from the struct file. */
+static __always_inline int file_op_fd(struct file *f, __u32 op,
+				      struct mw_file_event *e,
+				      struct mw_scratch *s)
+{
+	struct inode *ino = FR(f, f_inode);
+	struct super_block *sb;
+	__u32 n;
+
+	e->ino = FR(ino, i_ino);
+	sb = FR(ino, i_sb);
+	e->dev = FR(sb, s_dev);
+	if (!e->mode)
+		e->mode = FR(ino, i_mode);
+	n = file_path(f, e->data, s, &e->flags, MW_FILE_PATH_TRUNC);
+	e->path_len = n;
+	return file_send(e, watch_match(e->data, n, FR(f, f_path.dentry)));
+}
+
+/* An operation by name: dirfd + string. */
+static __always_inline int file_op_at(long dfd, const char *ustr,
+				      struct mw_file_event *e,
+				      struct mw_scratch *s)
+{
+	int n = path_at(dfd, ustr, e->data, s, &e->flags, MW_FILE_PATH_TRUNC,
+			MW_FILE_LEXICAL);
+
+	if (n < 0)
+		return 0;
+	e->path_len = n;
+	return file_send(e, watch_match(e->data, n, NULL));
+}
+
+/*
+ * Two names (rename: source and destination; link: new name and existing
+ * file). Reported when either side is watched: moving a log away hides it
+ * as well as moving a file over it does. path is the first, target the
+ * second.
+ */
+static __always_inline int file_op_two(long dfd1, const char *u1, long dfd2,
+				       const char *u2, struct mw_file_event *e,
+				       struct mw_scratch *s)
+{
+	__u32 match, off;
+	int n1, n2;
+
+	n1 = path_at(dfd1, u1, e->data, s, &e->flags, MW_FILE_PATH_TRUNC,
+		     MW_FILE_LEXICAL);
+	if (n1 < 0)
+		return 0;
+	e->path_len = n1;
+	match = watch_match(e->data, n1, NULL);
+	off = (n1 + 1) & (MW_PATH_MAX - 1);
+	n2 = path_at(dfd2, u2, &e->data[off], s, &e->flags,
+		     MW_FILE_TARGET_TRUNC, MW_FILE_TARGET_LEXICAL);
+	if (n2 < 0)
+		return file_send(e, match);
+	e->target_len = n2;
+	if (!match) {
+		match = watch_match(&e->data[off], n2, NULL);
+		if (match)
+			match |= MW_FILE_MATCH_TARGET;
+	}
+	return file_send(e, match);
+}
+
+/* A successful syscall on two names (rename, link). */
+static __always_inline int on_two(long ret, __u32 op, long d1, unsigned long p1,
+				  long d2, unsigned long p2)
+{
+	struct mw_file_event *e;
+	struct mw_scratch *s;
+
+	if (ret < 0)
+		return 0;
+	e = file_rec(&s, op);
+	if (!e)
+		return 0;
+	return file_op_two(d1, (const char *)p1, d2, (const char *)p2, e, s);
+}
+
+/*
+ * file_rec() for an attribute change (chmod, chown, chattr): the new mode,
+ * owner and group as the caller gave them (-1: unchanged).
+ */
+static __always_inline struct mw_file_event *
+file_rec_attr(struct mw_scratch **sp, __u32 op, __u32 mode, __u32 uid,
+	      __u32 gid)
+{
+	struct mw_file_event *e = file_rec(sp, op);
+
+	if (e) {
+		e->mode = mode;
+		e->uid = uid;
+		e->gid = gid;
+	}
+	return e;
+}
+
+/* A successful syscall on a name (dirfd + string). */
+static __always_inline int on_name(long ret, __u32 op, long dfd,
+				   unsigned long name, __u32 mode, __u32 uid,
+				   __u32 gid)
+{
+	struct mw_file_event *e;
+	struct mw_scratch *s;
+
+	if (ret < 0)
+		return 0;
+	e = file_rec_attr(&s, op, mode, uid, gid);
+	if (!e)
+		return 0;
+	return file_op_at(dfd, (const char *)name, e, s);
+}
+
+#endif /* MW_FILE_RECORD_BPF_H */

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * file_watch.bpf.h - the file sensor's in-kernel filter: is this resolved
+ * path watched? A change to an unwatched file never reaches the ring
+ * buffer. A path is watched when
+ *   - a prefix (directory, recursive) or exact entry of the LPM trie
+ *     mw_file_prefixes matches it, or
+ *   - its last component is in mw_file_names (e.g. authorized_keys in any
+ *     .ssh, even one created after we started), or
+ *   - its parent directory's name is in mw_file_dirnames.
+ * Userspace fills the three maps from the rules and the rules decide on
+ * the events; the kernel only drops what no rule can match.
+ * docs/file-sensor.md explains the choice against inode maps.
+ */
+#ifndef MW_FILE_WATCH_BPF_H
+#define MW_FILE_WATCH_BPF_H
+
+#include "file_path.bpf.h"
+
+/* Directory prefixes and exact paths, longest prefix first. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 4096);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct mw_watch_key);
+	__type(value, __u32); /* rule set generation (for pruning) */
+} mw_file_prefixes SEC(".maps") __weak;
+
+/* Last path components watched anywhere (e.g. "authorized_keys"). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, char[MW_WATCH_NAME]);
+	__type(value, __u32);
+} mw_file_names SEC(".maps") __weak;
+
+/* Names of directories whose direct children are watched. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, char[MW_WATCH_NAME]);
+	__type(value, __u32);
+} mw_file_dirnames SEC(".maps") __weak;
+
+#define TAIL_LEN 64 /* bytes of a path's end searched for names */
+
+/* Per-CPU room for the LPM key and a path's last bytes. */
+struct file_scratch {
+	struct mw_watch_key key;
+	char tail[2 * TAIL_LEN]; /* reads are masked to twice the use */
+	char name[MW_WATCH_NAME];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct file_scratch);
+} mw_file_scratch SEC(".maps") __weak;
+
+struct slash_scan {
+	__u32 tlen;
+	__u32 last, prev; /* positions + 1 of the last two '/', 0: none */
+};
+
+/*
+ * One byte of the tail: a bpf_loop() callback, because a plain loop that
+ * tracks two positions makes the verifier walk every combination.
+ */
+static long slash_step(__u32 i, void *arg)
+{
+	struct slash_scan *sc = arg;
+	struct file_scratch *fs;
+	__u32 zero = 0;
+
+	if (i >= sc->tlen)
+		return 1;
+	fs = bpf_map_lookup_elem(&mw_file_scratch, &zero);
+	if (!fs)
+		return 1;
+	if (fs->tail[i & (TAIL_LEN - 1)] == '/') {
+		sc->prev = sc->last;
+		sc->last = i + 1;
+	}
+	return 0;
+}
+
+/* Look up the last component and the parent's name of path[0..len). */
+static __always_inline __u32 names_match(const char *path, __u32 len)
+{
+	struct file_scratch *fs;
+	__u32 zero = 0, start, tlen, hit = 0, nlen, last, prev;
+	struct slash_scan sc = {};
+
+	fs = bpf_map_lookup_elem(&mw_file_scratch, &zero);
+	if (!fs || len == 0)
+		return 0;
+	/* The last 64 bytes hold both names whenever they fit a key. */
+	tlen = len > TAIL_LEN ? TAIL_LEN : len;
+	start = len - tlen;
+	__builtin_memset(fs->tail, 0, sizeof(fs->tail));
+	barrier_var(tlen);
+	if (bpf_probe_read_kernel(fs->tail, tlen & (2 * TAIL_LEN - 1),
+				  path + (start & (MW_PATH_MAX - 1))))
+		return 0;
+	sc.tlen = tlen;
+	bpf_loop(TAIL_LEN, slash_step, &sc, 0);
+	last = sc.last;
+	prev = sc.prev;
+	if (!last)
+		return 0;
+	/* file name: tail[last .. tlen) */
+	nlen = tlen - last;
+	if (nlen > 0 && nlen < MW_WATCH_NAME) {
+		__builtin_memset(fs->name, 0, sizeof(fs->name));
+		barrier_var(nlen); /* keep the mask: the verifier needs it */
+		bpf_probe_read_kernel(fs->name, nlen & (MW_WATCH_NAME - 1),
+				      &fs->tail[last & (TAIL_LEN - 1)]);
+		if (bpf_map_lookup_elem(&mw_file_names, fs->name))
+			hit |= MW_FILE_MATCH_NAME;
+	}
+	/* parent name: tail[prev .. last - 1) */
+	nlen = last - 1 - prev;
+	if (prev && nlen > 0 && nlen < MW_WATCH_NAME) {
+		__builtin_memset(fs->name, 0, sizeof(fs->name));
+		barrier_var(nlen); /* keep the mask: the verifier needs it */
+		bpf_probe_read_kernel(fs->name, nlen & (MW_WATCH_NAME - 1),
+				      &fs->tail[prev & (TAIL_LEN - 1)]);
+		if (bpf_map_lookup_elem(&mw_file_dirnames, fs->name))
+			hit |= MW_FILE_MATCH_DIR;
+	}
+	return hit;
+}
+
+/* Look up one dentry name in a name map. */
+static __always_inline int dname_in(struct dentry *d, void *map,
+				    struct file_scratch *fs)
+{
+	__u32 len = FR(d, d_name.len);
+
+	if (len == 0 || len >= MW_WATCH_NAME)
+		return 0;
+	__builtin_memset(fs->name, 0, sizeof(fs->name));
+	barrier_var(len);
+	if (bpf_probe_read_kernel(fs->name, len & (MW_WATCH_NAME - 1),
+				  FR(d, d_name.name)))
+		return 0;
+	return bpf_map_lookup_elem(map, fs->name) != NULL;
+}
+
+/*
+ * Is path[0..len) watched? Returns MW_FILE_MATCH_* bits, 0 when not. When
+ * the path was resolved from dentry d, the names come from d and its
+ * parent instead of a scan of the string.
+ */
+static __always_inline __u32 watch_match(const char *path, __u32 len,
+					 struct dentry *d)
+{
+	struct file_scratch *fs;
+	__u32 zero = 0, n = len + 1;
+
+	fs = bpf_map_lookup_elem(&mw_file_scratch, &zero);
+	if (!fs)
+		return 0;
+	/* The NUL is part of the key, so an exact entry matches only itself. */
+	if (n > MW_WATCH_KEY)
+		n = MW_WATCH_KEY;
+	barrier_var(n);
+	n &= MW_WATCH_KEY * 2 - 1;
+	if (n > MW_WATCH_KEY)
+		return 0;
+	fs->key.prefixlen = n * 8;
+	if (bpf_probe_read_kernel(fs->key.path, n, path))
+		return 0;
+	if (bpf_map_lookup_elem(&mw_file_prefixes, &fs->key))
+		return MW_FILE_MATCH_PREFIX;
+	if (!d)
+		return names_match(path, len);
+	if (dname_in(d, &mw_file_names, fs))
+		return MW_FILE_MATCH_NAME;
+	if (dname_in(FR(d, d_parent), &mw_file_dirnames, fs))
+		return MW_FILE_MATCH_DIR;
+	return 0;
+}
+
+#endif /* MW_FILE_WATCH_BPF_H */
