@@ -5,7 +5,7 @@
  * Included by the BPF programs (clang -target bpf, with vmlinux.h) and by
  * the userspace daemon (gcc, with <stdint.h>), so it uses only the kernel's
  * fixed-width __u8/__u16/__u32/__u64 names and includes nothing itself.
- * Userspace _Static_asserts the sizes (user/decode.c) so a layout drift
+ * Userspace _Static_asserts the sizes (user/sensors/decode.c) so a layout drift
  * breaks the build, not the data.
  *
  * Every record starts with struct mw_hdr; variable-length strings follow the

@@ -10,6 +10,26 @@
 #include "path.bpf.h"
 
 /*
+ * Write the executable's path (resolved from the struct file, never from
+ * the string given to execve) at the start of data[], flag a cut, and set
+ * exe_len. Returns the offset just past its NUL.
+ */
+static __always_inline __u32 exec_exe(struct mw_exec_event *e,
+				      struct file *file, struct mw_scratch *s)
+{
+	const struct path *p;
+	int trunc = 0;
+	__u32 n;
+
+	p = __builtin_preserve_access_index(&file->f_path);
+	n = path_resolve(p, e->data, s, &trunc);
+	if (trunc)
+		e->flags |= MW_EXEC_EXE_TRUNC;
+	e->exe_len = n;
+	return n + 1;
+}
+
+/*
  * After data[0..off) (exe path and argv), append the working directory and
  * the path given to execve, set the flags for what was cut short, and set
  * hdr.size. Returns the record size to emit.

@@ -148,9 +148,7 @@ static __always_inline void exec_report(struct linux_binprm *bprm,
 	struct mw_exec_event *e = (void *)s->rec;
 	struct file *file = BPF_CORE_READ(bprm, file);
 	struct inode *inode = BPF_CORE_READ(file, f_inode);
-	const struct path *p;
-	int trunc = 0;
-	__u32 off, n;
+	__u32 off;
 	__u64 size;
 
 	hdr_fill(&e->hdr, task, MW_EV_EXEC);
@@ -162,12 +160,7 @@ static __always_inline void exec_report(struct linux_binprm *bprm,
 	e->exe_dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	e->args_len = 0; /* argv is in the new mm, not readable here */
 
-	p = __builtin_preserve_access_index(&file->f_path);
-	n = path_resolve(p, e->data, s, &trunc);
-	if (trunc)
-		e->flags |= MW_EXEC_EXE_TRUNC;
-	e->exe_len = n;
-	off = n + 1;
+	off = exec_exe(e, file, s);
 
 	size = exec_tail(e, task, bprm, s, off);
 	emit(&mw_alerts, e, size, 1);

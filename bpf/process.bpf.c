@@ -82,8 +82,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	struct inode *inode = BPF_CORE_READ(file, f_inode);
 	struct mw_exec_event *e;
 	struct mw_deny *deny;
-	const struct path *p;
-	int trunc = 0, alert = 0;
+	int alert = 0;
 	__u32 off, n;
 	__u64 size;
 
@@ -127,12 +126,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 		}
 	}
 
-	p = __builtin_preserve_access_index(&file->f_path);
-	n = path_resolve(p, e->data, s, &trunc);
-	if (trunc)
-		e->flags |= MW_EXEC_EXE_TRUNC;
-	e->exe_len = n;
-	off = n + 1;
+	off = exec_exe(e, file, s);
 
 	n = args_copy(task, &e->data[off & (4 * MW_PATH_MAX - 1)], &e->flags);
 	e->args_len = n;
