@@ -90,11 +90,11 @@ static int on_record(void *ctx, void *data, size_t size)
 
 static void reload_refused(struct monitor *m, const char *why)
 {
-	reporter__emit(m->rep,
-		       report__state("rules_reload_failed",
-				     json_pack("{s:s,s:i}", "error", why,
-					       "rules_kept",
-					       rules__count(m->rules))));
+	reporter__emit(
+	    m->rep,
+	    report__state("rules_reload_failed",
+			  json_pack("{s:s,s:i}", "error", why, "rules_kept",
+				    rules__count(m->rules))));
 }
 
 /* SIGHUP: a new rule set, or the old one kept with the reason said. */
@@ -130,11 +130,11 @@ static void reload(struct monitor *m)
 	m->rules_gen++;
 	/* Addresses learned for domains the new rules block. */
 	net__for_each_domain(m->net, verdict__on_dns, m->verdict);
-	reporter__emit(m->rep,
-		       report__state("rules_reloaded",
-				     json_pack("{s:i,s:i}", "rules",
-					       rules__count(rs),
-					       "kernel_deny_names", n)));
+	reporter__emit(
+	    m->rep,
+	    report__state("rules_reloaded",
+			  json_pack("{s:i,s:i}", "rules", rules__count(rs),
+				    "kernel_deny_names", n)));
 }
 
 static void signals_install(void)
@@ -169,8 +169,7 @@ static int stages_open(struct monitor *m)
 		fprintf(stderr, "minerwatch: rules refused: %s\n", err);
 		return MW_EXIT_RULES;
 	}
-	if (output__open(o->outputs, o->n_outputs, &m->out, err,
-			 sizeof(err))) {
+	if (output__open(o->outputs, o->n_outputs, &m->out, err, sizeof(err))) {
 		fprintf(stderr, "minerwatch: output: %s\n", err);
 		return MW_EXIT_OUTPUT;
 	}
@@ -219,7 +218,8 @@ static int kernel_open(struct monitor *m, int *n_deny)
 	}
 	ret = loader__set_config(m->ld, o->enforce, getpid());
 	if (!ret)
-		ret = loader__apply_rules(m->ld, m->rules, m->rules_gen, n_deny);
+		ret =
+		    loader__apply_rules(m->ld, m->rules, m->rules_gen, n_deny);
 	if (!ret)
 		ret = prevent__setup(m->ld, &po);
 	if (ret) {
@@ -240,8 +240,7 @@ static int kernel_open(struct monitor *m, int *n_deny)
 }
 
 /* Timers: bursts each pass, losses and expiry each second, health. */
-static void tick(struct monitor *m, uint64_t *last_tick,
-		 uint64_t *last_health)
+static void tick(struct monitor *m, uint64_t *last_tick, uint64_t *last_health)
 {
 	const struct monitor_opts *o = m->o;
 	uint64_t now = clock__boot_ns();

@@ -14,16 +14,16 @@
 
 struct monitor {
 	const struct monitor_opts *o;
-	struct loader *ld;	  /* kernel: programs, maps, rings */
-	struct rules *rules;	  /* owned; the verdict borrows it */
+	struct loader *ld;   /* kernel: programs, maps, rings */
+	struct rules *rules; /* owned; the verdict borrows it */
 	uint32_t rules_gen;
-	struct proc_cache *pc;	  /* model */
-	struct net_state *net;	  /* DNS names, bursts */
-	struct verdict *verdict;  /* rules -> respond */
-	struct reporter *rep;	  /* report -> output */
-	struct output *out;	  /* outputs */
-	struct control *ctl;	  /* --status socket */
-	struct sensors sensors;	  /* handlers' view of the above */
+	struct proc_cache *pc;	     /* model */
+	struct net_state *net;	     /* DNS names, bursts */
+	struct verdict *verdict;     /* rules -> respond */
+	struct reporter *rep;	     /* report -> output */
+	struct output *out;	     /* outputs */
+	struct control *ctl;	     /* --status socket */
+	struct sensors sensors;	     /* handlers' view of the above */
 	uint64_t started_ns;	     /* boot ns when attached */
 	uint64_t stats[MW_STAT_MAX]; /* last totals read from the kernel */
 };

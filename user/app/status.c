@@ -127,11 +127,11 @@ char *status__line(void *ctx)
 		memcpy(st, m->stats, sizeof(st));
 	doc = report__state(
 	    "status",
-	    json_pack(
-		"{s:o,s:s,s:b,s:I}", "counters", counters_json(m, st), "mode",
-		m->o->enforce ? "enforce" : "detect", "adopted",
-		loader__adopted(m->ld), "uptime_s",
-		(json_int_t)((clock__boot_ns() - m->started_ns) / 1000000000ULL)));
+	    json_pack("{s:o,s:s,s:b,s:I}", "counters", counters_json(m, st),
+		      "mode", m->o->enforce ? "enforce" : "detect", "adopted",
+		      loader__adopted(m->ld), "uptime_s",
+		      (json_int_t)((clock__boot_ns() - m->started_ns) /
+				   1000000000ULL)));
 	line = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
 	return line;
@@ -143,16 +143,17 @@ void status__health(struct monitor *m)
 
 	if (loader__read_stats(m->ld, st))
 		return;
-	reporter__emit(m->rep,
-		       report__state("health", json_pack("{s:o}", "counters",
-							 counters_json(m, st))));
+	reporter__emit(
+	    m->rep, report__state("health", json_pack("{s:o}", "counters",
+						      counters_json(m, st))));
 }
 
 void status__stopped(struct monitor *m)
 {
-	reporter__emit(m->rep, report__state("stopped",
-					     json_pack("{s:o}", "counters",
-						       counters_json(m, m->stats))));
+	reporter__emit(
+	    m->rep,
+	    report__state("stopped", json_pack("{s:o}", "counters",
+					       counters_json(m, m->stats))));
 }
 
 void status__started(struct monitor *m, int n_deny)

@@ -20,7 +20,7 @@ struct proc_cache;
 
 /* Returns NULL on ENOMEM. boot_id seeds the entity ids. */
 struct proc_cache *proc_cache__new(void);
-void proc_cache__free(struct proc_cache *pc);	/* NULL is fine */
+void proc_cache__free(struct proc_cache *pc); /* NULL is fine */
 
 /* Walk /proc (or root, for tests) and learn every running process. */
 int proc_cache__seed(struct proc_cache *pc, const char *proc_root);

@@ -51,7 +51,7 @@ void report__process(json_t *doc, const struct mw_event *ev);
 /*
  * Add the network fields of net (destination.*, source.*, network.*,
  * minerwatch.net.*) to doc; with set_action, event.action/type too.
- * Defined in net_report.c.
+ * Defined in report_net.c.
  */
 struct mw_net_info;
 void report__net(json_t *doc, const struct mw_net_info *net, bool set_action);

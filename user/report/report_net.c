@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * net_report.c - ECS fields of network events: destination.*, source.*,
+ * report_net.c - ECS fields of network events: destination.*, source.*,
  * network.*, and product details under minerwatch.net.
  */
 #include <linux/types.h> /* before events.h: it uses __u32 & co. */

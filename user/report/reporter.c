@@ -16,8 +16,8 @@
 #include "util/fnv.h"
 
 struct reporter {
-	struct output *out;	/* borrowed */
-	struct aggregate *agg;	/* repeated alerts -> summaries */
+	struct output *out;    /* borrowed */
+	struct aggregate *agg; /* repeated alerts -> summaries */
 };
 
 struct reporter *reporter__new(struct output *out, uint64_t window_ns,

@@ -28,9 +28,9 @@
 #include "util/clock.h"
 
 struct verdict {
-	struct reporter *rep;	/* borrowed */
-	struct proc_cache *pc;	/* borrowed */
-	struct loader *ld;	/* borrowed, may be NULL */
+	struct reporter *rep;	   /* borrowed */
+	struct proc_cache *pc;	   /* borrowed */
+	struct loader *ld;	   /* borrowed, may be NULL */
 	const struct rules *rules; /* borrowed */
 	uint32_t rules_gen;
 	bool enforce;
@@ -76,8 +76,7 @@ void verdict__free(struct verdict *v)
 	free(v);
 }
 
-void verdict__set_rules(struct verdict *v, const struct rules *rs,
-			uint32_t gen)
+void verdict__set_rules(struct verdict *v, const struct rules *rs, uint32_t gen)
 {
 	v->rules = rs;
 	v->rules_gen = gen;
@@ -134,8 +133,7 @@ static struct act act_kill(struct match_ctx *c, const struct mw_event *ev,
 	struct act a = {0};
 
 	/* A refused exec never ran: the pid is still its caller's. */
-	if (!c->v->enforce || c->killed ||
-	    (ev->exec_flags & MW_EXEC_REFUSED))
+	if (!c->v->enforce || c->killed || (ev->exec_flags & MW_EXEC_REFUSED))
 		return a;
 	a.done = true;
 	if ((ev->exec_flags & MW_EXEC_DENIED) && (int)ev->deny_rule == idx) {
@@ -268,8 +266,7 @@ static int on_match(const struct rule *r, int idx, const struct mw_event *ev,
 		proc_cache__set_sha256(v->pc, ev->proc, hex);
 	}
 	rev.proc = &shown;
-	reporter__alert(v->rep, idx, &rev,
-			report__alert(&rev, r, v->enforce),
+	reporter__alert(v->rep, idx, &rev, report__alert(&rev, r, v->enforce),
 			ev->ts_ns ? ev->ts_ns : clock__boot_ns());
 	if (rule__action(r) == RULE_ACT_BLOCK)
 		act_block(c, &rev, r, idx);

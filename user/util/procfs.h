@@ -19,7 +19,7 @@ ssize_t procfs__read_file(const char *path, char *buf, size_t size);
 
 /* What /proc/PID/stat says that we use. */
 struct procfs_stat {
-	char comm[16];		  /* the task's comm, NUL-terminated */
+	char comm[16]; /* the task's comm, NUL-terminated */
 	uint32_t ppid;
 	unsigned long long start_ticks; /* starttime, in clock ticks */
 };
