@@ -63,7 +63,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) \
 	-Ibpf -Wall -Wno-unused-function -MMD -MP
 
 .PHONY: all deps test-deps run test unit integration clean install help \
-	fuzz fuzz-build check-rules test-kernels
+	fuzz fuzz-build check-rules check-layers test-kernels
 
 # Debian kernels `make test-kernels` boots (tools/kernel-matrix/).
 KERNELS   ?= 6.1 6.12
@@ -75,6 +75,7 @@ help:
 	@echo 'make run        build and run the monitor with the default rules'
 	@echo 'make test       build, then run unit and integration tests (root)'
 	@echo 'make unit       unit tests only (no root needed)'
+	@echo 'make check-layers  user/ stages include each other one way only'
 	@echo 'make test-kernels  integration smoke set inside Debian 6.1 and 6.12'
 	@echo '                kernels under qemu (KERNELS="6.1", MW_KSET=--full)'
 	@echo 'make install    install under $$(DESTDIR)$$(PREFIX)'
@@ -161,6 +162,10 @@ fuzz: $(FUZZ_BINS)
 
 run: $(BIN)
 	$(BIN) --rules rules
+
+# user/'s stages include each other one way only (docs/architecture.md).
+check-layers:
+	$(Q)tools/check-layers.sh user
 
 check-rules: $(BIN)
 	$(BIN) --check-rules rules
