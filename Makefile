@@ -111,8 +111,10 @@ $(BUILD)/user/%.o: user/%.c | $(DEPS_OK)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-# Only the loader includes the generated skeleton.
-$(BUILD)/user/kernel/loader.o $(BUILD)/fuzz/user/kernel/loader.o: $(SKEL)
+# The kernel stage includes the generated skeleton: it must exist before
+# any module is compiled (order-only: the .d files track who really uses
+# it, so a BPF change rebuilds only those).
+$(USER_OBJS) $(FUZZ_OBJS): | $(SKEL)
 
 $(LIB): $(LIB_OBJS)
 	$(call msg,AR,$@)
