@@ -29,7 +29,19 @@ TEST_NAME=$(basename "$0" .sh)
 FAILS=0
 
 log() { printf '  [%s] %s\n' "$TEST_NAME" "$*" >&2; }
-fail() { log "FAIL: $*"; FAILS=$((FAILS + 1)); }
+# A failure is also written to $T/fails: a check run inside $(...) (e.g.
+# line=$(expect_one_alert ...)) is a subshell whose FAILS never comes back.
+fail() {
+	log "FAIL: $*"
+	FAILS=$((FAILS + 1))
+	echo "$*" >>"$T/fails"
+}
+# Failures of this test so far, subshells included.
+fails_count() {
+	local n=0
+	[ -f "$T/fails" ] && n=$(wc -l <"$T/fails")
+	[ "$n" -gt "$FAILS" ] && echo "$n" || echo "$FAILS"
+}
 ok() { log "ok: $*"; }
 skip() { log "SKIP: $*"; cleanup; exit 77; }
 
@@ -39,7 +51,7 @@ cleanup() {
 		wait "$MW_PID" 2>/dev/null
 	fi
 	MW_PID=
-	if [ "$FAILS" -gt 0 ] && [ -f "$ERR" ]; then
+	if [ "$(fails_count)" -gt 0 ] && [ -f "$ERR" ]; then
 		log "daemon stderr (last lines):"
 		tail -n 15 "$ERR" >&2
 	fi
@@ -139,7 +151,7 @@ in_private_ns() {
 }
 
 finish() {
-	if [ "$FAILS" -gt 0 ]; then
+	if [ "$(fails_count)" -gt 0 ]; then
 		exit 1
 	fi
 	exit 0

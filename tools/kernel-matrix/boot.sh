@@ -18,9 +18,10 @@ project=$(cd "$here/../.." && pwd)
 initrd=$kdir/initrd.gz
 
 # The initramfs: static busybox, the modules, /init. Rebuilt when init.sh
-# changes.
+# or the module set changes.
 # Build under a unique name and rename: parallel runs may share the cache.
-if [ ! -f "$initrd" ] || [ "$here/init.sh" -nt "$initrd" ]; then
+if [ ! -f "$initrd" ] || [ "$here/init.sh" -nt "$initrd" ] ||
+	[ "$kdir/modules/order" -nt "$initrd" ]; then
 	bb=$(command -v busybox || true)
 	if [ -z "$bb" ] || ! file -L "$bb" 2>/dev/null | grep -q static; then
 		bb=/bin/busybox

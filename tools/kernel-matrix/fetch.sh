@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # fetch.sh SERIES: download a Debian kernel without installing it and leave
-# its vmlinuz and the 9p/virtio modules (decompressed) in the cache.
+# its vmlinuz and the 9p/virtio and overlay modules (decompressed) in the
+# cache.
 #   SERIES  6.1  (the distribution's linux-image-amd64)
 #           6.12 (linux-image-amd64 from <codename>-backports)
 # Prints the kernel's directory on stdout. Exit 0 ok, 77 not reachable.
@@ -15,7 +16,9 @@ series=${1:?usage: fetch.sh 6.1|6.12}
 cache=${MW_KCACHE:-/var/cache/minerwatch-kernels}
 apt_dir=$cache/apt
 log=$cache/fetch.log
-mods="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci netfs fscache 9pnet 9pnet_virtio 9p"
+# overlay: the file scenarios put /etc under an overlay in their private
+# mount namespace (tests/integration/file_lib.sh) and refuse to run without.
+mods="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci netfs fscache 9pnet 9pnet_virtio 9p overlay"
 
 say() { echo "fetch: $*" >&2; }
 unreachable() { say "$*"; exit 77; }
@@ -83,7 +86,8 @@ linux-image-$series.*) ;;
 esac
 
 kdir=$cache/$pkg
-if [ -f "$kdir/.done" ]; then
+# .done records the module list it was made with: a new list refetches.
+if [ -f "$kdir/.done" ] && [ "$(cat "$kdir/.done")" = "$mods" ]; then
 	echo "$kdir"
 	exit 0
 fi
@@ -113,5 +117,5 @@ for m in $mods; do
 done
 # Keep only what the guest needs: the rest is ~400 MB.
 rm -rf "$kdir/root" "$kdir/deb"
-touch "$kdir/.done"
+echo "$mods" >"$kdir/.done"
 echo "$kdir"

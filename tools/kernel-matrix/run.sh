@@ -11,7 +11,7 @@
 #            file sensor (ssh keys) (default)
 #   --full   every tests/integration/test_*.sh
 # Env: MW_KCACHE (kernel cache, default /var/cache/minerwatch-kernels),
-#      MW_KTIMEOUT (seconds per guest, default 600).
+#      MW_KTIMEOUT (seconds per guest, default 900: 6.12 under TCG needs ~700 for the smoke set).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -56,7 +56,7 @@ cd $root
 export MW_EXPECT_LSM=1 MW_TESTS='$set_re'
 bash tests/integration/run.sh $root/build/minerwatch
 JOB
-	"$here/boot.sh" "$kdir" "$job" "${MW_KTIMEOUT:-600}"
+	"$here/boot.sh" "$kdir" "$job" "${MW_KTIMEOUT:-900}"
 	rc=$?
 	secs=$(($(date +%s) - start))
 	kver=$(cat "$job/uname" 2>/dev/null || cat "$kdir/version")
