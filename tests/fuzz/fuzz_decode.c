@@ -41,6 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mw_event ev = {.kind = MW_KIND_EXEC};
 	const struct mw_hdr *h;
 	struct exec_view v;
+	struct deny_view dv;
 	struct mw_process *p;
 	void *rec;
 	int n;
@@ -71,6 +72,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ev.ancestors = n > 1 ? chain + 1 : NULL;
 		ev.n_ancestors = n > 1 ? n - 1 : 0;
 		check_json(report__event(&ev, "exec"));
+		break;
+	case MW_EV_DENY:
+		if (decode__deny(rec, size, &dv) == 0)
+			check_json(report__refused(dv.e, dv.path, dv.name, NULL,
+						   NULL));
 		break;
 	case MW_EV_FORK:
 		proc_cache__on_fork(pc, h);

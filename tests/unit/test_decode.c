@@ -76,6 +76,51 @@ static void test_exec_malformed(void **state)
 	assert_int_equal(decode__exec(&buf, size, &v), -EINVAL);
 }
 
+static union {
+	struct mw_deny_event e;
+	char raw[sizeof(struct mw_deny_event) + 64];
+} dbuf;
+
+/* A refused write to /etc/cron.d/x as lsm.bpf.c sends it; its size. */
+static size_t build_deny(void)
+{
+	static const char data[] = "/etc/cron.d\0x";
+	size_t size = sizeof(dbuf.e) + sizeof(data);
+
+	memset(&dbuf, 0, sizeof(dbuf));
+	dbuf.e.hdr.type = MW_EV_DENY;
+	dbuf.e.hdr.size = size;
+	dbuf.e.op = MW_DENY_OP_OPEN_WRITE;
+	dbuf.e.path_len = strlen("/etc/cron.d");
+	dbuf.e.name_len = 1;
+	memcpy(dbuf.e.data, data, sizeof(data));
+	return size;
+}
+
+static void test_deny(void **state)
+{
+	struct deny_view v;
+	size_t size = build_deny();
+
+	assert_int_equal(decode__deny(&dbuf, size, &v), 0);
+	assert_string_equal(v.path, "/etc/cron.d");
+	assert_string_equal(v.name, "x");
+	/* shorter than it says, lengths past the end, a missing NUL */
+	assert_int_equal(decode__deny(&dbuf, size - 1, &v), -EINVAL);
+	dbuf.e.name_len = 40;
+	assert_int_equal(decode__deny(&dbuf, size, &v), -EINVAL);
+	size = build_deny();
+	dbuf.e.path_len = 3;
+	assert_int_equal(decode__deny(&dbuf, size, &v), -EINVAL);
+	/* an operation the kernel side never sends */
+	size = build_deny();
+	dbuf.e.op = 99;
+	assert_int_equal(decode__deny(&dbuf, size, &v), -EINVAL);
+	size = build_deny();
+	dbuf.e.hdr.type = MW_EV_FILE;
+	assert_int_equal(decode__deny(&dbuf, size, &v), -EINVAL);
+}
+
 static void test_hdr(void **state)
 {
 	const struct mw_hdr *h;
@@ -95,6 +140,7 @@ int main(void)
 	    cmocka_unit_test(test_exec_ok),
 	    cmocka_unit_test(test_exec_malformed),
 	    cmocka_unit_test(test_hdr),
+	    cmocka_unit_test(test_deny),
 	};
 
 	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);

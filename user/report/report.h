@@ -62,6 +62,20 @@ void report__net(json_t *doc, const struct mw_net_info *net, bool set_action);
  */
 void report__file(json_t *doc, const struct mw_event *ev);
 
+/*
+ * What BPF-LSM refused (struct mw_deny_event e; path and name are its
+ * strings) as a `block` event, event.outcome success (the kernel returned
+ * EPERM), or in detect mode as an alert with minerwatch.response.taken
+ * false. r is the rule whose entry refused, NULL for the command line's
+ * own entries (--deny-connect, --protect-path); ev carries the process
+ * and its lineage, or is NULL when the model does not know it (only
+ * process.pid then). Defined in report_deny.c.
+ */
+struct mw_deny_event;
+json_t *report__refused(const struct mw_deny_event *e, const char *path,
+			const char *name, const struct rule *r,
+			const struct mw_event *ev);
+
 /* Boot ns to ISO 8601 UTC with microseconds. */
 void report__timestamp(uint64_t ts_ns, char *buf, size_t len);
 

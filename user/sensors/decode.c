@@ -101,3 +101,24 @@ int decode__file(const void *data, size_t size, struct file_view *v)
 	}
 	return 0;
 }
+
+int decode__deny(const void *data, size_t size, struct deny_view *v)
+{
+	const struct mw_deny_event *e = data;
+	size_t avail;
+
+	if (size < sizeof(*e) || e->hdr.type != MW_EV_DENY ||
+	    e->hdr.size < sizeof(*e) + 2 || e->hdr.size > size)
+		return -EINVAL;
+	if (e->op < MW_DENY_OP_CONNECT || e->op > MW_DENY_OP_CREATE)
+		return -EINVAL;
+	avail = e->hdr.size - sizeof(*e);
+	if ((size_t)e->path_len + e->name_len + 2 > avail ||
+	    e->data[e->path_len] != '\0' ||
+	    e->data[e->path_len + 1 + e->name_len] != '\0')
+		return -EINVAL;
+	v->e = e;
+	v->path = e->data;
+	v->name = e->data + e->path_len + 1;
+	return 0;
+}

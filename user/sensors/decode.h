@@ -16,11 +16,11 @@
 /* Pointers into an exec record; valid while the record is. */
 struct exec_view {
 	const struct mw_exec_event *e;
-	const char *exe;	/* NUL-terminated */
-	const char *args;	/* args_len bytes, NUL-separated */
+	const char *exe;  /* NUL-terminated */
+	const char *args; /* args_len bytes, NUL-separated */
 	size_t args_len;
-	const char *cwd;	/* NUL-terminated */
-	const char *filename;	/* NUL-terminated */
+	const char *cwd;      /* NUL-terminated */
+	const char *filename; /* NUL-terminated */
 };
 
 /* 0, or -EINVAL when the record is malformed. */
@@ -35,5 +35,18 @@ struct file_view {
 };
 
 int decode__file(const void *data, size_t size, struct file_view *out);
+
+/* Pointers into a BPF-LSM refusal record; valid while the record is. */
+struct deny_view {
+	const struct mw_deny_event *e;
+	const char *path; /* NUL-terminated: the file or directory refused */
+	const char *name; /* NUL-terminated: entry name, "" when none */
+};
+
+/*
+ * A struct mw_deny_event: a known operation, and both strings inside the
+ * record and terminated where their lengths say.
+ */
+int decode__deny(const void *data, size_t size, struct deny_view *out);
 
 #endif /* MW_DECODE_H */
