@@ -26,22 +26,17 @@ OUT=$T/out.json
 ERR=$T/err.txt
 MW_PID=
 TEST_NAME=$(basename "$0" .sh)
-FAILS=0
 
 log() { printf '  [%s] %s\n' "$TEST_NAME" "$*" >&2; }
-# A failure is also written to $T/fails: a check run inside $(...) (e.g.
-# line=$(expect_one_alert ...)) is a subshell whose FAILS never comes back.
+# A failure is written to $T/fails, not kept in a variable: a check run
+# inside $(...) (line=$(expect_one_alert ...)) is a subshell, whose
+# variables never come back.
 fail() {
 	log "FAIL: $*"
-	FAILS=$((FAILS + 1))
 	echo "$*" >>"$T/fails"
 }
-# Failures of this test so far, subshells included.
-fails_count() {
-	local n=0
-	[ -f "$T/fails" ] && n=$(wc -l <"$T/fails")
-	[ "$n" -gt "$FAILS" ] && echo "$n" || echo "$FAILS"
-}
+# Did anything fail so far, subshells included?
+failed() { [ -s "$T/fails" ]; }
 ok() { log "ok: $*"; }
 skip() { log "SKIP: $*"; cleanup; exit 77; }
 
@@ -51,7 +46,7 @@ cleanup() {
 		wait "$MW_PID" 2>/dev/null
 	fi
 	MW_PID=
-	if [ "$(fails_count)" -gt 0 ] && [ -f "$ERR" ]; then
+	if failed && [ -f "$ERR" ]; then
 		log "daemon stderr (last lines):"
 		tail -n 15 "$ERR" >&2
 	fi
@@ -151,7 +146,7 @@ in_private_ns() {
 }
 
 finish() {
-	if [ "$(fails_count)" -gt 0 ]; then
+	if failed; then
 		exit 1
 	fi
 	exit 0
