@@ -50,9 +50,12 @@ cleanup() {
 		log "daemon stderr (last lines):"
 		tail -n 15 "$ERR" >&2
 	fi
-	# MW_KEEP_OUT=DIR keeps each test's JSON output for a look afterwards.
-	if [ -n "${MW_KEEP_OUT:-}" ] && [ -f "$OUT" ]; then
-		mkdir -p "$MW_KEEP_OUT" && cp "$OUT" "$MW_KEEP_OUT/$TEST_NAME.json"
+	# MW_KEEP_OUT=DIR keeps each test's JSON output (every daemon run of
+	# it) for a look afterwards and for run.sh's ECS check.
+	keep_out
+	if [ -n "${MW_KEEP_OUT:-}" ] && [ -f "$T/kept.json" ]; then
+		mkdir -p "$MW_KEEP_OUT" &&
+			cp "$T/kept.json" "$MW_KEEP_OUT/$TEST_NAME.json"
 	fi
 	rm -rf "$T"
 }
@@ -66,9 +69,16 @@ rules_copy() {
 	chmod 644 "$T/rules"/*.json
 }
 
+# Append what the last daemon run wrote to $T/kept.json (MW_KEEP_OUT).
+keep_out() {
+	[ -n "${MW_KEEP_OUT:-}" ] && [ -s "$OUT" ] && cat "$OUT" >>"$T/kept.json"
+	return 0
+}
+
 # mw_start [daemon args...]: start the daemon, wait for its started event.
 # The machine's config file is ignored unless a test passes --config.
 mw_start() {
+	keep_out
 	: >"$OUT"
 	"$MW_BIN" --no-config --stats-interval 0 "$@" >"$OUT" 2>"$ERR" &
 	MW_PID=$!

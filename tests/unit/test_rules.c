@@ -286,6 +286,7 @@ static const struct op_case op_cases[] = {
     {"{\"field\": \"process.pid\", \"in\": [1, 4242]}", 1},
     {"{\"field\": \"process.user.id\", \"eq\": 0}", 1},
     {"{\"field\": \"process.real_user.id\", \"eq\": 1000}", 1},
+    {"{\"field\": \"process.real_group.id\", \"eq\": 1001}", 1},
     {"{\"field\": \"process.group.id\", \"eq\": 1001}", 1},
     {"{\"field\": \"process.parent.pid\", \"range\": \"3999-4001\"}", 1},
     {"{\"field\": \"minerwatch.process.loginuid\", \"eq\": 1000}", 1},

@@ -98,14 +98,15 @@ static void process_fields(json_t *o, const struct mw_process *p, bool full)
 	}
 	if (!full)
 		return;
-	json_object_set_new(o, "ppid", json_integer(p->ppid));
+	/* ECS 8.11 has no process.ppid: the parent's pid is process.parent.pid. */
 	jsonx_set_str(o, "working_directory", p->cwd);
 	snprintf(buf, sizeof(buf), "%u", p->euid);
 	jsonx_set_path(o, "user.id", json_string(buf));
 	snprintf(buf, sizeof(buf), "%u", p->uid);
 	jsonx_set_path(o, "real_user.id", json_string(buf));
 	snprintf(buf, sizeof(buf), "%u", p->gid);
-	jsonx_set_path(o, "group.id", json_string(buf));
+	/* The real gid: ECS 8.11 defines process.real_group, not .group. */
+	jsonx_set_path(o, "real_group.id", json_string(buf));
 	if (p->start_ns) {
 		report__timestamp(p->start_ns, ts, sizeof(ts));
 		json_object_set_new(o, "start", json_string(ts));
@@ -244,8 +245,9 @@ static void rule_fields(json_t *doc, const struct rule *r)
 		json_array_append_new(ids, jsonx_str(tech[i]));
 	jsonx_set_path(doc, "threat.technique.id", ids);
 	if (rule__tactic(r))
+		/* An array in ECS 8.11, as technique.id is. */
 		jsonx_set_path(doc, "threat.tactic.name",
-			       jsonx_str(rule__tactic(r)));
+			       json_pack("[o]", jsonx_str(rule__tactic(r))));
 }
 
 json_t *report__alert(const struct mw_event *ev, const struct rule *r,

@@ -442,6 +442,8 @@ static const struct field field_table[] = {
 	N("process.pid", PROC, proc_pid),
 	N("process.user.id", PROC, proc_euid),
 	N("process.real_user.id", PROC, proc_uid),
+	N("process.real_group.id", PROC, proc_gid),
+	/* The pre-ECS name of the same value: rule files written for it. */
 	N("process.group.id", PROC, proc_gid),
 	S("process.parent.executable", PROC, parent_exe),
 	S("process.parent.name", PROC, parent_name),
