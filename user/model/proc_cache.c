@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "model/proc_cache.h"
+#include "model/proc_name.h"
 #include "util/procfs.h"
 #include "util/fnv.h"
 
@@ -439,6 +440,7 @@ static struct mw_process *proc_learn(struct proc_cache *pc, uint32_t pid)
 	n = procfs__read_file(path, buf, sizeof(buf));
 	if (n > 0)
 		proc_set_args(p, buf, n);
+	p->name = proc_name__pick(p);
 	snprintf(path, sizeof(path), "%s/%u/ns/pid", pc->proc_root, pid);
 	p->pidns = ns_inode(path);
 	snprintf(path, sizeof(path), "%s/%u/ns/mnt", pc->proc_root, pid);
@@ -554,6 +556,8 @@ struct mw_process *proc_cache__on_fork(struct proc_cache *pc,
 				free(tmp);
 			}
 		}
+		p->exec_path = pp->exec_path ? strdup(pp->exec_path) : NULL;
+		p->name = proc_name__pick(p);
 		p->flags = pp->flags & (MW_PROC_MEMFD | MW_PROC_DELETED);
 		memcpy(p->container_id, pp->container_id, 65);
 		memcpy(p->sha256, pp->sha256, sizeof(p->sha256));
@@ -604,6 +608,7 @@ struct mw_process *proc_cache__on_exec(struct proc_cache *pc,
 	p->cwd = cwd && *cwd ? strdup(cwd) : NULL;
 	proc_set_args(p, args, args_len);
 	exec_path_set(p, filename);
+	p->name = proc_name__pick(p);
 	p->flags = flags | MW_PROC_EXECED;
 	p->exec_ts_ns = h->ts_ns;
 	p->sha256[0] = '\0';

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model/proc_cache.h"
+#include "model/proc_name.h"
 #include "report/jsonx.h"
 #include "report/report.h"
 #include "report/reporter.h"
@@ -53,8 +54,6 @@ static void refused(struct sensors *s, const struct exec_view *v)
 		p.start_ns = v->e->hdr.start_ns;
 	}
 	p.exe = (char *)v->exe;
-	base = strrchr(v->exe, '/');
-	p.name = (char *)(base ? base + 1 : v->exe);
 	p.cwd = (char *)v->cwd;
 	p.exec_path = (char *)(v->filename[0] ? v->filename : v->exe);
 	p.argv = argv;
@@ -67,6 +66,7 @@ static void refused(struct sensors *s, const struct exec_view *v)
 	/* comm as exec would have set it: the base name of the path given. */
 	base = strrchr(p.exec_path, '/');
 	snprintf(p.comm, sizeof(p.comm), "%s", base ? base + 1 : p.exec_path);
+	p.name = proc_name__pick(&p);
 	ev.ts_ns = v->e->hdr.ts_ns;
 	ev.proc = &p;
 	ev.exec_flags = v->e->flags;

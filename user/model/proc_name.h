@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * proc_name.h - which name a process goes by (process.name): the one ps
+ * shows, not the basename of the file the kernel resolved.
+ */
+#ifndef MW_PROC_NAME_H
+#define MW_PROC_NAME_H
+
+#include "model/event.h"
+
+/*
+ * The name of p, as a pointer into p's own strings (exec_path, exe,
+ * argv[] or comm), so it lives as long as they do; NULL when p has none.
+ * Call again whenever one of them changes.
+ */
+char *proc_name__pick(const struct mw_process *p);
+
+#endif /* MW_PROC_NAME_H */
