@@ -154,11 +154,54 @@ static __always_inline int is_loopback(int family, const __u8 *a)
 	return a[15] == 1;
 }
 
+#define IP6_EXT_MAX 6 /* extension headers walked before giving up */
+
+/*
+ * Walk the IPv6 extension headers (hop-by-hop, routing, destination
+ * options, fragment, AH) from the fixed header to the transport header:
+ * *proto is the upper-layer protocol, *l4off its offset. -1 when the
+ * chain is longer than IP6_EXT_MAX, unreadable, or this is not the first
+ * fragment (no transport header in it). A sender picks the chain, so a
+ * fixed 40-byte offset would let it hide every payload.
+ */
+static __always_inline int ip6_l4(struct __sk_buff *skb, __u8 *proto,
+				  __u32 *l4off)
+{
+	__u32 off = 40;
+	__u8 nh, hdr[4];
+	int i;
+
+	if (bpf_skb_load_bytes(skb, 6, &nh, 1))
+		return -1;
+	for (i = 0; i < IP6_EXT_MAX; i++) {
+		if (nh != 0 && nh != 43 && nh != 60 && nh != 44 && nh != 51)
+			break;
+		if (bpf_skb_load_bytes(skb, off & 0xfff, hdr, 4))
+			return -1;
+		if (nh == 44) {
+			/* Fragment offset (13 bits) nonzero: not the first. */
+			if (((hdr[2] << 8 | hdr[3]) & 0xfff8) != 0)
+				return -1;
+			off += 8;
+		} else if (nh == 51) {
+			off += (hdr[1] + 2) * 4;
+		} else {
+			off += (hdr[1] + 1) * 8;
+		}
+		nh = hdr[0];
+	}
+	if (nh == 0 || nh == 43 || nh == 60 || nh == 44 || nh == 51)
+		return -1;
+	*proto = nh;
+	*l4off = off;
+	return 0;
+}
+
 /*
  * Offsets of the transport header and of the payload in skb (data starts at
  * the network header in cgroup_skb programs). Fills family, addresses and
- * *l4proto. Returns 0, or -1 for what we do not parse (IPv6 extension
- * headers, fragments).
+ * *l4proto. Returns 0, or -1 for what we do not parse (fragments after the
+ * first, IPv6 extension chains longer than IP6_EXT_MAX).
  */
 static __always_inline int skb_parse(struct __sk_buff *skb,
 				     struct mw_net_event *e, __u8 *l4proto,
@@ -183,13 +226,11 @@ static __always_inline int skb_parse(struct __sk_buff *skb,
 		return *l4off >= 20 ? 0 : -1;
 	}
 	if (skb->protocol == bpf_htons(ETH_P_IPV6)) {
-		if (bpf_skb_load_bytes(skb, 6, l4proto, 1) ||
-		    bpf_skb_load_bytes(skb, 8, e->saddr, 16) ||
+		if (bpf_skb_load_bytes(skb, 8, e->saddr, 16) ||
 		    bpf_skb_load_bytes(skb, 24, e->daddr, 16))
 			return -1;
 		e->family = AF_INET6;
-		*l4off = 40;
-		return 0;
+		return ip6_l4(skb, l4proto, l4off);
 	}
 	return -1;
 }

@@ -10,34 +10,91 @@
 #include "net.bpf.h"
 #include "stratum.h"
 
+/*
+ * The stratum parser's state per outbound flow (stratum.h): a message
+ * split across packets is read whole. Socket storage, gone with the
+ * socket.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct stratum_scan);
+} mw_stratum_scans SEC(".maps");
+
+#define STRATUM_CHUNKS 4 /* MW_STRATUM_SCAN-byte chunks read per packet */
+
+/*
+ * Feed the payload at off to the flow's parser, a chunk at a time (the
+ * record's data[] holds one); the last chunk read stays in e->data.
+ * Returns the method once recognised; *n is the bytes in e->data.
+ */
+static __always_inline int stratum_packet(struct __sk_buff *skb,
+					  struct stratum_scan *st,
+					  struct mw_net_event *e, __u32 off,
+					  __u32 *n)
+{
+	__u32 k, c, coff;
+	int m = 0;
+
+	st->packets++;
+	for (k = 0; k < STRATUM_CHUNKS; k++) {
+		coff = off + k * MW_NET_DATA_MAX;
+		if (skb->len <= coff)
+			break;
+		c = skb->len - coff;
+		if (c > MW_NET_DATA_MAX)
+			c = MW_NET_DATA_MAX;
+		c = ((c - 1) & (MW_NET_DATA_MAX - 1)) + 1;
+		if (bpf_skb_load_bytes(skb, coff, e->data, c))
+			break;
+		*n = c;
+		m = stratum__feed(st, (const unsigned char *)e->data, c);
+		if (m)
+			return m;
+	}
+	/* Bytes past what we read: the rest of this line is unknown. */
+	if (skb->len > off + STRATUM_CHUNKS * MW_NET_DATA_MAX)
+		st->mode = SM_SKIPLINE;
+	return 0;
+}
+
 /* A payload packet of a tracked flow: look for stratum, report, cut. */
 static __always_inline int egress_inspect(struct __sk_buff *skb,
+					  struct bpf_sock *sk,
 					  struct net_flow *f,
 					  struct mw_net_event *e, __u32 off)
 {
+	struct stratum_scan *st;
 	struct mw_config *cfg;
 	struct mw_net_config *nc;
-	__u32 l4off, n;
+	__u32 l4off, n = 0;
 	__u8 l4proto;
 	__u16 ports[2];
 	int m, cut;
 
 	if (skb_parse(skb, e, &l4proto, &l4off) || l4proto != IPPROTO_TCP)
 		return VERDICT_PASS;
-	l4off &= 0x3f;
+	l4off &= 0x3ff;
 	if (bpf_skb_load_bytes(skb, l4off, ports, 4))
 		return VERDICT_PASS;
-	n = payload_load(skb, off, e);
-	if (!n)
+	st = bpf_sk_storage_get(&mw_stratum_scans, sk, NULL,
+				BPF_SK_STORAGE_GET_F_CREATE);
+	if (!st)
 		return VERDICT_PASS;
-	m = stratum__match((const unsigned char *)e->data, n);
+	/*
+	 * Read as a stream, bounded per flow in bytes and packets, so junk
+	 * or tiny packets before the message do not hide it.
+	 */
+	m = stratum_packet(skb, st, e, off, &n);
 	if (!m) {
-		if (f->budget <= 1)
+		if (stratum__spent(st))
 			f->state = FLOW_DONE;
-		else
-			f->budget--;
 		return VERDICT_PASS;
 	}
+	/* data[] holds the chunk the match ended in, not the whole payload. */
+	if (skb->len - off > n)
+		e->flags |= MW_NET_DATA_TRUNC;
 
 	stat_inc(MW_STAT_NET_STRATUM);
 	cfg = config_get();
@@ -100,7 +157,11 @@ int mw_skb_egress(struct __sk_buff *skb)
 			return VERDICT_PASS;
 		l4off = (b0 & 0xf) * 4;
 	} else {
-		l4off = 40;
+		__u8 proto;
+
+		if (ip6_l4(skb, &proto, &l4off) || proto != IPPROTO_TCP)
+			return VERDICT_PASS;
+		l4off &= 0x3ff;
 	}
 	if (bpf_skb_load_bytes(skb, l4off + 12, &doff, 1))
 		return VERDICT_PASS;
@@ -111,7 +172,7 @@ int mw_skb_egress(struct __sk_buff *skb)
 	e = slot_get(&depth);
 	if (!e)
 		return VERDICT_PASS;
-	verdict = egress_inspect(skb, f, e, off);
+	verdict = egress_inspect(skb, sk, f, e, off);
 	slot_put(depth);
 	return verdict;
 }

@@ -1,22 +1,29 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * stratum.h - recognise the mining protocol in the first payload bytes of a
- * TCP flow. Pure C with bounded loops and no includes, so the same code runs
- * in the kernel (bpf/net_stratum.bpf.c, on the first packets of each
- * outbound flow) and in the unit tests (tests/unit/test_net.c).
+ * stratum.h - recognise the mining protocol in the bytes a TCP flow sends,
+ * reading them as JSON. Pure C with no includes and a fixed amount of work
+ * per byte, so the same code runs in the kernel (bpf/net_stratum.bpf.c, a
+ * byte at a time under bpf_loop, its state kept per socket so a message
+ * split across packets is read whole) and in the unit tests and the fuzz
+ * target (tests/unit/test_net.c, tests/fuzz/fuzz_stratum.c).
  *
  * Stratum is JSON-RPC over TCP, one object per line. What miners send first:
  *   XMRig / cryptonote pools: {"id":1,"jsonrpc":"2.0","method":"login",
  *                              "params":{"login":..,"pass":..,"agent":..}}
  *   stratum v1 (Bitcoin-style): {"id":1,"method":"mining.subscribe",...}
  *   and later "mining.authorize", "submit"/"mining.submit", "keepalived".
- * We look for a JSON object whose "method" value is one of those names. A
- * bare "login" is common JSON-RPC, so it also needs an "agent" key (XMRig
- * and its forks always send one). Encrypted stratum (TLS) is not visible.
+ * A message is stratum when a key "method" of its top-level object has one
+ * of those names as its value. A bare "login" is common JSON-RPC, so it
+ * also needs an "agent" key in its "params" object (XMRig and its forks
+ * always send one). Encrypted stratum (TLS) is not visible.
  *
- * Callers pass a buffer of at least MW_STRATUM_BUF bytes (indices are
- * masked with MW_STRATUM_BUF - 1 so the verifier sees every access in
- * bounds) and len <= MW_NET_DATA_MAX valid bytes.
+ * Read as JSON, not searched for byte patterns: keys and values are
+ * decoded (\uXXXX escapes included) before they are compared; a "method"
+ * inside a string or a nested object is not the key; keys come in any
+ * order, with any whitespace; a key may appear twice (every value is
+ * judged). Bytes before a '{' (junk, other lines) are skipped, a newline
+ * ends a message (pools read one line per message), and an object nested
+ * deeper than MW_STRATUM_DEPTH is given up until the next line.
  */
 #ifndef MW_STRATUM_H
 #define MW_STRATUM_H
@@ -26,54 +33,342 @@
 #endif
 
 #define MW_STRATUM_BUF 1024 /* power of two >= MW_NET_DATA_MAX + 32 */
-#define MW_STRATUM_SCAN 512 /* bytes searched (MW_NET_DATA_MAX) */
+#define MW_STRATUM_SCAN 512 /* bytes read per call (MW_NET_DATA_MAX) */
+/* Bytes and payload packets of one flow read before giving up. */
+#define MW_STRATUM_FLOW_BYTES 8192
+#define MW_STRATUM_FLOW_PACKETS 64
+#define MW_STRATUM_DEPTH 30 /* nesting kept track of (bits of nest) */
 
 #define MW_SB(b, i) ((b)[(i) & (MW_STRATUM_BUF - 1)])
 
-/* True when the n bytes of lit are at b[off]. n <= 24. */
-static __always_inline int stratum__at(const unsigned char *b, unsigned int len,
-				       unsigned int off, const char *lit,
-				       unsigned int n)
+/* Parser modes. */
+enum {
+	SM_OUT = 0,  /* between messages: looking for '{' */
+	SM_JSON,     /* inside a message, between tokens */
+	SM_STR,	     /* inside a string */
+	SM_ESC,	     /* after a backslash in a string */
+	SM_HEX,	     /* in the 4 hex digits of \uXXXX */
+	SM_SKIPLINE, /* given up on this message: until '\n' */
+};
+
+/* What the current string is, and which key we are under. */
+enum { SS_VALUE = 0, SS_KEY = 1 };
+enum { SK_OTHER = 0, SK_METHOD, SK_PARAMS, SK_AGENT };
+
+#define SF_EXPECT_KEY 0x01 /* in an object, before a key */
+#define SF_AGENT 0x02	   /* this message's params have an agent */
+#define SF_CAP_BAD 0x04	   /* the captured string is not plain ASCII */
+
+/*
+ * The state of one flow's parser: zero is the start. 60 bytes, kept in
+ * socket storage by the kernel.
+ */
+struct stratum_scan {
+	unsigned char mode;
+	unsigned char depth;	 /* nesting, 0 between messages */
+	unsigned char flags;	 /* SF_* */
+	unsigned char str_kind;	 /* SS_KEY or SS_VALUE */
+	unsigned char key1;	 /* SK_* of the last key at depth 1 */
+	unsigned char key;	 /* SK_* of the key the next value is for */
+	unsigned char caplen;	 /* bytes in cap[] */
+	unsigned char hexn;	 /* hex digits of \u read */
+	unsigned int nest;	 /* bit d: level d+1 is an array */
+	unsigned short hexval;	 /* the \u code point so far */
+	unsigned char found;	 /* enum mw_stratum_method, once decided */
+	unsigned char capturing; /* the current string is captured */
+	unsigned short packets;	 /* payload packets read */
+	unsigned short bytes;	 /* bytes read (up to FLOW_BYTES) */
+	unsigned char method;	 /* this message's method, 0 if none */
+	unsigned char pad[3];
+	char cap[32]; /* decoded key or method value (20 bytes used) */
+};
+
+static __always_inline int stratum__space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* cap[0..caplen) == lit (n <= 20 bytes, NUL-free). */
+static __always_inline int stratum__cap_is(const struct stratum_scan *s,
+					   const char *lit, unsigned int n)
 {
 	unsigned int k;
 
-	if (off + n > len)
+	if (s->caplen != n || (s->flags & SF_CAP_BAD))
 		return 0;
-	for (k = 0; k < n && k < 24; k++)
-		if (MW_SB(b, off + k) != (unsigned char)lit[k])
+	for (k = 0; k < n && k < 20; k++)
+		if (s->cap[k] != lit[k])
 			return 0;
 	return 1;
 }
 
+/* enum mw_stratum_method of a captured method value, or 0. */
+static __always_inline int stratum__method_of(const struct stratum_scan *s)
+{
+	if (stratum__cap_is(s, "login", 5))
+		return 1; /* MW_STRATUM_LOGIN */
+	if (stratum__cap_is(s, "mining.subscribe", 16))
+		return 2; /* MW_STRATUM_SUBSCRIBE */
+	if (stratum__cap_is(s, "mining.authorize", 16))
+		return 3; /* MW_STRATUM_AUTHORIZE */
+	if (stratum__cap_is(s, "submit", 6) ||
+	    stratum__cap_is(s, "mining.submit", 13))
+		return 4; /* MW_STRATUM_SUBMIT */
+	if (stratum__cap_is(s, "keepalived", 10))
+		return 5; /* MW_STRATUM_KEEPALIVED */
+	return 0;
+}
+
+/* Has this message said enough? Sets s->found. */
+static __always_inline void stratum__decide(struct stratum_scan *s)
+{
+	if (!s->method || s->found)
+		return;
+	if (s->method == 1 && !(s->flags & SF_AGENT))
+		return;
+	s->found = s->method;
+}
+
+/* Append one decoded byte to cap[] (a longer string never matches). */
+static __always_inline void stratum__cap(struct stratum_scan *s,
+					 unsigned int c)
+{
+	unsigned int n = s->caplen;
+
+	if (!s->capturing)
+		return;
+	if (c == 0 || c > 0x7f || n >= 20) {
+		s->flags |= SF_CAP_BAD;
+		return;
+	}
+	s->cap[n & 31] = (char)c;
+	s->caplen = n + 1;
+}
+
+/* A string ended: a key names what follows, a method value decides. */
+static __always_inline void stratum__str_end(struct stratum_scan *s)
+{
+	if (s->str_kind == SS_KEY) {
+		unsigned char k = SK_OTHER;
+
+		if (stratum__cap_is(s, "method", 6))
+			k = SK_METHOD;
+		else if (stratum__cap_is(s, "params", 6))
+			k = SK_PARAMS;
+		else if (stratum__cap_is(s, "agent", 5))
+			k = SK_AGENT;
+		if (s->depth == 1) {
+			s->key1 = k;
+			s->key = k;
+		} else {
+			s->key = k;
+			/* "agent" directly in the params object. */
+			if (s->depth == 2 && s->key1 == SK_PARAMS &&
+			    k == SK_AGENT && !(s->nest & 2)) {
+				s->flags |= SF_AGENT;
+				stratum__decide(s);
+			}
+		}
+	} else if (s->capturing && s->depth == 1) {
+		int m = stratum__method_of(s);
+
+		if (m && !s->method)
+			s->method = m;
+		stratum__decide(s);
+	}
+	s->capturing = 0;
+	s->mode = SM_JSON;
+}
+
+static __always_inline void stratum__reset_msg(struct stratum_scan *s)
+{
+	s->depth = 0;
+	s->nest = 0;
+	s->flags = 0;
+	s->key1 = SK_OTHER;
+	s->key = SK_OTHER;
+	s->method = 0;
+	s->capturing = 0;
+	s->mode = SM_OUT;
+}
+
+static __always_inline int stratum__hex(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Inside a string (SM_STR, SM_ESC, SM_HEX). */
+static __always_inline void stratum__str_byte(struct stratum_scan *s,
+					      unsigned char c)
+{
+	int h;
+
+	if (s->mode == SM_HEX) {
+		h = stratum__hex(c);
+		if (h < 0) {
+			s->mode = SM_SKIPLINE; /* not JSON */
+			return;
+		}
+		s->hexval = (unsigned short)(s->hexval << 4 | h);
+		if (++s->hexn == 4) {
+			stratum__cap(s, s->hexval);
+			s->mode = SM_STR;
+		}
+		return;
+	}
+	if (s->mode == SM_ESC) {
+		s->mode = SM_STR;
+		switch (c) {
+		case 'u':
+			s->mode = SM_HEX;
+			s->hexn = 0;
+			s->hexval = 0;
+			return;
+		case 'n':
+			c = '\n';
+			break;
+		case 't':
+			c = '\t';
+			break;
+		case 'r':
+			c = '\r';
+			break;
+		case 'b':
+			c = '\b';
+			break;
+		case 'f':
+			c = '\f';
+			break;
+		}
+		stratum__cap(s, c);
+		return;
+	}
+	if (c == '"')
+		stratum__str_end(s);
+	else if (c == '\\')
+		s->mode = SM_ESC;
+	else
+		stratum__cap(s, c);
+}
+
+/* Between tokens inside a message. */
+static __always_inline void stratum__json_byte(struct stratum_scan *s,
+					       unsigned char c)
+{
+	int in_array = s->depth && (s->nest >> (s->depth - 1) & 1);
+
+	switch (c) {
+	case '"':
+		s->mode = SM_STR;
+		s->caplen = 0;
+		s->flags &= ~SF_CAP_BAD;
+		if (!in_array && (s->flags & SF_EXPECT_KEY)) {
+			s->str_kind = SS_KEY;
+			s->capturing = s->depth <= 2;
+			s->flags &= ~SF_EXPECT_KEY;
+		} else {
+			s->str_kind = SS_VALUE;
+			s->capturing = s->depth == 1 && s->key == SK_METHOD;
+		}
+		return;
+	case '{':
+	case '[':
+		if (s->depth >= MW_STRATUM_DEPTH) {
+			s->mode = SM_SKIPLINE;
+			return;
+		}
+		if (c == '[')
+			s->nest |= 1u << s->depth;
+		else
+			s->nest &= ~(1u << s->depth);
+		s->depth++;
+		if (c == '{')
+			s->flags |= SF_EXPECT_KEY;
+		s->key = SK_OTHER;
+		return;
+	case '}':
+	case ']':
+		s->depth--;
+		s->flags &= ~SF_EXPECT_KEY;
+		if (!s->depth)
+			stratum__reset_msg(s);
+		else
+			s->key = SK_OTHER;
+		return;
+	case ',':
+		if (!in_array)
+			s->flags |= SF_EXPECT_KEY;
+		s->key = s->depth == 1 ? SK_OTHER : s->key;
+		return;
+	}
+	/* ':', whitespace, numbers, true/false/null: nothing to keep. */
+}
+
 /*
- * Search state for stratum__find(). The kernel runs the search through
- * bpf_loop(), so the verifier checks the body once instead of once per
- * offset; userspace (the unit tests) runs the same callback in a loop.
+ * Read one byte. Returns the enum mw_stratum_method once a message has
+ * been recognised (and from then on), else 0.
  */
-struct stratum_find {
+static __always_inline int stratum__step(struct stratum_scan *s,
+					 unsigned char c)
+{
+	if (s->found)
+		return s->found;
+	if (c == '\n' && s->mode != SM_STR && s->mode != SM_ESC &&
+	    s->mode != SM_HEX) {
+		stratum__reset_msg(s); /* one message per line */
+		return 0;
+	}
+	switch (s->mode) {
+	case SM_OUT:
+		if (c == '{') {
+			s->mode = SM_JSON;
+			s->depth = 1;
+			s->nest = 0;
+			s->flags = SF_EXPECT_KEY;
+		}
+		return 0;
+	case SM_SKIPLINE:
+		return 0;
+	case SM_JSON:
+		stratum__json_byte(s, c);
+		return s->found;
+	default:
+		/* A raw newline cannot be in a JSON string: not JSON. */
+		if (c == '\n') {
+			stratum__reset_msg(s);
+			return 0;
+		}
+		stratum__str_byte(s, c);
+		return s->found;
+	}
+}
+
+/*
+ * The loop over a buffer: the kernel runs the body through bpf_loop(), so
+ * the verifier checks it once instead of once per byte; userspace runs the
+ * same callback in a loop.
+ */
+struct stratum_feed {
 	const unsigned char *b;
-	unsigned long long key;	 /* the key's bytes, little-endian */
-	unsigned long long mask; /* which of the 8 bytes count */
+	struct stratum_scan *s;
 	unsigned int len;
-	unsigned int n;	    /* key length, <= 8 */
-	unsigned int found; /* offset past the key, or 0 */
-	unsigned int pad;
+	int found;
 };
 
-static long stratum__find_cb(unsigned int i, void *ctx)
+static long stratum__feed_cb(unsigned int i, void *ctx)
 {
-	struct stratum_find *f = ctx;
-	unsigned long long v;
+	struct stratum_feed *f = ctx;
 
-	if (i + f->n > f->len)
+	if (i >= f->len)
 		return 1;
-	/* x86 and arm64 BPF allow unaligned loads from map values. */
-	__builtin_memcpy(&v, &f->b[i & (MW_STRATUM_BUF - 1)], 8);
-	if ((v & f->mask) == f->key) {
-		f->found = i + f->n;
-		return 1;
-	}
-	return 0;
+	f->found = stratum__step(f->s, MW_SB(f->b, i));
+	return f->found ? 1 : 0;
 }
 
 #ifdef __bpf__
@@ -92,69 +387,45 @@ static inline long stratum__loop(unsigned int n,
 #endif
 
 /*
- * Offset just past the first occurrence of key (n <= 8 bytes, given as 8
- * bytes padded with NULs), or 0. Reads up to 8 bytes past len, which the
- * buffer size allows.
+ * Feed b[0..len) (len <= MW_STRATUM_SCAN; b has MW_STRATUM_BUF bytes) to
+ * the flow's parser s: one payload packet, or a chunk of one. Counts the
+ * bytes against MW_STRATUM_FLOW_BYTES. Returns the method once recognised,
+ * else 0.
  */
-static __always_inline unsigned int stratum__find(const unsigned char *b,
-						  unsigned int len,
-						  const char key[8],
-						  unsigned int n)
+static __always_inline int stratum__feed(struct stratum_scan *s,
+					 const unsigned char *b,
+					 unsigned int len)
 {
-	struct stratum_find f = {.b = b, .len = len, .n = n};
+	struct stratum_feed f = {.b = b, .s = s, .len = len};
 
-	__builtin_memcpy(&f.key, key, 8);
-	f.mask = n >= 8 ? ~0ULL : (1ULL << (8 * n)) - 1;
-	f.key &= f.mask;
-	stratum__loop(MW_STRATUM_SCAN, stratum__find_cb, &f);
+	if (s->found)
+		return s->found;
+	if (len > MW_STRATUM_SCAN)
+		len = MW_STRATUM_SCAN;
+	if (s->bytes + len > MW_STRATUM_FLOW_BYTES)
+		len = s->bytes < MW_STRATUM_FLOW_BYTES
+			  ? MW_STRATUM_FLOW_BYTES - s->bytes
+			  : 0;
+	f.len = len;
+	s->bytes += len;
+	stratum__loop(MW_STRATUM_SCAN, stratum__feed_cb, &f);
 	return f.found;
 }
 
-static __always_inline int stratum__space(unsigned char c)
+/* Has this flow been read as far as we read any? */
+static __always_inline int stratum__spent(const struct stratum_scan *s)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+	return s->bytes >= MW_STRATUM_FLOW_BYTES ||
+	       s->packets >= MW_STRATUM_FLOW_PACKETS;
 }
 
-/* The enum mw_stratum_method found in b[0..len), or 0 (MW_STRATUM_NONE). */
+/* One buffer on its own (a fresh parser): the enum mw_stratum_method. */
 static __always_inline int stratum__match(const unsigned char *b,
 					  unsigned int len)
 {
-	unsigned int i, j;
-	int m = 0;
+	struct stratum_scan s = {0};
 
-	if (len > MW_STRATUM_SCAN)
-		len = MW_STRATUM_SCAN;
-	/* A JSON object: anything else (TLS, HTTP, SSH) is rejected here. */
-	for (i = 0; i < 8 && i < len && stratum__space(MW_SB(b, i)); i++)
-		;
-	if (i >= len || MW_SB(b, i) != '{')
-		return 0;
-	j = stratum__find(b, len, "\"method\"", 8);
-	if (!j)
-		return 0;
-	for (i = 0; i < 8 && j < len; i++, j++) {
-		unsigned char c = MW_SB(b, j);
-
-		if (!stratum__space(c) && c != ':')
-			break;
-	}
-	if (j >= len || MW_SB(b, j) != '"')
-		return 0;
-	j++;
-	if (stratum__at(b, len, j, "login\"", 6))
-		m = 1; /* MW_STRATUM_LOGIN */
-	else if (stratum__at(b, len, j, "mining.subscribe\"", 17))
-		m = 2; /* MW_STRATUM_SUBSCRIBE */
-	else if (stratum__at(b, len, j, "mining.authorize\"", 17))
-		m = 3; /* MW_STRATUM_AUTHORIZE */
-	else if (stratum__at(b, len, j, "submit\"", 7) ||
-		 stratum__at(b, len, j, "mining.submit\"", 14))
-		m = 4; /* MW_STRATUM_SUBMIT */
-	else if (stratum__at(b, len, j, "keepalived\"", 11))
-		m = 5; /* MW_STRATUM_KEEPALIVED */
-	if (m == 1 && !stratum__find(b, len, "\"agent\"\0", 7))
-		m = 0;
-	return m;
+	return stratum__feed(&s, b, len);
 }
 
 #endif /* MW_STRATUM_H */

@@ -96,18 +96,124 @@ static void test_stratum_methods(void **state)
 	}
 }
 
-/* The method key past the scanned window is not seen; the budget is bytes. */
+/* Read as JSON: what a byte search got wrong, each in one buffer. */
+static void test_stratum_json(void **state)
+{
+	static const struct {
+		const char *payload;
+		int want;
+	} cases[] = {
+	    /* The decoy: a "method" string before the real key, 16 spaces
+	     * before the JSON. */
+	    {"                {\"id\":\"\\\"method\\\":\\\"x\\\"\",\"x\":\"method\","
+	     "\"method\":\"login\",\"params\":{\"agent\":\"XMRig/6\"}}\n",
+	     MW_STRATUM_LOGIN},
+	    /* Whitespace, any amount, anywhere between tokens. */
+	    {"{   \t\r   \"method\"       :       \"mining.subscribe\"   }",
+	     MW_STRATUM_SUBSCRIBE},
+	    /* Key order: params (with the agent) before method. */
+	    {"{\"params\":{\"pass\":\"x\",\"agent\":\"a\"},\"method\":\"login\"}",
+	     MW_STRATUM_LOGIN},
+	    /* \\u-escaped keys and values. */
+	    {"{\"\\u006dethod\":\"l\\u006Fgin\",\"params\":{\"\\u0061gent\":1}}",
+	     MW_STRATUM_LOGIN},
+	    {"{\"meth\\u006fd\":\"mining\\u002esubscribe\"}", MW_STRATUM_SUBSCRIBE},
+	    /* Junk lines and bytes before the message. */
+	    {"\x01\x02garbage\r\nmore junk }}]]\n{\"method\":\"submit\"}",
+	     MW_STRATUM_SUBMIT},
+	    /* A decoy second "method" with another value does not hide it. */
+	    {"{\"method\":\"eth_call\",\"method\":\"mining.authorize\"}",
+	     MW_STRATUM_AUTHORIZE},
+	    /* Not the key: in a string, in a nested object, in an array. */
+	    {"{\"note\":\"\\\"method\\\":\\\"mining.subscribe\\\"\"}", MW_STRATUM_NONE},
+	    {"{\"a\":{\"method\":\"mining.subscribe\"}}", MW_STRATUM_NONE},
+	    {"{\"a\":[\"method\",\"mining.subscribe\"]}", MW_STRATUM_NONE},
+	    /* The agent must be a key of params, not a value or elsewhere. */
+	    {"{\"method\":\"login\",\"params\":{\"x\":\"agent\"}}", MW_STRATUM_NONE},
+	    {"{\"method\":\"login\",\"params\":{\"x\":{\"agent\":1}}}",
+	     MW_STRATUM_NONE},
+	    /* A newline ends a message: no key/value pairs across lines. */
+	    {"{\"method\":\n\"mining.subscribe\"}", MW_STRATUM_NONE},
+	    /* Escaped into something else is something else. */
+	    {"{\"method\":\"login\\u0000\",\"params\":{\"agent\":1}}",
+	     MW_STRATUM_NONE},
+	    {"{\"method\":\"\\u00e9login\",\"params\":{\"agent\":1}}",
+	     MW_STRATUM_NONE},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int got = match(cases[i].payload);
+
+		if (got != cases[i].want)
+			fail_msg("case %zu: got %d, want %d: %s", i, got,
+				 cases[i].want, cases[i].payload);
+	}
+}
+
+/* Feed s in pieces of step bytes, as packets of one flow. */
+static int match_split(const char *s, size_t step)
+{
+	static unsigned char buf[MW_STRATUM_BUF];
+	struct stratum_scan st = {0};
+	size_t n = strlen(s), off, k;
+	int m = 0;
+
+	for (off = 0; off < n && !m; off += k) {
+		k = n - off < step ? n - off : step;
+		memset(buf, 0, sizeof(buf));
+		memcpy(buf, s + off, k);
+		st.packets++;
+		m = stratum__feed(&st, buf, k);
+		if (!m && stratum__spent(&st))
+			break;
+	}
+	return m;
+}
+
+/* A message split across packets, at every byte; tiny junk packets first. */
+static void test_stratum_split(void **state)
+{
+	const char *msg = "{\"id\":1,\"method\":\"login\",\"params\":{\"login\":"
+			  "\"4A\",\"agent\":\"XMRig/6.21.0\"}}\n";
+	char junk[256];
+	size_t step;
+
+	for (step = 1; step <= strlen(msg); step++)
+		if (match_split(msg, step) != MW_STRATUM_LOGIN)
+			fail_msg("split every %zu bytes: not recognised", step);
+	/* Three (or thirty) tiny junk packets do not spend the budget. */
+	snprintf(junk, sizeof(junk), "a\nb\nc\n%s", msg);
+	assert_int_equal(match_split(junk, 2), MW_STRATUM_LOGIN);
+}
+
+/* The budget is bytes per flow: whitespace padding inside it is read. */
 static void test_stratum_window(void **state)
 {
-	char big[1200];
-	int pad = MW_NET_DATA_MAX;
+	static char big[MW_STRATUM_FLOW_BYTES + 200];
+	int pad;
 
+	pad = 2000;
 	snprintf(big, sizeof(big),
-		 "{\"pad\":\"%*s\",\"method\":\"mining.subscribe\"}", pad, "");
-	assert_int_equal(match(big), MW_STRATUM_NONE);
+		 "{\"pad\":\"%*s\",%*s\"method\":\"mining.subscribe\"}", pad, "",
+		 pad, "");
+	assert_int_equal(match_split(big, MW_NET_DATA_MAX),
+			 MW_STRATUM_SUBSCRIBE);
+	/* Past the flow's byte budget: given up. */
+	pad = MW_STRATUM_FLOW_BYTES;
 	snprintf(big, sizeof(big),
-		 "{\"pad\":\"%*s\",\"method\":\"mining.subscribe\"}", 400, "");
-	assert_int_equal(match(big), MW_STRATUM_SUBSCRIBE);
+		 "{\"pad\":\"%*s\",\"method\":\"mining.subscribe\"}", pad - 20,
+		 "");
+	assert_int_equal(match_split(big, MW_NET_DATA_MAX), MW_STRATUM_NONE);
+	/* Nesting past MW_STRATUM_DEPTH gives up until the next line. */
+	memset(big, '[', 40);
+	snprintf(big + 40, sizeof(big) - 40, "\n{\"method\":\"submit\"}");
+	big[0] = '{';
+	big[1] = '"';
+	big[2] = 'a';
+	big[3] = '"';
+	big[4] = ':';
+	assert_int_equal(match_split(big, 7), MW_STRATUM_SUBMIT);
 }
 
 /* --- DNS ---------------------------------------------------------------- */
@@ -359,6 +465,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_stratum_methods),
+	    cmocka_unit_test(test_stratum_json),
+	    cmocka_unit_test(test_stratum_split),
 	    cmocka_unit_test(test_stratum_window),
 	    cmocka_unit_test(test_dns_a_aaaa_cname),
 	    cmocka_unit_test(test_dns_malformed),
