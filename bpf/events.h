@@ -81,6 +81,8 @@ enum mw_stat {
 	MW_STAT_EXEC_REFUSED = 24,	/* execs refused with EPERM */
 	MW_STAT_CONNECT_REFUSED = 25,	/* connects refused with EPERM */
 	MW_STAT_FILE_REFUSED = 26,	/* writes/unlinks refused with EPERM */
+	MW_STAT_NET_DNS_UNSOLICITED = 27, /* answers to no query we saw: dropped */
+	MW_STAT_NET_DNS_LIMITED = 28,	/* answers over the rate limit: dropped */
 	MW_STAT_MAX = 32,	/* size of the map; keep the enum below it */
 };
 

@@ -1,11 +1,109 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * net_dns.bpf.c - network sensor, DNS answers (cgroup_skb/ingress): UDP
- * datagrams from port 53 delivered to a local socket go to userspace as
- * they are, to learn which name an address came from (pool domains turn
- * into blocked addresses). Parsed in userspace.
+ * net_dns.bpf.c - network sensor, DNS answers (cgroup_skb/ingress): a UDP
+ * datagram from port 53 goes to userspace, to learn which name an address
+ * came from (pool domains turn into labelled, and blockable, addresses),
+ * only when it answers a query this host sent: the query's socket, local
+ * port and transaction id, within DNS_QUERY_TTL_NS, recorded at
+ * cgroup_skb/egress. Anyone can send a datagram from port 53 (an
+ * unprivileged user in a user+net namespace included): unsolicited ones
+ * are counted and dropped, and answers are rate-limited per CPU so a
+ * flood cannot crowd exec records out of the telemetry ring. Parsed in
+ * userspace.
  */
 #include "net.bpf.h"
+
+#define DNS_QUERY_TTL_NS (10ULL * 1000000000ULL) /* answer within 10 s */
+#define DNS_ANSWERS_PER_SEC 256			 /* per CPU */
+
+/* One outstanding query: the socket it left from, its port and id. */
+struct dns_query_key {
+	__u64 cookie; /* socket cookie of the querying socket */
+	__u16 port;   /* its local port */
+	__u16 id;     /* DNS transaction id */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct dns_query_key);
+	__type(value, __u64); /* boot ns when sent */
+} mw_dns_queries SEC(".maps");
+
+struct dns_rate {
+	__u64 window; /* start of the current second, boot ns */
+	__u32 count;  /* answers sent in it */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dns_rate);
+} mw_dns_rate SEC(".maps");
+
+/* UDP transport header offset of skb, or -1. */
+static __always_inline int udp_off(struct __sk_buff *skb, __u32 *l4off)
+{
+	__u8 b0, proto;
+	__u16 frag;
+
+	if (skb->protocol == bpf_htons(ETH_P_IP)) {
+		if (bpf_skb_load_bytes(skb, 0, &b0, 1) ||
+		    bpf_skb_load_bytes(skb, 9, &proto, 1) ||
+		    bpf_skb_load_bytes(skb, 6, &frag, 2))
+			return -1;
+		if (proto != IPPROTO_UDP || (bpf_ntohs(frag) & 0x1fff))
+			return -1;
+		*l4off = (b0 & 0xf) * 4;
+		return *l4off >= 20 ? 0 : -1;
+	}
+	if (skb->protocol == bpf_htons(ETH_P_IPV6)) {
+		if (ip6_l4(skb, &proto, l4off) || proto != IPPROTO_UDP)
+			return -1;
+		return 0;
+	}
+	return -1;
+}
+
+/* Was this answer asked for? Forgets the query: one answer per query. */
+static __always_inline int dns_solicited(struct __sk_buff *skb, __u16 port,
+					 __u16 id)
+{
+	struct dns_query_key k = {.cookie = bpf_get_socket_cookie(skb),
+				  .port = port,
+				  .id = id};
+	__u64 *sent = bpf_map_lookup_elem(&mw_dns_queries, &k);
+	__u64 now = bpf_ktime_get_boot_ns();
+	int ok;
+
+	if (!sent)
+		return 0;
+	ok = now - *sent <= DNS_QUERY_TTL_NS;
+	bpf_map_delete_elem(&mw_dns_queries, &k);
+	return ok;
+}
+
+/* Per-CPU budget of answers per second. */
+static __always_inline int dns_rate_ok(void)
+{
+	__u32 zero = 0;
+	struct dns_rate *r = bpf_map_lookup_elem(&mw_dns_rate, &zero);
+	__u64 now = bpf_ktime_get_boot_ns();
+
+	if (!r)
+		return 0;
+	if (now - r->window >= 1000000000ULL) {
+		r->window = now;
+		r->count = 0;
+	}
+	if (r->count >= DNS_ANSWERS_PER_SEC)
+		return 0;
+	r->count++;
+	return 1;
+}
 
 /* A UDP datagram: when it is a DNS answer, hand it to userspace. */
 static __always_inline void dns_capture(struct __sk_buff *skb,
@@ -13,19 +111,27 @@ static __always_inline void dns_capture(struct __sk_buff *skb,
 {
 	__u32 l4off, off, n;
 	__u8 l4proto, flags;
-	__u16 ports[2];
+	__u16 ports[2], id;
 
 	if (skb_parse(skb, e, &l4proto, &l4off) || l4proto != IPPROTO_UDP)
 		return;
-	l4off &= 0x3f;
+	l4off &= 0x3ff;
 	if (bpf_skb_load_bytes(skb, l4off, ports, 4) ||
 	    ports[0] != bpf_htons(53))
 		return;
 	off = l4off + 8;
 	/* Header (12 bytes) with QR set: a response. */
-	if (skb->len < off + 12 ||
+	if (skb->len < off + 12 || bpf_skb_load_bytes(skb, off, &id, 2) ||
 	    bpf_skb_load_bytes(skb, off + 2, &flags, 1) || !(flags & 0x80))
 		return;
+	if (!dns_solicited(skb, bpf_ntohs(ports[1]), id)) {
+		stat_inc(MW_STAT_NET_DNS_UNSOLICITED);
+		return;
+	}
+	if (!dns_rate_ok()) {
+		stat_inc(MW_STAT_NET_DNS_LIMITED);
+		return;
+	}
 	__builtin_memset(e, 0, sizeof(*e));
 	n = payload_load(skb, off, e);
 	if (!n)
@@ -58,6 +164,10 @@ int mw_skb_ingress(struct __sk_buff *skb)
 	} else if (skb->protocol == bpf_htons(ETH_P_IPV6)) {
 		if (bpf_skb_load_bytes(skb, 6, &l4proto, 1))
 			return VERDICT_PASS;
+		/* Extension headers: skb_parse walks them. */
+		if (l4proto == 0 || l4proto == 43 || l4proto == 60 ||
+		    l4proto == 44 || l4proto == 51)
+			l4proto = IPPROTO_UDP;
 	} else {
 		return VERDICT_PASS;
 	}
@@ -68,5 +178,39 @@ int mw_skb_ingress(struct __sk_buff *skb)
 		return VERDICT_PASS;
 	dns_capture(skb, e);
 	slot_put(depth);
+	return VERDICT_PASS;
+}
+
+/*
+ * A DNS query leaving a local socket (UDP to port 53, QR clear): remember
+ * socket, port and id, so that only its answer is taken.
+ */
+SEC("cgroup_skb/egress")
+int mw_skb_dns_query(struct __sk_buff *skb)
+{
+	struct dns_query_key k = {};
+	__u16 ports[2], id;
+	__u32 l4off;
+	__u8 flags;
+	__u64 now;
+
+	if (udp_off(skb, &l4off))
+		return VERDICT_PASS;
+	l4off &= 0x3ff;
+	if (bpf_skb_load_bytes(skb, l4off, ports, 4) ||
+	    ports[1] != bpf_htons(53))
+		return VERDICT_PASS;
+	if (!mw_active(config_get()))
+		return VERDICT_PASS;
+	if (skb->len < l4off + 8 + 12 ||
+	    bpf_skb_load_bytes(skb, l4off + 8, &id, 2) ||
+	    bpf_skb_load_bytes(skb, l4off + 8 + 2, &flags, 1) ||
+	    (flags & 0x80))
+		return VERDICT_PASS;
+	k.cookie = bpf_get_socket_cookie(skb);
+	k.port = bpf_ntohs(ports[0]);
+	k.id = id;
+	now = bpf_ktime_get_boot_ns();
+	bpf_map_update_elem(&mw_dns_queries, &k, &now, BPF_ANY);
 	return VERDICT_PASS;
 }

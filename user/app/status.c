@@ -47,6 +47,8 @@ static const struct {
     {"net_stratum_dropped", MW_STAT_NET_DROPPED},
     {"net_flow_table_full", MW_STAT_NET_FLOW_FULL},
     {"net_dns_answers", MW_STAT_NET_DNS},
+    {"net_dns_unsolicited", MW_STAT_NET_DNS_UNSOLICITED},
+    {"net_dns_rate_limited", MW_STAT_NET_DNS_LIMITED},
     /* What the BPF-LSM hooks refused (0 where they are not loaded). */
     {"kernel_refused_execs", MW_STAT_EXEC_REFUSED},
     {"kernel_refused_connects", MW_STAT_CONNECT_REFUSED},
