@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -148,6 +150,34 @@ static int field(struct parse *p, json_t *v, struct monitor_opts *o,
 		      "spool_dir, verbose)");
 }
 
+/*
+ * The config file can turn enforcement off and name the rules: refuse it
+ * when someone other than root (or the user running us) owns it or may
+ * write it, as the rule files are. A missing file is left to the loader.
+ */
+static int config_file_check(const char *path, char *err, size_t err_len)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return 0;
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		snprintf(err, err_len,
+			 "%s is owned by uid %u, not root: refusing it "
+			 "(chown root)",
+			 path, (unsigned int)st.st_uid);
+		return -EPERM;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(err, err_len,
+			 "%s is group- or world-writable (mode %04o): refusing "
+			 "it (chmod go-w)",
+			 path, (unsigned int)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
+}
+
 int config__load(const char *path, struct monitor_opts *o, unsigned *set,
 		 struct config **out, char *err, size_t err_len)
 {
@@ -163,6 +193,9 @@ int config__load(const char *path, struct monitor_opts *o, unsigned *set,
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
+	ret = config_file_check(path, err, err_len);
+	if (ret)
+		goto err_free;
 	c->root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!c->root) {
 		ret = jerr.line < 0 ? -ENOENT : -EINVAL;

@@ -139,9 +139,52 @@ char *status__line(void *ctx)
 	return line;
 }
 
+static json_t *config_json(const struct mw_config *c)
+{
+	return json_pack("{s:I,s:I,s:I,s:I}", "enforce", (json_int_t)c->enforce,
+			 "self_tgid", (json_int_t)c->self_tgid, "active_gen",
+			 (json_int_t)c->active_gen, "scoped",
+			 (json_int_t)c->scoped);
+}
+
+/*
+ * The kernel's settings map is not what we wrote: someone with root
+ * rewrote it (to silence the programs, or exempt a pid). Alert; the
+ * loader has put ours back.
+ */
+static void config_tamper_check(struct monitor *m)
+{
+	struct mw_config found, want;
+	json_t *doc;
+
+	if (loader__config_check(m->ld, &found, &want) != 1)
+		return;
+	fprintf(stderr, "minerwatch: the kernel settings map was changed by "
+			"someone else; restored\n");
+	doc = report__base("alert", 0);
+	if (!doc)
+		return;
+	jsonx_set_path(doc, "event.category", json_pack("[s]", "configuration"));
+	jsonx_set_path(doc, "event.type", json_pack("[s]", "change"));
+	jsonx_set_path(doc, "event.action", json_string("kernel_config_tampered"));
+	jsonx_set_path(doc, "event.severity", json_integer(90));
+	jsonx_set_path(doc, "rule.id", json_string("MW-TAMPER-001"));
+	jsonx_set_path(doc, "rule.name",
+		       json_string("minerwatch kernel settings rewritten"));
+	jsonx_set_path(doc, "threat.framework", json_string("MITRE ATT&CK"));
+	jsonx_set_path(doc, "threat.technique.id", json_pack("[s]", "T1562.001"));
+	jsonx_set_path(doc, "minerwatch.tamper.map", json_string("mw_config_map"));
+	jsonx_set_path(doc, "minerwatch.tamper.found", config_json(&found));
+	jsonx_set_path(doc, "minerwatch.tamper.expected", config_json(&want));
+	jsonx_set_path(doc, "minerwatch.tamper.restored", json_true());
+	reporter__emit(m->rep, doc);
+}
+
 void status__health(struct monitor *m)
 {
 	uint64_t st[MW_STAT_MAX];
+
+	config_tamper_check(m);
 
 	if (loader__read_stats(m->ld, st))
 		return;

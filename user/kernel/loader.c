@@ -462,7 +462,35 @@ static int config_write(struct loader *ld, uint32_t enforce, uint32_t self)
 	if (bpf_map__update_elem(ld->skel->maps.mw_config_map, &zero,
 				 sizeof(zero), &cfg, sizeof(cfg), BPF_ANY))
 		return -errno;
+	ld->cfg_written = cfg;
+	ld->cfg_written_ok = true;
 	return 0;
+}
+
+/*
+ * Root can rewrite the settings map (bpftool map update) and silence every
+ * program: clear enforce, point self_tgid at a miner, move active_gen. Read
+ * it back and, when it is not what we wrote, put ours back. Returns 1 with
+ * *found (what was there) and *want when it differed, 0 when it matched or
+ * we have written nothing yet, or a negative errno.
+ */
+int loader__config_check(struct loader *ld, struct mw_config *found,
+			 struct mw_config *want)
+{
+	uint32_t zero = 0;
+
+	if (!ld->cfg_written_ok)
+		return 0;
+	if (bpf_map__lookup_elem(ld->skel->maps.mw_config_map, &zero,
+				 sizeof(zero), found, sizeof(*found), 0))
+		return -errno;
+	*want = ld->cfg_written;
+	if (!memcmp(found, want, sizeof(*found)))
+		return 0;
+	if (bpf_map__update_elem(ld->skel->maps.mw_config_map, &zero,
+				 sizeof(zero), want, sizeof(*want), BPF_ANY))
+		return -errno;
+	return 1;
 }
 
 /*
@@ -809,6 +837,7 @@ static void self_filter_clear(struct loader *ld)
 		cfg.self_tgid = 0;
 		bpf_map__update_elem(ld->skel->maps.mw_config_map, &zero,
 				     sizeof(zero), &cfg, sizeof(cfg), BPF_ANY);
+		ld->cfg_written_ok = false;
 	}
 }
 

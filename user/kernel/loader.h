@@ -85,6 +85,14 @@ int loader__sync(struct loader *ld);
 int loader__set_config(struct loader *ld, bool enforce, uint32_t self_tgid);
 
 /*
+ * Compare the settings map with what loader__set_config() wrote; restore
+ * ours when it differs. 1 (found/want filled), 0 (same), or -errno.
+ */
+struct mw_config;
+int loader__config_check(struct loader *ld, struct mw_config *found,
+			 struct mw_config *want);
+
+/*
  * Replace the in-kernel deny entries with those derived from rs. gen tags
  * the entries so a record can be tied to the rule set that denied it.
  */

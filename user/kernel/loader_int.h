@@ -42,6 +42,9 @@ struct loader {
 	uint32_t gen;		   /* mw_load_gen of our programs */
 	uint32_t old_enforce;	   /* enforce flag the adopted state had */
 	uint32_t self_tgid;	   /* tgid the kernel sees for us, 0 unknown */
+	/* What we last wrote to mw_config_map (loader__config_check). */
+	struct mw_config cfg_written;
+	bool cfg_written_ok;
 	/* cgroup programs: the skeleton cannot attach them by itself */
 	struct bpf_link *cg_links[MAX_CG_LINKS];
 	int n_cg_links;

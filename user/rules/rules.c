@@ -448,11 +448,20 @@ static int parser__rule(struct rules_parser *p, json_t *jr, int idx)
 
 /*
  * Rules decide what gets killed, so a rule file anyone else can write is a
- * way in: refuse group- or world-writable files and directories.
+ * way in: refuse group- or world-writable files and directories, and those
+ * owned by anyone but root (or the user running us, for --check-rules by
+ * hand): their owner can chmod them writable, or rewrite them, at will.
  */
 static int parser__check_mode(struct rules_parser *p, const char *path,
 			      const struct stat *st, const char *what)
 {
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return rules_err__fail(
+		    &p->err, NULL,
+		    "%s%s%s is owned by uid %u, not root: refusing to load "
+		    "rules from it (chown root)",
+		    what, path ? " " : "", path ? path : "",
+		    (unsigned int)st->st_uid);
 	if (st->st_mode & (S_IWGRP | S_IWOTH))
 		return rules_err__fail(
 		    &p->err, NULL,
