@@ -95,6 +95,49 @@ static void test_pick(void **state)
 	}
 }
 
+/* ld.so PROGRAM: the program it loads is the exec path, and the name. */
+static void test_loader(void **state)
+{
+	static const struct {
+		const char *exe, *args[6], *want;
+	} cases[] = {
+	    {"/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+	     {"/lib64/ld-linux-x86-64.so.2", "./xmrig", "-o", NULL},
+	     "/root/.x/xmrig"},
+	    {"/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+	     {"ld.so", "--library-path", "/tmp", "--inhibit-cache", "/opt/m",
+	      NULL},
+	     "/opt/m"},
+	    {"/lib/ld-musl-x86_64.so.1", {"ld", "--", "bin/m", NULL},
+	     "/root/.x/bin/m"},
+	    /* Not the loader, or no program: unchanged. */
+	    {"/usr/bin/bash", {"bash", "./x", NULL}, NULL},
+	    {"/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+	     {"ld.so", "--list", NULL}, NULL},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mw_process p = {0};
+		char *argv[6] = {0};
+		int n = 0;
+
+		while (cases[i].args[n]) {
+			argv[n] = (char *)cases[i].args[n];
+			n++;
+		}
+		p.exe = (char *)cases[i].exe;
+		p.exec_path = strdup(cases[i].exe);
+		p.cwd = "/root/.x";
+		p.argv = argv;
+		p.argc = n;
+		assert_int_equal(proc_name__loader(&p), cases[i].want != NULL);
+		if (cases[i].want)
+			assert_string_equal(p.exec_path, cases[i].want);
+		free(p.exec_path);
+	}
+}
+
 /* --- the default rules on recorded exec records --------------------------- */
 
 struct fixture_case {
@@ -233,6 +276,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_pick),
+	    cmocka_unit_test(test_loader),
 	    cmocka_unit_test(test_fixtures),
 	};
 

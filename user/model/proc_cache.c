@@ -608,6 +608,7 @@ struct mw_process *proc_cache__on_exec(struct proc_cache *pc,
 	p->cwd = cwd && *cwd ? strdup(cwd) : NULL;
 	proc_set_args(p, args, args_len);
 	exec_path_set(p, filename);
+	proc_name__loader(p);
 	p->name = proc_name__pick(p);
 	p->flags = flags | MW_PROC_EXECED;
 	p->exec_ts_ns = h->ts_ns;

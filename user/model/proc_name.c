@@ -15,6 +15,8 @@
  *   kept; argv[0]'s or the executable's basename stands in for it when
  *   comm is that name cut short (or equal), else comm itself.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model/proc_name.h"
@@ -69,4 +71,73 @@ char *proc_name__pick(const struct mw_process *p)
 		return (char *)p->comm;
 	}
 	return base_of(p->exe);
+}
+
+/* The dynamic loader's file names: ld-linux-x86-64.so.2, ld-2.36.so,
+ * ld-musl-x86_64.so.1, ld-linux-aarch64.so.1, ld.so. */
+static int is_ldso(const char *exe)
+{
+	const char *b = base_of(exe);
+
+	if (!b)
+		return 0;
+	return strcmp(b, "ld.so") == 0 ||
+	       (strncmp(b, "ld-", 3) == 0 && strstr(b, ".so"));
+}
+
+/* ld.so options that take a value (glibc 2.36, musl). */
+static int ldso_opt_has_value(const char *o)
+{
+	static const char *const with[] = {
+	    "--library-path", "--preload", "--audit", "--argv0",
+	    "--glibc-hwcaps-prefix", "--glibc-hwcaps-mask", "--inhibit-rpath",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(with) / sizeof(with[0]); i++)
+		if (strcmp(o, with[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * "/lib64/ld-linux-x86-64.so.2 ./miner ARGS" runs ./miner with the
+ * kernel's executable being ld.so: make exec_path the program it loads
+ * (absolute against cwd), so its name is the program's. 1 when changed.
+ */
+int proc_name__loader(struct mw_process *p)
+{
+	const char *prog = NULL;
+	char *path;
+	int i;
+
+	if (!is_ldso(p->exe) || p->argc < 2 || !p->argv)
+		return 0;
+	for (i = 1; i < p->argc && p->argv[i]; i++) {
+		const char *a = p->argv[i];
+
+		if (strncmp(a, "--", 2) != 0) {
+			prog = a;
+			break;
+		}
+		if (strcmp(a, "--") == 0) {
+			prog = i + 1 < p->argc ? p->argv[i + 1] : NULL;
+			break;
+		}
+		if (ldso_opt_has_value(a))
+			i++;
+	}
+	if (!prog || !*prog)
+		return 0;
+	if (prog[0] == '/' || !p->cwd)
+		path = strdup(prog);
+	else if (asprintf(&path, "%s%s%s", p->cwd,
+			  strcmp(p->cwd, "/") == 0 ? "" : "/",
+			  strncmp(prog, "./", 2) == 0 ? prog + 2 : prog) < 0)
+		path = NULL;
+	if (!path)
+		return 0;
+	free(p->exec_path);
+	p->exec_path = path;
+	return 1;
 }

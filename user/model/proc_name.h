@@ -15,4 +15,11 @@
  */
 char *proc_name__pick(const struct mw_process *p);
 
+/*
+ * A program run through the dynamic loader (ld.so PROGRAM ARGS): replace
+ * p->exec_path (owned by the process cache) with PROGRAM made absolute.
+ * Returns 1 when it did, 0 when p is not such an exec.
+ */
+int proc_name__loader(struct mw_process *p);
+
 #endif /* MW_PROC_NAME_H */

@@ -4,7 +4,9 @@
  * events to the respond stage (see sensors.h).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "model/proc_cache.h"
 #include "model/proc_name.h"
@@ -15,6 +17,7 @@
 #include "sensors/decode.h"
 #include "sensors/sensors.h"
 #include "util/clock.h"
+#include "util/procfs.h"
 
 static void judge(struct sensors *s, struct mw_event *ev, const char *action,
 		  const struct mw_process **chain)
@@ -90,6 +93,41 @@ static uint32_t proc_flags(uint32_t exec_flags)
 	return flags;
 }
 
+#define ARGS_PROC_MAX (256 * 1024) /* argv read back from /proc, at most */
+
+/*
+ * The kernel copies MW_ARGS_MAX bytes of argv: a miner can pad its command
+ * line so that --donate-level or the pool sits past them. Read the whole
+ * argv from /proc/PID/cmdline instead, when the process is still the one
+ * that exec'd (same start time, to the clock tick). The record keeps
+ * args_truncated: what the kernel saw was cut.
+ */
+static void args_from_proc(struct mw_process *p, const struct mw_hdr *h)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+	uint64_t tick = 1000000000ULL / (hz > 0 ? hz : 100);
+	struct procfs_stat st;
+	char path[64], *buf;
+	uint64_t start;
+	ssize_t n;
+
+	if (procfs__stat(NULL, h->pid, &st))
+		return;
+	start = st.start_ticks * tick;
+	if (start + tick < h->start_ns || start > h->start_ns + tick)
+		return;
+	buf = malloc(ARGS_PROC_MAX);
+	if (!buf)
+		return;
+	snprintf(path, sizeof(path), "/proc/%u/cmdline", h->pid);
+	n = procfs__read_file(path, buf, ARGS_PROC_MAX);
+	if (n > MW_ARGS_MAX) {
+		proc_set_args(p, buf, n);
+		p->name = proc_name__pick(p); /* it may point into argv */
+	}
+	free(buf);
+}
+
 void exec_sensor__exec(struct sensors *s, const void *data, size_t size)
 {
 	const struct mw_process *chain[SENSORS_MAX_LINEAGE];
@@ -109,6 +147,8 @@ void exec_sensor__exec(struct sensors *s, const void *data, size_t size)
 				v.cwd, v.filename, proc_flags(v.e->flags));
 	if (!p)
 		return;
+	if (v.e->flags & MW_EXEC_ARGS_TRUNC)
+		args_from_proc(p, &v.e->hdr);
 	p->exe_ino = v.e->exe_ino;
 	p->exe_dev = v.e->exe_dev;
 	ev.ts_ns = v.e->hdr.ts_ns;
