@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,8 +153,22 @@ static int rehash(int **tab, unsigned *size, int n,
 	return 0;
 }
 
-/* The process with this entity id, learned from o when new. -1: none. */
-static int proc_of(struct handover *h, json_t *o, const char *exe_key)
+static void set_str(char **dst, const char *s, bool update)
+{
+	if (!s || (*dst && !update))
+		return;
+	free(*dst);
+	*dst = strdup(s);
+}
+
+/*
+ * The process with this entity id, learned from o when new. With update
+ * (o is the document's own process, not an ancestor), what o says replaces
+ * what was known: the entity id survives exec, and the stream is in time
+ * order, so the last exec's name and command line win. -1: none.
+ */
+static int proc_of(struct handover *h, json_t *o, const char *exe_key,
+		   bool update)
 {
 	const char *ent = json_string_value(json_object_get(o, "entity_id"));
 	struct ho_proc *p;
@@ -177,13 +192,16 @@ static int proc_of(struct handover *h, json_t *o, const char *exe_key)
 	p = &h->p[*sl];
 	if (!p->pid)
 		p->pid = json_integer_value(json_object_get(o, "pid"));
-	if (!p->name && (s = json_string_value(json_object_get(o, "name"))))
-		p->name = strdup(s);
-	if (!p->exe && (s = json_string_value(json_object_get(o, exe_key))))
-		p->exe = strdup(s);
-	if (!p->cmdline &&
-	    (s = json_string_value(json_object_get(o, "command_line"))))
-		p->cmdline = strdup(s);
+	s = json_string_value(json_object_get(o, exe_key));
+	/* An exec since: remember what it was (a shell that exec'd ln). */
+	if (update && s && p->exe && strcmp(s, p->exe) && p->name)
+		set_str(&p->before, p->name, true);
+	set_str(&p->name, json_string_value(json_object_get(o, "name")), update);
+	set_str(&p->exe, json_string_value(json_object_get(o, exe_key)),
+		update);
+	s = json_string_value(json_object_get(o, "command_line"));
+	/* An ancestry entry has no command line: keep the exe's name. */
+	set_str(&p->cmdline, s, update);
 	return *sl;
 }
 
@@ -202,14 +220,14 @@ static int learn_lineage(struct handover *h, json_t *doc)
 				      "ancestry");
 	int me, prev, i, a;
 
-	me = proc_of(h, proc, "executable");
+	me = proc_of(h, proc, "executable", true);
 	if (me < 0)
 		return -1;
 	prev = me;
 	set_parent(h, me, proc_of(h, json_object_get(proc, "parent"),
-				  "executable"));
+				  "executable", false));
 	for (i = 0; i < (int)json_array_size(anc) && i < MAX_DEPTH; i++) {
-		a = proc_of(h, json_array_get(anc, i), "executable");
+		a = proc_of(h, json_array_get(anc, i), "executable", false);
 		if (a < 0)
 			break;
 		set_parent(h, prev, a);
@@ -229,11 +247,40 @@ static void fold_key(json_t *doc, char *buf, size_t len)
 		 str_at(doc, "message", NULL) ?: "");
 }
 
+static void what_of(json_t *doc, char *buf, size_t len)
+{
+	const char *msg = str_at(doc, "message", NULL);
+	const char *path = str_at(doc, "file", "path");
+	const char *exe = str_at(doc, "process", "executable");
+	const char *dst = str_at(doc, "destination", "ip");
+	const char *src = str_at(doc, "source", "ip");
+	json_t *port = json_object_get(json_object_get(doc, "destination"),
+				       "port");
+
+	if (msg)
+		snprintf(buf, len, "%s", msg);
+	else if (path)
+		snprintf(buf, len, "%s by %s", path, exe ? exe : "?");
+	else if (dst)
+		snprintf(buf, len, "%s -> %s:%lld", exe ? exe : "?", dst,
+			 (long long)json_integer_value(port));
+	else if (src)
+		snprintf(buf, len, "from %s", src);
+	else
+		snprintf(buf, len, "%s", exe ? exe : "");
+}
+
+static char *dup_or(const char *s, const char *dflt)
+{
+	return strdup(s ? s : dflt);
+}
+
 static void add_notable(struct handover *h, json_t *doc, const char *line,
 			int64_t when, int proc)
 {
 	struct ho_event *e;
-	char key[8192];
+	char key[8192], what[1024];
+	const char *s;
 	int *sl;
 
 	fold_key(doc, key, sizeof(key));
@@ -261,25 +308,30 @@ static void add_notable(struct handover *h, json_t *doc, const char *line,
 	e = &h->ev[h->n_ev];
 	memset(e, 0, sizeof(*e));
 	h->ekeys[h->n_ev] = strdup(key);
-	e->doc = doc;
 	e->raw = strdup(line);
 	e->when_us = e->last_us = when;
 	e->count = 1;
 	e->proc = proc;
-	e->ts = str_at(doc, "@timestamp", NULL);
-	e->kind = str_at(doc, "event", "kind") ?: "";
-	e->action = str_at(doc, "event", "action") ?: "";
-	e->rule_id = str_at(doc, "rule", "id") ?: "";
-	e->rule_name = str_at(doc, "rule", "name") ?: e->action;
-	e->section = json_string_value(json_object_get(
+	e->kind = dup_or(str_at(doc, "event", "kind"), "");
+	e->action = dup_or(str_at(doc, "event", "action"), "");
+	e->rule_id = dup_or(str_at(doc, "rule", "id"), "");
+	e->rule_name = dup_or(str_at(doc, "rule", "name"), e->action);
+	s = json_string_value(json_object_get(
 	    json_object_get(json_object_get(doc, "minerwatch"), "triage"),
 	    "section"));
+	e->section = s ? strdup(s) : NULL;
+	what_of(doc, what, sizeof(what));
+	e->what = strdup(what);
 	e->severity = json_integer_value(
 	    json_object_get(json_object_get(doc, "event"), "severity"));
 	e->act = strcmp(e->kind, "alert") && (!strcmp(e->action, "kill") ||
 					      !strcmp(e->action, "block"));
 	e->failed = e->act && str_at(doc, "event", "outcome") &&
 		    !strcmp(str_at(doc, "event", "outcome"), "failure");
+	e->would = json_is_false(json_object_get(
+	    json_object_get(json_object_get(doc, "minerwatch"), "response"),
+	    "taken"));
+	json_decref(doc);
 	*sl = h->n_ev++;
 	return;
 drop:
@@ -297,6 +349,38 @@ static void note_host(struct handover *h, const char *host)
 		 host);
 }
 
+/*
+ * Telemetry that adds nothing to the report (exit, fork, health...) is
+ * most of a stream recorded with --events: known by a substring search in
+ * the compact form minerwatch writes, it is counted and its time noted
+ * without a full parse. Anything else (pretty-printed JSON too) is parsed.
+ */
+static bool quick_telemetry(struct handover *h, const char *line)
+{
+	const char *ts;
+	int64_t when;
+
+	if ((!strstr(line, "\"kind\":\"event\"") &&
+	     !strstr(line, "\"kind\":\"state\"")) ||
+	    strstr(line, "\"action\":\"exec\"") ||
+	    strstr(line, "\"action\":\"kill\"") ||
+	    strstr(line, "\"action\":\"block\""))
+		return false;
+	ts = strstr(line, "\"@timestamp\":\"");
+	when = ts ? parse_time(ts + 14) : 0;
+	if ((h->from_us && when < h->from_us) ||
+	    (h->to_us && when >= h->to_us)) {
+		h->outside++;
+		return true;
+	}
+	if (when && (!h->first_us || when < h->first_us))
+		h->first_us = when;
+	if (when > h->last_us)
+		h->last_us = when;
+	h->telemetry++;
+	return true;
+}
+
 /* One line of input. */
 static void take_line(struct handover *h, const char *line, size_t len)
 {
@@ -309,7 +393,7 @@ static void take_line(struct handover *h, const char *line, size_t len)
 	h->lines++;
 	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
-	if (!len)
+	if (!len || quick_telemetry(h, line))
 		return;
 	doc = json_loadb(line, len, 0, &jerr);
 	if (!json_is_object(doc)) {
@@ -408,10 +492,11 @@ static int by_rank(const void *a, const void *b)
 	return (x->first > y->first) - (x->first < y->first);
 }
 
-static void rank_roots(struct handover *h)
+/* slot[i]: the index in h->roots of process i's incident, -1 none. */
+static void rank_roots(struct handover *h, const int *slot)
 {
 	struct root_rank *rk = calloc(h->n_roots ? h->n_roots : 1, sizeof(*rk));
-	int i, j, r;
+	int i, j;
 
 	if (!rk)
 		return;
@@ -421,13 +506,9 @@ static void rank_roots(struct handover *h)
 		const struct ho_proc *p = &h->p[i];
 		int64_t t;
 
-		if (!p->n_alerts)
+		if (!p->n_alerts || slot[i] < 0)
 			continue;
-		r = root_of(h, i);
-		for (j = 0; j < h->n_roots && rk[j].root != r; j++)
-			;
-		if (j == h->n_roots)
-			continue;
+		j = slot[i];
 		t = h->ev[p->alerts[0]].when_us;
 		if (p->max_sev > rk[j].sev)
 			rk[j].sev = p->max_sev;
@@ -442,7 +523,7 @@ static void rank_roots(struct handover *h)
 
 static void build_incidents(struct handover *h)
 {
-	int i, j, r;
+	int i, r, *root_at = NULL, *slot = NULL;
 
 	for (i = 0; i < h->n_ev; i++) {
 		struct ho_event *e = &h->ev[i];
@@ -455,11 +536,7 @@ static void build_incidents(struct handover *h)
 			    e->count;
 		if (e->act && e->failed)
 			h->kills_failed += e->count;
-		if (!e->act && json_is_false(json_object_get(
-				   json_object_get(json_object_get(e->doc,
-								   "minerwatch"),
-						   "response"),
-				   "taken")))
+		if (!e->act && e->would)
 			h->would_act += e->count;
 		if (e->proc < 0)
 			continue;
@@ -473,19 +550,28 @@ static void build_incidents(struct handover *h)
 			p->alerts[p->n_alerts++] = i;
 	}
 	h->roots = calloc(h->n_p ? h->n_p : 1, sizeof(int));
-	if (!h->roots)
-		return;
+	/* root_at[r]: r's index in roots; slot[i]: i's incident. */
+	root_at = malloc((h->n_p ? h->n_p : 1) * sizeof(int));
+	slot = malloc((h->n_p ? h->n_p : 1) * sizeof(int));
+	if (!h->roots || !root_at || !slot)
+		goto out;
+	memset(root_at, 0xff, (h->n_p ? h->n_p : 1) * sizeof(int));
 	for (i = 0; i < h->n_p; i++) {
+		slot[i] = -1;
 		if (!h->p[i].n_alerts)
 			continue;
 		show_chain(h, i);
 		r = root_of(h, i);
-		for (j = 0; j < h->n_roots && h->roots[j] != r; j++)
-			;
-		if (j == h->n_roots)
+		if (root_at[r] < 0) {
+			root_at[r] = h->n_roots;
 			h->roots[h->n_roots++] = r;
+		}
+		slot[i] = root_at[r];
 	}
-	rank_roots(h);
+	rank_roots(h, slot);
+out:
+	free(root_at);
+	free(slot);
 }
 
 enum ho_section ho_event__section(const struct ho_event *e)
@@ -504,29 +590,6 @@ enum ho_section ho_event__section(const struct ho_event *e)
 	return HO_NONE;
 }
 
-void ho_event__what(const struct ho_event *e, char *buf, size_t len)
-{
-	const char *msg = str_at(e->doc, "message", NULL);
-	const char *path = str_at(e->doc, "file", "path");
-	const char *exe = str_at(e->doc, "process", "executable");
-	const char *dst = str_at(e->doc, "destination", "ip");
-	const char *src = str_at(e->doc, "source", "ip");
-	json_t *port = json_object_get(json_object_get(e->doc, "destination"),
-				       "port");
-
-	if (msg)
-		snprintf(buf, len, "%s", msg);
-	else if (path)
-		snprintf(buf, len, "%s by %s", path, exe ? exe : "?");
-	else if (dst)
-		snprintf(buf, len, "%s -> %s:%lld", exe ? exe : "?", dst,
-			 (long long)json_integer_value(port));
-	else if (src)
-		snprintf(buf, len, "from %s", src);
-	else
-		snprintf(buf, len, "%s", exe ? exe : "");
-}
-
 /* --- the command ------------------------------------------------------------ */
 
 static void handover_free(struct handover *h)
@@ -534,8 +597,13 @@ static void handover_free(struct handover *h)
 	int i;
 
 	for (i = 0; i < h->n_ev; i++) {
-		json_decref(h->ev[i].doc);
 		free(h->ev[i].raw);
+		free(h->ev[i].kind);
+		free(h->ev[i].action);
+		free(h->ev[i].rule_id);
+		free(h->ev[i].rule_name);
+		free(h->ev[i].section);
+		free(h->ev[i].what);
 		free(h->ekeys[i]);
 	}
 	for (i = 0; i < h->n_p; i++) {
@@ -543,6 +611,7 @@ static void handover_free(struct handover *h)
 		free(h->p[i].name);
 		free(h->p[i].exe);
 		free(h->p[i].cmdline);
+		free(h->p[i].before);
 		free(h->p[i].alerts);
 	}
 	free(h->ev);

@@ -27,8 +27,7 @@ int handover__main(int argc, char **argv);
 
 /* An alert or an act (kill, block), repeats of it folded in. */
 struct ho_event {
-	json_t *doc;	   /* the first document (owned) */
-	char *raw;	   /* its line as read */
+	char *raw;	   /* the first document's line as read */
 	int64_t when_us;   /* @timestamp, µs since the epoch (0 unknown) */
 	int64_t last_us;   /* of the last repeat */
 	int count;	   /* documents folded into this one */
@@ -36,12 +35,15 @@ struct ho_event {
 	int proc;	   /* index in procs, -1 none */
 	bool act;	   /* kill or block */
 	bool failed;	   /* act with event.outcome failure */
-	/* Borrowed from doc: */
-	const char *ts, *kind, *action, *rule_id, *rule_name, *section;
+	bool would;	   /* detect mode: minerwatch.response.taken false */
+	/* Fields of the document, owned ("" when absent; section NULL). */
+	char *kind, *action, *rule_id, *rule_name, *section;
+	char *what;	   /* one line about it (ho_event__what) */
 };
 
 struct ho_proc {
 	char *entity, *name, *exe, *cmdline;
+	char *before;		/* the name it had before its last exec */
 	int pid;
 	int parent;		/* index, -1 unknown */
 	int first_child, next_sibling;
@@ -76,7 +78,10 @@ enum ho_section { HO_NONE = 0, HO_PERSIST, HO_WIPED, HO_WAYIN, HO_LEFT };
 enum ho_section ho_event__section(const struct ho_event *e);
 
 /* A short line saying what e is about (path, process, address...). */
-void ho_event__what(const struct ho_event *e, char *buf, size_t len);
+static inline const char *ho_event__what(const struct ho_event *e)
+{
+	return e->what;
+}
 
 /* µs since the epoch to "2026-12-01 23:00:01Z". */
 void ho__time(int64_t us, char *buf, size_t len);

@@ -18,6 +18,7 @@
 
 #define MAX_ROWS 5000
 #define MAX_DEPTH 64
+#define MAX_INCIDENTS 200 /* the rest are in the timeline */
 #define CMD_MAX 200
 
 static void esc(FILE *out, const char *s)
@@ -127,12 +128,7 @@ static void summary(const struct handover *h, FILE *out)
 			fprintf(out, "<li><a href=\"#raw-%d\">", i);
 			esc(out, h->ev[i].rule_name);
 			fputs("</a>: ", out);
-			{
-				char w[512];
-
-				ho_event__what(&h->ev[i], w, sizeof(w));
-				esc(out, w);
-			}
+			esc(out, ho_event__what(&h->ev[i]));
 			fputs("</li>", out);
 		}
 	fprintf(out,
@@ -172,10 +168,10 @@ static int by_time(const void *a, const void *b, void *vh)
 static void row(const struct handover *h, FILE *out, int i)
 {
 	const struct ho_event *e = &h->ev[i];
-	char t[40], w[1024];
+	const char *w = ho_event__what(e);
+	char t[40];
 
 	ho__time(e->when_us, t, sizeof(t));
-	ho_event__what(e, w, sizeof(w));
 	fprintf(out, "<tr class=\"%s\" data-sev=\"%d\"><td>%s</td>"
 		     "<td class=\"sev\">%d</td><td>",
 		band(e->severity), e->severity, t, e->severity);
@@ -216,6 +212,11 @@ static void node(const struct handover *h, FILE *out, int i, int depth)
 	fprintf(out, "<li data-sev=\"%d\"><details class=\"node\" open>"
 		     "<summary><b>",
 		p->max_sev);
+	/* A process that exec'd since it forked its children: both names. */
+	if (p->before) {
+		esc(out, p->before);
+		fputs(" &rarr; ", out);
+	}
 	esc(out, p->name ? p->name : "?");
 	fprintf(out, "</b> (pid %d) <code>", p->pid);
 	cut(out, p->cmdline ? p->cmdline : p->exe);
@@ -254,7 +255,10 @@ static void incidents(const struct handover *h, FILE *out)
 	fputs("<section id=\"incidents\"><h2>Process trees</h2>", out);
 	if (!h->n_roots)
 		fputs("<p>No alert names a process.</p>", out);
-	for (i = 0; i < h->n_roots; i++) {
+	if (h->n_roots > MAX_INCIDENTS)
+		fprintf(out, "<p>The %d most severe of %d incidents.</p>",
+			MAX_INCIDENTS, h->n_roots);
+	for (i = 0; i < h->n_roots && i < MAX_INCIDENTS; i++) {
 		fprintf(out, "<h3>Incident %d</h3><ul class=\"tree\">", i + 1);
 		node(h, out, h->roots[i], 0);
 		fputs("</ul>", out);

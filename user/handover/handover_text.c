@@ -14,6 +14,7 @@
 
 #define MAX_ROWS 5000
 #define MAX_DEPTH 64
+#define MAX_INCIDENTS 200 /* the rest are in the timeline */
 #define CMD_MAX 160
 
 static void put(FILE *out, const char *s)
@@ -61,10 +62,10 @@ static int by_time(const void *a, const void *b, void *vh)
 static void line(const struct handover *h, FILE *out, int i)
 {
 	const struct ho_event *e = &h->ev[i];
-	char t[40], w[1024];
+	const char *w = ho_event__what(e);
+	char t[40];
 
 	ho__time(e->when_us, t, sizeof(t));
-	ho_event__what(e, w, sizeof(w));
 	fprintf(out, "  %s [%3d] %s%s", t, e->severity,
 		e->act ? e->action : "", e->act ? (e->failed ? " FAILED " : " ")
 						: "");
@@ -84,6 +85,10 @@ static void node(const struct handover *h, FILE *out, int i, int depth)
 	int c, k;
 
 	fprintf(out, "  %*s%s", depth * 2, "", depth ? "`- " : "");
+	if (p->before) {
+		put(out, p->before);
+		fputs(" -> ", out);
+	}
 	put(out, p->name ? p->name : "?");
 	fprintf(out, " (pid %d) ", p->pid);
 	cut(out, p->cmdline ? p->cmdline : p->exe);
@@ -150,7 +155,10 @@ int handover__text(const struct handover *h, FILE *out)
 	for (i = 0; i < h->n_ev && i < MAX_ROWS; i++)
 		line(h, out, order[i]);
 	fputs("\n== Process trees\n", out);
-	for (i = 0; i < h->n_roots; i++) {
+	if (h->n_roots > MAX_INCIDENTS)
+		fprintf(out, "  (the %d most severe of %d incidents)\n",
+			MAX_INCIDENTS, h->n_roots);
+	for (i = 0; i < h->n_roots && i < MAX_INCIDENTS; i++) {
 		fprintf(out, "  Incident %d\n", i + 1);
 		node(h, out, h->roots[i], 0);
 	}

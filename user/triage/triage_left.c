@@ -141,8 +141,11 @@ static void walk(struct walk *w, const char *dir, int depth, bool only_hidden)
 		    strcmp(de->d_name, "..") == 0)
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
-		    (int)sizeof(path))
+		    (int)sizeof(path)) {
+			/* Deeper than a path can say: listed, not skipped. */
+			triage__unreadable(w->t, TRIAGE_LEFT, dir, ENAMETOOLONG);
 			continue;
+		}
 		if (lstat(path, &st))
 			continue;
 		if (S_ISDIR(st.st_mode)) {
