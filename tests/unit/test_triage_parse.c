@@ -23,18 +23,16 @@ static void test_syslog_time(void **state)
 {
 	int64_t when = 0;
 
-	assert_int_equal(tparse__syslog_time("2026-12-01T03:12:00Z x", 22, NOW,
-					     &when),
-			 20);
+	assert_int_equal(
+	    tparse__syslog_time("2026-12-01T03:12:00Z x", 22, NOW, &when), 20);
 	assert_int_equal(when, 1796094720);
 	assert_int_equal(tparse__syslog_time("2026-12-01T04:12:00.5+01:00 x",
 					     29, NOW, &when),
 			 27);
 	assert_int_equal(when, 1796094720);
 	/* RFC 3164: local time; the year is guessed. */
-	assert_int_equal(tparse__syslog_time("Dec  1 03:12:00 h", 17, NOW,
-					     &when),
-			 15);
+	assert_int_equal(
+	    tparse__syslog_time("Dec  1 03:12:00 h", 17, NOW, &when), 15);
 	{
 		struct tm tm;
 		time_t t = when;
@@ -44,13 +42,13 @@ static void test_syslog_time(void **state)
 		assert_int_equal(tm.tm_year, 126);
 	}
 	/* A date after tomorrow is last year's. */
-	assert_int_equal(tparse__syslog_time("Dec 25 03:12:00 h", 17, NOW,
-					     &when),
-			 15);
+	assert_int_equal(
+	    tparse__syslog_time("Dec 25 03:12:00 h", 17, NOW, &when), 15);
 	assert_true(when < NOW - 300 * 86400);
 	assert_int_equal(tparse__syslog_time("Foo  1 03:12:00", 15, NOW, &when),
 			 0);
-	assert_int_equal(tparse__syslog_time("Dec  1 03:12", 12, NOW, &when), 0);
+	assert_int_equal(tparse__syslog_time("Dec  1 03:12", 12, NOW, &when),
+			 0);
 	assert_int_equal(tparse__syslog_time("", 0, NOW, &when), 0);
 }
 

@@ -62,7 +62,8 @@ static int64_t parse_time(const char *s)
 		return 0;
 	p = s + n;
 	if (*p == 'T' || *p == ' ') {
-		if (sscanf(p + 1, "%2d:%2d%n", &tm.tm_hour, &tm.tm_min, &n) != 2)
+		if (sscanf(p + 1, "%2d:%2d%n", &tm.tm_hour, &tm.tm_min, &n) !=
+		    2)
 			return 0;
 		p += 1 + n;
 		if (*p == ':' && sscanf(p + 1, "%2d%n", &tm.tm_sec, &n) == 1)
@@ -92,7 +93,8 @@ void ho__time(int64_t us, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%d %H:%M:%SZ", &tm);
 }
 
-/* --- lookups ---------------------------------------------------------------- */
+/* --- lookups ----------------------------------------------------------------
+ */
 
 static int grow(void **arr, int *cap, int n, size_t elem)
 {
@@ -196,7 +198,8 @@ static int proc_of(struct handover *h, json_t *o, const char *exe_key,
 	/* An exec since: remember what it was (a shell that exec'd ln). */
 	if (update && s && p->exe && strcmp(s, p->exe) && p->name)
 		set_str(&p->before, p->name, true);
-	set_str(&p->name, json_string_value(json_object_get(o, "name")), update);
+	set_str(&p->name, json_string_value(json_object_get(o, "name")),
+		update);
 	set_str(&p->exe, json_string_value(json_object_get(o, exe_key)),
 		update);
 	s = json_string_value(json_object_get(o, "command_line"));
@@ -216,16 +219,17 @@ static void set_parent(struct handover *h, int child, int parent)
 static int learn_lineage(struct handover *h, json_t *doc)
 {
 	json_t *proc = json_object_get(doc, "process");
-	json_t *anc = json_object_get(json_object_get(doc, "minerwatch"),
-				      "ancestry");
+	json_t *anc =
+	    json_object_get(json_object_get(doc, "minerwatch"), "ancestry");
 	int me, prev, i, a;
 
 	me = proc_of(h, proc, "executable", true);
 	if (me < 0)
 		return -1;
 	prev = me;
-	set_parent(h, me, proc_of(h, json_object_get(proc, "parent"),
-				  "executable", false));
+	set_parent(
+	    h, me,
+	    proc_of(h, json_object_get(proc, "parent"), "executable", false));
 	for (i = 0; i < (int)json_array_size(anc) && i < MAX_DEPTH; i++) {
 		a = proc_of(h, json_array_get(anc, i), "executable", false);
 		if (a < 0)
@@ -236,7 +240,8 @@ static int learn_lineage(struct handover *h, json_t *doc)
 	return me;
 }
 
-/* --- notable documents -------------------------------------------------------- */
+/* --- notable documents
+ * -------------------------------------------------------- */
 
 static void fold_key(json_t *doc, char *buf, size_t len)
 {
@@ -254,8 +259,8 @@ static void what_of(json_t *doc, char *buf, size_t len)
 	const char *exe = str_at(doc, "process", "executable");
 	const char *dst = str_at(doc, "destination", "ip");
 	const char *src = str_at(doc, "source", "ip");
-	json_t *port = json_object_get(json_object_get(doc, "destination"),
-				       "port");
+	json_t *port =
+	    json_object_get(json_object_get(doc, "destination"), "port");
 
 	if (msg)
 		snprintf(buf, len, "%s", msg);
@@ -324,8 +329,8 @@ static void add_notable(struct handover *h, json_t *doc, const char *line,
 	e->what = strdup(what);
 	e->severity = json_integer_value(
 	    json_object_get(json_object_get(doc, "event"), "severity"));
-	e->act = strcmp(e->kind, "alert") && (!strcmp(e->action, "kill") ||
-					      !strcmp(e->action, "block"));
+	e->act = strcmp(e->kind, "alert") &&
+		 (!strcmp(e->action, "kill") || !strcmp(e->action, "block"));
 	e->failed = e->act && str_at(doc, "event", "outcome") &&
 		    !strcmp(str_at(doc, "event", "outcome"), "failure");
 	e->would = json_is_false(json_object_get(
@@ -342,8 +347,8 @@ static void note_host(struct handover *h, const char *host)
 {
 	size_t n = strlen(h->hosts);
 
-	if (!host || strstr(h->hosts, host) || n + strlen(host) + 3 >=
-						     sizeof(h->hosts))
+	if (!host || strstr(h->hosts, host) ||
+	    n + strlen(host) + 3 >= sizeof(h->hosts))
 		return;
 	snprintf(h->hosts + n, sizeof(h->hosts) - n, "%s%s", n ? ", " : "",
 		 host);
@@ -590,7 +595,8 @@ enum ho_section ho_event__section(const struct ho_event *e)
 	return HO_NONE;
 }
 
-/* --- the command ------------------------------------------------------------ */
+/* --- the command ------------------------------------------------------------
+ */
 
 static void handover_free(struct handover *h)
 {
@@ -627,8 +633,10 @@ static int time_opt(const char *name, const char *arg, int64_t *out)
 	*out = parse_time(arg);
 	if (*out)
 		return 0;
-	fprintf(stderr, "minerwatch report: --%s: '%s' is not a time "
-			"(2026-12-01, 2026-12-01T23:00:00Z)\n", name, arg);
+	fprintf(stderr,
+		"minerwatch report: --%s: '%s' is not a time "
+		"(2026-12-01, 2026-12-01T23:00:00Z)\n",
+		name, arg);
 	return -EINVAL;
 }
 
@@ -686,7 +694,8 @@ int handover__main(int argc, char **argv)
 		return 2;
 	}
 	html = format ? !strcmp(format, "html")
-		      : ends_with(out_path, ".html") || ends_with(out_path, ".htm");
+		      : ends_with(out_path, ".html") ||
+			    ends_with(out_path, ".htm");
 	for (i = optind; i < argc; i++)
 		if (read_input(&h, argv[i]))
 			ret = 1;

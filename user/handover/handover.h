@@ -27,32 +27,32 @@ int handover__main(int argc, char **argv);
 
 /* An alert or an act (kill, block), repeats of it folded in. */
 struct ho_event {
-	char *raw;	   /* the first document's line as read */
-	int64_t when_us;   /* @timestamp, µs since the epoch (0 unknown) */
-	int64_t last_us;   /* of the last repeat */
-	int count;	   /* documents folded into this one */
+	char *raw;	 /* the first document's line as read */
+	int64_t when_us; /* @timestamp, µs since the epoch (0 unknown) */
+	int64_t last_us; /* of the last repeat */
+	int count;	 /* documents folded into this one */
 	int severity;
-	int proc;	   /* index in procs, -1 none */
-	bool act;	   /* kill or block */
-	bool failed;	   /* act with event.outcome failure */
-	bool would;	   /* detect mode: minerwatch.response.taken false */
+	int proc;    /* index in procs, -1 none */
+	bool act;    /* kill or block */
+	bool failed; /* act with event.outcome failure */
+	bool would;  /* detect mode: minerwatch.response.taken false */
 	/* Fields of the document, owned ("" when absent; section NULL). */
 	char *kind, *action, *rule_id, *rule_name, *section;
-	char *what;	   /* one line about it (ho_event__what) */
+	char *what; /* one line about it (ho_event__what) */
 };
 
 struct ho_proc {
 	char *entity, *name, *exe, *cmdline;
-	char *before;		/* the name it had before its last exec */
+	char *before; /* the name it had before its last exec */
 	int pid;
-	int parent;		/* index, -1 unknown */
+	int parent; /* index, -1 unknown */
 	int first_child, next_sibling;
-	int *alerts;		/* indexes into events */
+	int *alerts; /* indexes into events */
 	int n_alerts, cap_alerts;
 	int max_sev;
 	bool killed;
-	bool shown;		/* flagged, or an ancestor of a flagged one */
-	bool linked;		/* in its parent's child list */
+	bool shown;  /* flagged, or an ancestor of a flagged one */
+	bool linked; /* in its parent's child list */
 };
 
 struct handover {
@@ -60,13 +60,13 @@ struct handover {
 	int n_ev, cap_ev;
 	struct ho_proc *p;
 	int n_p, cap_p;
-	int *roots;		/* incident roots (proc indexes), by time */
+	int *roots; /* incident roots (proc indexes), by time */
 	int n_roots;
-	char hosts[256];	/* distinct host names, comma-separated */
+	char hosts[256]; /* distinct host names, comma-separated */
 	int64_t first_us, last_us;
 	long lines, bad_lines, outside, telemetry;
 	int kills, kills_failed, blocks, would_act, max_sev;
-	int64_t from_us, to_us;	/* --from/--to, 0 open */
+	int64_t from_us, to_us; /* --from/--to, 0 open */
 	/* Lookup tables (entity -> proc, fold key -> event). */
 	int *ptab, *etab;
 	unsigned psize, esize;

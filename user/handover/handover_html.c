@@ -62,7 +62,10 @@ static void esc(FILE *out, const char *s)
 
 static const char *band(int sev)
 {
-	return sev >= 80 ? "crit" : sev >= 60 ? "high" : sev >= 40 ? "med" : "low";
+	return sev >= 80   ? "crit"
+	       : sev >= 60 ? "high"
+	       : sev >= 40 ? "med"
+			   : "low";
 }
 
 static const char style[] =
@@ -115,16 +118,14 @@ static void summary(const struct handover *h, FILE *out)
 	fputs("<section id=\"summary\"><h2>Summary</h2><table>", out);
 	fputs("<tr><th>Host</th><td>", out);
 	esc(out, h->hosts[0] ? h->hosts : "(unknown)");
-	fprintf(out, "</td></tr><tr><th>When</th><td>%s to %s</td></tr>", a,
-		b);
+	fprintf(out, "</td></tr><tr><th>When</th><td>%s to %s</td></tr>", a, b);
 	fprintf(out,
 		"<tr><th>Alerts</th><td>%d critical, %d high, %d medium, "
 		"%d low (highest severity %d)</td></tr>",
 		bands[0], bands[1], bands[2], bands[3], h->max_sev);
 	fputs("<tr><th>What</th><td><ul>", out);
 	for (i = 0; i < h->n_ev; i++)
-		if (!h->ev[i].act && h->ev[i].severity >= 70 &&
-		    listed++ < 12) {
+		if (!h->ev[i].act && h->ev[i].severity >= 70 && listed++ < 12) {
 			fprintf(out, "<li><a href=\"#raw-%d\">", i);
 			esc(out, h->ev[i].rule_name);
 			fputs("</a>: ", out);
@@ -172,8 +173,9 @@ static void row(const struct handover *h, FILE *out, int i)
 	char t[40];
 
 	ho__time(e->when_us, t, sizeof(t));
-	fprintf(out, "<tr class=\"%s\" data-sev=\"%d\"><td>%s</td>"
-		     "<td class=\"sev\">%d</td><td>",
+	fprintf(out,
+		"<tr class=\"%s\" data-sev=\"%d\"><td>%s</td>"
+		"<td class=\"sev\">%d</td><td>",
 		band(e->severity), e->severity, t, e->severity);
 	if (e->act)
 		fprintf(out, "<span class=\"killed\">%s%s</span> ", e->action,
@@ -209,8 +211,9 @@ static void node(const struct handover *h, FILE *out, int i, int depth)
 	const struct ho_proc *p = &h->p[i];
 	int c, k;
 
-	fprintf(out, "<li data-sev=\"%d\"><details class=\"node\" open>"
-		     "<summary><b>",
+	fprintf(out,
+		"<li data-sev=\"%d\"><details class=\"node\" open>"
+		"<summary><b>",
 		p->max_sev);
 	/* A process that exec'd since it forked its children: both names. */
 	if (p->before) {
@@ -227,8 +230,9 @@ static void node(const struct handover *h, FILE *out, int i, int depth)
 	for (k = 0; k < p->n_alerts; k++) {
 		const struct ho_event *e = &h->ev[p->alerts[k]];
 
-		fprintf(out, "<div class=\"alert %s\"><span class=\"sev %s\">"
-			     "%d</span> <a href=\"#raw-%d\">",
+		fprintf(out,
+			"<div class=\"alert %s\"><span class=\"sev %s\">"
+			"%d</span> <a href=\"#raw-%d\">",
 			band(e->severity), band(e->severity), e->severity,
 			p->alerts[k]);
 		if (e->act)
@@ -307,13 +311,14 @@ int handover__html(const struct handover *h, FILE *out)
 	for (i = 0; i < h->n_ev; i++)
 		order[i] = i;
 	qsort_r(order, h->n_ev, sizeof(int), by_time, (void *)h);
-	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-	      "<meta http-equiv=\"Content-Security-Policy\" content=\""
-	      "default-src 'none'; style-src 'unsafe-inline'; "
-	      "script-src 'unsafe-inline'\">"
-	      "<meta name=\"viewport\" content=\"width=device-width\">"
-	      "<title>minerwatch incident report</title><style>",
-	      out);
+	fputs(
+	    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	    "<meta http-equiv=\"Content-Security-Policy\" content=\""
+	    "default-src 'none'; style-src 'unsafe-inline'; "
+	    "script-src 'unsafe-inline'\">"
+	    "<meta name=\"viewport\" content=\"width=device-width\">"
+	    "<title>minerwatch incident report</title><style>",
+	    out);
 	fputs(style, out);
 	fputs("</style></head><body>\n<h1>minerwatch incident report: ", out);
 	esc(out, h->hosts[0] ? h->hosts : "(unknown host)");

@@ -66,9 +66,8 @@ static void line(const struct handover *h, FILE *out, int i)
 	char t[40];
 
 	ho__time(e->when_us, t, sizeof(t));
-	fprintf(out, "  %s [%3d] %s%s", t, e->severity,
-		e->act ? e->action : "", e->act ? (e->failed ? " FAILED " : " ")
-						: "");
+	fprintf(out, "  %s [%3d] %s%s", t, e->severity, e->act ? e->action : "",
+		e->act ? (e->failed ? " FAILED " : " ") : "");
 	put(out, e->rule_id);
 	fputs(" ", out);
 	put(out, e->rule_name);

@@ -29,17 +29,16 @@
 static const char *const section_key[TRIAGE_NSECT] = {
     "running", "persistence", "wiped", "way_in", "left_behind"};
 static const char *const section_title[TRIAGE_NSECT] = {
-    "What is running", "How it persists", "What was wiped",
-    "How it got in", "What was left behind"};
+    "What is running", "How it persists", "What was wiped", "How it got in",
+    "What was left behind"};
 static const char *const section_category[TRIAGE_NSECT] = {
     "process", "configuration", "file", "authentication", "file"};
 
 static const struct triage_rule r_unreadable = {
     "MW-TRIAGE-000", "File could not be read", "", NULL, 20};
 static const struct triage_rule r_immutable = {
-    "MW-PERSIST-013",
-    "Immutable or append-only flag set on a persistence file", "T1222.002",
-    "Defense Evasion", 80};
+    "MW-PERSIST-013", "Immutable or append-only flag set on a persistence file",
+    "T1222.002", "Defense Evasion", 80};
 
 static const char usage[] =
     "Usage: minerwatch triage [OPTIONS]\n"
@@ -62,7 +61,8 @@ static const char usage[] =
     "  minerwatch triage\n"
     "  minerwatch triage --json > triage.jsonl\n";
 
-/* --- findings -------------------------------------------------------------- */
+/* --- findings --------------------------------------------------------------
+ */
 
 void triage__iso(int64_t when, char *buf, size_t len)
 {
@@ -210,7 +210,8 @@ void triage__unreadable(struct triage *t, enum triage_section s,
 
 	if (doc) {
 		jsonx_set_path(doc, "file.path", jsonx_str(path));
-		jsonx_set_path(doc, "error.message", json_string(strerror(err)));
+		jsonx_set_path(doc, "error.message",
+			       json_string(strerror(err)));
 	}
 }
 
@@ -240,8 +241,8 @@ static void flags_check(struct triage *t, int fd, const char *path)
 	if (ioctl(fd, FS_IOC_GETFLAGS, &attr) ||
 	    !(attr & (FS_IMMUTABLE_FL | FS_APPEND_FL)))
 		return;
-	doc = triage__add(t, TRIAGE_PERSIST, &r_immutable, -1, 0,
-			  "%s is %s", path,
+	doc = triage__add(t, TRIAGE_PERSIST, &r_immutable, -1, 0, "%s is %s",
+			  path,
 			  attr & FS_IMMUTABLE_FL ? "immutable (chattr +i)"
 						 : "append-only (chattr +a)");
 	if (!doc)
@@ -306,7 +307,8 @@ char *triage__slurp(struct triage *t, enum triage_section s, const char *path,
 	return buf;
 }
 
-/* --- output ---------------------------------------------------------------- */
+/* --- output ----------------------------------------------------------------
+ */
 
 /* Print bytes for a terminal: control bytes and invalid UTF-8 as \xNN. */
 static void put_escaped(FILE *out, const char *s)
@@ -383,8 +385,7 @@ static void print_timeline(FILE *out, const struct triage *t)
 	if (!tl)
 		return;
 	for (i = 0; i < t->n; i++)
-		if (t->f[i].when > 0 &&
-		    t->f[i].severity >= t->o->min_severity)
+		if (t->f[i].when > 0 && t->f[i].severity >= t->o->min_severity)
 			tl[n++] = &t->f[i];
 	qsort(tl, n, sizeof(*tl), by_time);
 	fprintf(out, "\n== Timeline (%d findings with a time, UTC)\n", n);
@@ -436,7 +437,8 @@ static void print_json(FILE *out, const struct triage *t)
 	}
 }
 
-/* --- the command ----------------------------------------------------------- */
+/* --- the command -----------------------------------------------------------
+ */
 
 static int parse_num(const char *name, const char *arg, int lo, int hi,
 		     int *out)
@@ -525,8 +527,7 @@ static time_t install_time(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
-		if (stat(marks[i], &st) == 0 &&
-		    (!best || st.st_mtime < best))
+		if (stat(marks[i], &st) == 0 && (!best || st.st_mtime < best))
 			best = st.st_mtime;
 	return best;
 }
@@ -541,8 +542,8 @@ static time_t boot_time(time_t now)
 
 int triage__main(int argc, char **argv)
 {
-	struct triage_opts o = {.sample_ms = 1000, .gap_minutes = 120,
-				.min_severity = 1};
+	struct triage_opts o = {
+	    .sample_ms = 1000, .gap_minutes = 120, .min_severity = 1};
 	struct triage t = {.o = &o};
 	struct rules *rs = NULL;
 	char err[1024] = "";

@@ -26,10 +26,10 @@
 struct triage_opts {
 	const char *rule_paths[TRIAGE_MAX_RULE_PATHS];
 	int n_rule_paths;
-	bool json;	   /* one ECS document per line instead of text */
-	int sample_ms;	   /* CPU sampling window */
-	int gap_minutes;   /* a log silent longer than this is a gap */
-	int min_severity;  /* findings below are not printed */
+	bool json;	  /* one ECS document per line instead of text */
+	int sample_ms;	  /* CPU sampling window */
+	int gap_minutes;  /* a log silent longer than this is a gap */
+	int min_severity; /* findings below are not printed */
 };
 
 /* `minerwatch triage ARGS...` (argv[0] is "triage"): the exit code. */

@@ -31,7 +31,7 @@ static const struct {
     {"(curl|wget|fetch)[^;&|]*\\|[[:space:]]*(sudo[[:space:]]+)?"
      "(ba|da|z|k)?sh([[:space:]]|$)",
      "download piped into a shell", 85},
-    {"(curl|wget)[^;]*(;|&&)[^;]*chmod[[:space:]]+[+0-7]*x?", 
+    {"(curl|wget)[^;]*(;|&&)[^;]*chmod[[:space:]]+[+0-7]*x?",
      "download made executable", 80},
     {"base64[[:space:]]+(-d|--decode)", "encoded payload", 80},
     {"/dev/(tcp|udp)/", "reverse shell", 85},
@@ -58,14 +58,27 @@ static void compile_once(void)
 }
 
 /* Hidden directories tools make on their own (rules/execution.json too). */
-static const char *const benign_hidden[] = {
-    ".cache", ".local", ".config", ".npm", ".cargo", ".rustup", ".git",
-    ".vscode-server", ".vscode", ".cursor-server", ".pyenv", ".nvm",
-    ".gradle", ".m2", ".venv", ".mozilla", ".oh-my-zsh", ".ansible",
-    ".terraform.d", ".docker", ".gnupg", ".ssh", ".dotnet", ".deno",
-    ".bun", ".ipython", ".jupyter", ".conda", ".X11-unix", ".ICE-unix",
-    ".sdkman", ".rbenv", ".volta", ".asdf", ".nix-profile", ".krew",
-    ".fzf", ".tmux", ".vim", ".emacs.d", ".gem", ".yarn"};
+static const char *const benign_hidden[] = {".cache",	    ".local",
+					    ".config",	    ".npm",
+					    ".cargo",	    ".rustup",
+					    ".git",	    ".vscode-server",
+					    ".vscode",	    ".cursor-server",
+					    ".pyenv",	    ".nvm",
+					    ".gradle",	    ".m2",
+					    ".venv",	    ".mozilla",
+					    ".oh-my-zsh",   ".ansible",
+					    ".terraform.d", ".docker",
+					    ".gnupg",	    ".ssh",
+					    ".dotnet",	    ".deno",
+					    ".bun",	    ".ipython",
+					    ".jupyter",	    ".conda",
+					    ".X11-unix",    ".ICE-unix",
+					    ".sdkman",	    ".rbenv",
+					    ".volta",	    ".asdf",
+					    ".nix-profile", ".krew",
+					    ".fzf",	    ".tmux",
+					    ".vim",	    ".emacs.d",
+					    ".gem",	    ".yarn"};
 
 bool triage__benign_hidden(const char *name, size_t len)
 {
@@ -134,8 +147,7 @@ static int on_rule(const struct rule *r, int idx, const struct mw_event *ev,
 }
 
 /* The daemon's exec rules on cmd as if it had been exec'd. */
-static void judge_by_rules(struct triage *t, const char *cmd,
-			   struct cmd_ctx *c)
+static void judge_by_rules(struct triage *t, const char *cmd, struct cmd_ctx *c)
 {
 	struct mw_process p = {.loginuid = UINT32_MAX};
 	struct mw_event ev = {.kind = MW_KIND_EXEC, .proc = &p};

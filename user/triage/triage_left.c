@@ -108,8 +108,7 @@ static void file_judge(struct walk *w, const char *path, const struct stat *st)
 				  masscan ? masscan : hydra,
 				  masscan ? "masscan" : "hydra");
 	else if (lines >= 3 && creds * 10 >= lines * 6)
-		doc = triage__add(w->t, TRIAGE_LEFT, &r_creds, -1,
-				  st->st_mtime,
+		doc = triage__add(w->t, TRIAGE_LEFT, &r_creds, -1, st->st_mtime,
 				  "%s: %d of %d lines are user:password", path,
 				  creds, lines);
 	if (doc)
@@ -143,13 +142,16 @@ static void walk(struct walk *w, const char *dir, int depth, bool only_hidden)
 		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
 		    (int)sizeof(path)) {
 			/* Deeper than a path can say: listed, not skipped. */
-			triage__unreadable(w->t, TRIAGE_LEFT, dir, ENAMETOOLONG);
+			triage__unreadable(w->t, TRIAGE_LEFT, dir,
+					   ENAMETOOLONG);
 			continue;
 		}
 		if (lstat(path, &st))
 			continue;
 		if (S_ISDIR(st.st_mode)) {
-			if (de->d_name[0] == '.' && triage__benign_hidden(de->d_name, strlen(de->d_name)))
+			if (de->d_name[0] == '.' &&
+			    triage__benign_hidden(de->d_name,
+						  strlen(de->d_name)))
 				continue;
 			if (!only_hidden || de->d_name[0] == '.')
 				walk(w, path, depth + 1, false);

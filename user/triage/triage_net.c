@@ -197,9 +197,9 @@ int triage_net__of_process(struct triage_net *tn, uint32_t pid,
 const char *triage_conn__state(const struct triage_conn *c)
 {
 	static const char *const tcp[] = {
-	    "", "established", "syn-sent", "syn-recv", "fin-wait1",
-	    "fin-wait2", "time-wait", "close", "close-wait", "last-ack",
-	    "listen", "closing"};
+	    "",		  "established", "syn-sent",  "syn-recv",
+	    "fin-wait1",  "fin-wait2",	 "time-wait", "close",
+	    "close-wait", "last-ack",	 "listen",    "closing"};
 
 	if (strcmp(c->transport, "udp") == 0)
 		return c->dst_port ? "connected" : "bound";

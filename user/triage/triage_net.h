@@ -16,13 +16,13 @@ struct triage_conn {
 	const char *transport; /* "tcp" or "udp" */
 	char src_ip[46], dst_ip[46];
 	unsigned src_port, dst_port;
-	unsigned state;	       /* TCP state number (1 established) */
-	bool egress;	       /* has a peer, and its local port listens not */
+	unsigned state; /* TCP state number (1 established) */
+	bool egress;	/* has a peer, and its local port listens not */
 };
 
 struct triage_net;
 
-struct triage_net *triage_net__new(void); /* NULL on ENOMEM */
+struct triage_net *triage_net__new(void);     /* NULL on ENOMEM */
 void triage_net__free(struct triage_net *tn); /* NULL is fine */
 
 /* pid's sockets that have a table entry, at most max, into out. */

@@ -96,9 +96,10 @@ static size_t rfc3339(const char *s, size_t len, int64_t *when)
 	int off = 0;
 
 	if (len < 20 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) ||
-	    s[7] != '-' || !digits(s + 8, 2) || (s[10] != 'T' && s[10] != ' ') ||
-	    !digits(s + 11, 2) || s[13] != ':' || !digits(s + 14, 2) ||
-	    s[16] != ':' || !digits(s + 17, 2))
+	    s[7] != '-' || !digits(s + 8, 2) ||
+	    (s[10] != 'T' && s[10] != ' ') || !digits(s + 11, 2) ||
+	    s[13] != ':' || !digits(s + 14, 2) || s[16] != ':' ||
+	    !digits(s + 17, 2))
 		return 0;
 	tm.tm_year = atoi(s) - 1900;
 	tm.tm_mon = (s[5] - '0') * 10 + (s[6] - '0') - 1;
@@ -202,7 +203,8 @@ enum tparse_auth_kind tparse__auth_line(const char *line, size_t len,
 		token(p + 21, out->user, sizeof(out->user));
 		out->kind = AUTH_PASSWD_CHANGE;
 	} else if ((p = strstr(buf + ts, "password for '")) &&
-		   (q = strchr(p + 14, '\'')) && strncmp(q, "' changed", 9) == 0) {
+		   (q = strchr(p + 14, '\'')) &&
+		   strncmp(q, "' changed", 9) == 0) {
 		/* passwd (shadow-utils): "password for 'root' changed by". */
 		snprintf(out->user, sizeof(out->user), "%.*s",
 			 (int)(q - (p + 14) < 63 ? q - (p + 14) : 63), p + 14);
@@ -282,8 +284,8 @@ enum tparse_scan_kind tparse__scanner_line(const char *line, size_t len)
 	if (sscanf(buf, "open %7s %u ", proto, &port) == 2 &&
 	    (strcmp(proto, "tcp") == 0 || strcmp(proto, "udp") == 0))
 		return SCAN_MASSCAN;
-	if (buf[0] == '[' && strstr(buf, "] host: ") && strstr(buf, "login: ") &&
-	    strstr(buf, "password: "))
+	if (buf[0] == '[' && strstr(buf, "] host: ") &&
+	    strstr(buf, "login: ") && strstr(buf, "password: "))
 		return SCAN_HYDRA;
 	return SCAN_NONE;
 }

@@ -24,18 +24,18 @@ size_t tparse__syslog_time(const char *line, size_t len, time_t now,
 
 enum tparse_auth_kind {
 	AUTH_NONE = 0,
-	AUTH_FAIL,	      /* Failed password/publickey, invalid user */
-	AUTH_ACCEPT,	      /* Accepted password/publickey/... */
-	AUTH_PASSWD_CHANGE,   /* password changed for USER */
+	AUTH_FAIL,	    /* Failed password/publickey, invalid user */
+	AUTH_ACCEPT,	    /* Accepted password/publickey/... */
+	AUTH_PASSWD_CHANGE, /* password changed for USER */
 };
 
 /* One line of auth.log/secure, as far as the way in is concerned. */
 struct tparse_auth {
 	enum tparse_auth_kind kind;
-	int64_t when;	   /* 0 when the line had no time stamp */
-	char user[64];	   /* "" when the line names none */
-	char ip[64];	   /* source address, "" when none */
-	char method[32];   /* "password", "publickey", ... */
+	int64_t when;	 /* 0 when the line had no time stamp */
+	char user[64];	 /* "" when the line names none */
+	char ip[64];	 /* source address, "" when none */
+	char method[32]; /* "password", "publickey", ... */
 };
 
 /* Parse one line (without its newline). Returns kind (AUTH_NONE: skip). */
@@ -46,11 +46,11 @@ enum tparse_auth_kind tparse__auth_line(const char *line, size_t len,
 
 /* One wtmp/btmp record. */
 struct tparse_utmp {
-	int type;	/* ut_type: 7 USER_PROCESS, 6 LOGIN_PROCESS, 2 BOOT */
+	int type; /* ut_type: 7 USER_PROCESS, 6 LOGIN_PROCESS, 2 BOOT */
 	int pid;
 	char line[33], user[33], host[257];
-	int64_t when;	/* ut_tv.tv_sec */
-	bool zeroed;	/* every byte zero: wiped by a log cleaner */
+	int64_t when; /* ut_tv.tv_sec */
+	bool zeroed;  /* every byte zero: wiped by a log cleaner */
 };
 
 /* Decode TPARSE_UTMP_SIZE bytes at buf. Returns 0, -EINVAL on short len. */
@@ -61,8 +61,9 @@ bool tparse__cred_line(const char *line, size_t len);
 
 enum tparse_scan_kind {
 	SCAN_NONE = 0,
-	SCAN_MASSCAN, /* "Discovered open port 22/tcp on 1.2.3.4", list format */
-	SCAN_HYDRA,   /* "[22][ssh] host: 1.2.3.4   login: root   password: x" */
+	SCAN_MASSCAN, /* "Discovered open port 22/tcp on 1.2.3.4", list format
+		       */
+	SCAN_HYDRA, /* "[22][ssh] host: 1.2.3.4   login: root   password: x" */
 };
 enum tparse_scan_kind tparse__scanner_line(const char *line, size_t len);
 

@@ -27,11 +27,11 @@ static const struct triage_rule r_cron = {
     "MW-PERSIST-001", "Cron entry runs a suspicious command", "T1053.003",
     "Persistence", 80};
 static const struct triage_rule r_keys = {
-    "MW-PERSIST-003", "SSH authorized_keys changed after install",
-    "T1098.004", "Persistence", 55};
-static const struct triage_rule r_keys_cmd = {
-    "MW-PERSIST-003", "SSH key with a forced command", "T1098.004",
-    "Persistence", 70};
+    "MW-PERSIST-003", "SSH authorized_keys changed after install", "T1098.004",
+    "Persistence", 55};
+static const struct triage_rule r_keys_cmd = {"MW-PERSIST-003",
+					      "SSH key with a forced command",
+					      "T1098.004", "Persistence", 70};
 static const struct triage_rule r_preload = {
     "MW-PERSIST-005", "Dynamic linker preload list in use", "T1574.006",
     "Persistence", 90};
@@ -41,12 +41,12 @@ static const struct triage_rule r_unit = {
 static const struct triage_rule r_startup = {
     "MW-PERSIST-007", "Shell startup file runs a suspicious command",
     "T1546.004", "Persistence", 60};
-static const struct triage_rule r_shadow = {
-    "MW-PERSIST-009", "Password changed after install", "T1098",
-    "Persistence", 30};
-static const struct triage_rule r_uid0 = {
-    "MW-PERSIST-010", "Account with uid 0 besides root", "T1136.001",
-    "Persistence", 85};
+static const struct triage_rule r_shadow = {"MW-PERSIST-009",
+					    "Password changed after install",
+					    "T1098", "Persistence", 30};
+static const struct triage_rule r_uid0 = {"MW-PERSIST-010",
+					  "Account with uid 0 besides root",
+					  "T1136.001", "Persistence", 85};
 static const struct triage_rule r_sudo = {
     "MW-PERSIST-011", "sudoers grants everything without a password",
     "T1548.003", "Privilege Escalation", 60};
@@ -147,8 +147,9 @@ static bool no_command(const char *s)
 {
 	const char *eq = strchr(s, '='), *sp = strpbrk(s, " \t");
 
-	return !*s || *s == '#' || (eq && (!sp || eq < sp) && *s != '@' &&
-				    *s != '*' && !(*s >= '0' && *s <= '9'));
+	return !*s || *s == '#' ||
+	       (eq && (!sp || eq < sp) && *s != '@' && *s != '*' &&
+		!(*s >= '0' && *s <= '9'));
 }
 
 /* A crontab line: the command after the schedule (and the user). */
@@ -303,9 +304,9 @@ static void authorized_keys(struct triage *t, const char *path)
 		keys++;
 		if (!strstr(s, "command=") || strncmp(s, "ssh-", 4) == 0)
 			continue;
-		doc = triage__add(t, TRIAGE_PERSIST, &r_keys_cmd, -1,
-				  st.st_mtime, "%s: key with command=: %.120s",
-				  path, s);
+		doc =
+		    triage__add(t, TRIAGE_PERSIST, &r_keys_cmd, -1, st.st_mtime,
+				"%s: key with command=: %.120s", path, s);
 		if (doc) {
 			triage__file_fields(doc, path);
 			jsonx_set_path(doc, "minerwatch.triage.line",
@@ -332,9 +333,9 @@ static void authorized_keys(struct triage *t, const char *path)
 /* What each account has: keys, startup files; uid 0 besides root. */
 static void accounts(struct triage *t)
 {
-	static const char *const rc[] = {".bashrc", ".profile", ".bash_profile",
-					 ".bash_login", ".bash_logout",
-					 ".zshrc", ".zprofile"};
+	static const char *const rc[] = {
+	    ".bashrc",	    ".profile", ".bash_profile", ".bash_login",
+	    ".bash_logout", ".zshrc",	".zprofile"};
 	char path[4200];
 	struct passwd *pw;
 	size_t i;
@@ -434,7 +435,8 @@ static void sudoers_file(struct triage *t, const char *path, void *ctx)
 
 		if (*s == '#' || !nop || !strstr(nop, "ALL") ||
 		    strncmp(s, "root", 4) == 0 || strncmp(s, "%sudo", 5) == 0 ||
-		    strncmp(s, "%wheel", 6) == 0 || strncmp(s, "%admin", 6) == 0)
+		    strncmp(s, "%wheel", 6) == 0 ||
+		    strncmp(s, "%admin", 6) == 0)
 			continue;
 		doc = triage__add(t, TRIAGE_PERSIST, &r_sudo, -1, 0, "%s: %s",
 				  path, s);
@@ -502,8 +504,7 @@ void triage__persistence(struct triage *t)
 	each_file(t, "/etc/init.d", false, startup_file, (void *)&r_init);
 	for (i = 0; i < sizeof(startup) / sizeof(startup[0]); i++)
 		judge_lines(t, startup[i], &r_startup, script_command);
-	each_file(t, "/etc/profile.d", false, startup_file,
-		  (void *)&r_startup);
+	each_file(t, "/etc/profile.d", false, startup_file, (void *)&r_startup);
 	sudoers_file(t, "/etc/sudoers", NULL);
 	each_file(t, "/etc/sudoers.d", false, sudoers_file, NULL);
 	/* Flags on the account databases (read for nothing else here). */

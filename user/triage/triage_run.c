@@ -30,8 +30,8 @@
 static const struct triage_rule r_busy = {
     "MW-TRIAGE-101", "Process holding a CPU core", "T1496", "Impact", 40};
 static const struct triage_rule r_config = {
-    "MW-TRIAGE-102", "Miner configuration next to a running program",
-    "T1496", "Impact", 85};
+    "MW-TRIAGE-102", "Miner configuration next to a running program", "T1496",
+    "Impact", 85};
 
 /* CPU ticks (utime + stime) of every process, before and after a nap. */
 struct cpu_sample {
@@ -124,17 +124,17 @@ static void process_details(struct triage *t, const struct mw_event *ev,
 				ev->parent->pid);
 	for (i = 0; i < ev->n_ancestors && off < sizeof(line) - 64; i++)
 		off += snprintf(line + off, sizeof(line) - off, " <- %s(%u)",
-				ev->ancestors[i]->name
-				    ? ev->ancestors[i]->name
-				    : ev->ancestors[i]->comm,
+				ev->ancestors[i]->name ? ev->ancestors[i]->name
+						       : ev->ancestors[i]->comm,
 				ev->ancestors[i]->pid);
 	triage__detail(t, "%s", line);
 	triage__iso(wall_of(t, p->start_ns), ts, sizeof(ts));
-	triage__detail(t, "started %s, uid %u, cwd %s, exe %s%s%s", ts,
-		       p->euid, p->cwd ? p->cwd : "?", p->exe ? p->exe : "?",
+	triage__detail(t, "started %s, uid %u, cwd %s, exe %s%s%s", ts, p->euid,
+		       p->cwd ? p->cwd : "?", p->exe ? p->exe : "?",
 		       p->flags & MW_PROC_DELETED ? " (deleted)" : "",
 		       p->flags & MW_PROC_MEMFD ? " (memfd)" : "");
-	triage__detail(t, "command line: %.300s%s", p->cmdline ? p->cmdline : "",
+	triage__detail(t, "command line: %.300s%s",
+		       p->cmdline ? p->cmdline : "",
 		       p->cmdline && strlen(p->cmdline) > 300 ? "..." : "");
 	if (busy >= 10)
 		triage__detail(t, "cpu: %d%% of a core over the window", busy);
@@ -152,22 +152,21 @@ static void conn_fields(json_t *doc, const struct triage_conn *conns, int n)
 
 	for (i = 0; i < n; i++) {
 		json_array_append_new(
-		    a, json_pack("{s:s,s:s,s:i,s:s,s:i,s:s,s:b}", "transport",
-				 conns[i].transport, "source_ip",
-				 conns[i].src_ip, "source_port",
-				 conns[i].src_port, "destination_ip",
-				 conns[i].dst_ip, "destination_port",
-				 conns[i].dst_port, "state",
-				 triage_conn__state(&conns[i]), "egress",
-				 conns[i].egress));
+		    a,
+		    json_pack("{s:s,s:s,s:i,s:s,s:i,s:s,s:b}", "transport",
+			      conns[i].transport, "source_ip", conns[i].src_ip,
+			      "source_port", conns[i].src_port,
+			      "destination_ip", conns[i].dst_ip,
+			      "destination_port", conns[i].dst_port, "state",
+			      triage_conn__state(&conns[i]), "egress",
+			      conns[i].egress));
 		if (first < 0 && conns[i].egress)
 			first = i;
 	}
 	jsonx_set_path(doc, "minerwatch.triage.connections", a);
 	if (first < 0)
 		return;
-	jsonx_set_path(doc, "destination.ip",
-		       json_string(conns[first].dst_ip));
+	jsonx_set_path(doc, "destination.ip", json_string(conns[first].dst_ip));
 	jsonx_set_path(doc, "destination.port",
 		       json_integer(conns[first].dst_port));
 	jsonx_set_path(doc, "network.transport",
@@ -254,8 +253,8 @@ static void miner_config(struct run_ctx *c, const struct mw_event *ev,
 	for (i = 0; i < 2; i++) {
 		json_t *doc;
 
-		if (!where[i] || (i == 1 && where[0] &&
-				  strcmp(where[0], where[1]) == 0))
+		if (!where[i] ||
+		    (i == 1 && where[0] && strcmp(where[0], where[1]) == 0))
 			continue;
 		snprintf(path, sizeof(path), "%s/config.json", where[i]);
 		s = triage__slurp(c->t, TRIAGE_RUNNING, path, 1 << 20, &len,

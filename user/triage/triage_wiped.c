@@ -26,28 +26,27 @@
 #define MAX_SOURCES 4096
 #define BURST 5 /* failures before a success that make it a brute force */
 
-static const struct triage_rule r_empty = {
-    "MW-AF-001", "Log emptied", "T1070.002", "Defense Evasion", 75};
-static const struct triage_rule r_cut = {
-    "MW-AF-001", "Log truncated", "T1070.002", "Defense Evasion", 70};
-static const struct triage_rule r_gap = {
-    "MW-TRIAGE-201", "Gap in a system log", "T1070.002", "Defense Evasion",
-    65};
-static const struct triage_rule r_utmp = {
-    "MW-TRIAGE-202", "Login records truncated or zeroed", "T1070.002",
-    "Defense Evasion", 75};
+static const struct triage_rule r_empty = {"MW-AF-001", "Log emptied",
+					   "T1070.002", "Defense Evasion", 75};
+static const struct triage_rule r_cut = {"MW-AF-001", "Log truncated",
+					 "T1070.002", "Defense Evasion", 70};
+static const struct triage_rule r_gap = {"MW-TRIAGE-201", "Gap in a system log",
+					 "T1070.002", "Defense Evasion", 65};
+static const struct triage_rule r_utmp = {"MW-TRIAGE-202",
+					  "Login records truncated or zeroed",
+					  "T1070.002", "Defense Evasion", 75};
 static const struct triage_rule r_hist = {
     "MW-AF-004", "Shell history cleared or linked away", "T1070.003",
     "Defense Evasion", 70};
 static const struct triage_rule r_brute = {
-    "MW-TRIAGE-301", "SSH login after a burst of failures",
-    "T1110.001,T1078", "Initial Access", 85};
-static const struct triage_rule r_seen = {
-    "MW-TRIAGE-302", "Login from an address seen failing", "T1110,T1078",
-    "Initial Access", 60};
-static const struct triage_rule r_failing = {
-    "MW-TRIAGE-303", "Burst of failed logins", "T1110", "Credential Access",
-    30};
+    "MW-TRIAGE-301", "SSH login after a burst of failures", "T1110.001,T1078",
+    "Initial Access", 85};
+static const struct triage_rule r_seen = {"MW-TRIAGE-302",
+					  "Login from an address seen failing",
+					  "T1110,T1078", "Initial Access", 60};
+static const struct triage_rule r_failing = {"MW-TRIAGE-303",
+					     "Burst of failed logins", "T1110",
+					     "Credential Access", 30};
 static const struct triage_rule r_passwd = {
     "MW-PERSIST-009", "Password changed", "T1098", "Persistence", 30};
 
@@ -197,10 +196,11 @@ static void utmp_file(struct triage *t, const char *path, struct way_in *fails,
 		free(buf);
 		return;
 	}
-	doc = triage__add(t, TRIAGE_WIPED, &r_utmp, -1, 0,
-			  "%s: %zu bytes (%s%zu), %d zeroed record(s)", path,
-			  len, len % TPARSE_UTMP_SIZE ? "a partial record of " : "",
-			  len % TPARSE_UTMP_SIZE, zeroed);
+	doc =
+	    triage__add(t, TRIAGE_WIPED, &r_utmp, -1, 0,
+			"%s: %zu bytes (%s%zu), %d zeroed record(s)", path, len,
+			len % TPARSE_UTMP_SIZE ? "a partial record of " : "",
+			len % TPARSE_UTMP_SIZE, zeroed);
 	if (doc) {
 		triage__file_fields(doc, path);
 		jsonx_set_path(doc, "minerwatch.triage.zeroed_records",
@@ -293,7 +293,8 @@ void triage__wiped(struct triage *t)
 	histories(t);
 }
 
-/* --- the way in ------------------------------------------------------------ */
+/* --- the way in ------------------------------------------------------------
+ */
 
 static void auth_event(struct triage *t, struct way_in *w, const char *path,
 		       const struct tparse_auth *a)
@@ -330,8 +331,8 @@ static void auth_event(struct triage *t, struct way_in *w, const char *path,
 	}
 	if (!s->fails)
 		return;
-	doc = triage__add(t, TRIAGE_WAYIN, s->fails >= BURST ? &r_brute : &r_seen,
-			  -1, a->when,
+	doc = triage__add(t, TRIAGE_WAYIN,
+			  s->fails >= BURST ? &r_brute : &r_seen, -1, a->when,
 			  "%s logged in from %s (%s) after %d failure(s)",
 			  a->user, a->ip, a->method, s->fails);
 	if (!doc)
