@@ -233,4 +233,13 @@ grep -q 'a\\x0ab\\xffc' "$T/human.txt" && ok "text report: hostile name escaped"
 	fail "text report: hostile name not escaped"
 ms=$(jq -r 'select(.ms != null) | .ms' "$OUT")
 log "owned host triaged in ${ms} ms"
+
+# The findings handed over: minerwatch report reads triage's output.
+"$MW_BIN" report "$OUT" -o "$T/handover.txt" && ok "report reads triage --json" || fail "report exit $?"
+grep -q 'kswapd0 (pid .*-o stratum+tcp' "$T/handover.txt" && ok "report: the miner in a process tree" ||
+	fail "report: no miner node"
+sed -n '/== Persistence/,/== Wiped logs/p' "$T/handover.txt" | grep -q "/etc/cron.d/sysupdate" &&
+	ok "report: the cron entry under persistence" || fail "report: cron entry not under persistence"
+sed -n '/== Wiped logs/,/== Way in/p' "$T/handover.txt" | grep -q "/var/log/wtmp" &&
+	ok "report: wtmp under wiped logs" || fail "report: wtmp not under wiped logs"
 finish
