@@ -212,6 +212,10 @@ fi
 finding MW-PERSIST-003 '.file.path == "/root/.ssh/authorized_keys"' "attacker key (file newer than the install)" >/dev/null
 finding MW-PERSIST-005 '.file.path == "/etc/ld.so.preload" and .minerwatch.triage.libraries == ["/root/.bashtemp/libhide.so"]' "ld.so.preload" >/dev/null
 finding MW-AF-001 '.file.path == "/var/log/auth.log"' "auth.log cut in the middle of a line" >/dev/null
+finding MW-AF-003 '.file.path == "/var/log/syslog"' "syslog born after the boot with no rotated sibling" >/dev/null
+n=$(jq -c 'select(.rule.id == "MW-AF-003" and .file.path == "/var/log/auth.log")' "$OUT" | wc -l)
+[ "$n" -eq 0 ] && ok "auth.log with an auth.log.1 of the same moment: taken for a rotation" ||
+	fail "auth.log reported as recreated although auth.log.1 came with it"
 finding MW-TRIAGE-201 '.file.path == "/var/log/syslog" and .minerwatch.triage.gap_minutes >= 240' "four-hour gap in syslog" >/dev/null
 finding MW-TRIAGE-202 '.file.path == "/var/log/wtmp" and .minerwatch.triage.zeroed_records == 1 and .minerwatch.triage.partial_bytes == 192' "wtmp zeroed and cut" >/dev/null
 finding MW-TRIAGE-301 '.source.ip == "203.0.113.7" and .minerwatch.triage.failures == 8' "login after 8 failures (auth.log.1)" >/dev/null

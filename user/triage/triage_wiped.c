@@ -9,6 +9,7 @@
  * accepted from an address after a burst of failures (auth.log, and
  * btmp joined with wtmp), and password changes, at night above all.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -28,6 +29,9 @@
 
 static const struct triage_rule r_empty = {"MW-AF-001", "Log emptied",
 					   "T1070.002", "Defense Evasion", 75};
+static const struct triage_rule r_young = {
+    "MW-AF-003", "Log recreated while the host was up", "T1070.002",
+    "Defense Evasion", 60};
 static const struct triage_rule r_cut = {"MW-AF-001", "Log truncated",
 					 "T1070.002", "Defense Evasion", 70};
 static const struct triage_rule r_gap = {"MW-TRIAGE-201", "Gap in a system log",
@@ -113,6 +117,59 @@ static void gap_found(struct triage *t, const char *path, int64_t from,
 static void auth_event(struct triage *t, struct way_in *w, const char *path,
 		       const struct tparse_auth *a);
 
+/* Creation time (statx btime), 0 when the filesystem does not keep it. */
+static int64_t birth_of(const char *path)
+{
+	struct statx stx;
+
+	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BTIME, &stx) ||
+	    !(stx.stx_mask & STATX_BTIME))
+		return 0;
+	return stx.stx_btime.tv_sec;
+}
+
+/*
+ * A log born after the boot is a rotation when a sibling (name.1,
+ * name-20261201, ...) was renamed at that moment (its ctime); otherwise
+ * it was deleted and recreated (or replaced) while the host was up.
+ */
+static void young_log(struct triage *t, const char *path)
+{
+	const char *slash = strrchr(path, '/'), *base = slash + 1;
+	int64_t born = birth_of(path);
+	char dir[256], sib[4200];
+	struct dirent *de;
+	json_t *doc;
+	DIR *d;
+
+	if (!born || born < t->boot + 600 || !slash)
+		return;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	d = opendir(dir);
+	while (d && (de = readdir(d))) {
+		size_t n = strlen(base);
+		struct stat st;
+
+		if (strncmp(de->d_name, base, n) ||
+		    (de->d_name[n] != '.' && de->d_name[n] != '-'))
+			continue;
+		snprintf(sib, sizeof(sib), "%s/%s", dir, de->d_name);
+		if (lstat(sib, &st) == 0 && st.st_ctime >= born - 300 &&
+		    st.st_ctime <= born + 300) {
+			closedir(d);
+			return;
+		}
+	}
+	if (d)
+		closedir(d);
+	doc = triage__add(t, TRIAGE_WIPED, &r_young, -1, born,
+			  "%s was created %lld min after the boot, not by a "
+			  "rotation",
+			  path, (long long)(born - t->boot) / 60);
+	if (doc)
+		triage__file_fields(doc, path);
+}
+
 /* One text log: empty, starts mid-line, gaps; sshd lines to w. */
 static void text_log(struct triage *t, const char *path, struct way_in *w,
 		     bool judge)
@@ -126,6 +183,8 @@ static void text_log(struct triage *t, const char *path, struct way_in *w,
 	buf = triage__slurp(t, TRIAGE_WIPED, path, LOG_MAX, &len, false);
 	if (!buf)
 		return;
+	if (judge)
+		young_log(t, path);
 	if (len == 0 && judge) {
 		doc = triage__add(t, TRIAGE_WIPED, &r_empty, -1, 0,
 				  "%s is empty", path);
