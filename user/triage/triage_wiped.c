@@ -23,7 +23,7 @@
 #include "triage/triage.h"
 #include "triage/triage_parse.h"
 
-#define LOG_MAX (256u << 20)
+#define LOG_MAX (256u << 20) /* of a text log, its end */
 #define MAX_SOURCES 4096
 #define BURST 5 /* failures before a success that make it a brute force */
 
@@ -170,104 +170,147 @@ static void young_log(struct triage *t, const char *path)
 		triage__file_fields(doc, path);
 }
 
+/*
+ * Open a log for streaming: its last LOG_MAX bytes (the recent past is what
+ * matters; memory stays small whatever its size). *cut is set when the
+ * start was skipped, so the first line is partial by our doing. NULL when
+ * missing (silent) or unreadable (listed).
+ */
+static FILE *log_open(struct triage *t, const char *path, off_t *size,
+		      bool *cut)
+{
+	FILE *f = fopen(path, "re");
+	struct stat st;
+
+	if (!f) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			triage__unreadable(t, TRIAGE_WIPED, path, errno);
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		return NULL;
+	}
+	*size = st.st_size;
+	*cut = st.st_size > (off_t)LOG_MAX;
+	if (*cut)
+		fseeko(f, st.st_size - (off_t)LOG_MAX, SEEK_SET);
+	return f;
+}
+
+static void log_finding(struct triage *t, const struct triage_rule *r,
+			const char *path, const char *what)
+{
+	json_t *doc =
+	    triage__add(t, TRIAGE_WIPED, r, -1, 0, "%s %s", path, what);
+
+	if (doc)
+		triage__file_fields(doc, path);
+}
+
 /* One text log: empty, starts mid-line, gaps; sshd lines to w. */
 static void text_log(struct triage *t, const char *path, struct way_in *w,
 		     bool judge)
 {
 	int64_t prev = 0, when;
-	size_t len, off = 0;
+	char *line = NULL;
+	size_t cap = 0;
 	int lineno = 0;
-	json_t *doc;
-	char *buf;
+	off_t size;
+	ssize_t l;
+	bool cut;
+	FILE *f;
 
-	buf = triage__slurp(t, TRIAGE_WIPED, path, LOG_MAX, &len, false);
-	if (!buf)
+	f = log_open(t, path, &size, &cut);
+	if (!f)
 		return;
 	if (judge)
 		young_log(t, path);
-	if (len == 0 && judge) {
-		doc = triage__add(t, TRIAGE_WIPED, &r_empty, -1, 0,
-				  "%s is empty", path);
-		if (doc)
-			triage__file_fields(doc, path);
-		free(buf);
-		return;
-	}
-	while (off < len) {
-		char *nl = memchr(buf + off, '\n', len - off);
-		size_t l = nl ? (size_t)(nl - (buf + off)) : len - off;
+	if (size == 0 && judge)
+		log_finding(t, &r_empty, path, "is empty");
+	while ((l = getline(&line, &cap, f)) > 0) {
 		struct tparse_auth a;
 
 		lineno++;
-		buf[off + l] = '\0';
-		if (!judge) {
-			/* only the sshd lines */
-		} else if (tparse__syslog_time(buf + off, l, t->now, &when)) {
+		if (line[l - 1] == '\n')
+			line[--l] = '\0';
+		if (!judge || (cut && lineno == 1)) {
+			/* only the sshd lines; or a line we cut ourselves */
+		} else if (tparse__syslog_time(line, l, t->now, &when)) {
 			if (prev && when - prev > t->o->gap_minutes * 60 &&
-			    !restart_line(buf + off))
+			    !restart_line(line))
 				gap_found(t, path, prev, when, lineno);
 			prev = when;
 		} else if (lineno == 1) {
-			doc = triage__add(t, TRIAGE_WIPED, &r_cut, -1, 0,
-					  "%s starts in the middle of a line",
-					  path);
-			if (doc)
-				triage__file_fields(doc, path);
+			log_finding(t, &r_cut, path,
+				    "starts in the middle of a line");
 		}
-		if (w && tparse__auth_line(buf + off, l, t->now, &a))
+		if (w && tparse__auth_line(line, l, t->now, &a))
 			auth_event(t, w, path, &a);
-		off += l + 1;
 	}
-	free(buf);
+	free(line);
+	fclose(f);
 }
 
-static void utmp_file(struct triage *t, const char *path, struct way_in *fails,
-		      bool failures)
+/*
+ * Call fn on each record of a wtmp/btmp file, read 384 bytes at a time (a
+ * brute-forced host's btmp can be huge). *size gets the file's size and
+ * *zeroed the count of all-zero records. -1 when missing or unreadable.
+ */
+typedef void (*utmp_fn)(struct triage *t, const struct tparse_utmp *u,
+			const char *path, struct way_in *w);
+static int utmp_each(struct triage *t, enum triage_section s, const char *path,
+		     utmp_fn fn, struct way_in *w, off_t *size, int *zeroed)
 {
+	unsigned char rec[TPARSE_UTMP_SIZE];
 	struct tparse_utmp u;
-	size_t len, i;
-	int zeroed = 0;
+	struct stat st;
+	FILE *f = fopen(path, "re");
+
+	*zeroed = 0;
+	if (!f) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			triage__unreadable(t, s, path, errno);
+		return -1;
+	}
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		return -1;
+	}
+	*size = st.st_size;
+	while (fread(rec, sizeof(rec), 1, f) == 1) {
+		tparse__utmp(rec, sizeof(rec), &u);
+		if (u.zeroed)
+			(*zeroed)++;
+		else if (fn)
+			fn(t, &u, path, w);
+	}
+	fclose(f);
+	return 0;
+}
+
+/* Records cut or zeroed: what a log cleaner leaves. */
+static void utmp_file(struct triage *t, const char *path)
+{
+	off_t size;
+	int zeroed;
 	json_t *doc;
-	char *buf;
 
-	buf = triage__slurp(t, TRIAGE_WIPED, path, LOG_MAX, &len, false);
-	if (!buf)
+	if (utmp_each(t, TRIAGE_WIPED, path, NULL, NULL, &size, &zeroed) ||
+	    (size % TPARSE_UTMP_SIZE == 0 && !zeroed))
 		return;
-	for (i = 0; i + TPARSE_UTMP_SIZE <= len; i += TPARSE_UTMP_SIZE) {
-		tparse__utmp((unsigned char *)buf + i, TPARSE_UTMP_SIZE, &u);
-		if (u.zeroed) {
-			zeroed++;
-			continue;
-		}
-		if (u.type != 6 && u.type != 7)
-			continue;
-		if (failures && u.host[0]) {
-			struct tparse_auth a = {.kind = AUTH_FAIL,
-						.when = u.when};
-
-			snprintf(a.ip, sizeof(a.ip), "%.63s", u.host);
-			snprintf(a.user, sizeof(a.user), "%s", u.user);
-			snprintf(a.method, sizeof(a.method), "btmp");
-			auth_event(t, fails, path, &a);
-		}
-	}
-	if (len % TPARSE_UTMP_SIZE == 0 && !zeroed) {
-		free(buf);
-		return;
-	}
-	doc =
-	    triage__add(t, TRIAGE_WIPED, &r_utmp, -1, 0,
-			"%s: %zu bytes (%s%zu), %d zeroed record(s)", path, len,
-			len % TPARSE_UTMP_SIZE ? "a partial record of " : "",
-			len % TPARSE_UTMP_SIZE, zeroed);
+	doc = triage__add(t, TRIAGE_WIPED, &r_utmp, -1, 0,
+			  "%s: %lld bytes (%s%lld), %d zeroed record(s)", path,
+			  (long long)size,
+			  size % TPARSE_UTMP_SIZE ? "a partial record of " : "",
+			  (long long)(size % TPARSE_UTMP_SIZE), zeroed);
 	if (doc) {
 		triage__file_fields(doc, path);
 		jsonx_set_path(doc, "minerwatch.triage.zeroed_records",
 			       json_integer(zeroed));
 		jsonx_set_path(doc, "minerwatch.triage.partial_bytes",
-			       json_integer(len % TPARSE_UTMP_SIZE));
+			       json_integer(size % TPARSE_UTMP_SIZE));
 	}
-	free(buf);
 }
 
 /* lastlog: 292-byte records indexed by uid (sparse is normal). */
@@ -346,8 +389,8 @@ void triage__wiped(struct triage *t)
 
 	for (i = 0; i < sizeof(text_logs) / sizeof(text_logs[0]); i++)
 		text_log(t, text_logs[i], NULL, true);
-	utmp_file(t, "/var/log/wtmp", NULL, false);
-	utmp_file(t, "/var/log/btmp", NULL, false);
+	utmp_file(t, "/var/log/wtmp");
+	utmp_file(t, "/var/log/btmp");
 	lastlog(t);
 	histories(t);
 }
@@ -405,30 +448,21 @@ static void auth_event(struct triage *t, struct way_in *w, const char *path,
 	s->fails = -1000000; /* reported: one finding per address */
 }
 
-/* Successful logins in wtmp from addresses that failed in btmp. */
-static void wtmp_logins(struct triage *t, struct way_in *w)
+/* A login (wtmp) or a failure (btmp) with the address it came from. */
+static void utmp_login(struct triage *t, const struct tparse_utmp *u,
+		       const char *path, struct way_in *w)
 {
-	struct tparse_utmp u;
-	size_t len, i;
-	char *buf;
+	bool failure = strstr(path, "btmp") != NULL;
+	struct tparse_auth a = {.kind = failure ? AUTH_FAIL : AUTH_ACCEPT,
+				.when = u->when};
 
-	buf = triage__slurp(t, TRIAGE_WAYIN, "/var/log/wtmp", LOG_MAX, &len,
-			    false);
-	if (!buf)
+	/* btmp: LOGIN_PROCESS or USER_PROCESS; wtmp: USER_PROCESS. */
+	if (!u->host[0] || (u->type != 7 && !(failure && u->type == 6)))
 		return;
-	for (i = 0; i + TPARSE_UTMP_SIZE <= len; i += TPARSE_UTMP_SIZE) {
-		struct tparse_auth a = {.kind = AUTH_ACCEPT};
-
-		tparse__utmp((unsigned char *)buf + i, TPARSE_UTMP_SIZE, &u);
-		if (u.type != 7 || !u.host[0])
-			continue;
-		a.when = u.when;
-		snprintf(a.ip, sizeof(a.ip), "%.63s", u.host);
-		snprintf(a.user, sizeof(a.user), "%s", u.user);
-		snprintf(a.method, sizeof(a.method), "wtmp");
-		auth_event(t, w, "/var/log/wtmp", &a);
-	}
-	free(buf);
+	snprintf(a.ip, sizeof(a.ip), "%.63s", u->host);
+	snprintf(a.user, sizeof(a.user), "%s", u->user);
+	snprintf(a.method, sizeof(a.method), failure ? "btmp" : "wtmp");
+	auth_event(t, w, path, &a);
 }
 
 static void failing_sources(struct triage *t, struct way_in *w)
@@ -456,6 +490,8 @@ void triage__way_in(struct triage *t)
 {
 	struct way_in w = {.s = calloc(MAX_SOURCES, sizeof(struct source))};
 	char path[64];
+	off_t size;
+	int zeroed;
 	size_t i;
 
 	if (!w.s)
@@ -469,7 +505,9 @@ void triage__way_in(struct triage *t)
 	failing_sources(t, &w);
 	/* btmp/wtmp: the same judgement on the binary records. */
 	w.n = 0;
-	utmp_file(t, "/var/log/btmp", &w, true);
-	wtmp_logins(t, &w);
+	utmp_each(t, TRIAGE_WAYIN, "/var/log/btmp", utmp_login, &w, &size,
+		  &zeroed);
+	utmp_each(t, TRIAGE_WAYIN, "/var/log/wtmp", utmp_login, &w, &size,
+		  &zeroed);
 	free(w.s);
 }
