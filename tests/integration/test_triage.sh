@@ -233,6 +233,9 @@ hrc=$(jq -r 'select(.human_rc != null) | .human_rc' "$OUT")
 for s in "What is running" "How it persists" "What was wiped" "How it got in" "What was left behind" "Timeline"; do
 	grep -q "== $s" "$T/human.txt" && ok "text report: section '$s'" || fail "text report: no section '$s'"
 done
+grep -q '/root/.bashtemp/libhide.so: missing, hidden directory' "$T/human.txt" &&
+	ok "text report: the preloaded library judged (missing, hidden directory)" ||
+	fail "text report: no judgement of the preloaded library"
 grep -q 'a\\x0ab\\xffc' "$T/human.txt" && ok "text report: hostile name escaped" ||
 	fail "text report: hostile name not escaped"
 ms=$(jq -r 'select(.ms != null) | .ms' "$OUT")

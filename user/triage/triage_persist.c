@@ -384,6 +384,26 @@ static void accounts(struct triage *t)
 	fclose(f);
 }
 
+/* Where each preloaded library lives, and whether it is there at all. */
+static void preload_libs(struct triage *t, json_t *libs)
+{
+	char why[512];
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < json_array_size(libs); i++) {
+		const char *lib = json_string_value(json_array_get(libs, i));
+		char cmd[4200];
+
+		/* As a command, so the hidden/temp path patterns judge it. */
+		snprintf(cmd, sizeof(cmd), "exec %s", lib);
+		triage__judge_command(t, cmd, why, sizeof(why));
+		triage__detail(t, "%s: %s%s%s", lib,
+			       stat(lib, &st) ? "missing" : "present",
+			       why[0] ? ", " : "", why);
+	}
+}
+
 static void preload(struct triage *t)
 {
 	static const char path[] = "/etc/ld.so.preload";
@@ -413,6 +433,7 @@ static void preload(struct triage *t)
 			triage__file_fields(doc, path);
 			jsonx_set_path(doc, "minerwatch.triage.libraries",
 				       json_incref(libs));
+			preload_libs(t, libs);
 		}
 	}
 	json_decref(libs);
