@@ -91,7 +91,19 @@ bool triage__benign_hidden(const char *name, size_t len)
 	return false;
 }
 
-/* A path component "/.name/" that no tool makes on its own. */
+/* Does the word holding p follow a "cd "? (cd /root/.bashtemp && ...) */
+static bool after_cd(const char *cmd, const char *p)
+{
+	while (p > cmd && p[-1] != ' ' && p[-1] != '\t')
+		p--;
+	return p - cmd >= 3 && strncmp(p - 3, "cd ", 3) == 0 &&
+	       (p - cmd == 3 || strchr(" \t;&|(", p[-4]));
+}
+
+/*
+ * A path component "/.name/" (or "cd /x/.name") that no tool makes on its
+ * own; "/root/.bashrc" as a file is not a directory.
+ */
 static bool hidden_dir(const char *cmd)
 {
 	const char *p;
@@ -103,11 +115,10 @@ static bool hidden_dir(const char *cmd)
 		      (*end >= '0' && *end <= '9') ||
 		      ((*end | 0x20) >= 'a' && (*end | 0x20) <= 'z')))
 			continue;
-		while (*end && *end != '/' && *end != ' ' && *end != ';' &&
-		       *end != '"' && *end != '\'' && *end != '&' &&
-		       *end != '|')
+		while (*end && !strchr("/ \t;\"'&|)", *end))
 			end++;
-		if (*end == '/' && !triage__benign_hidden(name, end - name))
+		if ((*end == '/' || after_cd(cmd, p)) &&
+		    !triage__benign_hidden(name, end - name))
 			return true;
 	}
 	return false;
