@@ -22,6 +22,8 @@
 #include "kernel/kernel_features.h"
 #include "app/monitor.h"
 #include "rules/rules.h"
+#include "handover/handover.h"
+#include "triage/triage.h"
 
 #define DEFAULT_RULES "/etc/minerwatch/rules"
 
@@ -98,7 +100,12 @@ static const char usage[] =
     "  minerwatch --check-rules rules/ --check-rules extra.json\n"
     "  minerwatch --config /etc/minerwatch/minerwatch.json --check-config\n"
     "  minerwatch --cgroup /sys/fs/cgroup/kubepods.slice/... --enforce\n"
-    "  minerwatch --status\n";
+    "  minerwatch --status\n"
+    "\n"
+    "Other commands (see each one's --help):\n"
+    "  minerwatch triage [--json]   look at a host that may be owned already\n"
+    "  minerwatch report EVENTS... -o incident.html|report.txt\n"
+    "                               the stream as a page or a text report\n";
 
 static int check_rules(const char **paths, int n)
 {
@@ -444,6 +451,11 @@ int main(int argc, char **argv)
 	struct config *cfg = NULL;
 	int ret;
 
+	/* Subcommands: their own options, no daemon. */
+	if (argc > 1 && strcmp(argv[1], "triage") == 0)
+		return triage__main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "report") == 0)
+		return handover__main(argc - 1, argv + 1);
 	ret = parse_args(argc, argv, &c);
 	if (ret)
 		return ret;
