@@ -81,6 +81,10 @@ enum mw_stat {
 	MW_STAT_EXEC_REFUSED = 24,	/* execs refused with EPERM */
 	MW_STAT_CONNECT_REFUSED = 25,	/* connects refused with EPERM */
 	MW_STAT_FILE_REFUSED = 26,	/* writes/unlinks refused with EPERM */
+	/* The file sensor's drops by cause (bpf/fold.bpf.h, file_record) */
+	MW_STAT_FILE_FOLDED = 27,	/* repeats counted in mw_fold, not sent */
+	MW_STAT_FILE_LOST = 28,		/* mw_findings full: file record lost */
+	MW_STAT_FILE_UNREADABLE = 29,	/* fd or path string gone: not judged */
 	MW_STAT_MAX = 32,	/* size of the map; keep the enum below it */
 };
 
@@ -257,6 +261,36 @@ struct mw_net_event {
 };
 
 
+/*
+ * Key of map mw_fold (bpf/fold.bpf.h): one process, one kind of finding,
+ * one object. Records that were folded carry their key so userspace can
+ * read the pair's count from the map.
+ */
+struct mw_fold_key {
+	__u32 tgid;		/* host tgid */
+	__u32 kind;		/* sensor's choice: MW_FOLD_KIND(type, sub) */
+	__u64 start_ns;		/* the leader's start_boottime (pid reuse) */
+	__u64 obj;		/* object: an inode number, or a hash */
+	__u64 obj2;		/* more of it: a device, a second hash */
+};
+
+/* Default window of the fold: one record per pair and second at most. */
+#define MW_FOLD_WINDOW_NS 1000000000ULL
+
+#define MW_FOLD_KIND(type, sub) (((__u32)(type) << 16) | (__u32)(sub))
+
+/* Value of map mw_fold. */
+struct mw_fold_val {
+	__u64 pending;		/* repeats folded since the last record */
+	__u64 last_ns;		/* boot ns of the last record sent; 0: none */
+};
+
+/* What the drain (bpf/fold.bpf.c) writes to mw_fold_out for each pair. */
+struct mw_fold_drained {
+	struct mw_fold_key key;
+	__u64 count;		/* repeats no record has carried */
+};
+
 /* Operations of struct mw_file_event.op (event.action in the reports). */
 enum mw_file_op {
 	MW_FILE_OP_WRITE = 1,	/* opened for writing (append included) */
@@ -332,6 +366,12 @@ struct mw_file_event {
 	__u32 fmode;		/* open: file->f_mode */
 	__u16 path_len;		/* strlen of path in data[] */
 	__u16 target_len;	/* strlen of target (rename/link), 0 if none */
+	/*
+	 * The fold (bpf/fold.bpf.h): this record's pair, and the occurrences
+	 * it stands for (1 + the repeats folded since the pair's last record).
+	 */
+	struct mw_fold_key fold;
+	__u64 fold_count;
 	/* path NUL, target NUL */
 	char data[];
 };

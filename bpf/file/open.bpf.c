@@ -68,8 +68,10 @@ static __always_inline int on_open(long ret, __u32 oflags, int cheap)
 			!(oflags & (O_CREAT | O_TRUNC))))
 		return 0;
 	f = fd_file((void *)bpf_get_current_task_btf(), ret);
-	if (!f)
+	if (!f) { /* closed by another thread since */
+		stat_inc(MW_STAT_FILE_UNREADABLE);
 		return 0;
+	}
 	fmode = FR(f, f_mode);
 	ino = FR(f, f_inode);
 	op = open_op(ino, oflags, fmode, cheap);

@@ -54,8 +54,10 @@ int FPROG(sys_exit_ftruncate)(struct trace_event_raw_sys_exit *ctx)
 	if (ctx->ret < 0)
 		return 0;
 	f = fd_file((void *)bpf_get_current_task_btf(), sc_arg(0));
-	if (!f)
+	if (!f) { /* closed by another thread since */
+		stat_inc(MW_STAT_FILE_UNREADABLE);
 		return 0;
+	}
 	e = file_rec(&s, MW_FILE_OP_TRUNCATE);
 	if (!e)
 		return 0;

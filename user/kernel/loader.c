@@ -502,6 +502,8 @@ static int skel_prepare(struct loader *ld, char *err, size_t err_len)
 	int ret;
 
 	bpf_program__set_autoattach(ld->skel->progs.mw_whoami, false);
+	/* Run on demand (fold_drain.c), never attached. */
+	bpf_program__set_autoattach(ld->skel->progs.mw_fold_drain, false);
 	if (ld->pin_dir[0] && !ld->replace_pins) {
 		ret = state_reuse(ld, err, err_len);
 		if (ret < 0)
