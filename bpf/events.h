@@ -304,6 +304,10 @@ enum mw_file_op {
 	MW_FILE_OP_CHMOD = 9,	/* chmod family */
 	MW_FILE_OP_CHOWN = 10,	/* chown family */
 	MW_FILE_OP_CHATTR = 11,	/* ioctl FS_IOC_SETFLAGS */
+	/* fallocate(2) modes that destroy content in place (attr: the mode) */
+	MW_FILE_OP_PUNCH_HOLE = 12, /* FALLOC_FL_PUNCH_HOLE: range zeroed */
+	MW_FILE_OP_COLLAPSE = 13, /* FALLOC_FL_COLLAPSE_RANGE: range cut out */
+	MW_FILE_OP_ZERO_RANGE = 14, /* FALLOC_FL_ZERO_RANGE: range zeroed */
 	MW_FILE_OP_MAX,
 };
 
@@ -362,7 +366,8 @@ struct mw_file_event {
 	__u32 uid;		/* chown: new uid (0xffffffff: unchanged) */
 	__u32 gid;		/* chown: new gid (0xffffffff: unchanged) */
 	__u32 open_flags;	/* open: O_* flags given by the caller */
-	__u32 attr;		/* chattr: the FS_*_FL flags set */
+	__u32 attr;		/* chattr: the FS_*_FL flags set;
+				 * fallocate: the FALLOC_FL_* mode */
 	__u32 fmode;		/* open: file->f_mode */
 	__u16 path_len;		/* strlen of path in data[] */
 	__u16 target_len;	/* strlen of target (rename/link), 0 if none */
