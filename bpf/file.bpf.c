@@ -16,6 +16,7 @@
  *   unlink.bpf.c    unlink, unlinkat
  *   attr.bpf.c      chmod, chown (by name and by fd), chattr (ioctl)
  *   fallocate.bpf.c punch hole, collapse range, zero range (fallocate)
+ *   ia32.bpf.c      32-bit syscalls (int 0x80), from tp_btf/sys_exit
  * and the layers they share: file_path.bpf.h (paths from a struct file or a
  * dirfd and string), file_watch.bpf.h (the filter), file_record.bpf.h
  * (build and send the record).
@@ -41,3 +42,4 @@
 #include "file/unlink.bpf.c"
 #include "file/attr.bpf.c"
 #include "file/fallocate.bpf.c"
+#include "file/ia32.bpf.c"

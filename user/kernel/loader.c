@@ -155,6 +155,19 @@ static void tracepoints_probe(struct loader *ld)
 	}
 }
 
+/* Sections of the file sensor's programs (both builds have them all). */
+static bool file_sensor_sec(const char *sec)
+{
+	static const char *const pfx[] = {"tracepoint/syscalls/",
+					  "tp_btf/sys_exit"};
+	size_t i;
+
+	for (i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++)
+		if (!strncmp(sec, pfx[i], strlen(pfx[i])))
+			return true;
+	return false;
+}
+
 /*
  * The file sensor comes in two builds (bpf/file.bpf.c, file_compat.bpf.c):
  * plain loads through the bpf_rdonly_cast() kfunc (6.2+), or probe reads
@@ -163,7 +176,6 @@ static void tracepoints_probe(struct loader *ld)
  */
 static void file_sensor_probe(struct loader *ld)
 {
-	static const char pfx[] = "tracepoint/syscalls/";
 	struct btf *vmlinux = btf__load_vmlinux_btf();
 	struct bpf_program *prog;
 	bool fast;
@@ -181,8 +193,7 @@ static void file_sensor_probe(struct loader *ld)
 		size_t n = strlen(name);
 		bool compat = n > 2 && strcmp(name + n - 2, "_c") == 0;
 
-		if (strncmp(bpf_program__section_name(prog), pfx,
-			    sizeof(pfx) - 1) != 0)
+		if (!file_sensor_sec(bpf_program__section_name(prog)))
 			continue;
 		/* tracepoints_probe() may have switched it off already. */
 		if (compat == fast)
