@@ -159,6 +159,7 @@ static void tracepoints_probe(struct loader *ld)
 static bool file_sensor_sec(const char *sec)
 {
 	static const char *const pfx[] = {"tracepoint/syscalls/",
+					  "tracepoint/io_uring/",
 					  "tp_btf/sys_exit"};
 	size_t i;
 
