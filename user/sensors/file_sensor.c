@@ -41,6 +41,39 @@ static void file_info(const struct mw_file_event *e, struct mw_file_info *fi)
 
 #define FOLD_RECORDS_MAX 16384 /* = MW_FOLD_ENTRIES: one per kernel pair */
 
+/*
+ * The process that made the change, as it was then. The writer is usually
+ * known (its exec came first); a process that predates us and escaped the
+ * seed is learned from /proc, and one already gone gets a record from the
+ * header alone. A writer that exec'd another image after the change and
+ * before we read its record (a shell whose last command replaces it) is
+ * in the cache as that later image: it is judged as the header saw it, by
+ * its comm, with no executable or arguments, never as the image that came
+ * after. tmp holds that view; NULL when there is no process at all.
+ */
+static const struct mw_process *writer_at(struct sensors *s,
+					   const struct mw_hdr *h,
+					   struct mw_process *tmp)
+{
+	struct mw_process *p = proc_cache__get(s->pc, h->pid);
+
+	if (!p)
+		p = proc_cache__on_fork(s->pc, h);
+	if (!p || !p->exec_ts_ns || p->exec_ts_ns <= h->ts_ns)
+		return p;
+	*tmp = *p;
+	memcpy(tmp->comm, h->comm, sizeof(tmp->comm));
+	tmp->comm[sizeof(tmp->comm) - 1] = '\0';
+	tmp->name = tmp->comm;
+	tmp->exe = tmp->exec_path = tmp->cmdline = NULL;
+	tmp->argv = NULL;
+	tmp->argc = 0;
+	tmp->sha256[0] = '\0';
+	tmp->exe_ino = 0;
+	tmp->exe_dev = 0;
+	return tmp;
+}
+
 /* Judge one decoded record standing for count occurrences. */
 static void file_judge(struct sensors *s, const void *data, size_t size,
 		       uint64_t count)
@@ -50,7 +83,8 @@ static void file_judge(struct sensors *s, const void *data, size_t size,
 	struct mw_file_info fi = {0};
 	char path[MW_PATH_MAX], target[MW_PATH_MAX];
 	const struct mw_file_event *e;
-	struct mw_process *p;
+	const struct mw_process *p;
+	struct mw_process then;
 	struct file_view v;
 	const char *slash;
 
@@ -76,14 +110,7 @@ static void file_judge(struct sensors *s, const void *data, size_t size,
 	file_info(e, &fi);
 	fi.count = count;
 
-	/*
-	 * The writer is usually known (its exec came first); a process that
-	 * predates us and escaped the seed is learned from /proc, and one
-	 * already gone gets a record from the header alone.
-	 */
-	p = proc_cache__get(s->pc, e->hdr.pid);
-	if (!p)
-		p = proc_cache__on_fork(s->pc, &e->hdr);
+	p = writer_at(s, &e->hdr, &then);
 	if (!p)
 		return;
 	ev.ts_ns = e->hdr.ts_ns;
