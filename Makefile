@@ -139,7 +139,10 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
 $(BUILD)/tests/helpers/%: tests/integration/helpers/%.c | $(DEPS_OK)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -O2 -Wall -Wextra -static $< -o $@
+	$(Q)$(CC) -O2 -Wall -Wextra -static $< -o $@ $(HELPER_LIBS)
+
+# uring_file drives io_uring through liburing (liburing-dev, a test dep).
+$(BUILD)/tests/helpers/uring_file: HELPER_LIBS := -luring
 
 # libFuzzer targets: the harness linked against the sanitized archive.
 $(BUILD)/fuzz/user/%.o: user/%.c | $(DEPS_OK)

@@ -83,7 +83,11 @@ enum mw_stat {
 	MW_STAT_FILE_REFUSED = 26,	/* writes/unlinks refused with EPERM */
 	MW_STAT_NET_DNS_UNSOLICITED = 27, /* answers to no query we saw: dropped */
 	MW_STAT_NET_DNS_LIMITED = 28,	/* answers over the rate limit: dropped */
-	MW_STAT_MAX = 32,	/* size of the map; keep the enum below it */
+	/* The file sensor's drops by cause (bpf/fold.bpf.h, file_record) */
+	MW_STAT_FILE_FOLDED = 29,	/* repeats counted in mw_fold, not sent */
+	MW_STAT_FILE_LOST = 30,		/* mw_findings full: file record lost */
+	MW_STAT_FILE_UNREADABLE = 31,	/* fd or path string gone: not judged */
+	MW_STAT_MAX = 64,	/* size of the map; keep the enum below it */
 };
 
 /* Settings that may change while running: one entry of map mw_config. */
@@ -259,6 +263,36 @@ struct mw_net_event {
 };
 
 
+/*
+ * Key of map mw_fold (bpf/fold.bpf.h): one process, one kind of finding,
+ * one object. Records that were folded carry their key so userspace can
+ * read the pair's count from the map.
+ */
+struct mw_fold_key {
+	__u32 tgid;		/* host tgid */
+	__u32 kind;		/* sensor's choice: MW_FOLD_KIND(type, sub) */
+	__u64 start_ns;		/* the leader's start_boottime (pid reuse) */
+	__u64 obj;		/* object: an inode number, or a hash */
+	__u64 obj2;		/* more of it: a device, a second hash */
+};
+
+/* Default window of the fold: one record per pair and second at most. */
+#define MW_FOLD_WINDOW_NS 1000000000ULL
+
+#define MW_FOLD_KIND(type, sub) (((__u32)(type) << 16) | (__u32)(sub))
+
+/* Value of map mw_fold. */
+struct mw_fold_val {
+	__u64 pending;		/* repeats folded since the last record */
+	__u64 last_ns;		/* boot ns of the last record sent; 0: none */
+};
+
+/* What the drain (bpf/fold.bpf.c) writes to mw_fold_out for each pair. */
+struct mw_fold_drained {
+	struct mw_fold_key key;
+	__u64 count;		/* repeats no record has carried */
+};
+
 /* Operations of struct mw_file_event.op (event.action in the reports). */
 enum mw_file_op {
 	MW_FILE_OP_WRITE = 1,	/* opened for writing (append included) */
@@ -272,6 +306,10 @@ enum mw_file_op {
 	MW_FILE_OP_CHMOD = 9,	/* chmod family */
 	MW_FILE_OP_CHOWN = 10,	/* chown family */
 	MW_FILE_OP_CHATTR = 11,	/* ioctl FS_IOC_SETFLAGS */
+	/* fallocate(2) modes that destroy content in place (attr: the mode) */
+	MW_FILE_OP_PUNCH_HOLE = 12, /* FALLOC_FL_PUNCH_HOLE: range zeroed */
+	MW_FILE_OP_COLLAPSE = 13, /* FALLOC_FL_COLLAPSE_RANGE: range cut out */
+	MW_FILE_OP_ZERO_RANGE = 14, /* FALLOC_FL_ZERO_RANGE: range zeroed */
 	MW_FILE_OP_MAX,
 };
 
@@ -330,10 +368,17 @@ struct mw_file_event {
 	__u32 uid;		/* chown: new uid (0xffffffff: unchanged) */
 	__u32 gid;		/* chown: new gid (0xffffffff: unchanged) */
 	__u32 open_flags;	/* open: O_* flags given by the caller */
-	__u32 attr;		/* chattr: the FS_*_FL flags set */
+	__u32 attr;		/* chattr: the FS_*_FL flags set;
+				 * fallocate: the FALLOC_FL_* mode */
 	__u32 fmode;		/* open: file->f_mode */
 	__u16 path_len;		/* strlen of path in data[] */
 	__u16 target_len;	/* strlen of target (rename/link), 0 if none */
+	/*
+	 * The fold (bpf/fold.bpf.h): this record's pair, and the occurrences
+	 * it stands for (1 + the repeats folded since the pair's last record).
+	 */
+	struct mw_fold_key fold;
+	__u64 fold_count;
 	/* path NUL, target NUL */
 	char data[];
 };

@@ -15,6 +15,10 @@
  *   link.bpf.c      link, linkat, symlink, symlinkat
  *   unlink.bpf.c    unlink, unlinkat
  *   attr.bpf.c      chmod, chown (by name and by fd), chattr (ioctl)
+ *   fallocate.bpf.c punch hole, collapse range, zero range (fallocate)
+ *   uring.bpf.c     io_uring requests (open, write, ftruncate, rename,
+ *                   unlink), from the io_uring tracepoints
+ *   ia32.bpf.c      32-bit syscalls (int 0x80), from tp_btf/sys_exit
  * and the layers they share: file_path.bpf.h (paths from a struct file or a
  * dirfd and string), file_watch.bpf.h (the filter), file_record.bpf.h
  * (build and send the record).
@@ -39,3 +43,6 @@
 #include "file/link.bpf.c"
 #include "file/unlink.bpf.c"
 #include "file/attr.bpf.c"
+#include "file/fallocate.bpf.c"
+#include "file/uring.bpf.c"
+#include "file/ia32.bpf.c"

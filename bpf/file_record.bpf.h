@@ -9,6 +9,59 @@
 #define MW_FILE_RECORD_BPF_H
 
 #include "file_watch.bpf.h"
+#include "fold.bpf.h"
+
+#define FOLD_BY_NAME 0x100 /* kind bit: the object is a hash of the names */
+
+struct name_hash {
+	__u32 start, end; /* the names in scratch rec[]: [start, end) */
+	__u64 h;
+};
+
+/* One byte of the names into an FNV-1a hash (a bpf_loop() callback). */
+static long name_hash_step(__u32 i, void *arg)
+{
+	struct name_hash *nh = arg;
+	struct mw_scratch *s = scratch_get();
+	__u32 at = nh->start + i;
+
+	if (!s || at >= nh->end)
+		return 1;
+	nh->h ^= (__u8)s->rec[at & (4 * MW_PATH_MAX - 1)]; /* < sizeof(rec) */
+	nh->h *= 0x100000001b3ULL;
+	return 0;
+}
+
+/*
+ * The fold key of e: the process, the operation and the object. An op on
+ * an open file has the inode; one by name (unlink, rename, link, truncate)
+ * hashes the path and target as resolved, NULs included.
+ */
+static __always_inline void file_fold_key(struct mw_file_event *e)
+{
+	struct mw_scratch *s = scratch_get();
+	struct name_hash nh = {.h = 0xcbf29ce484222325ULL};
+	__u32 n;
+
+	fold_key_proc(&e->fold);
+	if (e->ino) {
+		e->fold.kind = MW_FOLD_KIND(MW_EV_FILE, e->op);
+		e->fold.obj = e->ino;
+		e->fold.obj2 = e->dev;
+		return;
+	}
+	e->fold.kind = MW_FOLD_KIND(MW_EV_FILE, e->op | FOLD_BY_NAME);
+	if (!s)
+		return;
+	n = (e->path_len & (MW_PATH_MAX - 1)) + 1;
+	if (e->target_len)
+		n += (e->target_len & (MW_PATH_MAX - 1)) + 1;
+	nh.start = (char *)e->data - (char *)s->rec;
+	nh.end = nh.start + n;
+	bpf_loop(2 * MW_PATH_MAX, name_hash_step, &nh, 0);
+	e->fold.obj = nh.h;
+	e->fold.obj2 = n;
+}
 
 /*
  * A zeroed record in scratch (the header is filled only for a match, in
@@ -42,8 +95,13 @@ static __always_inline struct mw_file_event *file_rec(struct mw_scratch **sp,
 	return e;
 }
 
-/* Send e (path and target already in data[]) when anything matched. */
-static __always_inline int file_send(struct mw_file_event *e, __u32 match)
+/*
+ * Send e (path and target already in data[], in scratch) when anything
+ * matched. fill: fill the header from the current task now; 0 when it was
+ * filled where the operation was asked for (io_uring completes elsewhere).
+ */
+static __always_inline int file_send_hdr(struct mw_file_event *e, __u32 match,
+					 int fill)
 {
 	__u32 n;
 
@@ -53,7 +111,13 @@ static __always_inline int file_send(struct mw_file_event *e, __u32 match)
 		return 0;
 	}
 	e->flags |= match;
-	hdr_fill(&e->hdr, (void *)bpf_get_current_task_btf(), MW_EV_FILE);
+	/* A repeat of a pair already reported in this window: counted. */
+	file_fold_key(e);
+	if (!fold_admit(&e->fold, &e->fold_count, MW_STAT_FILE_FOLDED))
+		return 0;
+	if (fill)
+		hdr_fill(&e->hdr, (void *)bpf_get_current_task_btf(),
+			 MW_EV_FILE);
 	/* Each length is below MW_PATH_MAX: the masks show it the verifier. */
 	n = (e->path_len & (MW_PATH_MAX - 1)) + 1;
 	if (e->target_len)
@@ -61,8 +125,16 @@ static __always_inline int file_send(struct mw_file_event *e, __u32 match)
 	n += sizeof(*e);
 	e->hdr.size = n;
 	stat_inc(MW_STAT_FILE_SENT);
-	emit(&mw_findings, e, n, 1);
+	if (emit(&mw_findings, e, n, 1)) {
+		stat_inc(MW_STAT_FILE_LOST);
+		fold_unsent(&e->fold, e->fold_count);
+	}
 	return 0;
+}
+
+static __always_inline int file_send(struct mw_file_event *e, __u32 match)
+{
+	return file_send_hdr(e, match, 1);
 }
 
 /* An operation on an open file: path from the struct file. */
@@ -92,8 +164,10 @@ static __always_inline int file_op_at(long dfd, const char *ustr,
 	int n = path_at(dfd, ustr, e->data, s, &e->flags, MW_FILE_PATH_TRUNC,
 			MW_FILE_LEXICAL);
 
-	if (n < 0)
+	if (n < 0) {
+		stat_inc(MW_STAT_FILE_UNREADABLE);
 		return 0;
+	}
 	e->path_len = n;
 	return file_send(e, watch_match(e->data, n, NULL));
 }
@@ -113,8 +187,10 @@ static __always_inline int file_op_two(long dfd1, const char *u1, long dfd2,
 
 	n1 = path_at(dfd1, u1, e->data, s, &e->flags, MW_FILE_PATH_TRUNC,
 		     MW_FILE_LEXICAL);
-	if (n1 < 0)
+	if (n1 < 0) {
+		stat_inc(MW_STAT_FILE_UNREADABLE);
 		return 0;
+	}
 	e->path_len = n1;
 	match = watch_match(e->data, n1, NULL);
 	off = (n1 + 1) & (MW_PATH_MAX - 1);

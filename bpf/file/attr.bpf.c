@@ -62,8 +62,10 @@ static __always_inline int on_fd(long ret, __u32 op, long fd, __u32 mode,
 	if (ret < 0)
 		return 0;
 	f = fd_file((void *)bpf_get_current_task_btf(), fd);
-	if (!f)
+	if (!f) { /* closed by another thread since */
+		stat_inc(MW_STAT_FILE_UNREADABLE);
 		return 0;
+	}
 	e = file_rec_attr(&s, op, mode, uid, gid);
 	if (!e)
 		return 0;

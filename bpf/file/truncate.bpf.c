@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * file/truncate.bpf.c - file sensor, truncation: truncate by name and
- * ftruncate (emptying a log in place). ftruncate also reports the size
- * before, saved at syscall entry.
+ * ftruncate (emptying a log in place). ftruncate reports the sizes from
+ * the inode: before, saved at syscall entry, and after, at exit. truncate
+ * by name has no object left at exit: its new size is the length argument
+ * (a register, the value the kernel used).
  */
 #include "file_record.bpf.h"
 
@@ -41,6 +43,7 @@ int FPROG(sys_exit_ftruncate)(struct trace_event_raw_sys_exit *ctx)
 	__s64 *before = bpf_map_lookup_elem(&mw_file_trunc_size, &tid);
 	struct mw_file_event *e;
 	struct mw_scratch *s;
+	struct inode *ino;
 	struct file *f;
 	__s64 b = -1;
 
@@ -51,12 +54,15 @@ int FPROG(sys_exit_ftruncate)(struct trace_event_raw_sys_exit *ctx)
 	if (ctx->ret < 0)
 		return 0;
 	f = fd_file((void *)bpf_get_current_task_btf(), sc_arg(0));
-	if (!f)
+	if (!f) { /* closed by another thread since */
+		stat_inc(MW_STAT_FILE_UNREADABLE);
 		return 0;
+	}
 	e = file_rec(&s, MW_FILE_OP_TRUNCATE);
 	if (!e)
 		return 0;
-	e->size_after = sc_arg(1);
+	ino = FR(f, f_inode);
+	e->size_after = FR(ino, i_size);
 	e->flags |= MW_FILE_SIZE_AFTER;
 	if (b >= 0) {
 		e->size_before = b;

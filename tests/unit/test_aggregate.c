@@ -118,6 +118,36 @@ static void test_new_window_after_expiry(void **state)
 	aggregate__free(a);
 }
 
+/*
+ * Records that stand for several occurrences (repeats the kernel folded):
+ * the window's count is the sum, the first doc's share included.
+ */
+static void test_weighted_offers(void **state)
+{
+	struct aggregate *a = aggregate__new(10 * SEC, 16);
+	struct got g = {0};
+	json_t *d = doc_seq(1);
+
+	(void)state;
+	assert_true(aggregate__offer_n(a, 1, "p", d, 3, SEC));
+	assert_false(aggregate__offer_n(a, 1, "p", d, 5000, 2 * SEC));
+	assert_false(aggregate__offer(a, 1, "p", d, 3 * SEC));
+	json_decref(d);
+	aggregate__flush(a, 12 * SEC, false, collect, &g);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.count[0], 5004);
+	assert_int_equal(aggregate__suppressed(a), 5001);
+	/* suppressed in the summary: what no emitted doc stood for */
+	d = doc_seq(2);
+	assert_true(aggregate__offer_n(a, 2, "p", d, 7, 20 * SEC));
+	assert_false(aggregate__offer_n(a, 2, "p", d, 2, 21 * SEC));
+	json_decref(d);
+	aggregate__flush(a, 0, true, collect, &g);
+	assert_int_equal(g.n, 2);
+	assert_int_equal(g.count[1], 9);
+	aggregate__free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -126,6 +156,7 @@ int main(void)
 	    cmocka_unit_test(test_single_alert_no_summary),
 	    cmocka_unit_test(test_full_table_emits),
 	    cmocka_unit_test(test_new_window_after_expiry),
+	    cmocka_unit_test(test_weighted_offers),
 	};
 
 	return cmocka_run_group_tests_name("aggregate", tests, NULL, NULL);

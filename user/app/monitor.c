@@ -239,6 +239,24 @@ static int kernel_open(struct monitor *m, int *n_deny)
 	return MW_EXIT_OK;
 }
 
+/*
+ * Repeats the kernel folded that no record carried (bpf/fold.bpf.h), to
+ * the file sensor; all: every pair, at exit.
+ */
+static void fold_drain(struct monitor *m, uint64_t now, bool all)
+{
+	static bool warned;
+	int ret;
+
+	ret = loader__fold_drain(m->ld, all, file_sensor__drained, &m->sensors);
+	if (ret < 0 && !warned) {
+		warned = true;
+		fprintf(stderr, "minerwatch: fold drain failed: %s\n",
+			strerror(-ret));
+	}
+	file_sensor__fold_expire(&m->sensors, all ? UINT64_MAX : now);
+}
+
 /* Timers: bursts each pass, losses and expiry each second, health. */
 static void tick(struct monitor *m, uint64_t *last_tick, uint64_t *last_health)
 {
@@ -248,6 +266,7 @@ static void tick(struct monitor *m, uint64_t *last_tick, uint64_t *last_health)
 	net_sensor__bursts(&m->sensors, now);
 	if (now - *last_tick >= 1000000000ULL) {
 		*last_tick = now;
+		fold_drain(m, now, false);
 		status__check_losses(m);
 		proc_cache__expire(m->pc, now);
 		reporter__flush(m->rep, now, false);
@@ -292,6 +311,7 @@ static void stages_free(struct monitor *m)
 {
 	control__close(m->ctl);
 	loader__destroy(m->ld);
+	file_sensor__free(&m->sensors);
 	verdict__free(m->verdict);
 	reporter__free(m->rep);
 	net__free(m->net);
@@ -340,6 +360,7 @@ int monitor__run(const struct monitor_opts *o)
 	control__sd_notify("STOPPING=1");
 	/* Drain what is already queued so nothing seen is left unreported. */
 	loader__poll(m.ld, 0);
+	fold_drain(&m, clock__boot_ns(), true);
 	reporter__flush(m.rep, clock__boot_ns(), true);
 	status__check_losses(&m);
 	status__stopped(&m);

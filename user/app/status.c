@@ -40,6 +40,10 @@ static const struct {
     {"file_filtered", MW_STAT_FILE_FILTERED},
     {"file_sent", MW_STAT_FILE_SENT},
     {"file_path_truncated", MW_STAT_FILE_PATH_TRUNC},
+    /* The file sensor's drops by cause (filtered and self above). */
+    {"file_folded", MW_STAT_FILE_FOLDED},
+    {"file_lost", MW_STAT_FILE_LOST},
+    {"file_unreadable", MW_STAT_FILE_UNREADABLE},
     {"net_seen", MW_STAT_NET_SEEN},
     {"net_filtered", MW_STAT_NET_FILTERED},
     {"net_blocked", MW_STAT_NET_BLOCKED},
@@ -76,6 +80,7 @@ static json_t *counters_json(struct monitor *m, const uint64_t *st)
 	output__stats(m->out, &os);
 	verdict__stats(m->verdict, &vs);
 	counter_set(c, "bad_records", m->sensors.bad_records);
+	counter_set(c, "file_fold_untracked", m->sensors.fold_untracked);
 	counter_set(c, "alerts", vs.alerts);
 	counter_set(c, "alerts_aggregated", reporter__suppressed(m->rep));
 	counter_set(c, "output_lines", os.lines);
@@ -93,7 +98,7 @@ static json_t *counters_json(struct monitor *m, const uint64_t *st)
 void status__check_losses(struct monitor *m)
 {
 	uint64_t st[MW_STAT_MAX];
-	uint64_t ev_lost, al_lost, kill_fail;
+	uint64_t ev_lost, al_lost, kill_fail, file_lost, untracked;
 
 	if (loader__read_stats(m->ld, st))
 		return;
@@ -101,11 +106,17 @@ void status__check_losses(struct monitor *m)
 	al_lost = st[MW_STAT_ALERTS_LOST] - m->stats[MW_STAT_ALERTS_LOST];
 	kill_fail =
 	    st[MW_STAT_EXEC_KILL_FAILED] - m->stats[MW_STAT_EXEC_KILL_FAILED];
-	if (ev_lost || al_lost || kill_fail) {
+	/* The file sensor's share of al_lost, and its fold's unnamed repeats. */
+	file_lost = st[MW_STAT_FILE_LOST] - m->stats[MW_STAT_FILE_LOST];
+	untracked = m->sensors.fold_untracked - m->fold_untracked;
+	m->fold_untracked = m->sensors.fold_untracked;
+	if (ev_lost || al_lost || kill_fail || untracked) {
 		json_t *d = json_pack(
-		    "{s:{s:I,s:I,s:I},s:o}", "lost", "events",
+		    "{s:{s:I,s:I,s:I,s:I,s:I},s:o}", "lost", "events",
 		    (json_int_t)ev_lost, "alerts", (json_int_t)al_lost,
-		    "kernel_kill_failures", (json_int_t)kill_fail, "counters",
+		    "kernel_kill_failures", (json_int_t)kill_fail,
+		    "file_findings", (json_int_t)file_lost,
+		    "file_fold_untracked", (json_int_t)untracked, "counters",
 		    counters_json(m, st));
 
 		fprintf(stderr,

@@ -155,6 +155,20 @@ static void tracepoints_probe(struct loader *ld)
 	}
 }
 
+/* Sections of the file sensor's programs (both builds have them all). */
+static bool file_sensor_sec(const char *sec)
+{
+	static const char *const pfx[] = {"tracepoint/syscalls/",
+					  "tracepoint/io_uring/",
+					  "tp_btf/sys_exit"};
+	size_t i;
+
+	for (i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++)
+		if (!strncmp(sec, pfx[i], strlen(pfx[i])))
+			return true;
+	return false;
+}
+
 /*
  * The file sensor comes in two builds (bpf/file.bpf.c, file_compat.bpf.c):
  * plain loads through the bpf_rdonly_cast() kfunc (6.2+), or probe reads
@@ -163,7 +177,6 @@ static void tracepoints_probe(struct loader *ld)
  */
 static void file_sensor_probe(struct loader *ld)
 {
-	static const char pfx[] = "tracepoint/syscalls/";
 	struct btf *vmlinux = btf__load_vmlinux_btf();
 	struct bpf_program *prog;
 	bool fast;
@@ -181,8 +194,7 @@ static void file_sensor_probe(struct loader *ld)
 		size_t n = strlen(name);
 		bool compat = n > 2 && strcmp(name + n - 2, "_c") == 0;
 
-		if (strncmp(bpf_program__section_name(prog), pfx,
-			    sizeof(pfx) - 1) != 0)
+		if (!file_sensor_sec(bpf_program__section_name(prog)))
 			continue;
 		/* tracepoints_probe() may have switched it off already. */
 		if (compat == fast)
@@ -530,6 +542,8 @@ static int skel_prepare(struct loader *ld, char *err, size_t err_len)
 	int ret;
 
 	bpf_program__set_autoattach(ld->skel->progs.mw_whoami, false);
+	/* Run on demand (fold_drain.c), never attached. */
+	bpf_program__set_autoattach(ld->skel->progs.mw_fold_drain, false);
 	if (ld->pin_dir[0] && !ld->replace_pins) {
 		ret = state_reuse(ld, err, err_len);
 		if (ret < 0)

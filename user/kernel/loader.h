@@ -110,6 +110,17 @@ int loader__net_block_addr(struct loader *ld, int family, const uint8_t *addr,
 /* Entries the last loader__apply_rules() put in the file watch maps. */
 int loader__file_watch_count(const struct loader *ld);
 
+/*
+ * The in-kernel fold (bpf/fold.bpf.h): for every pair that sent no record
+ * for a window (all: every pair, at exit) and holds repeats, take them
+ * from the map and call fn(ctx, key, count). fold_drain.c. Returns the
+ * pairs drained or a negative errno (-EOPNOTSUPP: no drain program).
+ */
+typedef void (*loader_fold_fn)(void *ctx, const struct mw_fold_key *key,
+			       uint64_t count);
+int loader__fold_drain(struct loader *ld, bool all, loader_fold_fn fn,
+		       void *ctx);
+
 /* Sum the per-CPU counters into out[MW_STAT_MAX]. */
 int loader__read_stats(struct loader *ld, uint64_t *out);
 

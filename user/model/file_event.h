@@ -35,6 +35,8 @@ struct mw_file_info {
 	uint32_t uid, gid;   /* chown: new owner, UINT32_MAX unchanged */
 	uint32_t open_flags; /* open: O_* flags */
 	uint32_t attr;	     /* chattr: FS_*_FL flags set */
+	uint64_t count;	     /* occurrences this record stands for (>= 1):
+			      * repeats folded in the kernel included */
 };
 
 #endif /* MW_FILE_EVENT_H */

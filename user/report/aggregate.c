@@ -14,6 +14,8 @@ struct agg_entry {
 	char key[AGG_KEY_MAX];
 	uint64_t first_ns, last_ns;
 	uint64_t repeats; /* held since the emitted first one */
+	uint64_t count;	  /* occurrences in the window, first included */
+	uint64_t first_n; /* ... of which the emitted first doc stood for */
 	json_t *sample;	  /* latest held doc (own reference) */
 };
 
@@ -61,6 +63,12 @@ void aggregate__free(struct aggregate *a)
 bool aggregate__offer(struct aggregate *a, int rule_idx, const char *key,
 		      json_t *doc, uint64_t now_ns)
 {
+	return aggregate__offer_n(a, rule_idx, key, doc, 1, now_ns);
+}
+
+bool aggregate__offer_n(struct aggregate *a, int rule_idx, const char *key,
+			json_t *doc, uint64_t n, uint64_t now_ns)
+{
 	unsigned int b = agg_hash(rule_idx, key);
 	struct agg_entry *e;
 
@@ -72,8 +80,9 @@ bool aggregate__offer(struct aggregate *a, int rule_idx, const char *key,
 		json_decref(e->sample);
 		e->sample = json_incref(doc);
 		e->repeats++;
+		e->count += n;
 		e->last_ns = now_ns;
-		a->suppressed++;
+		a->suppressed += n;
 		return false;
 	}
 	if (e || a->size >= a->max || strlen(key) >= AGG_KEY_MAX)
@@ -84,6 +93,7 @@ bool aggregate__offer(struct aggregate *a, int rule_idx, const char *key,
 	e->rule_idx = rule_idx;
 	strcpy(e->key, key);
 	e->first_ns = e->last_ns = now_ns;
+	e->count = e->first_n = n;
 	e->next = a->bucket[b];
 	a->bucket[b] = e;
 	a->size++;
@@ -100,9 +110,9 @@ static json_t *summary(const struct aggregate *a, struct agg_entry *e)
 		mw = json_object();
 		json_object_set_new(doc, "minerwatch", mw);
 	}
-	agg = json_pack("{s:I,s:I,s:f,s:f}", "count",
-			(json_int_t)(e->repeats + 1), "suppressed",
-			(json_int_t)e->repeats, "window_seconds",
+	agg = json_pack("{s:I,s:I,s:f,s:f}", "count", (json_int_t)e->count,
+			"suppressed", (json_int_t)(e->count - e->first_n),
+			"window_seconds",
 			a->window_ns / 1e9, "span_seconds",
 			(e->last_ns - e->first_ns) / 1e9);
 	json_object_set_new(mw, "aggregate", agg);

@@ -29,6 +29,12 @@ void aggregate__free(struct aggregate *a);	/* NULL is fine */
  */
 bool aggregate__offer(struct aggregate *a, int rule_idx, const char *key,
 		      json_t *doc, uint64_t now_ns);
+/*
+ * The same for a doc that stands for n occurrences (repeats the kernel
+ * folded, bpf/fold.bpf.h): the window's count grows by n.
+ */
+bool aggregate__offer_n(struct aggregate *a, int rule_idx, const char *key,
+			json_t *doc, uint64_t n, uint64_t now_ns);
 
 /*
  * Hand every finished window that held repeats to fn as a summary document

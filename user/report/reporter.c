@@ -10,6 +10,7 @@
 #include "model/event.h"
 #include "output/output.h"
 #include "report/aggregate.h"
+#include "report/jsonx.h"
 #include "report/reporter.h"
 #include "model/file_event.h"
 #include "model/net_event.h"
@@ -92,15 +93,21 @@ static void alert_key(const struct mw_event *ev, char *key, size_t len)
 void reporter__alert(struct reporter *r, int rule_idx,
 		     const struct mw_event *ev, json_t *doc, uint64_t now_ns)
 {
+	/* Repeats the kernel folded into this one record (bpf/fold.bpf.h). */
+	uint64_t n = ev->file && ev->file->count > 1 ? ev->file->count : 1;
 	char key[64];
 
 	if (!doc)
 		return;
 	alert_key(ev, key, sizeof(key));
-	if (aggregate__offer(r->agg, rule_idx, key, doc, now_ns))
+	if (aggregate__offer_n(r->agg, rule_idx, key, doc, n, now_ns)) {
+		if (n > 1)
+			jsonx_set_path(doc, "minerwatch.aggregate.count",
+				       json_integer((json_int_t)n));
 		reporter__emit(r, doc);
-	else
+	} else {
 		json_decref(doc);
+	}
 }
 
 static void emit_summary(json_t *doc, void *ctx)

@@ -63,8 +63,11 @@ int decode__exec(const void *data, size_t size, struct exec_view *v)
 	return 0;
 }
 
-_Static_assert(sizeof(struct mw_file_event) == 88 + 64,
+_Static_assert(sizeof(struct mw_file_event) == 88 + 64 + 40,
 	       "struct mw_file_event layout changed");
+_Static_assert(sizeof(struct mw_fold_key) == 32 &&
+		   sizeof(struct mw_fold_drained) == 40,
+	       "struct mw_fold_key layout changed");
 _Static_assert(sizeof(struct mw_watch_key) == 4 + MW_WATCH_KEY,
 	       "struct mw_watch_key layout changed");
 

@@ -15,7 +15,9 @@ static const char *const op_names[MW_FILE_OP_MAX] = {
     [MW_FILE_OP_RENAME] = "rename",	  [MW_FILE_OP_UNLINK] = "unlink",
     [MW_FILE_OP_LINK] = "link",		  [MW_FILE_OP_SYMLINK] = "symlink",
     [MW_FILE_OP_CHMOD] = "chmod",	  [MW_FILE_OP_CHOWN] = "chown",
-    [MW_FILE_OP_CHATTR] = "chattr",
+    [MW_FILE_OP_CHATTR] = "chattr",	  [MW_FILE_OP_PUNCH_HOLE] = "punch-hole",
+    [MW_FILE_OP_COLLAPSE] = "collapse-range",
+    [MW_FILE_OP_ZERO_RANGE] = "zero-range",
 };
 
 const char *file_op__str(uint32_t op)

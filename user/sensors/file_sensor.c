@@ -3,7 +3,10 @@
  * file_sensor.c - a change to a watched file (the kernel filtered already)
  * as a file event, judged against the persistence and anti-forensics rules
  * (see sensors.h). The path is normalized here when the kernel built it
- * from a dirfd and a string.
+ * from a dirfd and a string. A record may stand for several occurrences
+ * (repeats the kernel folded, bpf/fold.bpf.h): its count goes with the
+ * event, and the last record of each pair is kept (file_fold.c) so that
+ * repeats drained from the kernel later are reported against it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +18,8 @@
 #include "sensors/decode.h"
 #include "model/file_event.h"
 #include "sensors/file_decode.h"
+#include "sensors/file_fold.h"
+#include "report/jsonx.h"
 #include "sensors/sensors.h"
 
 /* The record's fields as a struct mw_file_info (strings stay borrowed). */
@@ -34,14 +39,52 @@ static void file_info(const struct mw_file_event *e, struct mw_file_info *fi)
 	fi->attr = e->attr;
 }
 
-void file_sensor__record(struct sensors *s, const void *data, size_t size)
+#define FOLD_RECORDS_MAX 16384 /* = MW_FOLD_ENTRIES: one per kernel pair */
+
+/*
+ * The process that made the change, as it was then. The writer is usually
+ * known (its exec came first); a process that predates us and escaped the
+ * seed is learned from /proc, and one already gone gets a record from the
+ * header alone. A writer that exec'd another image after the change and
+ * before we read its record (a shell whose last command replaces it) is
+ * in the cache as that later image: it is judged as the header saw it, by
+ * its comm, with no executable or arguments, never as the image that came
+ * after. tmp holds that view; NULL when there is no process at all.
+ */
+static const struct mw_process *writer_at(struct sensors *s,
+					   const struct mw_hdr *h,
+					   struct mw_process *tmp)
+{
+	struct mw_process *p = proc_cache__get(s->pc, h->pid);
+
+	if (!p)
+		p = proc_cache__on_fork(s->pc, h);
+	if (!p || !p->exec_ts_ns || p->exec_ts_ns <= h->ts_ns)
+		return p;
+	*tmp = *p;
+	memcpy(tmp->comm, h->comm, sizeof(tmp->comm));
+	tmp->comm[sizeof(tmp->comm) - 1] = '\0';
+	tmp->name = tmp->comm;
+	tmp->exe = tmp->exec_path = tmp->cmdline = NULL;
+	tmp->argv = NULL;
+	tmp->argc = 0;
+	tmp->sha256[0] = '\0';
+	tmp->exe_ino = 0;
+	tmp->exe_dev = 0;
+	return tmp;
+}
+
+/* Judge one decoded record standing for count occurrences. */
+static void file_judge(struct sensors *s, const void *data, size_t size,
+		       uint64_t count)
 {
 	const struct mw_process *chain[SENSORS_MAX_LINEAGE];
 	struct mw_event ev = {.kind = MW_KIND_FILE};
 	struct mw_file_info fi = {0};
 	char path[MW_PATH_MAX], target[MW_PATH_MAX];
 	const struct mw_file_event *e;
-	struct mw_process *p;
+	const struct mw_process *p;
+	struct mw_process then;
 	struct file_view v;
 	const char *slash;
 
@@ -65,15 +108,9 @@ void file_sensor__record(struct sensors *s, const void *data, size_t size)
 	slash = strrchr(path, '/');
 	fi.name = slash && slash[1] ? slash + 1 : path;
 	file_info(e, &fi);
+	fi.count = count;
 
-	/*
-	 * The writer is usually known (its exec came first); a process that
-	 * predates us and escaped the seed is learned from /proc, and one
-	 * already gone gets a record from the header alone.
-	 */
-	p = proc_cache__get(s->pc, e->hdr.pid);
-	if (!p)
-		p = proc_cache__on_fork(s->pc, &e->hdr);
+	p = writer_at(s, &e->hdr, &then);
 	if (!p)
 		return;
 	ev.ts_ns = e->hdr.ts_ns;
@@ -81,7 +118,60 @@ void file_sensor__record(struct sensors *s, const void *data, size_t size)
 	ev.file = &fi;
 	proc_cache__get(s->pc, p->ppid);
 	proc_cache__lineage(s->pc, &ev, chain, SENSORS_MAX_LINEAGE);
-	if (s->events)
-		reporter__emit(s->rep, report__event(&ev, fi.action));
+	if (s->events) {
+		json_t *doc = report__event(&ev, fi.action);
+
+		if (doc && count > 1)
+			jsonx_set_path(doc, "minerwatch.aggregate.count",
+				       json_integer((json_int_t)count));
+		reporter__emit(s->rep, doc);
+	}
 	verdict__judge(s->v, &ev);
+}
+
+void file_sensor__record(struct sensors *s, const void *data, size_t size)
+{
+	const struct mw_file_event *e = data;
+
+	if (size < sizeof(*e)) {
+		s->bad_records++;
+		return;
+	}
+	if (!s->fold)
+		s->fold = file_fold__new(FOLD_RECORDS_MAX);
+	/* Kept for the pair's drained repeats; counted when it cannot be. */
+	if (s->fold && e->fold.kind)
+		file_fold__remember(s->fold, e, size);
+	file_judge(s, data, size, e->fold_count > 1 ? e->fold_count : 1);
+}
+
+void file_sensor__drained(void *ctx, const struct mw_fold_key *key,
+			  uint64_t count)
+{
+	struct sensors *s = ctx;
+	const struct mw_file_event *e = NULL;
+	size_t size = 0;
+
+	if (s->fold)
+		e = file_fold__find(s->fold, key, &size);
+	if (!e) {
+		s->fold_untracked += count;
+		return;
+	}
+	file_judge(s, e, size, count);
+}
+
+void file_sensor__fold_expire(struct sensors *s, uint64_t now_ns)
+{
+	if (!s->fold)
+		return;
+	file_fold__expire(s->fold, now_ns < MW_FOLD_WINDOW_NS
+				       ? 0
+				       : now_ns - MW_FOLD_WINDOW_NS);
+}
+
+void file_sensor__free(struct sensors *s)
+{
+	file_fold__free(s->fold);
+	s->fold = NULL;
 }

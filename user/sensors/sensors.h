@@ -19,6 +19,7 @@
 #include <linux/types.h> /* before events.h: it uses __u32 & co. */
 #include "events.h"
 
+struct file_fold;
 struct net_state;
 struct proc_cache;
 struct reporter;
@@ -32,6 +33,8 @@ struct sensors {
 	struct reporter *rep;  /* raw events (--events) */
 	bool events;	       /* stream raw events too */
 	uint64_t bad_records;  /* malformed records (never expected) */
+	struct file_fold *fold;	 /* file_sensor.c's own: last record per pair */
+	uint64_t fold_untracked; /* drained repeats with no record to name */
 };
 
 /* Lineage depth carried on an event (parent, grandparent, ...). */
@@ -49,6 +52,17 @@ void exec_sensor__running(struct sensors *s, uint32_t self);
 
 /* file_sensor.c: MW_EV_FILE, a change to a watched file. */
 void file_sensor__record(struct sensors *s, const void *data, size_t size);
+/*
+ * Repeats of a pair the kernel folded and no record carried (the loop runs
+ * the kernel's drain with this; ctx is the struct sensors): reported
+ * against the pair's last record. Then forget the records the drain has
+ * passed (before now_ns minus the window; UINT64_MAX: all), and at the end
+ * free what the sensor holds.
+ */
+void file_sensor__drained(void *ctx, const struct mw_fold_key *key,
+			  uint64_t count);
+void file_sensor__fold_expire(struct sensors *s, uint64_t now_ns);
+void file_sensor__free(struct sensors *s);
 
 /* net_sensor.c: MW_EV_NET, and the scan/brute-force bursts that ended. */
 void net_sensor__record(struct sensors *s, const void *data, size_t size);

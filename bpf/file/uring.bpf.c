@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * file/uring.bpf.c - file sensor, io_uring: the requests that change files
+ * without a syscall tracepoint (IORING_OP_OPENAT/OPENAT2, WRITE/WRITEV/
+ * WRITE_FIXED, FTRUNCATE, FALLOCATE, RENAMEAT, UNLINKAT), from the io_uring
+ * tracepoints, which fire only for io_uring users. FALLOCATE too, through
+ * fallocate.bpf.c's rules.
+ *
+ * io_uring:io_uring_submit_req fires in the submitting task after the
+ * request was prepared: its names are kernel copies (struct filename) and
+ * its dirfds are the submitter's. io_uring:io_uring_complete fires when
+ * the result is posted, in the submitter, an io-wq worker or the SQPOLL
+ * thread (all threads of the submitting process, sharing its fd table).
+ *   - An open is judged at completion, through the struct file behind the
+ *     returned fd, exactly as a syscall open (open.bpf.c: f_mode, f_flags);
+ *     a write or ftruncate through req->file, which the request holds.
+ *   - A by-name request (rename, unlink, an open into a fixed file slot) no
+ *     longer has its names at completion: the record is built at submit,
+ *     header included, kept per request in mw_uring_pending when it
+ *     matches, and sent at completion only when the result says it
+ *     succeeded.
+ * A request submitted with IOSQE_CQE_SKIP_SUCCESS gets no completion event
+ * when it succeeds: a rename, an unlink or an open for writing is then sent
+ * at submit by name, unconfirmed. Not seen: writes with
+ * IOSQE_CQE_SKIP_SUCCESS and writes to fixed (registered) files.
+ */
+#include "file_record.bpf.h"
+
+#define URING_OPENAT 18	    /* IORING_OP_OPENAT */
+#define URING_OPENAT2 28    /* IORING_OP_OPENAT2 */
+#define URING_WRITEV 2	    /* IORING_OP_WRITEV */
+#define URING_WRITE_FIXED 5 /* IORING_OP_WRITE_FIXED (buffer, not file) */
+#define URING_WRITE 23	    /* IORING_OP_WRITE */
+#define URING_RENAMEAT 35   /* IORING_OP_RENAMEAT */
+#define URING_UNLINKAT 36   /* IORING_OP_UNLINKAT */
+#define URING_FTRUNCATE 55  /* IORING_OP_FTRUNCATE (6.9+) */
+#define URING_FALLOCATE 17  /* IORING_OP_FALLOCATE */
+/* REQ_F_* bits that mirror the IOSQE_* flags: the same on every kernel. */
+#define URING_REQ_FIXED_FILE (1 << 0) /* req->file is a registered file */
+#define URING_REQ_CQE_SKIP (1 << 6)   /* IOSQE_CQE_SKIP_SUCCESS */
+
+#define URING_MATCH_BITS                                                       \
+	(MW_FILE_MATCH_PREFIX | MW_FILE_MATCH_NAME | MW_FILE_MATCH_DIR |       \
+	 MW_FILE_MATCH_TARGET | MW_FILE_MATCH_UNSURE)
+
+/*
+ * A by-name record, built at submit (its match bits in flags), waiting
+ * for its completion. LRU: a request whose completion never comes (CQE
+ * skipped, ring torn down) must not fill it.
+ */
+struct uring_rec {
+	char rec[sizeof(struct mw_file_event) + MW_FILE_DATA_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 128);
+	__type(key, __u64); /* the struct io_kiocb */
+	__type(value, struct uring_rec);
+} mw_uring_pending SEC(".maps") __weak;
+
+/*
+ * dirfd dfd (in the current task) joined with the kernel string kname,
+ * into dst: path_at() (file_path.bpf.h) for a name the kernel already
+ * copied. Returns the length, or -1.
+ */
+static __always_inline int uring_kpath_at(long dfd, const char *kname,
+					  char *dst, struct mw_scratch *s,
+					  __u32 *flags, __u32 trunc_flag,
+					  __u32 lex_flag)
+{
+	struct task_struct *t = (void *)bpf_get_current_task_btf();
+	struct dot_scan ds = {};
+	unsigned long bd, bm;
+	struct file *f;
+	__u32 off = 0, room;
+	int trunc = 0;
+	long n;
+	char c;
+
+	if (bpf_probe_read_kernel(&c, 1, kname))
+		return -1;
+	if (c != '/') {
+		if ((int)dfd == AT_FDCWD) {
+			bd = (unsigned long)t->fs->pwd.dentry;
+			bm = (unsigned long)t->fs->pwd.mnt;
+		} else {
+			f = fd_file(t, dfd);
+			if (!f)
+				return -1;
+			bd = (unsigned long)FR(f, f_path.dentry);
+			bm = (unsigned long)FR(f, f_path.mnt);
+		}
+		off = path_resolve_at(bd, bm, dst, s, &trunc);
+		if (off > 1 && off < MW_PATH_MAX - 2) {
+			dst[off & (MW_PATH_MAX - 1)] = '/';
+			off++;
+		} else if (off != 1) {
+			off = 0;
+			trunc = 1;
+		}
+	}
+	*flags |= lex_flag;
+	off &= MW_PATH_MAX - 1;
+	room = MW_PATH_MAX - off;
+	n = bpf_probe_read_kernel_str(&dst[off], room, kname);
+	if (n <= 0)
+		return -1;
+	if (n == room)
+		trunc = 1;
+	ds.start = (dst - (char *)s->rec) + (off ? off - 1 : 0);
+	ds.end = (dst - (char *)s->rec) + off + n - 1;
+	bpf_loop(MW_PATH_MAX, dot_step, &ds, 0);
+	if (ds.dirty)
+		*flags |= MW_FILE_MATCH_UNSURE;
+	if (trunc) {
+		*flags |= trunc_flag;
+		stat_inc(MW_STAT_FILE_PATH_TRUNC);
+	}
+	return off + n - 1;
+}
+
+/* A struct filename's kernel copy of the name. */
+static __always_inline const char *uring_name(struct filename *fn)
+{
+	return BPF_CORE_READ(fn, name);
+}
+
+/*
+ * Build the record of a by-name request at submit; keep it for the
+ * completion when a name is watched. n2 may be NULL (one name).
+ */
+static __always_inline int uring_stash(__u64 req, int cqe_skip, __u32 op,
+				       long d1, const char *n1, long d2,
+				       const char *n2)
+{
+	struct mw_file_event *e;
+	struct mw_scratch *s;
+	__u32 match, off;
+	int l1, l2;
+
+	e = file_rec(&s, op);
+	if (!e)
+		return 0;
+	l1 = uring_kpath_at(d1, n1, e->data, s, &e->flags, MW_FILE_PATH_TRUNC,
+			    MW_FILE_LEXICAL);
+	if (l1 < 0) {
+		stat_inc(MW_STAT_FILE_UNREADABLE);
+		return 0;
+	}
+	e->path_len = l1;
+	match = watch_match(e->data, l1, NULL);
+	if (n2) {
+		off = (l1 + 1) & (MW_PATH_MAX - 1);
+		l2 = uring_kpath_at(d2, n2, &e->data[off], s, &e->flags,
+				    MW_FILE_TARGET_TRUNC,
+				    MW_FILE_TARGET_LEXICAL);
+		if (l2 > 0) {
+			e->target_len = l2;
+			if (!match) {
+				match = watch_match(&e->data[off], l2, NULL);
+				if (match)
+					match |= MW_FILE_MATCH_TARGET;
+			}
+		}
+	}
+	match |= e->flags & MW_FILE_MATCH_UNSURE;
+	if (!match) {
+		stat_inc(MW_STAT_FILE_FILTERED);
+		return 0;
+	}
+	/* The header now: current is the submitter. */
+	hdr_fill(&e->hdr, (void *)bpf_get_current_task_btf(), MW_EV_FILE);
+	/* No completion will say it succeeded: send it now, unconfirmed. */
+	if (cqe_skip)
+		return file_send_hdr(e, match, 0);
+	e->flags |= match;
+	/* e is at the start of scratch rec[], which is larger than a value. */
+	bpf_map_update_elem(&mw_uring_pending, &req, s->rec, BPF_ANY);
+	return 0;
+}
+
+/* Completion of a kept by-name request: send it if it succeeded. */
+static __always_inline int uring_done_by_name(__u64 req, int res)
+{
+	struct mw_file_event *e;
+	struct mw_scratch *s;
+	void *v = bpf_map_lookup_elem(&mw_uring_pending, &req);
+
+	if (!v)
+		return 0;
+	s = scratch_get();
+	if (!s || res < 0 ||
+	    bpf_probe_read_kernel(s->rec, sizeof(struct uring_rec), v)) {
+		bpf_map_delete_elem(&mw_uring_pending, &req);
+		return 0;
+	}
+	bpf_map_delete_elem(&mw_uring_pending, &req);
+	e = (void *)s->rec;
+	return file_send_hdr(e, e->flags & URING_MATCH_BITS, 0);
+}
+
+/* Completion of an open into the fd table: the struct file decides. */
+static __always_inline int uring_done_open(struct io_open *o, int fd)
+{
+	struct open_how how = {};
+
+	if (BPF_CORE_READ(o, file_slot))
+		return 0; /* into a fixed slot: kept by name at submit */
+	bpf_probe_read_kernel(&how, sizeof(how), &o->how);
+	/* how is the kernel's copy, made at prep: what the open used. */
+	return on_open(fd, how.flags, 1);
+}
+
+/* Completion of a write or ftruncate: the request holds the file. */
+static __always_inline int uring_done_fd(struct io_kiocb *req, __u32 op,
+					 int res)
+{
+	struct mw_file_event *e;
+	struct mw_scratch *s;
+	struct inode *ino;
+	struct file *f;
+
+	if (res < 0 || (BPF_CORE_READ(req, flags) & URING_REQ_FIXED_FILE))
+		return 0;
+	f = AS_FILE(BPF_CORE_READ(req, file));
+	if (!f)
+		return 0;
+	e = file_rec(&s, op);
+	if (!e)
+		return 0;
+	if (op == MW_FILE_OP_TRUNCATE) {
+		ino = FR(f, f_inode);
+		e->size_after = FR(ino, i_size);
+		e->flags |= MW_FILE_SIZE_AFTER;
+	} else {
+		e->fmode = FR(f, f_mode);
+		e->open_flags = FR(f, f_flags);
+		if (e->open_flags & O_APPEND)
+			e->flags |= MW_FILE_APPEND;
+	}
+	return file_op_fd(f, op, e, s);
+}
+
+/* Completion of a fallocate (its request is a struct io_sync). */
+static __always_inline int uring_done_falloc(struct io_sync *fa, int res)
+{
+	struct file *f;
+
+	if (res < 0)
+		return 0;
+	f = AS_FILE(BPF_CORE_READ(fa, file));
+	if (!f)
+		return 0;
+	return on_fallocate(f, BPF_CORE_READ(fa, mode), BPF_CORE_READ(fa, len));
+}
+
+SEC("tracepoint/io_uring/io_uring_submit_req")
+int FPROG(io_uring_submit_req)(struct trace_event_raw_io_uring_submit_req *ctx)
+{
+	__u64 req = (__u64)ctx->req;
+	__u8 opc = ctx->opcode;
+	int skip = !!(ctx->flags & URING_REQ_CQE_SKIP);
+
+	if (opc == URING_RENAMEAT) {
+		struct io_rename *r = (void *)req;
+
+		return uring_stash(req, skip, MW_FILE_OP_RENAME,
+				   BPF_CORE_READ(r, old_dfd),
+				   uring_name(BPF_CORE_READ(r, oldpath)),
+				   BPF_CORE_READ(r, new_dfd),
+				   uring_name(BPF_CORE_READ(r, newpath)));
+	}
+	if (opc == URING_UNLINKAT) {
+		struct io_unlink *u = (void *)req;
+
+		return uring_stash(
+		    req, skip, MW_FILE_OP_UNLINK, BPF_CORE_READ(u, dfd),
+		    uring_name(BPF_CORE_READ(u, filename)), 0, NULL);
+	}
+	if (opc == URING_OPENAT || opc == URING_OPENAT2) {
+		struct io_open *o = (void *)req;
+		__u64 fl = BPF_CORE_READ(o, how.flags);
+
+		/*
+		 * Only an open into a fixed slot, or one whose success posts
+		 * no completion, has no fd to look at later.
+		 */
+		if ((!skip && !BPF_CORE_READ(o, file_slot)) ||
+		    ((fl & O_ACCMODE) == O_RDONLY &&
+		     !(fl & (O_CREAT | O_TRUNC))))
+			return 0;
+		return uring_stash(
+		    req, skip, MW_FILE_OP_WRITE, BPF_CORE_READ(o, dfd),
+		    uring_name(BPF_CORE_READ(o, filename)), 0, NULL);
+	}
+	return 0;
+}
+
+SEC("tracepoint/io_uring/io_uring_complete")
+int FPROG(io_uring_complete)(struct trace_event_raw_io_uring_complete *ctx)
+{
+	struct io_kiocb *req = ctx->req;
+	int res = ctx->res;
+	__u8 opc;
+
+	opc = BPF_CORE_READ(req, opcode);
+	switch (opc) {
+	case URING_OPENAT:
+	case URING_OPENAT2:
+		if (res < 0)
+			return 0;
+		if (BPF_CORE_READ((struct io_open *)req, file_slot))
+			return uring_done_by_name((__u64)req, res);
+		return uring_done_open((struct io_open *)req, res);
+	case URING_WRITE:
+	case URING_WRITEV:
+	case URING_WRITE_FIXED:
+		return uring_done_fd(req, MW_FILE_OP_WRITE, res);
+	case URING_FTRUNCATE:
+		return uring_done_fd(req, MW_FILE_OP_TRUNCATE, res);
+	case URING_FALLOCATE:
+		return uring_done_falloc((struct io_sync *)req, res);
+	case URING_RENAMEAT:
+	case URING_UNLINKAT:
+		return uring_done_by_name((__u64)req, res);
+	}
+	return 0;
+}
