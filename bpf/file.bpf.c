@@ -15,6 +15,7 @@
  *   link.bpf.c      link, linkat, symlink, symlinkat
  *   unlink.bpf.c    unlink, unlinkat
  *   attr.bpf.c      chmod, chown (by name and by fd), chattr (ioctl)
+ *   mount.bpf.c     mount, move_mount on or over watched places
  * and the layers they share: file_path.bpf.h (paths from a struct file or a
  * dirfd and string), file_watch.bpf.h (the filter), file_record.bpf.h
  * (build and send the record).
@@ -39,3 +40,4 @@
 #include "file/link.bpf.c"
 #include "file/unlink.bpf.c"
 #include "file/attr.bpf.c"
+#include "file/mount.bpf.c"

@@ -102,6 +102,15 @@ int loader__net_block_addr(struct loader *ld, int family, const uint8_t *addr,
 /* Entries the last loader__apply_rules() put in the file watch maps. */
 int loader__file_watch_count(const struct loader *ld);
 
+/*
+ * The file sensor's identity map (file_anchors.c): _apply() rebuilds the
+ * list of anchored paths from the file rules and /etc/passwd and writes
+ * their identities; _refresh() re-reads them and rewrites the map when one
+ * changed (a watched directory replaced). 0 or a negative errno.
+ */
+int loader__file_anchors_apply(struct loader *ld, const struct rules *rs);
+int loader__file_anchors_refresh(struct loader *ld);
+
 /* Sum the per-CPU counters into out[MW_STAT_MAX]. */
 int loader__read_stats(struct loader *ld, uint64_t *out);
 

@@ -16,6 +16,7 @@ static const char *const op_names[MW_FILE_OP_MAX] = {
     [MW_FILE_OP_LINK] = "link",		  [MW_FILE_OP_SYMLINK] = "symlink",
     [MW_FILE_OP_CHMOD] = "chmod",	  [MW_FILE_OP_CHOWN] = "chown",
     [MW_FILE_OP_CHATTR] = "chattr",
+    [MW_FILE_OP_MOUNT] = "mount",
 };
 
 const char *file_op__str(uint32_t op)
