@@ -310,6 +310,10 @@ enum mw_file_op {
 	MW_FILE_OP_PUNCH_HOLE = 12, /* FALLOC_FL_PUNCH_HOLE: range zeroed */
 	MW_FILE_OP_COLLAPSE = 13, /* FALLOC_FL_COLLAPSE_RANGE: range cut out */
 	MW_FILE_OP_ZERO_RANGE = 14, /* FALLOC_FL_ZERO_RANGE: range zeroed */
+	/* (15-19 left for operations of the kernel entry paths) */
+	MW_FILE_OP_MOUNT = 20,	/* mount(2), move_mount(2): path is the
+				 * mount point, target a bind's source,
+				 * attr the MS_* or MOVE_MOUNT_* flags */
 	MW_FILE_OP_MAX,
 };
 
@@ -331,6 +335,10 @@ enum mw_file_flags {
 	MW_FILE_MATCH_UNSURE = 1 << 11,	/* kernel filter: the string has ".",
 					 * ".." or "//" components, which only
 					 * userspace normalizes: sent anyway */
+	MW_FILE_ANCHORED = 1 << 14,	/* path rebased on a watched object's
+					 * identity (map mw_file_anchors): the
+					 * caller named it differently, its
+					 * view follows in data[] (seen_len) */
 };
 
 /* Kind of a watch entry (value of the watch maps, a bit set). */
@@ -373,17 +381,41 @@ struct mw_file_event {
 	__u32 fmode;		/* open: file->f_mode */
 	__u16 path_len;		/* strlen of path in data[] */
 	__u16 target_len;	/* strlen of target (rename/link), 0 if none */
+	__u16 seen_len;		/* strlen of the caller's view of path, 0 if
+				 * the same (MW_FILE_ANCHORED) */
+	__u16 pad;		/* zero */
+	__u32 pad2;		/* zero; the fold key is 8-aligned */
 	/*
 	 * The fold (bpf/fold.bpf.h): this record's pair, and the occurrences
 	 * it stands for (1 + the repeats folded since the pair's last record).
 	 */
 	struct mw_fold_key fold;
 	__u64 fold_count;
-	/* path NUL, target NUL */
+	/* path NUL, [target NUL], [seen NUL] */
 	char data[];
 };
 
-#define MW_FILE_DATA_MAX (2 * MW_PATH_MAX)
+#define MW_FILE_DATA_MAX (3 * MW_PATH_MAX)
+
+/*
+ * Value of map mw_file_anchors (key: struct mw_inode_key of a directory or
+ * file): a watched place, its ancestors and near descendants as the
+ * daemon's mount namespace names them. A path walk that crosses a mount
+ * whose root is one of these objects is rebased on this path, whatever
+ * name the caller used (chroot, bind mount, /proc/PID/root).
+ */
+struct mw_file_anchor {
+	__u32 gen;		/* load generation (for pruning) */
+	__u16 len;		/* strlen(path); 0 for "/" */
+	__u16 flags;		/* enum mw_anchor_flags */
+	char path[MW_WATCH_KEY]; /* without a trailing '/'; "" for "/" */
+};
+
+/* Flags of struct mw_file_anchor. */
+enum mw_anchor_flags {
+	MW_ANCHOR_WATCHED = 1 << 0,	/* a watched path itself (not only an
+					 * ancestor or a child of one) */
+};
 
 
 /* Key of map mw_deny_net4: an IPv4 prefix (LPM trie). */

@@ -19,6 +19,7 @@
  *   uring.bpf.c     io_uring requests (open, write, ftruncate, rename,
  *                   unlink), from the io_uring tracepoints
  *   ia32.bpf.c      32-bit syscalls (int 0x80), from tp_btf/sys_exit
+ *   mount.bpf.c     mount, move_mount on or over watched places
  * and the layers they share: file_path.bpf.h (paths from a struct file or a
  * dirfd and string), file_watch.bpf.h (the filter), file_record.bpf.h
  * (build and send the record).
@@ -46,3 +47,4 @@
 #include "file/fallocate.bpf.c"
 #include "file/uring.bpf.c"
 #include "file/ia32.bpf.c"
+#include "file/mount.bpf.c"

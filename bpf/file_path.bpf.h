@@ -74,6 +74,241 @@ static __always_inline struct file *fd_file(struct task_struct *t, long fd)
 	return AS_FILE(f);
 }
 
+/*
+ * The objects the file rules name, by identity (dev + inode), with the
+ * path the daemon's mount namespace gives them: the watched directories
+ * and files, their ancestors up to "/" and the subdirectories just below
+ * them (user/kernel/file_anchors.c fills it and refreshes it when one is
+ * replaced). A path walk that crosses a mount whose root is one of them
+ * is rebased on that path: a write through `mount --rbind / /x; chroot
+ * /x`, a bind mount of /etc elsewhere, a container's `-v /:/host` or
+ * /proc/PID/root names the watched file by its real path, and the
+ * caller's own view goes along as seen_as. One lookup per mount crossed
+ * (usually one or two), never per component.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct mw_inode_key);
+	__type(value, struct mw_file_anchor);
+} mw_file_anchors SEC(".maps") __weak;
+
+/*
+ * The daemon's mount namespace (its ns inode number; 0: unknown): mounts
+ * elsewhere do not shadow what the host reads (file/mount.bpf.c).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} mw_file_host_ns SEC(".maps") __weak;
+
+/* path_walk plus the innermost anchor met; w first: path_prepend() takes it. */
+struct fpath_walk {
+	struct path_walk w;
+	__u32 anchor_off; /* w.off when the anchor was met: suffix start */
+	int anchored;
+	struct mw_inode_key key; /* the anchor's identity */
+};
+
+/* Is mount root d an anchor? The first (innermost) one met wins. */
+static __always_inline void anchor_check(struct fpath_walk *fw,
+					 struct dentry *d)
+{
+	struct inode *ino;
+	struct super_block *sb;
+
+	if (fw->anchored)
+		return;
+	ino = FR(d, d_inode);
+	sb = FR(d, d_sb);
+	if (!ino || !sb)
+		return;
+	fw->key.ino = FR(ino, i_ino);
+	fw->key.dev = FR(sb, s_dev);
+	fw->key.pad = 0;
+	if (bpf_map_lookup_elem(&mw_file_anchors, &fw->key)) {
+		fw->anchored = 1;
+		fw->anchor_off = fw->w.off;
+	}
+}
+
+/* path_walk_step() (path.bpf.h) that also looks for an anchor. */
+static long fpath_walk_step(__u32 i, void *arg)
+{
+	struct fpath_walk *fw = arg;
+	struct path_walk *w = &fw->w;
+	struct mw_scratch *s = scratch_get();
+	struct dentry *d = AS_DENTRY(w->d), *parent, *root;
+	struct mount *mnt = AS_MOUNT(w->mnt), *mp;
+
+	if (!s)
+		return 1;
+	parent = FR(d, d_parent);
+	root = FR(mnt, mnt.mnt_root);
+	if (d == root) {
+		anchor_check(fw, d);
+		mp = FR(mnt, mnt_parent);
+		if (mnt == mp) {
+			w->done = 1;
+			return 1;
+		}
+		w->d = (unsigned long)FR(mnt, mnt_mountpoint);
+		w->mnt = (unsigned long)mp;
+		return 0;
+	}
+	if (path_prepend(w, s, d))
+		return 1;
+	if (d == parent) {
+		w->done = 1;
+		return 1;
+	}
+	w->d = (unsigned long)parent;
+	return 0;
+}
+
+struct prefix_cmp {
+	const char *a; /* the anchor's path (map value) */
+	__u32 off;     /* the caller's prefix in scratch path[] */
+	__u32 len;
+	int differ;
+};
+
+static long prefix_cmp_step(__u32 i, void *arg)
+{
+	struct prefix_cmp *pc = arg;
+	struct mw_scratch *s = scratch_get();
+	char c;
+
+	if (!s || i >= pc->len)
+		return 1;
+	if (bpf_probe_read_kernel(&c, 1, pc->a + (i & (MW_WATCH_KEY - 1))) ||
+	    c != s->path[(pc->off + i) & (MW_PATH_MAX - 1)]) {
+		pc->differ = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* What fpath_resolve_g() says besides the length. */
+struct fpath_out {
+	__u32 seen; /* start of the caller's view in s->path, 0: the same */
+	int trunc;  /* a limit cut the path short */
+};
+
+/* Copy the rebased path (anchor a + suffix) into dst; returns its length. */
+static __always_inline int fpath_rebased(char *dst, struct mw_file_anchor *a,
+					 struct mw_scratch *s, __u32 alen,
+					 __u32 soff)
+{
+	__u32 slen = MW_PATH_MAX - soff; /* suffix bytes with the NUL */
+
+	if (alen == 0 && slen == 1) { /* "/" itself */
+		dst[0] = '/';
+		dst[1] = '\0';
+		return 1;
+	}
+	bpf_probe_read_kernel(dst, alen, a->path);
+	bpf_probe_read_kernel(dst + alen, slen, &s->path[soff]);
+	return alen + slen - 1;
+}
+
+/*
+ * Resolve (dentry, vfsmnt) into scratch rec[dst_off..] like
+ * path_resolve_at(), rebased on the innermost anchor met. Returns the
+ * length, -1 on error. When the caller's view differs, out->seen is its
+ * start in s->path (length MW_PATH_MAX - 1 - seen, NUL-terminated): copy
+ * it out before the next walk. (A view never starts at 0: the walk keeps
+ * the last byte for the NUL.)
+ *
+ * A global function, so the verifier checks it once and not once per
+ * caller's state: inlined twice into the rename programs, the walk with
+ * its rebase branches took them past a million instructions. FPROG()
+ * names the two builds apart for the linker.
+ */
+__noinline int FPROG(fpath_resolve_g)(unsigned long dentry,
+				      unsigned long vfsmnt, __u32 dst_off,
+				      struct fpath_out *out)
+{
+	struct mw_scratch *s = scratch_get();
+	struct fpath_walk fw = {};
+	struct prefix_cmp pc = {};
+	struct mw_file_anchor *a;
+	__u32 n, alen, soff;
+	char *dst;
+
+	if (!s || !out)
+		return -1;
+	out->seen = 0;
+	out->trunc = 0;
+	dst = &s->rec[dst_off & (2 * MW_PATH_MAX - 1)];
+	fw.w.d = dentry;
+	fw.w.mnt = vfsmnt - bpf_core_field_offset(struct mount, mnt);
+	fw.w.off = MW_PATH_MAX - 1;
+	s->path[MW_PATH_MAX - 1] = '\0';
+	bpf_loop(MW_PATH_DEPTH, fpath_walk_step, &fw, 0);
+	if (fw.w.trunc || !fw.w.done)
+		out->trunc = 1;
+	if (fw.w.off == MW_PATH_MAX - 1) { /* the root itself */
+		fw.w.off -= 1;
+		s->path[MW_PATH_MAX - 2] = '/';
+	}
+	fw.w.off &= MW_PATH_MAX - 1;
+	a = fw.anchored ? bpf_map_lookup_elem(&mw_file_anchors, &fw.key) : NULL;
+	/*
+	 * An anchor met makes the path whole even when the walk ran out
+	 * above it (64 stacked mounts): the caller's view is then partial
+	 * and not sent.
+	 */
+	if (a) {
+		alen = a->len & (MW_WATCH_KEY - 1);
+		soff = fw.anchor_off & (MW_PATH_MAX - 1);
+		/* The caller's prefix before the suffix: the same as ours? */
+		pc.a = a->path;
+		pc.off = fw.w.off;
+		pc.len = soff > fw.w.off ? soff - fw.w.off : 0;
+		if (pc.len != alen)
+			pc.differ = 1;
+		else
+			bpf_loop(MW_WATCH_KEY, prefix_cmp_step, &pc, 0);
+		if (out->trunc)
+			pc.differ = 1;
+		if (pc.differ && alen + MW_PATH_MAX - soff <= MW_PATH_MAX) {
+			out->seen = out->trunc ? 0 : fw.w.off;
+			out->trunc = 0;
+			return fpath_rebased(dst, a, s, alen, soff);
+		}
+	}
+	n = MW_PATH_MAX - fw.w.off; /* bytes with the NUL */
+	bpf_probe_read_kernel(dst, n, &s->path[fw.w.off]);
+	return n - 1;
+}
+
+/*
+ * fpath_resolve_g() for dst in scratch rec[] (below 2 * MW_PATH_MAX):
+ * the length, bounded for the verifier (0 on error, with *trunc set).
+ */
+static __always_inline __u32 fpath_resolve(unsigned long dentry,
+					   unsigned long vfsmnt, char *dst,
+					   struct mw_scratch *s, int *trunc,
+					   __u32 *seen)
+{
+	struct fpath_out out = {};
+	int n;
+
+	n = FPROG(fpath_resolve_g)(dentry, vfsmnt, dst - (char *)s->rec, &out);
+	*seen = out.seen;
+	if (out.trunc)
+		*trunc = 1;
+	if (n < 0 || n >= MW_PATH_MAX) {
+		*trunc = 1;
+		*seen = 0;
+		return 0;
+	}
+	return n;
+}
+
 /* Resolve a struct file's path into dst; returns the length. */
 static __always_inline __u32 file_path(struct file *f, char *dst,
 				       struct mw_scratch *s, __u32 *flags,
@@ -87,6 +322,41 @@ static __always_inline __u32 file_path(struct file *f, char *dst,
 	if (trunc) {
 		*flags |= trunc_flag;
 		stat_inc(MW_STAT_FILE_PATH_TRUNC);
+	}
+	return n;
+}
+
+/*
+ * A struct file's path into e->data, rebased on an anchor (fpath_resolve):
+ * when the caller named the file differently, its view follows the path
+ * in data[] (e->seen_len, MW_FILE_ANCHORED). For records without a
+ * target; returns the path's length.
+ */
+static __always_inline __u32 file_path_ev(struct file *f,
+					  struct mw_file_event *e,
+					  struct mw_scratch *s)
+{
+	__u32 n, seen, off, vlen;
+	int trunc = 0;
+
+	/* Read as numbers: a global function takes no BTF pointer. */
+	n = fpath_resolve((unsigned long)BPF_CORE_READ(f, f_path.dentry),
+			  (unsigned long)BPF_CORE_READ(f, f_path.mnt), e->data,
+			  s, &trunc, &seen);
+	/* Cut short and not whole by an anchor: sent anyway, never dropped. */
+	if (trunc) {
+		e->flags |= MW_FILE_PATH_TRUNC | MW_FILE_MATCH_UNSURE;
+		stat_inc(MW_STAT_FILE_PATH_TRUNC);
+	}
+	if (seen) {
+		seen &= MW_PATH_MAX - 1;
+		vlen = MW_PATH_MAX - seen; /* with the NUL */
+		off = (n + 1) & (MW_PATH_MAX - 1);
+		if (!bpf_probe_read_kernel(&e->data[off], vlen,
+					   &s->path[seen])) {
+			e->seen_len = vlen - 1;
+			e->flags |= MW_FILE_ANCHORED;
+		}
 	}
 	return n;
 }
@@ -129,6 +399,22 @@ static long dot_step(__u32 i, void *arg)
 }
 
 /*
+ * Is the task's root (dentry bd, vfsmount bm) other than its mount
+ * namespace's root? Then absolute strings are relative to a chroot.
+ */
+static __always_inline int task_chrooted(struct task_struct *t,
+					 unsigned long bd, unsigned long bm)
+{
+	struct mount *nsroot = BPF_CORE_READ(t, nsproxy, mnt_ns, root);
+	unsigned long m = bm - bpf_core_field_offset(struct mount, mnt);
+
+	if (!nsroot)
+		return 0;
+	return m != (unsigned long)nsroot ||
+	       bd != (unsigned long)BPF_CORE_READ(nsroot, mnt.mnt_root);
+}
+
+/*
  * dirfd (or the cwd) joined with the user string ustr, into dst (room for
  * MW_PATH_MAX bytes). Absolute strings are copied as they are. Returns the
  * length, or -1 when the string cannot be read.
@@ -141,26 +427,43 @@ static __always_inline int path_at(long dfd, const char *ustr, char *dst,
 	struct dot_scan ds = {};
 	unsigned long bd, bm;
 	struct file *f;
-	__u32 off = 0, room;
+	__u32 off = 0, room, seen;
 	int trunc = 0;
 	long n;
 	char c;
 
 	if (bpf_probe_read_user(&c, 1, ustr))
 		return -1;
-	if (c != '/') {
-		if ((int)dfd == AT_FDCWD) {
-			bd = (unsigned long)t->fs->pwd.dentry;
-			bm = (unsigned long)t->fs->pwd.mnt;
-		} else {
-			f = fd_file(t, dfd);
-			if (!f)
-				return -1;
-			bd = (unsigned long)FR(f, f_path.dentry);
-			bm = (unsigned long)FR(f, f_path.mnt);
-		}
-		off = path_resolve_at(bd, bm, dst, s, &trunc);
-		if (off > 1 && off < MW_PATH_MAX - 2) {
+	if (c == '/') {
+		/*
+		 * Absolute: from the task's root, which a chroot moved. The
+		 * root's real name comes from the anchors: "/" after
+		 * `mount --rbind / /x; chroot /x`, /x/y for a chroot into a
+		 * plain directory (a fake tree forges no alert).
+		 */
+		bd = (unsigned long)BPF_CORE_READ(t, fs, root.dentry);
+		bm = (unsigned long)BPF_CORE_READ(t, fs, root.mnt);
+		if (!task_chrooted(t, bd, bm))
+			bd = 0;
+	} else if ((int)dfd == AT_FDCWD) {
+		bd = (unsigned long)BPF_CORE_READ(t, fs, pwd.dentry);
+		bm = (unsigned long)BPF_CORE_READ(t, fs, pwd.mnt);
+	} else {
+		f = fd_file(t, dfd);
+		if (!f)
+			return -1;
+		/* Numbers, not BTF pointers: see file_path_ev(). */
+		bd = (unsigned long)BPF_CORE_READ(f, f_path.dentry);
+		bm = (unsigned long)BPF_CORE_READ(f, f_path.mnt);
+	}
+	if (bd) {
+		/* The base by its real name (the caller's view is dropped). */
+		off = fpath_resolve(bd, bm, dst, s, &trunc, &seen);
+		if (c == '/' && off == 1) { /* the real root: as given */
+			off = 0;
+		} else if (c == '/' && off < MW_PATH_MAX - 2) {
+			/* the string brings its own '/' */
+		} else if (off > 1 && off < MW_PATH_MAX - 2) {
 			dst[off & (MW_PATH_MAX - 1)] = '/';
 			off++;
 		} else if (off != 1) { /* no room: keep the string alone */
@@ -187,7 +490,8 @@ static __always_inline int path_at(long dfd, const char *ustr, char *dst,
 	if (ds.dirty)
 		*flags |= MW_FILE_MATCH_UNSURE;
 	if (trunc) {
-		*flags |= trunc_flag;
+		/* Sent flagged, never dropped: the filter cannot judge it. */
+		*flags |= trunc_flag | MW_FILE_MATCH_UNSURE;
 		stat_inc(MW_STAT_FILE_PATH_TRUNC);
 	}
 	return off + n - 1;

@@ -122,6 +122,8 @@ static __always_inline int file_send_hdr(struct mw_file_event *e, __u32 match,
 	n = (e->path_len & (MW_PATH_MAX - 1)) + 1;
 	if (e->target_len)
 		n += (e->target_len & (MW_PATH_MAX - 1)) + 1;
+	if (e->seen_len)
+		n += (e->seen_len & (MW_PATH_MAX - 1)) + 1;
 	n += sizeof(*e);
 	e->hdr.size = n;
 	stat_inc(MW_STAT_FILE_SENT);
@@ -151,7 +153,7 @@ static __always_inline int file_op_fd(struct file *f, __u32 op,
 	e->dev = FR(sb, s_dev);
 	if (!e->mode)
 		e->mode = FR(ino, i_mode);
-	n = file_path(f, e->data, s, &e->flags, MW_FILE_PATH_TRUNC);
+	n = file_path_ev(f, e, s); /* + the caller's view when it differs */
 	e->path_len = n;
 	return file_send(e, watch_match(e->data, n, FR(f, f_path.dentry)));
 }

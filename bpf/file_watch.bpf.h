@@ -7,7 +7,8 @@
  *     mw_file_prefixes matches it, or
  *   - its last component is in mw_file_names (e.g. authorized_keys in any
  *     .ssh, even one created after we started), or
- *   - its parent directory's name is in mw_file_dirnames.
+ *   - its parent directory's name is in mw_file_dirnames, or
+ *   - (by name) it is a watched directory itself, without the '/'.
  * Userspace fills the three maps from the rules and the rules decide on
  * the events; the kernel only drops what no rule can match.
  * docs/file-sensor.md explains the choice against inode maps.
@@ -132,6 +133,27 @@ static __always_inline __u32 names_match(const char *path, __u32 len)
 	return hit;
 }
 
+/*
+ * A by-name path that is a watched directory itself ("/etc/cron.d" for the
+ * entry "/etc/cron.d/"): a directory renamed over it, a mount on it. The
+ * key already holds the path; its NUL becomes the '/'.
+ */
+static __always_inline __u32 dir_match(__u32 len)
+{
+	struct file_scratch *fs;
+	__u32 zero = 0;
+
+	fs = bpf_map_lookup_elem(&mw_file_scratch, &zero);
+	if (!fs || len < 2 || len >= MW_WATCH_KEY - 1)
+		return 0;
+	barrier_var(len); /* keep the mask: the verifier needs it */
+	fs->key.path[len & (MW_WATCH_KEY - 1)] = '/';
+	fs->key.prefixlen = (len + 1) * 8;
+	if (bpf_map_lookup_elem(&mw_file_prefixes, &fs->key))
+		return MW_FILE_MATCH_PREFIX;
+	return 0;
+}
+
 /* Look up one dentry name in a name map. */
 static __always_inline int dname_in(struct dentry *d, void *map,
 				    struct file_scratch *fs)
@@ -175,7 +197,7 @@ static __always_inline __u32 watch_match(const char *path, __u32 len,
 	if (bpf_map_lookup_elem(&mw_file_prefixes, &fs->key))
 		return MW_FILE_MATCH_PREFIX;
 	if (!d)
-		return names_match(path, len);
+		return dir_match(len) ?: names_match(path, len);
 	if (dname_in(d, &mw_file_names, fs))
 		return MW_FILE_MATCH_NAME;
 	if (dname_in(FR(d, d_parent), &mw_file_dirnames, fs))

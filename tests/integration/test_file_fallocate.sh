@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Log lines destroyed in place with fallocate(2): --punch-hole (the range
 # becomes NULs, the size stays) and --collapse-range (the range is cut
-# out) on logs raise MW-AF-005 with the real path, the mode and the sizes;
+# out) on logs raise MW-AF-008 with the real path, the mode and the sizes;
 # a plain preallocation (--keep-size) raises nothing. /var/log is a
 # directory of the test's own on ext4 here (tmpfs cannot collapse).
 . "$(dirname "$0")/lib.sh"
@@ -25,13 +25,13 @@ fi
 '
 [ -e "$T/bad" ] && fail "fallocate failed: $(cat "$T/bad" | tr '\n' ' ') (filesystem: $(stat -f -c %T "$T/logfs"))"
 
-line=$(expect_one_alert MW-AF-005 '.file.path == "/var/log/auth.log"' "fallocate --punch-hole on a log")
+line=$(expect_one_alert MW-AF-008 '.file.path == "/var/log/auth.log"' "fallocate --punch-hole on a log")
 [ -n "$line" ] && {
 	expect "$line" '.event.action == "punch-hole" and .process.name == "fallocate"' "punch-hole by fallocate"
 	expect "$line" '.threat.technique.id == ["T1070.002"]' "technique T1070.002"
 	expect "$line" '.minerwatch.file.size_before == .minerwatch.file.size_after' "size unchanged by a hole"
 }
-line=$(expect_one_alert MW-AF-005 '.file.path == "/var/log/syslog"' "fallocate --collapse-range on a log")
+line=$(expect_one_alert MW-AF-008 '.file.path == "/var/log/syslog"' "fallocate --collapse-range on a log")
 [ -n "$line" ] && {
 	expect "$line" '.event.action == "collapse-range" and .threat.technique.id == ["T1070.002"]' "collapse-range, T1070.002"
 	expect "$line" '.minerwatch.file.size_before - .minerwatch.file.size_after == 8192' "8192 bytes cut"

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "sensors/decode.h"
 #include "model/file_event.h"
 #include "sensors/file_decode.h"
+#include "rules/file_homes.h"
 #include "rules/file_watch.h"
 #include "rules/rules.h"
 
@@ -408,6 +410,67 @@ static void test_decode(void **state)
 	n = file_rec(buf, "/a", NULL);
 	e->hdr.type = MW_EV_EXEC;
 	assert_int_equal(decode__file(buf, n, &v), -EINVAL);
+
+	/* the caller's view after the path (a rebased path, no target) */
+	n = file_rec(buf, "/etc/cron.d/job", "/x/etc/cron.d/job");
+	e->seen_len = e->target_len;
+	e->target_len = 0;
+	assert_int_equal(decode__file(buf, n, &v), 0);
+	assert_null(v.target);
+	assert_string_equal(v.seen_as, "/x/etc/cron.d/job");
+	/* a view that does not fit */
+	e->seen_len += 1;
+	assert_int_equal(decode__file(buf, n, &v), -EINVAL);
+}
+
+/* minerwatch.file.in_home: directly in a home of the passwd file given. */
+static void test_in_home(void **state)
+{
+	char path[] = "/tmp/mw-test-passwd.XXXXXX";
+	static const struct {
+		const char *path;
+		bool in;
+	} cases[] = {
+	    {"/root/.bashrc", true},
+	    {"/home/alice/.profile", true},
+	    {"/home/alice/", true},
+	    {"/home/alice/project/.bashrc", false},
+	    {"/home/bob/.bashrc", true},    /* pw_dir "/home/bob/" */
+	    {"/home/carol/.bashrc", false}, /* not an account */
+	    {"/var/backups/etc-x/skel/.bashrc", false},
+	    {"/etc/skel/.bashrc", false},
+	    {"/.bashrc", false}, /* daemon's "/" is no home */
+	    {"/bin/.bashrc", false},
+	    {".bashrc", false},
+	};
+	FILE *f;
+	size_t i;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs("root:x:0:0:root:/root:/bin/bash\n"
+	      "daemon:x:1:1:daemon:/:/usr/sbin/nologin\n"
+	      "alice:x:1000:1000::/home/alice:/bin/bash\n"
+	      "bob:x:1001:1001::/home/bob/:/bin/bash\n",
+	      f);
+	fclose(f);
+	file_homes__set_passwd(path);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (file_homes__in_home(cases[i].path) != cases[i].in)
+			fail_msg("%s: expected %d", cases[i].path, cases[i].in);
+	/* A new account counts at once: the file is read again. */
+	f = fopen(path, "a");
+	assert_non_null(f);
+	fputs("carol:x:1002:1002::/home/carol:/bin/bash\n", f);
+	fclose(f);
+	assert_true(file_homes__in_home("/home/carol/.bashrc"));
+	unlink(path);
+	assert_false(file_homes__in_home("/root/.bashrc"));
+	file_homes__set_passwd("/etc/passwd");
 }
 
 int main(void)
@@ -421,6 +484,7 @@ int main(void)
 	    cmocka_unit_test(test_rules_deny_paths),
 	    cmocka_unit_test(test_shipped_rules),
 	    cmocka_unit_test(test_decode),
+	    cmocka_unit_test(test_in_home),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -271,6 +271,7 @@ static void tick(struct monitor *m, uint64_t *last_tick, uint64_t *last_health)
 		proc_cache__expire(m->pc, now);
 		reporter__flush(m->rep, now, false);
 		output__tick(m->out);
+		loader__file_anchors_refresh(m->ld); /* a watched dir replaced */
 	}
 	if (o->stats_interval > 0 &&
 	    now - *last_health >= (uint64_t)o->stats_interval * 1000000000ULL) {

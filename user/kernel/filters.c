@@ -370,6 +370,7 @@ int loader__apply_rules(struct loader *ld, const struct rules *rs, uint32_t gen,
 		*n_names = f.n;
 	ret = net_apply_rules(ld, rs, gen);
 	err = file_watch_apply(ld, rs, f.gen);
+	loader__file_anchors_apply(ld, rs); /* best effort: "/" fallback */
 	rules__file_deny_paths(rs, protect_add,
 			       &(struct protect_fill){ld, f.gen});
 	protect_prune(ld->skel->maps.mw_protect_inodes, f.gen);

@@ -121,6 +121,15 @@ typedef void (*loader_fold_fn)(void *ctx, const struct mw_fold_key *key,
 int loader__fold_drain(struct loader *ld, bool all, loader_fold_fn fn,
 		       void *ctx);
 
+/*
+ * The file sensor's identity map (file_anchors.c): _apply() rebuilds the
+ * list of anchored paths from the file rules and /etc/passwd and writes
+ * their identities; _refresh() re-reads them and rewrites the map when one
+ * changed (a watched directory replaced). 0 or a negative errno.
+ */
+int loader__file_anchors_apply(struct loader *ld, const struct rules *rs);
+int loader__file_anchors_refresh(struct loader *ld);
+
 /* Sum the per-CPU counters into out[MW_STAT_MAX]. */
 int loader__read_stats(struct loader *ld, uint64_t *out);
 

@@ -26,6 +26,9 @@ struct mw_file_info {
 	const char *target_path; /* rename destination, link source, symlink
 				  * contents; NULL when the op has none */
 	const char *name;	 /* last component of path (points into it) */
+	const char *seen_as;	 /* the caller's name for the file when it
+				  * differs from path (chroot, bind mount,
+				  * /proc/PID/root); NULL when the same */
 	uint32_t flags;		 /* enum mw_file_flags */
 	int64_t size_before;	 /* -1 when unknown */
 	int64_t size_after;	 /* -1 when unknown */

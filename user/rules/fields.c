@@ -13,6 +13,7 @@
 #include "rules/fields.h"
 #include "model/net_event.h"
 #include "model/file_event.h"
+#include "rules/file_homes.h"
 
 /* --- exec: the process itself ------------------------------------------ */
 
@@ -397,6 +398,49 @@ static const char *ev_action(const struct mw_event *ev)
 	return file_action(ev);
 }
 
+/*
+ * Directly in an account's home (shell startup files count there only):
+ * the path, or the name a rename or link gives the file.
+ */
+static int file_in_home(const struct mw_event *ev, int64_t *out)
+{
+	const struct mw_file_info *f = ev->file;
+
+	if (!f)
+		return -ENOENT;
+	*out = file_homes__in_home(f->path) ||
+	       ((f->op == MW_FILE_OP_RENAME || f->op == MW_FILE_OP_LINK) &&
+		file_homes__in_home(f->target_path));
+	return 0;
+}
+
+/*
+ * Only the target was watched: for a symlink, its contents point into a
+ * watched place while the link itself lies elsewhere (a backup copy).
+ */
+static int file_target_only(const struct mw_event *ev, int64_t *out)
+{
+	if (!ev->file)
+		return -ENOENT;
+	*out = !!(ev->file->flags & MW_FILE_MATCH_TARGET);
+	return 0;
+}
+
+/*
+ * An existing file opened write-only without O_APPEND or O_TRUNC: its
+ * contents are rewritten in place (a log edited without shrinking).
+ */
+static int file_overwrite(const struct mw_event *ev, int64_t *out)
+{
+	const struct mw_file_info *f = ev->file;
+
+	if (!f || f->op != MW_FILE_OP_WRITE)
+		return -ENOENT;
+	*out = (f->open_flags & 03 /* O_ACCMODE */) == 01 /* O_WRONLY */ &&
+	       !(f->flags & MW_FILE_APPEND);
+	return 0;
+}
+
 /* --- the table ---------------------------------------------------------- */
 
 /* Row helpers: name, the kinds it exists for (K_EXEC | K_NET ...), getter. */
@@ -485,6 +529,9 @@ static const struct field field_table[] = {
 	N("minerwatch.file.mode", K_FILE, file_mode),
 	B("minerwatch.file.immutable", K_FILE, file_immutable),
 	B("minerwatch.file.append_only", K_FILE, file_append_only),
+	B("minerwatch.file.in_home", K_FILE, file_in_home),
+	B("minerwatch.file.overwrite", K_FILE, file_overwrite),
+	B("minerwatch.file.target_only", K_FILE, file_target_only),
 };
 /* clang-format on */
 

@@ -63,7 +63,7 @@ int decode__exec(const void *data, size_t size, struct exec_view *v)
 	return 0;
 }
 
-_Static_assert(sizeof(struct mw_file_event) == 88 + 64 + 40,
+_Static_assert(sizeof(struct mw_file_event) == 88 + 72 + 40,
 	       "struct mw_file_event layout changed");
 _Static_assert(sizeof(struct mw_fold_key) == 32 &&
 		   sizeof(struct mw_fold_drained) == 40,
@@ -100,6 +100,11 @@ int decode__file(const void *data, size_t size, struct file_view *v)
 	if (e->target_len) {
 		v->target = file_str(e, avail, &off, e->target_len);
 		if (!v->target)
+			return -EINVAL;
+	}
+	if (e->seen_len) {
+		v->seen_as = file_str(e, avail, &off, e->seen_len);
+		if (!v->seen_as)
 			return -EINVAL;
 	}
 	return 0;

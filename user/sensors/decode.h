@@ -32,6 +32,8 @@ struct file_view {
 	const struct mw_file_event *e;
 	const char *path;   /* NUL-terminated */
 	const char *target; /* NUL-terminated, or NULL when none */
+	const char *seen_as; /* the caller's view of path when it named the
+			      * object differently (MW_FILE_ANCHORED), or NULL */
 };
 
 int decode__file(const void *data, size_t size, struct file_view *out);

@@ -18,6 +18,7 @@ static const char *const op_names[MW_FILE_OP_MAX] = {
     [MW_FILE_OP_CHATTR] = "chattr",	  [MW_FILE_OP_PUNCH_HOLE] = "punch-hole",
     [MW_FILE_OP_COLLAPSE] = "collapse-range",
     [MW_FILE_OP_ZERO_RANGE] = "zero-range",
+    [MW_FILE_OP_MOUNT] = "mount",
 };
 
 const char *file_op__str(uint32_t op)
