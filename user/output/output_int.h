@@ -2,7 +2,9 @@
 /*
  * output_int.h - what the output modules share and nobody else sees: one
  * sink (a transport plus its queue), the per-sink queue with its disk spool,
- * and the transport entry points. output.c parses specs and fans lines out;
+ * and the transport entry points. output_worker.c takes lines from the
+ * event loop and runs the sinks on its own thread; output.c parses specs
+ * and fans lines out;
  * output_queue.c keeps lines a sink could not take yet; output_file.c
  * (file_sink__*) and output_socket.c (sock_sink__*) move bytes;
  * output_diag.c is the leaf they all may call. Calls go down that list,
@@ -13,10 +15,20 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <zlib.h>
 
-#define OUT_SEV_LEVELS 101		/* event.severity 0..100 */
+#include "output/output.h"
+
+/*
+ * A queued line's rank decides what is dropped first when a bound is
+ * reached: its event.severity 0..100, or OUT_RANK_STATE for the daemon's
+ * own state events (started, health, events_lost, stopped), which say what
+ * was lost and so outrank every alert.
+ */
+#define OUT_RANK_STATE 101
+#define OUT_SEV_LEVELS 102		/* ranks 0..OUT_RANK_STATE */
 #define OUT_MEM_DEFAULT (4u << 20)	/* in-memory queue per sink */
 #define OUT_SPOOL_DEFAULT (64ull << 20) /* disk spool per sink */
 #define OUT_UDP_MAX 8192		/* bytes per syslog datagram */
@@ -32,7 +44,7 @@
 struct out_rec {
 	struct out_rec *prev, *next;
 	uint32_t len;
-	uint8_t sev;
+	uint8_t sev; /* rank, 0..OUT_RANK_STATE */
 	char data[];
 };
 
@@ -110,6 +122,56 @@ struct out_sink {
 
 	uint64_t written, waited, truncated, errors;
 };
+
+/*
+ * One line handed over by the event loop, waiting for the output worker:
+ * the loop's only cost per line is this copy and a short lock.
+ */
+struct out_line {
+	struct out_line *next;
+	uint32_t len;
+	uint8_t sev;  /* event.severity 0..100, for syslog framing */
+	uint8_t rank; /* what outranks what (OUT_RANK_STATE for state) */
+	char data[];
+};
+
+#define OUT_INBOX_DEFAULT (8u << 20)  /* bytes of lines waiting */
+#define OUT_INBOX_RESERVE (1u << 20)  /* more, for state lines only */
+
+/*
+ * The outputs: the sinks, and the hand-off between the event loop (the
+ * producer, output__write()) and the one worker thread that owns the sinks
+ * and does every write, fsync, gzip, spool rewrite and name lookup. Fields
+ * under `mu` are shared; the sinks are the worker's alone once it runs.
+ */
+struct output {
+	struct out_sink *sinks;
+	int n;
+	char hostname[256];
+	int pid;
+
+	pthread_t thread;
+	bool started;
+	pthread_mutex_t mu;
+	pthread_cond_t wake; /* lines, a nudge or stop for the worker */
+	pthread_cond_t idle; /* the worker finished a batch */
+	struct out_line *in_head, *in_tail;
+	uint64_t in_count, in_bytes, in_max;
+	bool stop, busy, nudged;
+	uint64_t lines;	       /* handed to output__write() */
+	uint64_t in_dropped;   /* refused at the hand-off (bound, memory) */
+	uint64_t batches;      /* batches the worker finished */
+	struct output_stats pub; /* sinks' counters, as the worker last saw */
+};
+
+/* output.c: the sinks, called from output_worker.c only */
+int sinks__open(struct output *o, const char *const *specs, int n, char *err,
+		size_t err_len);
+void sinks__fanout(struct output *o, const struct out_line *l);
+bool sinks__service(struct output *o, bool tick);
+void sinks__stats(const struct output *o, struct output_stats *st);
+void sinks__drain(struct output *o);
+void sinks__free(struct output *o);
 
 /* output_queue.c */
 int queue__init(struct out_queue *q, const char *name, size_t mem_max,
