@@ -77,6 +77,8 @@ struct out_queue {
 	const char *name; /* sink spec, for messages (borrowed) */
 };
 
+struct out_lookup; /* output_socket.c */
+
 enum out_kind { OUT_STDOUT, OUT_FILE, OUT_UNIX, OUT_TCP, OUT_UDP };
 enum out_state { OUT_DOWN, OUT_CONNECTING, OUT_UP };
 
@@ -102,6 +104,7 @@ struct out_sink {
 	unsigned int backoff_ms;
 	uint64_t connect_start_ms;
 	struct addrinfo *ai, *ai_next;
+	struct out_lookup *lookup; /* a getaddrinfo_a() under way, or NULL */
 	bool down_logged;
 
 	/* stdout */
