@@ -26,6 +26,7 @@ struct monitor {
 	struct sensors sensors;	     /* handlers' view of the above */
 	uint64_t started_ns;	     /* boot ns when attached */
 	uint64_t stats[MW_STAT_MAX]; /* last totals read from the kernel */
+	uint64_t out_dropped, emit_failed; /* as last reported lost */
 };
 
 /* status.c: state events and the control socket's answer. */
