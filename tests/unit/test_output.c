@@ -263,6 +263,43 @@ static void test_file_keep(void **state)
 	assert_int_not_equal(access(p, F_OK), 0);
 }
 
+/*
+ * The gzip of PATH.1 fails (its .tmp cannot be created, as on a full
+ * disk): the next rotations must not rename PATH over the uncompressed
+ * PATH.1. Every line is still there, once, in order.
+ */
+static void test_file_gzip_fails(void **state)
+{
+	struct fixture *f = *state;
+	char spec[200], path[128], p[160];
+	struct output_stats st;
+	int i, next = 0;
+
+	snprintf(path, sizeof(path), "%s/g.log", f->dir);
+	snprintf(p, sizeof(p), "%s.1.gz.tmp", path);
+	assert_int_equal(mkdir(p, 0700), 0); /* gz__start's create fails */
+	snprintf(spec, sizeof(spec), "file:%s?max_size=1k&keep=3", path);
+	assert_int_equal(open_one(f, spec), 0);
+	for (i = 0; i < 200; i++)
+		write_line(f->o, "{\"n\":%d,\"pad\":\"rotate-me-please\"}", i,
+			   0);
+	assert_int_equal(output__wait_idle(f->o, WAIT_MS), 0);
+	output__stats(f->o, &st);
+	assert_int_equal(st.written, 200);
+	output__close(f->o);
+	f->o = NULL;
+
+	snprintf(p, sizeof(p), "%s.1", path);
+	assert_int_equal(access(p, F_OK), 0); /* left uncompressed */
+	snprintf(p, sizeof(p), "%s.1.gz", path);
+	assert_int_not_equal(access(p, F_OK), 0);
+	snprintf(p, sizeof(p), "%s.1", path);
+	check_lines(p, &next, 0);
+	assert_true(next > 0 && next < 200);
+	check_lines(path, &next, 0); /* rotation postponed: the rest */
+	assert_int_equal(next, 200);
+}
+
 /* Parse "LEN SP MSG" frames out of buf; returns frames found. */
 static int frames_parse(char *buf, size_t used, char msgs[][1024], int max)
 {
@@ -746,6 +783,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_file_rotation, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_file_keep, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_file_gzip_fails, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_syslog_tcp, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_syslog_tcp6, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tcp_server_late, setup,

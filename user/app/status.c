@@ -85,6 +85,8 @@ static json_t *counters_json(struct monitor *m, const uint64_t *st)
 	counter_set(c, "output_spooled", os.spooled);
 	counter_set(c, "output_dropped", os.dropped);
 	counter_set(c, "output_errors", os.errors);
+	counter_set(c, "output_nospace", os.nospace);
+	counter_set(c, "output_sync_errors", os.sync_errors);
 	counter_set(c, "processes", proc_cache__size(m->pc));
 	counter_set(c, "rules", rules__count(m->rules));
 	counter_set(c, "file_watch_entries", loader__file_watch_count(m->ld));

@@ -763,6 +763,8 @@ void sinks__stats(const struct output *o, struct output_stats *st)
 		st->errors += s->errors + queue__errors(&s->q);
 		st->queued += queue__count(&s->q) + (s->cur ? 1 : 0);
 		st->truncated += s->truncated;
+		st->nospace += s->nospace + queue__nospace(&s->q);
+		st->sync_errors += s->sync_errors;
 	}
 }
 

@@ -24,6 +24,8 @@ struct output_stats {
 	uint64_t errors;    /* write/connect failures seen */
 	uint64_t queued;    /* lines waiting now (memory + spool) */
 	uint64_t truncated; /* syslog+udp messages cut to max_msg */
+	uint64_t nospace;   /* file or spool writes refused: disk full */
+	uint64_t sync_errors; /* fdatasync failures of file sinks */
 };
 
 /*

@@ -35,6 +35,7 @@
 #define OUT_BACKOFF_MIN_MS 100
 #define OUT_BACKOFF_MAX_MS 30000
 #define OUT_CONNECT_TIMEOUT_MS 5000
+#define OUT_LOG_EVERY_MS 60000 /* a repeating failure is logged this often */
 
 /*
  * One framed record, ready to hand to the transport as is (newline or
@@ -74,6 +75,9 @@ struct out_queue {
 	uint64_t spooled; /* records that went to disk */
 	uint64_t dropped; /* records lost to the bounds */
 	uint64_t errors;  /* spool I/O failures */
+	uint64_t nospace; /* ... of which the disk was full (ENOSPC, EDQUOT) */
+	uint64_t log_ms;  /* last failure logged (out_diag__due()) */
+	uint64_t fails_unsaid; /* failures since */
 	const char *name; /* sink spec, for messages (borrowed) */
 };
 
@@ -87,6 +91,7 @@ struct out_gzjob {
 	int in_fd;
 	gzFile gz;
 	char *src, *tmp, *dst;
+	uint64_t log_ms; /* last failure logged (out_diag__due()) */
 };
 
 struct out_sink {
@@ -106,6 +111,8 @@ struct out_sink {
 	struct addrinfo *ai, *ai_next;
 	struct out_lookup *lookup; /* a getaddrinfo_a() under way, or NULL */
 	bool down_logged;
+	uint64_t down_log_ms;  /* last outage message (out_diag__due()) */
+	uint64_t fails_unsaid; /* failures since it */
 
 	/* stdout */
 	int saved_fl; /* O_NONBLOCK restored at close */
@@ -118,12 +125,16 @@ struct out_sink {
 	bool dirty; /* written since last fdatasync */
 	uint64_t last_sync_ms;
 	struct out_gzjob gz;
+	uint64_t rotate_next_ms; /* a postponed rotation is retried then */
+	uint64_t file_log_ms;	 /* last gzip/rotation/sync complaint */
+	uint64_t sync_errors;	 /* fdatasync failures */
 
 	struct out_rec *cur; /* being sent; owned by the sink */
 	size_t cur_off;
 	struct out_queue q;
 
 	uint64_t written, waited, truncated, errors;
+	uint64_t nospace; /* write failures for a full disk */
 };
 
 /*
@@ -186,6 +197,7 @@ void queue__drop(struct out_queue *q, struct out_rec *r);
 uint64_t queue__count(const struct out_queue *q);
 uint64_t queue__dropped(const struct out_queue *q);
 uint64_t queue__errors(const struct out_queue *q);
+uint64_t queue__nospace(const struct out_queue *q);
 void queue__sync(struct out_queue *q);
 void queue__fini(struct out_queue *q, bool keep_pending);
 
@@ -208,5 +220,6 @@ void sock_sink__close(struct out_sink *s);
 /* output_diag.c: the leaf below all of the above */
 void out_diag__log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void out_diag__down(struct out_sink *s, int err, const char *what);
+bool out_diag__due(uint64_t *last_ms);
 
 #endif /* MW_OUTPUT_INT_H */

@@ -95,14 +95,28 @@ static void lookup__abandon(struct out_sink *s)
 
 static int sock_sink__resolve_start(struct out_sink *s)
 {
+	struct addrinfo hints = {
+	    .ai_family = AF_UNSPEC,
+	    .ai_socktype = s->kind == OUT_UDP ? SOCK_DGRAM : SOCK_STREAM,
+	    .ai_flags = AI_NUMERICSERV | AI_NUMERICHOST,
+	};
 	struct gaicb *list[1];
-	struct out_lookup *l = calloc(1, sizeof(*l));
+	struct out_lookup *l;
 	int ret;
 
+	/* A literal address never waits on a resolver: take it at once. */
+	if (s->ai)
+		freeaddrinfo(s->ai);
+	s->ai = NULL;
+	if (getaddrinfo(s->host, s->port, &hints, &s->ai) == 0) {
+		s->ai_next = s->ai;
+		return 0;
+	}
+	s->ai = NULL;
+	l = calloc(1, sizeof(*l));
 	if (!l)
 		return -ENOMEM;
-	l->hints.ai_family = AF_UNSPEC;
-	l->hints.ai_socktype = s->kind == OUT_UDP ? SOCK_DGRAM : SOCK_STREAM;
+	l->hints = hints;
 	l->hints.ai_flags = AI_NUMERICSERV;
 	l->cb.ar_name = s->host;
 	l->cb.ar_service = s->port;
