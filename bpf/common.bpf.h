@@ -141,7 +141,10 @@ static __always_inline int emit(void *rb, void *rec, __u64 size, int alert)
 	int err = bpf_ringbuf_output(rb, rec, size,
 				     alert ? 0 : BPF_RB_NO_WAKEUP);
 
-	if (alert)
+	/* Each ring its own loss counter (rb is a constant once inlined). */
+	if (rb == (void *)&mw_findings)
+		stat_inc(err ? MW_STAT_FINDINGS_LOST : MW_STAT_FINDINGS_SENT);
+	else if (alert)
 		stat_inc(err ? MW_STAT_ALERTS_LOST : MW_STAT_ALERTS_SENT);
 	else
 		stat_inc(err ? MW_STAT_EVENTS_LOST : MW_STAT_EVENTS_SENT);

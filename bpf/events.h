@@ -60,8 +60,8 @@ enum mw_stat {
 	MW_STAT_EXIT_SEEN,	/* process (thread group) exits */
 	MW_STAT_EVENTS_SENT,	/* records written to mw_events */
 	MW_STAT_EVENTS_LOST,	/* mw_events full: record dropped */
-	MW_STAT_ALERTS_SENT,	/* records written to mw_alerts or mw_findings */
-	MW_STAT_ALERTS_LOST,	/* mw_alerts/mw_findings full: record dropped */
+	MW_STAT_ALERTS_SENT,	/* records written to mw_alerts */
+	MW_STAT_ALERTS_LOST,	/* mw_alerts full: record dropped */
 	MW_STAT_EXEC_KILLED,	/* in-kernel SIGKILL at exec succeeded */
 	MW_STAT_EXEC_KILL_FAILED, /* bpf_send_signal() failed */
 	MW_STAT_SELF_FILTERED,	/* events of the daemon itself dropped */
@@ -87,6 +87,9 @@ enum mw_stat {
 	MW_STAT_FILE_FOLDED = 29,	/* repeats counted in mw_fold, not sent */
 	MW_STAT_FILE_LOST = 30,		/* mw_findings full: file record lost */
 	MW_STAT_FILE_UNREADABLE = 31,	/* fd or path string gone: not judged */
+	/* mw_findings on its own (before: counted with mw_alerts) */
+	MW_STAT_FINDINGS_SENT = 32,	/* records written to mw_findings */
+	MW_STAT_FINDINGS_LOST = 33,	/* mw_findings full: record dropped */
 	MW_STAT_MAX = 64,	/* size of the map; keep the enum below it */
 };
 

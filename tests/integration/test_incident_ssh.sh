@@ -85,7 +85,7 @@ n=$(count_of '.event.kind == "alert" and (.file.path // "" | startswith("/var/sp
 [ "$n" -ge 1 ] && ok "cron alerts name the real crontab path ($n)" || fail "no crontab path in the cron alerts"
 
 mw_stop
-lost=$(jq -s '[.[] | select(.event.action == "stopped")][0].minerwatch.counters | .events_lost + .alerts_lost' "$OUT")
+lost=$(jq -s '[.[] | select(.event.action == "stopped")][0].minerwatch.counters | .events_lost + .alerts_lost + .findings_lost' "$OUT")
 [ "$lost" = 0 ] && ok "nothing lost" || fail "$lost records lost"
 expect_valid_json
 finish

@@ -215,6 +215,7 @@ static void test_file_rotation(void **state)
 		if (i % 500 == 0)
 			output__tick(f->o);
 	}
+	assert_int_equal(output__wait_idle(f->o, WAIT_MS), 0);
 	output__stats(f->o, &st);
 	assert_int_equal(st.lines, 5000);
 	assert_int_equal(st.written, 5000);
@@ -260,6 +261,43 @@ static void test_file_keep(void **state)
 	assert_int_equal(access(p, F_OK), 0);
 	snprintf(p, sizeof(p), "%s/k.log.3.gz", f->dir);
 	assert_int_not_equal(access(p, F_OK), 0);
+}
+
+/*
+ * The gzip of PATH.1 fails (its .tmp cannot be created, as on a full
+ * disk): the next rotations must not rename PATH over the uncompressed
+ * PATH.1. Every line is still there, once, in order.
+ */
+static void test_file_gzip_fails(void **state)
+{
+	struct fixture *f = *state;
+	char spec[200], path[128], p[160];
+	struct output_stats st;
+	int i, next = 0;
+
+	snprintf(path, sizeof(path), "%s/g.log", f->dir);
+	snprintf(p, sizeof(p), "%s.1.gz.tmp", path);
+	assert_int_equal(mkdir(p, 0700), 0); /* gz__start's create fails */
+	snprintf(spec, sizeof(spec), "file:%s?max_size=1k&keep=3", path);
+	assert_int_equal(open_one(f, spec), 0);
+	for (i = 0; i < 200; i++)
+		write_line(f->o, "{\"n\":%d,\"pad\":\"rotate-me-please\"}", i,
+			   0);
+	assert_int_equal(output__wait_idle(f->o, WAIT_MS), 0);
+	output__stats(f->o, &st);
+	assert_int_equal(st.written, 200);
+	output__close(f->o);
+	f->o = NULL;
+
+	snprintf(p, sizeof(p), "%s.1", path);
+	assert_int_equal(access(p, F_OK), 0); /* left uncompressed */
+	snprintf(p, sizeof(p), "%s.1.gz", path);
+	assert_int_not_equal(access(p, F_OK), 0);
+	snprintf(p, sizeof(p), "%s.1", path);
+	check_lines(p, &next, 0);
+	assert_true(next > 0 && next < 200);
+	check_lines(path, &next, 0); /* rotation postponed: the rest */
+	assert_int_equal(next, 200);
 }
 
 /* Parse "LEN SP MSG" frames out of buf; returns frames found. */
@@ -385,6 +423,7 @@ static void test_tcp_server_late(void **state)
 	for (i = 0; i < 300; i++)
 		write_line(f->o, "{\"event.kind\":\"event\",\"n\":%d}", i, 20);
 	output__tick(f->o);
+	assert_int_equal(output__wait_idle(f->o, WAIT_MS), 0);
 	output__stats(f->o, &st);
 	assert_int_equal(st.written, 0);
 	assert_int_equal(st.queued, 300);
@@ -406,6 +445,7 @@ static void test_tcp_server_late(void **state)
 	}
 	/* Nothing more (no duplicates) shows up. */
 	assert_false(wait_readable(f->o, cfd, 300));
+	assert_int_equal(output__wait_idle(f->o, WAIT_MS), 0);
 	output__stats(f->o, &st);
 	assert_int_equal(st.written, 300);
 	assert_int_equal(st.queued, 0);
@@ -460,6 +500,7 @@ static void test_syslog_udp(void **state)
 	assert_int_equal(strncmp(msg, big, strlen(msg)), 0);
 	assert_true(((unsigned char)big[strlen(msg)] & 0xc0) != 0x80);
 
+	assert_int_equal(output__wait_idle(f->o, WAIT_MS), 0);
 	output__stats(f->o, &st);
 	assert_int_equal(st.truncated, 1);
 	assert_int_equal(st.written, 2);
@@ -556,6 +597,7 @@ static void test_spool_bound(void **state)
 			   "\"................................................"
 			   "\"}",
 			   i, 90);
+	assert_int_equal(output__wait_idle(f->o, WAIT_MS), 0);
 	output__stats(f->o, &st);
 	assert_true(st.dropped > 0);
 	assert_int_equal(st.queued + st.dropped, 220);
@@ -591,6 +633,7 @@ static void test_spool_bound(void **state)
 	assert_int_equal(highs, 20);
 	assert_int_equal(lows + (int)st.dropped, 200);
 	assert_false(wait_readable(f->o, cfd, 300));
+	assert_int_equal(output__wait_idle(f->o, WAIT_MS), 0);
 	output__stats(f->o, &st);
 	assert_int_equal(st.written, 220 - st.dropped);
 	assert_int_equal(st.queued, 0);
@@ -605,6 +648,50 @@ static void test_spool_bound(void **state)
 	while ((de = readdir(d)))
 		assert_null(strstr(de->d_name, ".spool"));
 	closedir(d);
+}
+
+/*
+ * Sink down, both tiers full: state events (what was lost, health) outrank
+ * even alerts, whatever their event.severity (0 for state events).
+ */
+static void test_state_outranks(void **state)
+{
+	struct fixture *f = *state;
+	char path[128], spec[200];
+	static char buf[1 << 16];
+	struct output_stats st;
+	int lfd, cfd, i, got, states = 0;
+	char *p;
+
+	snprintf(path, sizeof(path), "%s/st.sock", f->dir);
+	snprintf(spec, sizeof(spec), "unix:%s?queue=2k&spool=8k", path);
+	assert_int_equal(open_one(f, spec), 0);
+	for (i = 0; i < 40; i++)
+		write_line(f->o,
+			   "{\"event\":{\"kind\":\"state\",\"action\":"
+			   "\"events_lost\"},\"n\":%04d,\"pad\":\"........\"}",
+			   i, 0);
+	for (i = 0; i < 300; i++)
+		write_line(f->o,
+			   "{\"event\":{\"kind\":\"alert\"},\"high\":%04d,"
+			   "\"pad\":\"....................................\"}",
+			   i, 99);
+	assert_int_equal(output__wait_idle(f->o, WAIT_MS), 0);
+	output__stats(f->o, &st);
+	assert_true(st.dropped > 0);
+	assert_int_equal(st.queued + st.dropped, 340);
+
+	lfd = unix_listen(path);
+	assert_true(lfd >= 0);
+	cfd = accept_ticking(f->o, lfd);
+	assert_true(cfd >= 0);
+	got = read_lines(f->o, cfd, buf, sizeof(buf), (int)st.queued);
+	assert_int_equal(got, (int)st.queued);
+	for (p = buf; (p = strstr(p, "events_lost")); p++)
+		states++;
+	assert_int_equal(states, 40);
+	close(cfd);
+	close(lfd);
 }
 
 /* A spool left by a run that ended with its sink down is replayed. */
@@ -661,6 +748,7 @@ static void test_stdout_pipe(void **state)
 	/* 4000 lines of ~80 bytes: several times a 64 KiB pipe. */
 	for (i = 0; i < 4000; i++)
 		write_line(f->o, PIPE_FMT, i, 0);
+	assert_int_equal(output__wait_idle(f->o, WAIT_MS), 0);
 	output__stats(f->o, &st);
 	assert_true(st.queued > 0);
 	fl = fcntl(pfd[0], F_GETFL);
@@ -668,7 +756,7 @@ static void test_stdout_pipe(void **state)
 	for (i = 0; i < 2000 && st.queued; i++) {
 		while ((n = read(pfd[0], buf + used, sizeof(buf) - used)) > 0)
 			used += n;
-		output__tick(f->o);
+		assert_int_equal(output__wait_idle(f->o, WAIT_MS), 0);
 		output__stats(f->o, &st);
 	}
 	while ((n = read(pfd[0], buf + used, sizeof(buf) - used)) > 0)
@@ -695,6 +783,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_file_rotation, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_file_keep, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_file_gzip_fails, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_syslog_tcp, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_syslog_tcp6, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tcp_server_late, setup,
@@ -703,6 +793,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_unix_reconnect, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_spool_bound, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_state_outranks, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_spool_restart, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_stdout_pipe, setup, teardown),

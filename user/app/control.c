@@ -2,12 +2,20 @@
 /*
  * control.c - control socket and sd_notify.
  *
- * The socket is served from the event loop, never blocking it: accept is
- * non-blocking and an answer is one short line written with a send timeout.
+ * The socket has its own thread, so the event loop never accepts, checks
+ * credentials or writes to a client that does not read: the thread accepts
+ * a root client, asks the loop for the status line (a flag the loop looks
+ * at on each pass, in control__serve(): it only builds the line, which
+ * reads the state the loop owns), waits for it with a bound and writes it
+ * with a send timeout.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,14 +24,27 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app/control.h"
 
+#define ANSWER_WAIT_S 2 /* the loop builds a status line within this */
+
 struct control {
 	int fd;
+	int stop_pipe[2]; /* written by control__close() to end the thread */
+	pthread_t thread;
+	bool started;
+	pthread_mutex_t mu;
+	pthread_cond_t ready;
+	atomic_bool want; /* the thread waits for a status line */
+	char *line;	  /* the loop's answer, handed over under mu */
+	bool answered;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 };
+
+static void *control__run(void *arg);
 
 static int addr_fill(struct sockaddr_un *sa, const char *path)
 {
@@ -85,13 +106,25 @@ int control__open(const char *path, struct control **out, char *err,
 	umask(old);
 	if (!ret && listen(c->fd, 8))
 		ret = -errno;
+	if (!ret && pipe2(c->stop_pipe, O_CLOEXEC))
+		ret = -errno;
 	if (ret)
 		goto err_close;
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->ready, NULL);
+	ret = -pthread_create(&c->thread, NULL, control__run, c);
+	if (ret)
+		goto err_pipe;
+	c->started = true;
 	*out = c;
 	return 0;
 
+err_pipe:
+	close(c->stop_pipe[0]);
+	close(c->stop_pipe[1]);
 err_close:
 	close(c->fd);
+	unlink(path);
 err_free:
 	snprintf(err, err_len, "control socket %s: %s", path, strerror(-ret));
 	free(c);
@@ -100,14 +133,47 @@ err_free:
 
 void control__close(struct control *c)
 {
+	ssize_t w;
+
 	if (!c)
 		return;
+	if (c->started) {
+		w = write(c->stop_pipe[1], "x", 1);
+		(void)w;
+		pthread_join(c->thread, NULL);
+		pthread_cond_destroy(&c->ready);
+		pthread_mutex_destroy(&c->mu);
+		free(c->line);
+	}
+	close(c->stop_pipe[0]);
+	close(c->stop_pipe[1]);
 	close(c->fd);
 	unlink(c->path);
 	free(c);
 }
 
-static void answer(int fd, control_status_fn status, void *ctx)
+/* Ask the loop for a status line; NULL when it did not answer in time. */
+static char *status_request(struct control *c)
+{
+	struct timespec ts;
+	char *line;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ANSWER_WAIT_S;
+	pthread_mutex_lock(&c->mu);
+	c->answered = false;
+	atomic_store(&c->want, true);
+	while (!c->answered)
+		if (pthread_cond_timedwait(&c->ready, &c->mu, &ts))
+			break;
+	atomic_store(&c->want, false);
+	line = c->line;
+	c->line = NULL;
+	pthread_mutex_unlock(&c->mu);
+	return line;
+}
+
+static void answer(struct control *c, int fd)
 {
 	struct timeval tv = {.tv_sec = 1};
 	struct ucred cred;
@@ -125,9 +191,14 @@ static void answer(int fd, control_status_fn status, void *ctx)
 		(void)w;
 		return;
 	}
-	line = status(ctx);
-	if (!line)
+	line = status_request(c);
+	if (!line) {
+		static const char busy[] = "{\"error\":\"no answer\"}\n";
+
+		w = write(fd, busy, sizeof(busy) - 1);
+		(void)w;
 		return;
+	}
 	n = strlen(line);
 	while (off < n) {
 		w = write(fd, line + off, n - off);
@@ -142,22 +213,48 @@ static void answer(int fd, control_status_fn status, void *ctx)
 	free(line);
 }
 
-int control__serve(struct control *c, control_status_fn status, void *ctx)
+/* The control thread: accept until control__close() writes the pipe. */
+static void *control__run(void *arg)
 {
-	int n = 0, fd;
+	struct control *c = arg;
+	struct pollfd p[2] = {{.fd = c->fd, .events = POLLIN},
+			      {.fd = c->stop_pipe[0], .events = POLLIN}};
+	int fd;
 
-	if (!c)
-		return 0;
-	/* A bound per tick: a client flood cannot starve the ring buffers. */
-	while (n < 8) {
+	for (;;) {
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (p[1].revents)
+			break;
+		if (!(p[0].revents & POLLIN))
+			continue;
 		fd = accept4(c->fd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd < 0)
-			break;
-		answer(fd, status, ctx);
+			continue;
+		answer(c, fd);
 		close(fd);
-		n++;
 	}
-	return n;
+	return NULL;
+}
+
+int control__serve(struct control *c, control_status_fn status, void *ctx)
+{
+	char *line;
+
+	if (!c || !atomic_load(&c->want))
+		return 0;
+	line = status(ctx);
+	pthread_mutex_lock(&c->mu);
+	if (atomic_load(&c->want) && !c->answered) {
+		free(c->line);
+		c->line = line;
+		line = NULL;
+		c->answered = true;
+		pthread_cond_signal(&c->ready);
+	}
+	pthread_mutex_unlock(&c->mu);
+	free(line);
+	return 1;
 }
 
 int control__query(const char *path, char *err, size_t err_len)

@@ -22,10 +22,11 @@ int control__open(const char *path, struct control **out, char *err,
 void control__close(struct control *c); /* NULL is fine; unlinks the path */
 
 /*
- * Answer at most a few pending queries without blocking: each client gets
- * status(ctx) as one line, then the connection is closed. status returns a
- * malloc'ed string (freed here) or NULL. Clients not running as root are
- * refused. Returns how many were answered.
+ * Called by the event loop on each pass; never blocks. When the control
+ * thread holds a root client, builds status(ctx) (a malloc'ed string or
+ * NULL; ownership passes here) and hands it over; the thread writes it and
+ * closes the connection. Clients not running as root are refused by the
+ * thread alone. Returns 1 when a line was built, else 0.
  */
 typedef char *(*control_status_fn)(void *ctx);
 int control__serve(struct control *c, control_status_fn status, void *ctx);

@@ -27,6 +27,7 @@ struct monitor {
 	uint64_t started_ns;	     /* boot ns when attached */
 	uint64_t stats[MW_STAT_MAX]; /* last totals read from the kernel */
 	uint64_t fold_untracked;     /* sensors.fold_untracked last reported */
+	uint64_t out_dropped, emit_failed; /* as last reported lost */
 };
 
 /* status.c: state events and the control socket's answer. */

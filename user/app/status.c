@@ -32,6 +32,8 @@ static const struct {
     {"events_lost", MW_STAT_EVENTS_LOST},
     {"alerts_sent", MW_STAT_ALERTS_SENT},
     {"alerts_lost", MW_STAT_ALERTS_LOST},
+    {"findings_sent", MW_STAT_FINDINGS_SENT},
+    {"findings_lost", MW_STAT_FINDINGS_LOST},
     {"kernel_kills", MW_STAT_EXEC_KILLED},
     {"kernel_kill_failures", MW_STAT_EXEC_KILL_FAILED},
     {"self_filtered", MW_STAT_SELF_FILTERED},
@@ -83,50 +85,71 @@ static json_t *counters_json(struct monitor *m, const uint64_t *st)
 	counter_set(c, "file_fold_untracked", m->sensors.fold_untracked);
 	counter_set(c, "alerts", vs.alerts);
 	counter_set(c, "alerts_aggregated", reporter__suppressed(m->rep));
+	counter_set(c, "emit_failed", reporter__emit_failed(m->rep));
 	counter_set(c, "output_lines", os.lines);
 	counter_set(c, "output_written", os.written);
 	counter_set(c, "output_queued", os.queued);
 	counter_set(c, "output_spooled", os.spooled);
 	counter_set(c, "output_dropped", os.dropped);
 	counter_set(c, "output_errors", os.errors);
+	counter_set(c, "output_nospace", os.nospace);
+	counter_set(c, "output_sync_errors", os.sync_errors);
 	counter_set(c, "processes", proc_cache__size(m->pc));
 	counter_set(c, "rules", rules__count(m->rules));
 	counter_set(c, "file_watch_entries", loader__file_watch_count(m->ld));
 	return c;
 }
 
+/* Kernel counter idx grew since the last check by this much. */
+static uint64_t delta(const struct monitor *m, const uint64_t *st, int idx)
+{
+	return st[idx] - m->stats[idx];
+}
+
+/*
+ * Once a second: any loss since the last check, in the kernel rings (each
+ * ring apart), in the outputs' bounds or before them (a document that
+ * could not be built or serialized), becomes one events_lost state event
+ * with the counts, which the outputs rank above every alert.
+ */
 void status__check_losses(struct monitor *m)
 {
-	uint64_t st[MW_STAT_MAX];
-	uint64_t ev_lost, al_lost, kill_fail, file_lost, untracked;
+	uint64_t st[MW_STAT_MAX], ev, al, fi, kf, od, ef, un;
+	struct output_stats os;
 
 	if (loader__read_stats(m->ld, st))
 		return;
-	ev_lost = st[MW_STAT_EVENTS_LOST] - m->stats[MW_STAT_EVENTS_LOST];
-	al_lost = st[MW_STAT_ALERTS_LOST] - m->stats[MW_STAT_ALERTS_LOST];
-	kill_fail =
-	    st[MW_STAT_EXEC_KILL_FAILED] - m->stats[MW_STAT_EXEC_KILL_FAILED];
-	/* The file sensor's share of al_lost, and its fold's unnamed repeats. */
-	file_lost = st[MW_STAT_FILE_LOST] - m->stats[MW_STAT_FILE_LOST];
-	untracked = m->sensors.fold_untracked - m->fold_untracked;
+	output__stats(m->out, &os);
+	ev = delta(m, st, MW_STAT_EVENTS_LOST);
+	al = delta(m, st, MW_STAT_ALERTS_LOST);
+	/* All of mw_findings' losses; the file sensor's share is file_lost. */
+	fi = delta(m, st, MW_STAT_FINDINGS_LOST);
+	kf = delta(m, st, MW_STAT_EXEC_KILL_FAILED);
+	od = os.dropped - m->out_dropped;
+	ef = reporter__emit_failed(m->rep) - m->emit_failed;
+	/* Repeats the fold counted for a pair it could no longer name. */
+	un = m->sensors.fold_untracked - m->fold_untracked;
 	m->fold_untracked = m->sensors.fold_untracked;
-	if (ev_lost || al_lost || kill_fail || untracked) {
+	if (ev || al || fi || kf || od || ef || un) {
 		json_t *d = json_pack(
-		    "{s:{s:I,s:I,s:I,s:I,s:I},s:o}", "lost", "events",
-		    (json_int_t)ev_lost, "alerts", (json_int_t)al_lost,
-		    "kernel_kill_failures", (json_int_t)kill_fail,
-		    "file_findings", (json_int_t)file_lost,
-		    "file_fold_untracked", (json_int_t)untracked, "counters",
-		    counters_json(m, st));
+		    "{s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I},s:o}", "lost", "events",
+		    (json_int_t)ev, "alerts", (json_int_t)al, "findings",
+		    (json_int_t)fi, "kernel_kill_failures", (json_int_t)kf,
+		    "output", (json_int_t)od, "emit", (json_int_t)ef,
+		    "file_fold_untracked", (json_int_t)un,
+		    "counters", counters_json(m, st));
 
-		fprintf(stderr,
-			"minerwatch: %llu events and %llu alerts lost "
-			"(ring buffer full)\n",
-			(unsigned long long)ev_lost,
-			(unsigned long long)al_lost);
+		if (ev || al || fi)
+			fprintf(stderr,
+				"minerwatch: ring buffers full: %llu events, "
+				"%llu alerts, %llu findings lost\n",
+				(unsigned long long)ev, (unsigned long long)al,
+				(unsigned long long)fi);
 		reporter__emit(m->rep, report__state("events_lost", d));
 	}
 	memcpy(m->stats, st, sizeof(st));
+	m->out_dropped = os.dropped;
+	m->emit_failed = reporter__emit_failed(m->rep);
 }
 
 char *status__line(void *ctx)
@@ -206,6 +229,9 @@ void status__health(struct monitor *m)
 
 void status__stopped(struct monitor *m)
 {
+	/* The last losses too: let the outputs settle, then report them. */
+	output__wait_idle(m->out, 1000 /* ms */);
+	status__check_losses(m);
 	reporter__emit(
 	    m->rep,
 	    report__state("stopped", json_pack("{s:o}", "counters",

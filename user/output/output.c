@@ -36,14 +36,6 @@
 #define FACILITY_LOCAL0 16
 #define DEFAULT_SPOOL_DIR "/var/lib/minerwatch/spool"
 
-struct output {
-	struct out_sink *sinks;
-	int n;
-	uint64_t lines;
-	char hostname[256];
-	int pid;
-};
-
 static char spool_dir[PATH_MAX] = DEFAULT_SPOOL_DIR;
 
 int output__set_spool_dir(const char *dir)
@@ -623,7 +615,7 @@ static void sink__flush(struct out_sink *s, uint64_t now)
 	}
 }
 
-/* ---- the interface ---- */
+/* ---- what the worker (output_worker.c) calls ---- */
 
 static void sink__free(struct out_sink *s)
 {
@@ -653,24 +645,15 @@ static void output__hostname(struct output *o)
 			*p = '_';
 }
 
-int output__open(const char *const *specs, int n, struct output **out,
-		 char *err, size_t err_len)
+/*
+ * Parse specs into o's sinks and open each one: 0, or a negative errno with
+ * a message in err (what was made is freed by sinks__free()).
+ */
+int sinks__open(struct output *o, const char *const *specs, int n, char *err,
+		size_t err_len)
 {
-	static const char *const def[] = {"stdout"};
-	struct output *o;
 	int i, j, ret;
 
-	if (!out || n < 0 || (n && !specs)) {
-		snprintf(err, err_len, "output: invalid arguments");
-		return -EINVAL;
-	}
-	if (n == 0) {
-		specs = def;
-		n = 1;
-	}
-	o = calloc(1, sizeof(*o));
-	if (!o)
-		goto fail_nomem;
 	o->sinks = calloc(n, sizeof(*o->sinks));
 	if (!o->sinks)
 		goto fail_nomem;
@@ -688,92 +671,89 @@ int output__open(const char *const *specs, int n, struct output **out,
 		if (ret == -ENOMEM)
 			goto fail_nomem;
 		if (ret)
-			goto fail;
+			return ret;
 		for (j = 0; j < i; j++) {
 			if (!strcmp(o->sinks[j].spec, s->spec)) {
 				snprintf(err, err_len, "output %s: given twice",
 					 s->spec);
-				ret = -EINVAL;
-				goto fail;
+				return -EINVAL;
 			}
 		}
 		s->backoff_ms = OUT_BACKOFF_MIN_MS;
 		ret = s->kind == OUT_FILE ? file_sink__open(s, err, err_len)
 					  : sock_sink__open(s, err, err_len);
 		if (ret)
-			goto fail;
+			return ret;
 	}
-	*out = o;
 	return 0;
 
 fail_nomem:
 	snprintf(err, err_len, "output: %s", strerror(ENOMEM));
-	ret = -ENOMEM;
-fail:
-	output__close(o);
-	return ret;
+	return -ENOMEM;
 }
 
-int output__write(struct output *o, const char *line, size_t len, int severity)
+/* Frame one handed-over line for every sink, queue it and send what can go. */
+void sinks__fanout(struct output *o, const struct out_line *l)
 {
 	char hdr[512];
 	size_t hlen = 0;
-	uint64_t now, dropped;
-	int i, ret = 0;
+	uint64_t now = clock__now_ms(), dropped;
+	int i;
 
-	if (!o || !line)
-		return -EINVAL;
-	severity = severity < 0 ? 0 : severity > 100 ? 100 : severity;
-	o->lines++;
-	now = clock__now_ms();
 	for (i = 0; i < o->n; i++) {
 		struct out_sink *s = &o->sinks[i];
 		struct out_rec *r;
 
 		if ((s->kind == OUT_TCP || s->kind == OUT_UDP) && !hlen)
-			hlen = syslog__header(o, line, len, hdr, sizeof(hdr));
-		r = rec__frame(s, line, len, severity, hdr, hlen);
+			hlen = syslog__header(o, l->data, l->len, hdr,
+					      sizeof(hdr));
+		r = rec__frame(s, l->data, l->len, l->sev, hdr, hlen);
 		if (!r) {
 			s->errors++;
 			queue__drop(&s->q, NULL);
-			ret = -ENOMEM;
 			continue;
 		}
+		r->sev = l->rank;
 		dropped = queue__dropped(&s->q);
 		queue__push(&s->q, r);
 		sink__flush(s, now);
 		if (queue__dropped(&s->q) == dropped && queue__count(&s->q))
 			s->waited++;
 	}
-	return ret;
 }
 
-void output__tick(struct output *o)
+/*
+ * Retry and flush every sink; with tick, also the once-a-second work
+ * (rotation by age, fdatasync, a slice of gzip, the spool's read offset).
+ * Returns true while some sink still holds lines (the worker then comes
+ * back sooner than the next tick).
+ */
+bool sinks__service(struct output *o, bool tick)
 {
-	uint64_t now;
+	uint64_t now = clock__now_ms();
+	bool pending = false;
 	int i;
 
-	if (!o)
-		return;
-	now = clock__now_ms();
 	for (i = 0; i < o->n; i++) {
 		struct out_sink *s = &o->sinks[i];
 
 		sink__flush(s, now);
-		if (s->kind == OUT_FILE)
+		if (tick && s->kind == OUT_FILE)
 			file_sink__tick(s, now);
-		queue__sync(&s->q);
+		if (tick)
+			queue__sync(&s->q);
+		if (s->cur || queue__count(&s->q))
+			pending = true;
 	}
+	return pending;
 }
 
-void output__stats(const struct output *o, struct output_stats *st)
+/* The sinks' counters (not lines: the hand-off counts those). */
+void sinks__stats(const struct output *o, struct output_stats *st)
 {
 	int i;
 
 	memset(st, 0, sizeof(*st));
-	if (!o)
-		return;
-	st->lines = o->lines;
 	for (i = 0; i < o->n; i++) {
 		const struct out_sink *s = &o->sinks[i];
 
@@ -783,19 +763,18 @@ void output__stats(const struct output *o, struct output_stats *st)
 		st->errors += s->errors + queue__errors(&s->q);
 		st->queued += queue__count(&s->q) + (s->cur ? 1 : 0);
 		st->truncated += s->truncated;
+		st->nospace += s->nospace + queue__nospace(&s->q);
+		st->sync_errors += s->sync_errors;
 	}
 }
 
-void output__close(struct output *o)
+/* At close: give slow sinks a short, bounded chance to drain. */
+void sinks__drain(struct output *o)
 {
-	uint64_t until;
+	uint64_t until = clock__now_ms() + CLOSE_BOUND_MS;
 	bool pending;
 	int i;
 
-	if (!o)
-		return;
-	/* Give slow sinks a short, bounded chance to drain. */
-	until = clock__now_ms() + CLOSE_BOUND_MS;
 	do {
 		pending = false;
 		for (i = 0; i < o->n; i++) {
@@ -811,10 +790,17 @@ void output__close(struct output *o)
 		if (pending)
 			usleep(10000);
 	} while (pending && clock__now_ms() < until);
+}
+
+/* Free the sinks (pending lines go to their spools). */
+void sinks__free(struct output *o)
+{
+	int i;
 
 	for (i = 0; i < o->n; i++)
 		if (o->sinks[i].spec)
 			sink__free(&o->sinks[i]);
 	free(o->sinks);
-	free(o);
+	o->sinks = NULL;
+	o->n = 0;
 }

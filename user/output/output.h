@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * output.h - where JSON lines go: stdout, files with rotation, a unix
- * socket, syslog over TCP or UDP. The event loop hands each line over once;
- * the sinks buffer, spool and retry on their own so a slow or dead sink never
- * stalls the ring buffer reader, and every loss is counted.
+ * socket, syslog over TCP or UDP. The event loop hands each line over once
+ * (a copy under a short lock); a worker thread owns the sinks, which buffer,
+ * spool and retry on their own, so a slow disk or a dead sink never stalls
+ * the ring buffer reader, and every loss is counted.
  */
 #ifndef MW_OUTPUT_H
 #define MW_OUTPUT_H
@@ -23,6 +24,8 @@ struct output_stats {
 	uint64_t errors;    /* write/connect failures seen */
 	uint64_t queued;    /* lines waiting now (memory + spool) */
 	uint64_t truncated; /* syslog+udp messages cut to max_msg */
+	uint64_t nospace;   /* file or spool writes refused: disk full */
+	uint64_t sync_errors; /* fdatasync failures of file sinks */
 };
 
 /*
@@ -43,13 +46,25 @@ int output__open(const char *const *specs, int n, struct output **out,
 
 /*
  * Queue one JSON line (no trailing newline) to every sink. severity is the
- * event's 0..100 severity (alerts are kept before telemetry when a bound is
- * reached). Never blocks for long; returns 0 or a negative errno.
+ * event's 0..100 severity; when a bound is reached, lower severities are
+ * dropped first and state events (event.kind "state") last of all. Copies
+ * the line and returns at once: 0, or -ENOBUFS/-ENOMEM when the line was
+ * refused (counted in output_stats.dropped).
  */
 int output__write(struct output *o, const char *line, size_t len, int severity);
 
-/* Retry, flush, rotate. Call at least once a second from the event loop. */
+/*
+ * Wake the worker to retry and flush now (it also does so on its own every
+ * second). Never blocks.
+ */
 void output__tick(struct output *o);
+
+/*
+ * Wait until the worker has taken every line handed over so far and run
+ * one whole pass over the sinks (tests, --status consistency): 0, or
+ * -ETIMEDOUT after timeout_ms. Not for the event loop.
+ */
+int output__wait_idle(struct output *o, unsigned int timeout_ms);
 
 void output__stats(const struct output *o, struct output_stats *st);
 

@@ -8,9 +8,12 @@
  * PATH becomes PATH.1 and a new PATH is opened at once. PATH.1 is then
  * gzipped into PATH.1.gz a slice at a time from output__tick(), so a 100 MiB
  * file never stalls the event loop; a rotation that finds the previous
- * compression unfinished completes it first. fsync policy: fdatasync at
- * most once a second while lines are being written, before every rotation
- * and at close; gzip output is fsynced before it is renamed into place.
+ * compression unfinished completes it first; one whose compression failed
+ * (a full disk) is postponed a minute rather than overwrite PATH.1. fsync
+ * policy: fdatasync at most once a second while lines are being written,
+ * before every rotation and at close (failures counted: sync_errors); gzip
+ * output is fsynced before it is renamed into place. Repeating failures
+ * are logged once a minute.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -52,6 +55,8 @@ static int file_sink__reopen(struct out_sink *s)
 /* Forget the job: close its input, free its names (files stay as they are). */
 static void gz__clear(struct out_gzjob *j)
 {
+	uint64_t log_ms = j->log_ms;
+
 	if (j->in_fd >= 0)
 		close(j->in_fd);
 	free(j->src);
@@ -59,13 +64,17 @@ static void gz__clear(struct out_gzjob *j)
 	free(j->dst);
 	memset(j, 0, sizeof(*j));
 	j->in_fd = -1;
+	j->log_ms = log_ms;
 }
 
 static void gz__abort(struct out_gzjob *j, const char *what, int err)
 {
-	out_diag__log("output file: gzip %s -> %s: %s failed: %s; left "
-		      "uncompressed",
-		      j->src, j->dst, what, strerror(-err));
+	/* A full disk fails every try: say it once a minute. */
+	if (out_diag__due(&j->log_ms))
+		out_diag__log("output file: gzip %s -> %s: %s failed: %s; "
+			      "left uncompressed, retried at the next "
+			      "rotation",
+			      j->src, j->dst, what, strerror(-err));
 	if (j->gz)
 		gzclose(j->gz);
 	unlink(j->tmp);
@@ -175,6 +184,40 @@ static void gz__finish(struct out_sink *s)
 	gz__step(s, 0);
 }
 
+/* fdatasync, counted and said (once a minute) when it fails. */
+static void file_sink__sync(struct out_sink *s)
+{
+	if (fdatasync(s->fd) == 0)
+		return;
+	s->sync_errors++;
+	if (out_diag__due(&s->file_log_ms))
+		out_diag__log("output %s: fdatasync: %s (%llu failures so far)",
+			      s->spec, strerror(errno),
+			      (unsigned long long)s->sync_errors);
+}
+
+/*
+ * PATH.1 is still there after gz__finish(): its compression failed (a full
+ * disk). Renaming PATH onto it would destroy those lines, so keep
+ * appending to PATH and try again in a minute.
+ */
+static bool file_sink__postpone(struct out_sink *s)
+{
+	char *plain = file_sink__name(s->path, 1, "");
+	bool busy = !plain || access(plain, F_OK) == 0;
+
+	free(plain);
+	if (!busy)
+		return false;
+	s->rotate_next_ms = clock__now_ms() + OUT_LOG_EVERY_MS;
+	s->opened_ms = clock__now_ms();
+	if (out_diag__due(&s->file_log_ms))
+		out_diag__log("output %s: rotation postponed: %s.1 is not "
+			      "compressed yet (gzip failed); appending to %s",
+			      s->spec, s->path, s->path);
+	return true;
+}
+
 static int file_sink__rotate(struct out_sink *s)
 {
 	char *from = NULL, *to = NULL, *plain;
@@ -182,7 +225,9 @@ static int file_sink__rotate(struct out_sink *s)
 	int err = 0;
 
 	gz__finish(s);
-	fdatasync(s->fd);
+	if (s->keep && file_sink__postpone(s))
+		return 0;
+	file_sink__sync(s);
 	close(s->fd);
 	s->fd = -1;
 	s->dirty = false;
@@ -279,7 +324,8 @@ int file_sink__prepare(struct out_sink *s, size_t len)
 			return err;
 		}
 	}
-	if (s->size && s->max_size && s->size + len > s->max_size)
+	if (s->size && s->max_size && s->size + len > s->max_size &&
+	    now >= s->rotate_next_ms)
 		return file_sink__rotate(s);
 	return 0;
 }
@@ -316,10 +362,10 @@ void file_sink__fail(struct out_sink *s, int err, const char *what)
 void file_sink__tick(struct out_sink *s, uint64_t now)
 {
 	if (s->fd >= 0 && s->size && s->max_age_ms &&
-	    now - s->opened_ms >= s->max_age_ms)
+	    now - s->opened_ms >= s->max_age_ms && now >= s->rotate_next_ms)
 		file_sink__rotate(s);
 	if (s->fd >= 0 && s->dirty && now - s->last_sync_ms >= SYNC_EVERY_MS) {
-		fdatasync(s->fd);
+		file_sink__sync(s);
 		s->dirty = false;
 		s->last_sync_ms = now;
 	}
@@ -330,7 +376,7 @@ void file_sink__close(struct out_sink *s)
 {
 	gz__step(s, 0);
 	if (s->fd >= 0) {
-		fdatasync(s->fd);
+		file_sink__sync(s);
 		close(s->fd);
 	}
 	s->fd = -1;

@@ -106,11 +106,20 @@ static void spool__start_over(struct out_queue *q)
 		spool__write_hdr(q, q->spool_fd, SPOOL_HDR);
 }
 
+/* Count a spool failure; say so at most once a minute (a full disk). */
 static void spool__fail(struct out_queue *q, const char *what, int err)
 {
 	q->errors++;
-	out_diag__log("output %s: spool %s: %s failed: %s", q->name,
-		      q->spool_path, what, strerror(-err));
+	if (err == -ENOSPC || err == -EDQUOT)
+		q->nospace++;
+	q->fails_unsaid++;
+	if (!out_diag__due(&q->log_ms))
+		return;
+	out_diag__log("output %s: spool %s: %s failed: %s (%llu failures "
+		      "since the last message)",
+		      q->name, q->spool_path, what, strerror(-err),
+		      (unsigned long long)q->fails_unsaid);
+	q->fails_unsaid = 0;
 }
 
 /*
@@ -232,7 +241,7 @@ static int spool__put(int fd, uint64_t off, const struct out_rec *r)
 	if (n == REC_HDR)
 		n = pwrite(fd, r->data, r->len, off + REC_HDR);
 	else if (n >= 0)
-		return -EIO;
+		return -ENOSPC; /* a short write: the disk filled up */
 	if (n < 0)
 		return -errno;
 	return (size_t)n == r->len ? 0 : -ENOSPC;
@@ -247,13 +256,18 @@ static int spool__copy(struct out_queue *q, int fd, uint64_t off, uint64_t out,
 	ssize_t n;
 
 	if (pwrite(fd, rh, REC_HDR, out) != REC_HDR)
-		return -EIO;
+		return errno == ENOSPC || errno == EDQUOT ? -errno : -EIO;
 	for (done = 0; done < len; done += n) {
 		n = pread(q->spool_fd, buf,
 			  len - done < sizeof(buf) ? len - done : sizeof(buf),
 			  off + REC_HDR + done);
-		if (n <= 0 || pwrite(fd, buf, n, out + REC_HDR + done) != n)
+		if (n <= 0)
 			return -EIO;
+		errno = ENOSPC; /* a short write sets no errno */
+		if (pwrite(fd, buf, n, out + REC_HDR + done) != n)
+			return errno == EDQUOT ? -EDQUOT
+			       : errno == ENOSPC ? -ENOSPC
+						 : -EIO;
 	}
 	return 0;
 }
@@ -513,6 +527,12 @@ uint64_t queue__dropped(const struct out_queue *q)
 uint64_t queue__errors(const struct out_queue *q)
 {
 	return q->errors;
+}
+
+/* Spool writes refused for a full disk or quota. */
+uint64_t queue__nospace(const struct out_queue *q)
+{
+	return q->nospace;
 }
 
 /*

@@ -8,7 +8,10 @@
  * starts, output__tick() and output__write() look whether it finished. A
  * sink that fails waits an exponential backoff (100 ms doubling up to 30 s)
  * before it tries again; names are resolved again on each new round of
- * attempts, so a log agent that moved is found. Sends use MSG_NOSIGNAL and
+ * attempts, so a log agent that moved is found. Names resolve with
+ * getaddrinfo_a() in the background (glibc's resolver thread): a DNS
+ * server that does not answer delays only this sink, never the other
+ * sinks on the output worker. Sends use MSG_NOSIGNAL and
  * stdout writes to a pipe run with SIGPIPE blocked, so a vanished reader is
  * an error code, never a dead daemon.
  */
@@ -63,30 +66,103 @@ static void sock_sink__up(struct out_sink *s)
 	s->down_logged = false;
 }
 
-static int sock_sink__resolve(struct out_sink *s)
+/* A background lookup: the request and its hints live until it is done. */
+struct out_lookup {
+	struct gaicb cb;
+	struct addrinfo hints;
+};
+
+static void lookup__free(struct out_lookup *l)
+{
+	if (l && l->cb.ar_result)
+		freeaddrinfo(l->cb.ar_result);
+	free(l);
+}
+
+/* Forget a lookup under way (at close): cancel it, or let it leak. */
+static void lookup__abandon(struct out_sink *s)
+{
+	struct out_lookup *l = s->lookup;
+
+	s->lookup = NULL;
+	if (!l)
+		return;
+	if (gai_error(&l->cb) == EAI_INPROGRESS &&
+	    gai_cancel(&l->cb) != EAI_CANCELED)
+		return; /* the resolver thread still owns it: a small leak */
+	lookup__free(l);
+}
+
+static int sock_sink__resolve_start(struct out_sink *s)
 {
 	struct addrinfo hints = {
 	    .ai_family = AF_UNSPEC,
 	    .ai_socktype = s->kind == OUT_UDP ? SOCK_DGRAM : SOCK_STREAM,
-	    .ai_flags = AI_NUMERICSERV,
+	    .ai_flags = AI_NUMERICSERV | AI_NUMERICHOST,
 	};
+	struct gaicb *list[1];
+	struct out_lookup *l;
 	int ret;
 
+	/* A literal address never waits on a resolver: take it at once. */
 	if (s->ai)
 		freeaddrinfo(s->ai);
 	s->ai = NULL;
-	ret = getaddrinfo(s->host, s->port, &hints, &s->ai);
+	if (getaddrinfo(s->host, s->port, &hints, &s->ai) == 0) {
+		s->ai_next = s->ai;
+		return 0;
+	}
+	s->ai = NULL;
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	l->hints = hints;
+	l->hints.ai_flags = AI_NUMERICSERV;
+	l->cb.ar_name = s->host;
+	l->cb.ar_service = s->port;
+	l->cb.ar_request = &l->hints;
+	list[0] = &l->cb;
+	ret = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL);
 	if (ret) {
-		s->ai = NULL;
+		free(l);
+		if (!s->down_logged)
+			out_diag__log("output %s: cannot resolve %s: %s",
+				      s->spec, s->host, gai_strerror(ret));
+		return -EHOSTUNREACH;
+	}
+	s->lookup = l;
+	return -EINPROGRESS;
+}
+
+/* 0 with s->ai_next set, -EINPROGRESS while the lookup runs, or an error. */
+static int sock_sink__resolve(struct out_sink *s)
+{
+	int ret;
+
+	if (!s->lookup)
+		return sock_sink__resolve_start(s);
+	ret = gai_error(&s->lookup->cb);
+	if (ret == EAI_INPROGRESS)
+		return -EINPROGRESS;
+	if (s->ai)
+		freeaddrinfo(s->ai);
+	s->ai = NULL;
+	if (ret) {
 		if (!s->down_logged)
 			out_diag__log("output %s: cannot resolve %s: %s",
 				      s->spec, s->host,
 				      ret == EAI_SYSTEM ? strerror(errno)
 							: gai_strerror(ret));
+		lookup__free(s->lookup);
+		s->lookup = NULL;
 		return -EHOSTUNREACH;
 	}
+	s->ai = s->lookup->cb.ar_result;
+	s->lookup->cb.ar_result = NULL;
+	lookup__free(s->lookup);
+	s->lookup = NULL;
 	s->ai_next = s->ai;
-	return 0;
+	return s->ai ? 0 : -EHOSTUNREACH;
 }
 
 /* Start a connect to the next candidate address; 0 if one is under way. */
@@ -142,8 +218,10 @@ static void sock_sink__connect(struct out_sink *s, uint64_t now)
 
 	do {
 		err = sock_sink__connect_start(s, now);
-	} while (err && err != -EHOSTUNREACH && s->kind != OUT_UNIX &&
-		 s->ai_next);
+	} while (err && err != -EHOSTUNREACH && err != -EINPROGRESS &&
+		 s->kind != OUT_UNIX && s->ai_next);
+	if (err == -EINPROGRESS && s->lookup)
+		return; /* still resolving: looked at again on the next try */
 	if (err)
 		sock_sink__fail(s, err, "connect");
 }
@@ -296,6 +374,7 @@ int sock_sink__open(struct out_sink *s, char *err, size_t err_len)
 
 void sock_sink__close(struct out_sink *s)
 {
+	lookup__abandon(s);
 	if (s->kind == OUT_STDOUT && s->saved_fl >= 0)
 		fcntl(s->fd, F_SETFL, s->saved_fl);
 	sock_sink__disconnect(s);

@@ -19,6 +19,7 @@
 struct reporter {
 	struct output *out;    /* borrowed */
 	struct aggregate *agg; /* repeated alerts -> summaries */
+	uint64_t emit_failed;  /* documents lost before the outputs */
 };
 
 struct reporter *reporter__new(struct output *out, uint64_t window_ns,
@@ -50,15 +51,19 @@ void reporter__emit(struct reporter *r, json_t *doc)
 	json_t *sev;
 	char *line;
 
-	if (!doc)
+	if (!doc) {
+		r->emit_failed++;
 		return;
+	}
 	sev = json_object_get(json_object_get(doc, "event"), "severity");
 	line = json_dumps(doc, JSON_COMPACT);
-	if (line) {
+	if (!line)
+		r->emit_failed++;
+	/* A line the outputs refuse is counted there (output_dropped). */
+	if (line)
 		output__write(r->out, line, strlen(line),
 			      sev ? (int)json_integer_value(sev) : 0);
-		free(line);
-	}
+	free(line);
 	json_decref(doc);
 }
 
@@ -97,8 +102,10 @@ void reporter__alert(struct reporter *r, int rule_idx,
 	uint64_t n = ev->file && ev->file->count > 1 ? ev->file->count : 1;
 	char key[64];
 
-	if (!doc)
+	if (!doc) {
+		r->emit_failed++;
 		return;
+	}
 	alert_key(ev, key, sizeof(key));
 	if (aggregate__offer_n(r->agg, rule_idx, key, doc, n, now_ns)) {
 		if (n > 1)
@@ -123,4 +130,9 @@ void reporter__flush(struct reporter *r, uint64_t now_ns, bool all)
 uint64_t reporter__suppressed(const struct reporter *r)
 {
 	return aggregate__suppressed(r->agg);
+}
+
+uint64_t reporter__emit_failed(const struct reporter *r)
+{
+	return r->emit_failed;
 }

@@ -28,7 +28,11 @@ struct reporter *reporter__new(struct output *out, uint64_t window_ns,
 			       unsigned int max);
 void reporter__free(struct reporter *r); /* NULL is fine */
 
-/* Write doc as one line; consumes the reference (NULL is ignored). */
+/*
+ * Write doc as one line; consumes the reference. A NULL doc (its builder
+ * ran out of memory), a failed serialization or a line the outputs refused
+ * is counted (reporter__emit_failed()), never silently dropped.
+ */
 void reporter__emit(struct reporter *r, json_t *doc);
 
 /*
@@ -44,5 +48,8 @@ void reporter__flush(struct reporter *r, uint64_t now_ns, bool all);
 
 /* Alerts folded into summaries so far. */
 uint64_t reporter__suppressed(const struct reporter *r);
+
+/* Documents that could not be built, serialized or handed to the outputs. */
+uint64_t reporter__emit_failed(const struct reporter *r);
 
 #endif /* MW_REPORTER_H */
