@@ -9,6 +9,7 @@
  */
 #include "net.bpf.h"
 #include "stratum.h"
+#include "net_tls.bpf.h"
 
 /* A payload packet of a tracked flow: look for stratum, report, cut. */
 static __always_inline int egress_inspect(struct __sk_buff *skb,
@@ -31,6 +32,9 @@ static __always_inline int egress_inspect(struct __sk_buff *skb,
 	if (!n)
 		return VERDICT_PASS;
 	m = stratum__match((const unsigned char *)e->data, n);
+	/* Not stratum: a TLS ClientHello names the server (net_tls.bpf.h). */
+	if (!m && tls_inspect(skb, f, e, n, ports))
+		return VERDICT_PASS;
 	if (!m) {
 		if (f->budget <= 1)
 			f->state = FLOW_DONE;

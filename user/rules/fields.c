@@ -268,6 +268,16 @@ static const char *net_sock_type(const struct mw_event *ev)
 	return ev->net ? ev->net->sock_type : NULL;
 }
 
+static const char *net_sni(const struct mw_event *ev)
+{
+	return ev->net->sni[0] ? ev->net->sni : NULL;
+}
+
+static const char *net_ja4(const struct mw_event *ev)
+{
+	return ev->net->ja4[0] ? ev->net->ja4 : NULL;
+}
+
 static int net_num(int v, int64_t *out)
 {
 	if (v <= 0)
@@ -468,6 +478,8 @@ static const struct field field_table[] = {
 	N("source.port", K_NET, net_src_port),
 	S("minerwatch.net.stratum.method", K_NET, net_method),
 	S("minerwatch.net.stratum.agent", K_NET, net_agent),
+	S("tls.client.server_name", K_NET, net_sni),
+	S("minerwatch.net.tls.ja4", K_NET, net_ja4),
 	S("minerwatch.net.socket.family", K_NET, net_sock_family),
 	S("minerwatch.net.socket.type", K_NET, net_sock_type),
 	N("minerwatch.net.hosts", K_NET, net_hosts),
