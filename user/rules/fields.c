@@ -13,6 +13,7 @@
 #include "rules/fields.h"
 #include "model/net_event.h"
 #include "model/file_event.h"
+#include "model/behaviour_event.h"
 
 /* --- exec: the process itself ------------------------------------------ */
 
@@ -399,9 +400,37 @@ static int file_append_only(const struct mw_event *ev, int64_t *out)
 	return 0;
 }
 
+/* --- behaviour: weak signals added up (model/behaviour_event.h) -------- */
+
+static int beh_score(const struct mw_event *ev, int64_t *out)
+{
+	if (!ev->behaviour)
+		return -ENOENT;
+	*out = ev->behaviour->score;
+	return 0;
+}
+
+static int beh_cpu_pct(const struct mw_event *ev, int64_t *out)
+{
+	if (!ev->behaviour)
+		return -ENOENT;
+	*out = ev->behaviour->cpu_pct;
+	return 0;
+}
+
+static int beh_evidence(const struct mw_event *ev, int i, const char **out)
+{
+	if (!ev->behaviour || i >= ev->behaviour->n_evidence)
+		return 0;
+	*out = ev->behaviour->evidence[i];
+	return 1;
+}
+
 /* event.action: what the sensor saw (file and network events). */
 static const char *ev_action(const struct mw_event *ev)
 {
+	if (ev->behaviour)
+		return "behaviour";
 	if (ev->net)
 		return net_action(ev);
 	return file_action(ev);
@@ -413,8 +442,9 @@ static const char *ev_action(const struct mw_event *ev)
 #define K_EXEC FIELD_KIND(MW_KIND_EXEC)
 #define K_FILE FIELD_KIND(MW_KIND_FILE)
 #define K_NET FIELD_KIND(MW_KIND_NET)
+#define K_BEH FIELD_KIND(MW_KIND_BEHAVIOUR)
 /* Process fields exist for every kind: each event has a process. */
-#define PROC (K_EXEC | K_FILE | K_NET)
+#define PROC (K_EXEC | K_FILE | K_NET | K_BEH)
 #define S(n, k, fn)                                                            \
 	{                                                                      \
 		.name = n, .kinds = k, .type = FIELD_STR, .str = fn            \
@@ -468,7 +498,10 @@ static const struct field field_table[] = {
 	S("minerwatch.process.comm", PROC, proc_comm),
 	S("minerwatch.process.exec_path", PROC, proc_exec_path),
 	N("minerwatch.process.loginuid", PROC, proc_loginuid),
-	S("event.action", K_NET | K_FILE, ev_action),
+	S("event.action", K_NET | K_FILE | K_BEH, ev_action),
+	N("minerwatch.behaviour.score", K_BEH, beh_score),
+	L("minerwatch.behaviour.evidence", K_BEH, beh_evidence),
+	N("minerwatch.behaviour.cpu.pct", K_BEH, beh_cpu_pct),
 	S("network.direction", K_NET, net_direction),
 	S("network.transport", K_NET, net_transport),
 	A("destination.ip", K_NET, net_dst_ip),

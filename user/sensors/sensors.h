@@ -32,6 +32,7 @@ struct sensors {
 	struct reporter *rep;  /* raw events (--events) */
 	bool events;	       /* stream raw events too */
 	uint64_t bad_records;  /* malformed records (never expected) */
+	uint64_t behaviour_last_ns; /* last CPU sample (behaviour_sensor.c) */
 };
 
 /* Lineage depth carried on an event (parent, grandparent, ...). */
@@ -53,6 +54,12 @@ void file_sensor__record(struct sensors *s, const void *data, size_t size);
 /* net_sensor.c: MW_EV_NET, and the scan/brute-force bursts that ended. */
 void net_sensor__record(struct sensors *s, const void *data, size_t size);
 void net_sensor__bursts(struct sensors *s, uint64_t now_ns);
+
+/*
+ * behaviour_sensor.c: a timer, not a record: sample CPU every 2.5 s and
+ * judge the processes whose weak signals changed (MW_KIND_BEHAVIOUR).
+ */
+void behaviour_sensor__tick(struct sensors *s, uint64_t now_ns);
 
 /* lsm_sensor.c: MW_EV_DENY, a connect or file write BPF-LSM refused. */
 void lsm_sensor__record(struct sensors *s, const void *data, size_t size);
