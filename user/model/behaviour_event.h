@@ -13,12 +13,13 @@
 
 /* Signals kept on a process (struct mw_process.signals). */
 enum mw_signal {
-	MW_SIG_CPU_BUSY = 1 << 0,    /* kept >= a core busy (model/cpu.c) */
-	MW_SIG_POOL_PORT = 1 << 1,   /* a weak T1496 rule on its connect */
-	MW_SIG_WEAK_RULE = 1 << 2,   /* another weak (< 50) T1496 rule */
-	MW_SIG_CHILD_T1496 = 1 << 3, /* it ran a T1496 tool (modprobe msr) */
-	MW_SIG_CONFIG = 1 << 4,	     /* miner config beside its executable */
-	MW_SIG_EXE_WW = 1 << 5,	     /* executable's dir is world-writable */
+	MW_SIG_CPU_BUSY = 1 << 0,     /* kept >= a core busy (model/cpu.c) */
+	MW_SIG_POOL_PORT = 1 << 1,    /* a weak T1496 rule on its connect */
+	MW_SIG_WEAK_RULE = 1 << 2,    /* another weak (< 50) T1496 rule */
+	MW_SIG_CHILD_T1496 = 1 << 3,  /* it ran a T1496 tool (modprobe msr) */
+	MW_SIG_CONFIG = 1 << 4,	      /* miner config beside its executable */
+	MW_SIG_EXE_WW = 1 << 5,	      /* executable's dir is world-writable */
+	MW_SIG_EXE_UNLINKED = 1 << 6, /* its executable deleted while running */
 	MW_SIG_CONFIG_CHECKED = 1 << 29, /* config and dir looked at */
 	MW_SIG_DIRTY = 1 << 30,		 /* changed since last judged */
 };

@@ -98,6 +98,8 @@ void score__compute(const struct mw_event *ev, struct mw_behaviour_info *b)
 		add(b, W_CPU, "cpu_busy");
 	if (p->flags & (MW_PROC_DELETED | MW_PROC_MEMFD))
 		add(b, W_DELETED, "exe_deleted");
+	else if (s & MW_SIG_EXE_UNLINKED)
+		add(b, W_DELETED, "exe_deleted_while_running");
 	if (s & MW_SIG_CONFIG)
 		add(b, W_CONFIG, "miner_config");
 	if (score__exe_hidden(p->exe))

@@ -4,7 +4,8 @@
  *
  * Each signal alone stays below 50 (an alert's threshold in the default
  * rules, rules/behaviour.json); together they reach it. Weights:
- *   cpu_busy 30 (model/cpu.h), exe_deleted 30 (or memfd), miner_config 30
+ *   cpu_busy 30 (model/cpu.h), exe_deleted 30 (or memfd, or
+ *   exe_deleted_while_running: unlinked, not replaced), miner_config 30
  *   ("pools" or "donate-level" in a config beside the executable),
  *   exe_in_temp_dir / exe_in_hidden_dir / exe_in_world_writable_dir 25
  *   (one of them counts), ran_mining_tool 25 (a T1496 exec rule matched

@@ -41,6 +41,32 @@ struct sweep {
 	int n;
 };
 
+/*
+ * The executable was deleted while the program runs, and nothing took
+ * its place: an intruder covering tracks (T1070.004). A package upgrade
+ * also leaves running programs on a deleted inode, but puts a new file at
+ * the path: that is not counted. One readlink (and a stat when deleted).
+ */
+static bool exe_unlinked(const struct mw_process *p)
+{
+	static const char tag[] = " (deleted)";
+	char link[PATH_MAX], path[PATH_MAX + 64];
+	size_t t = sizeof(tag) - 1;
+	struct stat st;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%u/exe", p->pid);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= (ssize_t)t)
+		return false;
+	link[n] = '\0';
+	if (strcmp(link + n - t, tag) != 0)
+		return false;
+	link[n - t] = '\0';
+	snprintf(path, sizeof(path), "/proc/%u/root%s", p->pid, link);
+	return stat(path, &st) != 0 && errno == ENOENT;
+}
+
 static void sample_one(struct mw_process *p, void *ctx)
 {
 	struct sweep *w = ctx;
@@ -50,6 +76,9 @@ static void sample_one(struct mw_process *p, void *ctx)
 		return;
 	if (busy && !(p->signals & MW_SIG_CPU_BUSY))
 		proc_cache__add_signals(w->pc, p, MW_SIG_CPU_BUSY);
+	if (!(p->flags & (MW_PROC_DELETED | MW_PROC_MEMFD)) &&
+	    !(p->signals & MW_SIG_EXE_UNLINKED) && exe_unlinked(p))
+		proc_cache__add_signals(w->pc, p, MW_SIG_EXE_UNLINKED);
 	if ((p->signals & MW_SIG_DIRTY) && w->n < DIRTY_MAX)
 		w->dirty[w->n++] = p->pid;
 }
