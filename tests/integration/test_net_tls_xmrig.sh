@@ -13,6 +13,8 @@
 #   (destination.domain, minerwatch.net.domain_source "hosts"), matched
 #   against the same list (MW-NET-010, T1496): an alert in detect mode, the
 #   miner killed in enforce mode.
+# - XMRig mining to the pool's address (no name anywhere), default rules:
+#   the behaviour half (busy, miner config beside it) raises T1496.
 #
 # Runs in a network namespace with only lo; /etc/hosts is a bind mount in
 # a private mount namespace (the real file is never touched); the miner
@@ -100,6 +102,22 @@ line=$(wait_for ".event.action == \"kill\" and .process.pid == $MINER" 30) || fa
 [ -n "$line" ] && expect "$line" '.event.outcome == "success" and .rule.id == "MW-NET-010"' "enforce: killed by the pool-name rule"
 sleep 0.5
 kill -0 "$MINER" 2>/dev/null && fail "enforce: the miner still runs" || ok "enforce: the miner is gone"
+mw_stop
+net_cleanup
+netns_new tls3 || fail "netns"
+
+# No name at all (the pool by address, default rules): the behaviour half
+# still catches it, busy with a miner config beside it.
+xmrig_config "$T/opt/sync/config.json" "127.0.0.1:443" 1
+mw_start --rules "$MW_ROOT/rules" || finish
+start_pool pool3
+run_miner m3
+line=$(wait_for ".event.kind == \"alert\" and (.rule.id | startswith(\"MW-BEH\")) and .process.pid == $MINER" 40) ||
+	fail "no behaviour alert for XMRig mining to an address"
+[ -n "$line" ] && expect "$line" '[.minerwatch.behaviour.evidence[]] | (index("cpu_busy") != null and index("miner_config") != null) and (.threat.technique.id | index("T1496") != null)' "behaviour alert: busy, miner config, T1496"
+n=$(count_of '.event.kind == "alert" and (.rule.id == "MW-NET-009" or .rule.id == "MW-NET-010")')
+[ "$n" -eq 0 ] && ok "no pool name to match: no name alert" || fail "$n pool-name alerts without a name"
+kill "$MINER" 2>/dev/null
 mw_stop
 expect_valid_json
 finish

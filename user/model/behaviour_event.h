@@ -20,6 +20,7 @@ enum mw_signal {
 	MW_SIG_CONFIG = 1 << 4,	      /* miner config beside its executable */
 	MW_SIG_EXE_WW = 1 << 5,	      /* executable's dir is world-writable */
 	MW_SIG_EXE_UNLINKED = 1 << 6, /* its executable deleted while running */
+	MW_SIG_DOWNLOADED = 1 << 7, /* run right after a downloader wrote it */
 	MW_SIG_CONFIG_CHECKED = 1 << 29, /* config and dir looked at */
 	MW_SIG_DIRTY = 1 << 30,		 /* changed since last judged */
 };
@@ -32,6 +33,11 @@ struct mw_behaviour_info {
 	const char *evidence[MW_EVIDENCE_MAX]; /* static names, see score.c */
 	int cpu_pct;	 /* % of one core while busy, 0 if not */
 	uint64_t busy_s; /* seconds busy in a row */
+	/* run_after_download (sensors/drop_sensor.c): who wrote it. */
+	const char *dl_name; /* the downloader's name, or NULL */
+	const char *dl_cmdline;
+	const char *dl_peer; /* host[:port] of its URL, or NULL */
+	uint32_t dl_pid;
 };
 
 #endif /* MW_BEHAVIOUR_EVENT_H */

@@ -18,6 +18,19 @@ void report__behaviour(json_t *doc, const struct mw_behaviour_info *b)
 	jsonx_set_path(doc, "minerwatch.behaviour.score",
 		       json_integer(b->score));
 	jsonx_set_path(doc, "minerwatch.behaviour.evidence", ev);
+	if (b->dl_name) {
+		jsonx_set_path(doc, "minerwatch.behaviour.downloader.name",
+			       jsonx_str(b->dl_name));
+		jsonx_set_path(doc, "minerwatch.behaviour.downloader.pid",
+			       json_integer(b->dl_pid));
+		jsonx_set_path(doc,
+			       "minerwatch.behaviour.downloader.command_line",
+			       jsonx_str(b->dl_cmdline));
+		if (b->dl_peer)
+			jsonx_set_path(doc,
+				       "minerwatch.behaviour.downloader.peer",
+				       jsonx_str(b->dl_peer));
+	}
 	if (b->cpu_pct) {
 		jsonx_set_path(doc, "minerwatch.behaviour.cpu.pct",
 			       json_integer(b->cpu_pct));

@@ -110,6 +110,8 @@ void score__compute(const struct mw_event *ev, struct mw_behaviour_info *b)
 		add(b, W_PLACE, "exe_in_world_writable_dir");
 	if (s & MW_SIG_CHILD_T1496)
 		add(b, W_CHILD, "ran_mining_tool");
+	if (s & MW_SIG_DOWNLOADED)
+		add(b, W_PLACE, "run_after_download");
 	if (s & MW_SIG_POOL_PORT)
 		add(b, W_POOL, "pool_port");
 	else if (s & MW_SIG_WEAK_RULE)

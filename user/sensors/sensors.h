@@ -60,6 +60,8 @@ void net_sensor__bursts(struct sensors *s, uint64_t now_ns);
  * judge the processes whose weak signals changed (MW_KIND_BEHAVIOUR).
  */
 void behaviour_sensor__tick(struct sensors *s, uint64_t now_ns);
+/* drop_sensor.c: after each exec, a program run right after a downloader. */
+void drop_sensor__exec(struct sensors *s, uint32_t pid, uint64_t ts_ns);
 
 /* lsm_sensor.c: MW_EV_DENY, a connect or file write BPF-LSM refused. */
 void lsm_sensor__record(struct sensors *s, const void *data, size_t size);
