@@ -26,6 +26,7 @@
 #include "report/reporter.h"
 #include "respond/score.h"
 #include "respond/verdict.h"
+#include "sensors/drop.h"
 #include "sensors/sensors.h"
 
 #define DROP_RING 64
@@ -88,13 +89,15 @@ static bool fresh(const struct mw_process *p)
 	return time(NULL) - t <= DROP_WINDOW_S;
 }
 
-/* Does argument a of a downloader in cwd name the file exe? */
-static bool names_file(const char *a, const char *cwd, const char *exe)
+bool drop__names_file(const char *a, const char *cwd, const char *exe)
 {
-	const char *base = strrchr(exe, '/') + 1;
-	size_t dl = (size_t)(base - exe) - 1, cl = strlen(cwd);
-	const char *tail;
+	const char *base = strrchr(exe, '/'), *tail;
+	size_t dl, cl = strlen(cwd);
 
+	if (!base || exe[0] != '/')
+		return false;
+	dl = (size_t)(base - exe);
+	base++;
 	if (strcmp(a, exe) == 0)
 		return true;
 	if (strncmp(a, "./", 2) == 0)
@@ -109,8 +112,7 @@ static bool names_file(const char *a, const char *cwd, const char *exe)
 	       dl == cl && strncmp(exe, cwd, cl) == 0;
 }
 
-/* The host[:port] of the first URL in cmdline, into out ("" if none). */
-static void url_peer(const char *cmdline, char *out, size_t n)
+void drop__url_peer(const char *cmdline, char *out, size_t n)
 {
 	const char *u = strstr(cmdline, "://");
 	size_t len;
@@ -119,7 +121,7 @@ static void url_peer(const char *cmdline, char *out, size_t n)
 	if (!u)
 		return;
 	u += 3;
-	len = strcspn(u, "/ ?#");
+	len = strcspn(u, "/ ?#\"'");
 	snprintf(out, n, "%.*s", (int)len, u);
 }
 
@@ -137,7 +139,7 @@ static const struct downloader *wrote(const struct mw_process *p, uint64_t now)
 		snprintf(args, sizeof(args), "%s", d->cmdline);
 		for (a = strtok_r(args, " ", &save); a;
 		     a = strtok_r(NULL, " ", &save))
-			if (names_file(a, d->cwd, p->exe))
+			if (drop__names_file(a, d->cwd, p->exe))
 				return d;
 	}
 	return NULL;
@@ -156,7 +158,7 @@ static void judge_drop(struct sensors *s, struct mw_process *p, uint64_t ts,
 	p->signals &= ~MW_SIG_DIRTY;
 	proc_cache__lineage(s->pc, &ev, chain, SENSORS_MAX_LINEAGE);
 	score__compute(&ev, &b);
-	url_peer(d->cmdline, peer, sizeof(peer));
+	drop__url_peer(d->cmdline, peer, sizeof(peer));
 	b.dl_name = d->name;
 	b.dl_pid = d->pid;
 	b.dl_cmdline = d->cmdline;
