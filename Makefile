@@ -242,6 +242,16 @@ $(BUILD)/tools/net_empty.bpf.o: tools/bench/net_empty.bpf.c $(VMLINUX) | $(DEPS_
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# tools/bench-tls: the connect storm with a plain or TLS first payload.
+$(BUILD)/tools/tlsstorm: tools/bench/tlsstorm.c | $(DEPS_OK)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -Wall -Wextra -pthread $< -o $@
+
+.PHONY: bench-tls
+bench-tls: $(BIN) $(BUILD)/tools/tlsstorm
+	$(Q)tools/bench-tls
+
 .PHONY: bench
 bench: $(BIN) $(BENCH_BINS)
 	$(Q)tools/bench-net

@@ -189,6 +189,7 @@ enum mw_net_kind {
 	MW_NET_STRATUM = 3,	/* mining protocol in an outbound TCP flow */
 	MW_NET_DNS = 4,		/* a DNS answer arrived: message in data[] */
 	MW_NET_RAW = 5,		/* first packet sent on a raw/packet socket */
+	MW_NET_TLS = 6,		/* TLS ClientHello: its first bytes in data[] */
 };
 
 /* Flags of struct mw_net_event.flags. */
@@ -261,7 +262,7 @@ struct mw_net_event {
 	__u64 cookie;		/* socket cookie (0 when unknown) */
 	__u8 saddr[16];		/* source address */
 	__u8 daddr[16];		/* destination address */
-	/* DNS: the DNS message; STRATUM: the first payload bytes. */
+	/* DNS: the DNS message; STRATUM, TLS: the first payload bytes. */
 	char data[];
 };
 

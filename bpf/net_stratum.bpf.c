@@ -9,6 +9,7 @@
  */
 #include "net.bpf.h"
 #include "stratum.h"
+#include "net_tls.bpf.h"
 
 /*
  * The stratum parser's state per outbound flow (stratum.h): a message
@@ -82,6 +83,15 @@ static __always_inline int egress_inspect(struct __sk_buff *skb,
 				BPF_SK_STORAGE_GET_F_CREATE);
 	if (!st)
 		return VERDICT_PASS;
+	/*
+	 * A flow's first payload may be a TLS ClientHello: it names the
+	 * server (net_tls.bpf.h), and the rest of the flow is encrypted.
+	 */
+	if (!st->packets) {
+		n = payload_load(skb, off, e);
+		if (n && tls_inspect(skb, f, e, n, ports))
+			return VERDICT_PASS;
+	}
 	/*
 	 * Read as a stream, bounded per flow in bytes and packets, so junk
 	 * or tiny packets before the message do not hide it.

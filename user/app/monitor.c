@@ -264,6 +264,7 @@ static void tick(struct monitor *m, uint64_t *last_tick, uint64_t *last_health)
 	uint64_t now = clock__boot_ns();
 
 	net_sensor__bursts(&m->sensors, now);
+	behaviour_sensor__tick(&m->sensors, now);
 	if (now - *last_tick >= 1000000000ULL) {
 		*last_tick = now;
 		fold_drain(m, now, false);

@@ -58,6 +58,18 @@ struct mw_process {
 	 * unknown (seeded from /proc).
 	 */
 	char *exec_path;
+	/*
+	 * Behaviour: CPU samples (model/cpu.c) and the weak signals the
+	 * respond stage adds up (respond/score.c). Zero until sampled.
+	 */
+	uint64_t cpu_ticks;	 /* utime + stime at the last sample */
+	uint64_t cpu_ts_ns;	 /* boot ns of that sample, 0: none yet */
+	uint64_t cpu_busy_ns;	 /* time busy in a row, up to that sample */
+	uint64_t cpu_busy_ticks; /* CPU ticks used in that time */
+	int32_t tty_nr;		 /* controlling terminal at the sample, 0 none */
+	uint32_t signals;	 /* enum mw_signal (model/behaviour_event.h) */
+	uint64_t signals_exec_ns; /* the exec_ts_ns the signals belong to */
+	int32_t score_judged;	 /* highest behaviour score judged */
 };
 
 /* What kind of event the rule engine is looking at. */
@@ -65,11 +77,13 @@ enum mw_event_kind {
 	MW_KIND_EXEC = 1,
 	MW_KIND_FILE = 2,	/* file sensor (persistence, logs) */
 	MW_KIND_NET = 3,	/* network sensor */
+	MW_KIND_BEHAVIOUR = 4,	/* signals added up (sensors/behaviour_sensor.c) */
 };
 
 /* Sensor-specific parts of an event, defined by each sensor's header. */
 struct mw_file_info;	/* user/file_event.h */
 struct mw_net_info;	/* user/net_event.h */
+struct mw_behaviour_info; /* model/behaviour_event.h */
 
 /*
  * A decoded event. Pointers are borrowed for the duration of one dispatch:
@@ -95,6 +109,7 @@ struct mw_event {
 	/* Set for MW_KIND_FILE / MW_KIND_NET events, NULL otherwise. */
 	const struct mw_file_info *file;
 	const struct mw_net_info *net;
+	const struct mw_behaviour_info *behaviour; /* MW_KIND_BEHAVIOUR */
 };
 
 #endif /* MW_EVENT_H */

@@ -21,6 +21,7 @@ enum mw_net_action {
 	NET_ACT_STRATUM = 3,	/* MW_NET_STRATUM */
 	NET_ACT_DNS = 4,	/* MW_NET_DNS (never judged) */
 	NET_ACT_RAW = 5,	/* MW_NET_RAW */
+	NET_ACT_TLS = 6,	/* MW_NET_TLS: a ClientHello (sensors/tls.c) */
 	NET_ACT_SCAN = 16,	/* fan-out burst of one process */
 	NET_ACT_BRUTE_IN = 17,	/* many connections from one source */
 	NET_ACT_BRUTE_OUT = 18, /* one process, many connects to one service */
@@ -48,6 +49,14 @@ struct mw_net_info {
 	int ports;	    /* distinct destination ports */
 	int count;	    /* connections */
 	uint64_t window_ms; /* first to last connection */
+	/* TLS (NET_ACT_TLS): what the ClientHello said. */
+	char sni[256];		  /* tls.client.server_name, "" when none */
+	char ja4[64];		  /* JA4-style fingerprint, "" when cut */
+	const char *tls_version;  /* highest offered ("1.3"), or NULL */
+	int tls_malformed;	  /* not a well-formed ClientHello */
+	/* domain from the process's /etc/hosts (sensors/hosts.c) */
+	const char *domain_source; /* "hosts", or NULL (DNS or none) */
+	char domain_buf[256];
 };
 
 #endif /* MW_NET_EVENT_H */

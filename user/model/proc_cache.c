@@ -23,6 +23,7 @@
 
 #include "model/proc_cache.h"
 #include "model/proc_name.h"
+#include "model/behaviour_event.h"
 #include "util/procfs.h"
 #include "util/fnv.h"
 
@@ -672,6 +673,21 @@ void proc_cache__lineage(struct proc_cache *pc, struct mw_event *ev,
 	ev->parent = n > 0 ? chain[0] : NULL;
 	ev->ancestors = n > 1 ? chain + 1 : NULL;
 	ev->n_ancestors = n > 1 ? n - 1 : 0;
+}
+
+void proc_cache__add_signals(struct proc_cache *pc, const struct mw_process *p,
+			     uint32_t bits)
+{
+	struct pc_entry *e = entry_find(pc, p->pid);
+
+	if (!e || &e->p != p)
+		return;
+	if (e->p.signals_exec_ns != e->p.exec_ts_ns) {
+		e->p.signals = 0; /* a new program: its own signals */
+		e->p.score_judged = 0;
+		e->p.signals_exec_ns = e->p.exec_ts_ns;
+	}
+	e->p.signals |= bits | MW_SIG_DIRTY;
 }
 
 void proc_cache__set_sha256(struct proc_cache *pc, const struct mw_process *p,

@@ -75,6 +75,14 @@ void proc_cache__set_sha256(struct proc_cache *pc, const struct mw_process *p,
 			    const char hex[MW_SHA256_HEX]);
 
 /*
+ * Add enum mw_signal bits (model/behaviour_event.h) to p, marked for the
+ * next behaviour judgement, when p is one of the cache's own records (as
+ * for proc_cache__set_sha256). Signals of an earlier exec are dropped.
+ */
+void proc_cache__add_signals(struct proc_cache *pc, const struct mw_process *p,
+			     uint32_t bits);
+
+/*
  * A record for a process the cache does not know (an inbound connection
  * has no owner yet; a short-lived one may be gone): what a kernel record's
  * header says, entity id "0". Owned by the caller; points into itself.

@@ -203,6 +203,8 @@ static const char *kind_category(enum mw_event_kind k)
 		return "file";
 	case MW_KIND_NET:
 		return "network";
+	case MW_KIND_BEHAVIOUR:
+		return "process";
 	}
 	return "process";
 }
@@ -224,6 +226,8 @@ json_t *report__event(const struct mw_event *ev, const char *action)
 		report__net(doc, ev->net, true);
 	if (ev->file)
 		report__file(doc, ev);
+	if (ev->behaviour)
+		report__behaviour(doc, ev->behaviour);
 	return doc;
 }
 
@@ -277,6 +281,8 @@ json_t *report__alert(const struct mw_event *ev, const struct rule *r,
 		report__net(doc, ev->net, true);
 	if (ev->file)
 		report__file(doc, ev);
+	if (ev->behaviour)
+		report__behaviour(doc, ev->behaviour);
 
 	resp = json_object();
 	json_object_set_new(resp, "action", json_string(rule_action__str(act)));

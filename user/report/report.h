@@ -63,6 +63,13 @@ void report__net(json_t *doc, const struct mw_net_info *net, bool set_action);
 void report__file(json_t *doc, const struct mw_event *ev);
 
 /*
+ * Add minerwatch.behaviour.* (score, evidence, CPU) of a behaviour event.
+ * Defined in report_behaviour.c.
+ */
+struct mw_behaviour_info;
+void report__behaviour(json_t *doc, const struct mw_behaviour_info *b);
+
+/*
  * What BPF-LSM refused (struct mw_deny_event e; path and name are its
  * strings) as a `block` event, event.outcome success (the kernel returned
  * EPERM), or in detect mode as an alert with minerwatch.response.taken

@@ -26,6 +26,23 @@ static void endpoint(json_t *doc, const char *side, const char *ip, int port,
 		json_decref(o);
 }
 
+/* tls.* (ECS) and minerwatch.net.tls of a ClientHello. */
+static void report__tls(json_t *doc, json_t *mw, const struct mw_net_info *n)
+{
+	jsonx_set_path(doc, "network.protocol", json_string("tls"));
+	jsonx_set_path(doc, "tls.version_protocol", json_string("tls"));
+	if (n->tls_version)
+		jsonx_set_path(doc, "tls.version", jsonx_str(n->tls_version));
+	if (n->sni[0])
+		jsonx_set_path(doc, "tls.client.server_name", jsonx_str(n->sni));
+	if (n->ja4[0])
+		jsonx_set_path(mw, "tls.ja4", jsonx_str(n->ja4));
+	if (n->tls_malformed)
+		jsonx_set_path(mw, "tls.malformed", json_true());
+	if (n->domain_source)
+		jsonx_set_path(mw, "domain_source", jsonx_str(n->domain_source));
+}
+
 void report__net(json_t *doc, const struct mw_net_info *n, bool set_action)
 {
 	json_t *mw = json_object();
@@ -57,6 +74,8 @@ void report__net(json_t *doc, const struct mw_net_info *n, bool set_action)
 			jsonx_set_path(mw, "stratum.agent",
 				       jsonx_str(n->agent));
 	}
+	if (n->act == NET_ACT_TLS)
+		report__tls(doc, mw, n);
 	if (n->sock_family)
 		jsonx_set_path(mw, "socket.family", jsonx_str(n->sock_family));
 	if (n->sock_type)

@@ -22,6 +22,7 @@
 #include "report/report.h"
 #include "report/reporter.h"
 #include "respond/response.h"
+#include "respond/score.h"
 #include "respond/verdict.h"
 #include "rules/rules.h"
 #include "model/net_event.h"
@@ -275,6 +276,8 @@ static int on_match(const struct rule *r, int idx, const struct mw_event *ev,
 	    (ev->net->flags & MW_NET_DROPPED))
 		act_block(c, &rev, r, idx);
 	report_acts(v, &rev, r, &a);
+	/* A weak T1496 match is a signal that adds up (score.c). */
+	score__note_match(v->pc, ev, r);
 	return 0;
 }
 

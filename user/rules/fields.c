@@ -14,6 +14,7 @@
 #include "model/net_event.h"
 #include "model/file_event.h"
 #include "rules/file_homes.h"
+#include "model/behaviour_event.h"
 
 /* --- exec: the process itself ------------------------------------------ */
 
@@ -269,6 +270,16 @@ static const char *net_sock_type(const struct mw_event *ev)
 	return ev->net ? ev->net->sock_type : NULL;
 }
 
+static const char *net_sni(const struct mw_event *ev)
+{
+	return ev->net->sni[0] ? ev->net->sni : NULL;
+}
+
+static const char *net_ja4(const struct mw_event *ev)
+{
+	return ev->net->ja4[0] ? ev->net->ja4 : NULL;
+}
+
 static int net_num(int v, int64_t *out)
 {
 	if (v <= 0)
@@ -390,9 +401,37 @@ static int file_append_only(const struct mw_event *ev, int64_t *out)
 	return 0;
 }
 
+/* --- behaviour: weak signals added up (model/behaviour_event.h) -------- */
+
+static int beh_score(const struct mw_event *ev, int64_t *out)
+{
+	if (!ev->behaviour)
+		return -ENOENT;
+	*out = ev->behaviour->score;
+	return 0;
+}
+
+static int beh_cpu_pct(const struct mw_event *ev, int64_t *out)
+{
+	if (!ev->behaviour)
+		return -ENOENT;
+	*out = ev->behaviour->cpu_pct;
+	return 0;
+}
+
+static int beh_evidence(const struct mw_event *ev, int i, const char **out)
+{
+	if (!ev->behaviour || i >= ev->behaviour->n_evidence)
+		return 0;
+	*out = ev->behaviour->evidence[i];
+	return 1;
+}
+
 /* event.action: what the sensor saw (file and network events). */
 static const char *ev_action(const struct mw_event *ev)
 {
+	if (ev->behaviour)
+		return "behaviour";
 	if (ev->net)
 		return net_action(ev);
 	return file_action(ev);
@@ -447,8 +486,9 @@ static int file_overwrite(const struct mw_event *ev, int64_t *out)
 #define K_EXEC FIELD_KIND(MW_KIND_EXEC)
 #define K_FILE FIELD_KIND(MW_KIND_FILE)
 #define K_NET FIELD_KIND(MW_KIND_NET)
+#define K_BEH FIELD_KIND(MW_KIND_BEHAVIOUR)
 /* Process fields exist for every kind: each event has a process. */
-#define PROC (K_EXEC | K_FILE | K_NET)
+#define PROC (K_EXEC | K_FILE | K_NET | K_BEH)
 #define S(n, k, fn)                                                            \
 	{                                                                      \
 		.name = n, .kinds = k, .type = FIELD_STR, .str = fn            \
@@ -504,7 +544,10 @@ static const struct field field_table[] = {
 	S("minerwatch.process.comm", PROC, proc_comm),
 	S("minerwatch.process.exec_path", PROC, proc_exec_path),
 	N("minerwatch.process.loginuid", PROC, proc_loginuid),
-	S("event.action", K_NET | K_FILE, ev_action),
+	S("event.action", K_NET | K_FILE | K_BEH, ev_action),
+	N("minerwatch.behaviour.score", K_BEH, beh_score),
+	L("minerwatch.behaviour.evidence", K_BEH, beh_evidence),
+	N("minerwatch.behaviour.cpu.pct", K_BEH, beh_cpu_pct),
 	S("network.direction", K_NET, net_direction),
 	S("network.transport", K_NET, net_transport),
 	A("destination.ip", K_NET, net_dst_ip),
@@ -514,6 +557,8 @@ static const struct field field_table[] = {
 	N("source.port", K_NET, net_src_port),
 	S("minerwatch.net.stratum.method", K_NET, net_method),
 	S("minerwatch.net.stratum.agent", K_NET, net_agent),
+	S("tls.client.server_name", K_NET, net_sni),
+	S("minerwatch.net.tls.ja4", K_NET, net_ja4),
 	S("minerwatch.net.socket.family", K_NET, net_sock_family),
 	S("minerwatch.net.socket.type", K_NET, net_sock_type),
 	N("minerwatch.net.hosts", K_NET, net_hosts),

@@ -119,6 +119,8 @@ static int kind_parse(const char *s, enum mw_event_kind *k)
 		*k = MW_KIND_FILE;
 	else if (strcmp(s, "net") == 0)
 		*k = MW_KIND_NET;
+	else if (strcmp(s, "behaviour") == 0)
+		*k = MW_KIND_BEHAVIOUR;
 	else
 		return -EINVAL;
 	return 0;

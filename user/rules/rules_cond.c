@@ -44,6 +44,8 @@ static const char *kind_str(enum mw_event_kind k)
 		return "file";
 	case MW_KIND_NET:
 		return "net";
+	case MW_KIND_BEHAVIOUR:
+		return "behaviour";
 	}
 	return "?";
 }

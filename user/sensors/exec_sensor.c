@@ -159,6 +159,7 @@ void exec_sensor__exec(struct sensors *s, const void *data, size_t size)
 	/* The parent may predate us and have been missed: learn it now. */
 	proc_cache__get(s->pc, p->ppid);
 	judge(s, &ev, "exec", chain);
+	drop_sensor__exec(s, v.e->hdr.pid, v.e->hdr.ts_ns);
 }
 
 void exec_sensor__exit(struct sensors *s, const void *data, size_t size)

@@ -12,6 +12,8 @@
 
 #include "sensors/dns.h"
 #include "sensors/net.h"
+#include "sensors/hosts.h"
+#include "sensors/tls.h"
 #include "util/fnv.h"
 
 #define DNS_SLOTS 4096 /* power of two: address -> name entries */
@@ -207,6 +209,29 @@ static int dns_record(struct net_state *ns, const struct mw_net_event *e,
 	return 1;
 }
 
+/* A ClientHello: the server name and fingerprint (sensors/tls.c). */
+static void tls_decode(const struct mw_net_event *e, struct mw_net_info *info)
+{
+	struct tls_hello h;
+
+	info->action = "tls";
+	info->direction = "egress";
+	if (tls__parse_hello((const uint8_t *)e->data, e->data_len, &h)) {
+		info->tls_malformed = 1;
+		return;
+	}
+	memcpy(info->sni, h.sni, sizeof(info->sni));
+	memcpy(info->ja4, h.ja4, sizeof(info->ja4));
+	info->tls_version = tls__version_str(h.version);
+	/* No name in the hello nor from DNS: the process's hosts file. */
+	if (!h.sni[0] && !info->domain && e->family &&
+	    !hosts__name(e->hdr.pid, e->family, e->daddr, info->domain_buf,
+			 sizeof(info->domain_buf))) {
+		info->domain = info->domain_buf;
+		info->domain_source = "hosts";
+	}
+}
+
 int net__decode(struct net_state *ns, const void *data, size_t size,
 		struct mw_net_info *info, net_learn_fn learn, void *ctx)
 {
@@ -259,6 +284,9 @@ int net__decode(struct net_state *ns, const void *data, size_t size,
 		info->method = net__method_str(e->method);
 		agent_extract(e->data, e->data_len, info->agent,
 			      sizeof(info->agent));
+		break;
+	case MW_NET_TLS:
+		tls_decode(e, info);
 		break;
 	case MW_NET_RAW:
 		info->action = "raw_socket";

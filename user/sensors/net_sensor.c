@@ -30,7 +30,8 @@ static void judge(struct sensors *s, uint64_t ts, uint32_t pid,
 	ev.proc = p;
 	if (p != &standin)
 		proc_cache__lineage(s->pc, &ev, chain, SENSORS_MAX_LINEAGE);
-	if (s->events && info->act <= NET_ACT_RAW)
+	if (s->events &&
+	    (info->act <= NET_ACT_RAW || info->act == NET_ACT_TLS))
 		reporter__emit(s->rep, report__event(&ev, info->action));
 	verdict__judge(s->v, &ev);
 }

@@ -35,6 +35,7 @@ struct sensors {
 	uint64_t bad_records;  /* malformed records (never expected) */
 	struct file_fold *fold;	 /* file_sensor.c's own: last record per pair */
 	uint64_t fold_untracked; /* drained repeats with no record to name */
+	uint64_t behaviour_last_ns; /* last CPU sample (behaviour_sensor.c) */
 };
 
 /* Lineage depth carried on an event (parent, grandparent, ...). */
@@ -67,6 +68,14 @@ void file_sensor__free(struct sensors *s);
 /* net_sensor.c: MW_EV_NET, and the scan/brute-force bursts that ended. */
 void net_sensor__record(struct sensors *s, const void *data, size_t size);
 void net_sensor__bursts(struct sensors *s, uint64_t now_ns);
+
+/*
+ * behaviour_sensor.c: a timer, not a record: sample CPU every 2.5 s and
+ * judge the processes whose weak signals changed (MW_KIND_BEHAVIOUR).
+ */
+void behaviour_sensor__tick(struct sensors *s, uint64_t now_ns);
+/* drop_sensor.c: after each exec, a program run right after a downloader. */
+void drop_sensor__exec(struct sensors *s, uint32_t pid, uint64_t ts_ns);
 
 /* lsm_sensor.c: MW_EV_DENY, a connect or file write BPF-LSM refused. */
 void lsm_sensor__record(struct sensors *s, const void *data, size_t size);

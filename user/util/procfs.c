@@ -38,8 +38,8 @@ ssize_t procfs__read_file(const char *path, char *buf, size_t size)
 int procfs__stat(const char *proc_root, uint32_t pid, struct procfs_stat *out)
 {
 	char path[96], buf[1024], *lp, *rp;
-	unsigned long long start = 0;
-	int ppid = 0;
+	unsigned long long start = 0, utime = 0, stime = 0;
+	int ppid = 0, tty = 0;
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "%s/%u/stat",
@@ -52,13 +52,15 @@ int procfs__stat(const char *proc_root, uint32_t pid, struct procfs_stat *out)
 	rp = strrchr(buf, ')');
 	if (!lp || !rp || rp < lp ||
 	    sscanf(rp + 2,
-		   "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
-		   "%*u %*u %*d %*d %*d %*d %*d %*d %llu",
-		   &ppid, &start) != 2)
+		   "%*c %d %*d %*d %d %*d %*u %*u %*u %*u %*u "
+		   "%llu %llu %*d %*d %*d %*d %*d %*d %llu",
+		   &ppid, &tty, &utime, &stime, &start) != 5)
 		return -EINVAL;
 	*rp = '\0';
 	snprintf(out->comm, sizeof(out->comm), "%s", lp + 1);
 	out->ppid = (uint32_t)ppid;
 	out->start_ticks = start;
+	out->cpu_ticks = utime + stime;
+	out->tty_nr = tty;
 	return 0;
 }

@@ -22,6 +22,8 @@ struct procfs_stat {
 	char comm[16]; /* the task's comm, NUL-terminated */
 	uint32_t ppid;
 	unsigned long long start_ticks; /* starttime, in clock ticks */
+	unsigned long long cpu_ticks;	/* utime + stime, in clock ticks */
+	int tty_nr;			/* controlling terminal, 0: none */
 };
 
 /*

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * report_behaviour.c - fields of a behaviour event (weak signals added up,
+ * respond/score.c): minerwatch.behaviour.score, .evidence (the signals by
+ * name), .cpu.pct and .cpu.busy_s while the process keeps a core busy.
+ */
+#include "model/behaviour_event.h"
+#include "report/jsonx.h"
+#include "report/report.h"
+
+void report__behaviour(json_t *doc, const struct mw_behaviour_info *b)
+{
+	json_t *ev = json_array();
+	int i;
+
+	for (i = 0; i < b->n_evidence; i++)
+		json_array_append_new(ev, jsonx_str(b->evidence[i]));
+	jsonx_set_path(doc, "minerwatch.behaviour.score",
+		       json_integer(b->score));
+	jsonx_set_path(doc, "minerwatch.behaviour.evidence", ev);
+	if (b->dl_name) {
+		jsonx_set_path(doc, "minerwatch.behaviour.downloader.name",
+			       jsonx_str(b->dl_name));
+		jsonx_set_path(doc, "minerwatch.behaviour.downloader.pid",
+			       json_integer(b->dl_pid));
+		jsonx_set_path(doc,
+			       "minerwatch.behaviour.downloader.command_line",
+			       jsonx_str(b->dl_cmdline));
+		if (b->dl_peer)
+			jsonx_set_path(doc,
+				       "minerwatch.behaviour.downloader.peer",
+				       jsonx_str(b->dl_peer));
+	}
+	if (b->cpu_pct) {
+		jsonx_set_path(doc, "minerwatch.behaviour.cpu.pct",
+			       json_integer(b->cpu_pct));
+		jsonx_set_path(doc, "minerwatch.behaviour.cpu.busy_s",
+			       json_integer((json_int_t)b->busy_s));
+	}
+}

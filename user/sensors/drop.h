@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * drop.h - the matching behind sensors/drop_sensor.c, exposed for tests:
+ * does a downloader's argument name a file, and the peer of its URL.
+ */
+#ifndef MW_SENSORS_DROP_H
+#define MW_SENSORS_DROP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * True when argument a of a downloader running in cwd names the absolute
+ * path exe: exe itself, exe relative to cwd, or a URL whose last part is
+ * exe's name when exe is directly in cwd (wget URL, curl -O URL).
+ */
+bool drop__names_file(const char *a, const char *cwd, const char *exe);
+
+/* host[:port] of the first URL in cmdline into out, "" when none. */
+void drop__url_peer(const char *cmdline, char *out, size_t n);
+
+#endif /* MW_SENSORS_DROP_H */
