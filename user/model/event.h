@@ -70,6 +70,7 @@ enum mw_event_kind {
 /* Sensor-specific parts of an event, defined by each sensor's header. */
 struct mw_file_info;	/* user/file_event.h */
 struct mw_net_info;	/* user/net_event.h */
+struct mw_content;	/* model/content_event.h */
 
 /*
  * A decoded event. Pointers are borrowed for the duration of one dispatch:
@@ -95,6 +96,11 @@ struct mw_event {
 	/* Set for MW_KIND_FILE / MW_KIND_NET events, NULL otherwise. */
 	const struct mw_file_info *file;
 	const struct mw_net_info *net;
+	/*
+	 * Set when the content worker's verdict on the executable arrived
+	 * (identify/): the process is judged again with it. NULL otherwise.
+	 */
+	const struct mw_content *content;
 };
 
 #endif /* MW_EVENT_H */
