@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "kernel/loader.h"
 #include "kernel/kernel_features.h"
 #include "app/monitor.h"
+#include "respond/quarantine.h"
 #include "rules/rules.h"
 
 #define DEFAULT_RULES "/etc/minerwatch/rules"
@@ -75,6 +77,17 @@ static const char usage[] =
     "                          (a file, or a directory's entries; enforce; "
     "needs\n"
     "                          BPF-LSM; repeatable)\n"
+    "      --yara PATH         YARA rule file or directory for content "
+    "identity\n"
+    "                          (repeatable; default: each rules directory's\n"
+    "                          yara/)\n"
+    "      --quarantine-dir DIR  where enforce mode moves executables a "
+    "content\n"
+    "                          or hash rule killed (default\n"
+    "                          " QUARANTINE_DEFAULT_DIR ")\n"
+    "      --quarantine-under DIR  quarantine only files below DIR\n"
+    "      --restore ID        put quarantined file ID back (with\n"
+    "                          --quarantine-dir when not the default), exit\n"
     "      --features          print what this kernel allows and the hooks "
     "chosen\n"
     "  -v, --verbose           diagnostics and libbpf messages on stderr\n"
@@ -98,7 +111,8 @@ static const char usage[] =
     "  minerwatch --check-rules rules/ --check-rules extra.json\n"
     "  minerwatch --config /etc/minerwatch/minerwatch.json --check-config\n"
     "  minerwatch --cgroup /sys/fs/cgroup/kubepods.slice/... --enforce\n"
-    "  minerwatch --status\n";
+    "  minerwatch --status\n"
+    "  minerwatch --restore 20261202T001500Z-9c10c46476fe-1234\n";
 
 static int check_rules(const char **paths, int n)
 {
@@ -112,6 +126,16 @@ static int check_rules(const char **paths, int n)
 	printf("%d rules OK\n", rules__count(rs));
 	rules__free(rs);
 	return MW_EXIT_OK;
+}
+
+/* --restore ID: a quarantined file back where it was. */
+static int restore(const char *dir, const char *id)
+{
+	char msg[PATH_MAX + 256];
+	int ret = quarantine__restore(dir, id, msg, sizeof(msg));
+
+	fprintf(ret ? stderr : stdout, "minerwatch: %s\n", msg);
+	return ret ? MW_EXIT_RUNTIME : MW_EXIT_OK;
 }
 
 static int detach_all(const char *pin_dir)
@@ -152,6 +176,10 @@ enum {
 	OPT_STATUS,
 	OPT_DETACH_ALL,
 	OPT_DETECT,
+	OPT_YARA,
+	OPT_QDIR,
+	OPT_QUNDER,
+	OPT_RESTORE,
 };
 
 /* What main() was asked to do besides running the daemon. */
@@ -164,6 +192,7 @@ struct cli {
 	bool version, features; /* --version (-v: with features), --features */
 	const char *check[MW_MAX_PATHS];
 	int n_check;
+	const char *restore; /* --restore ID */
 };
 
 static const char shortopts[] = "r:eEo:s:a:c:vVh";
@@ -192,6 +221,10 @@ static const struct option longopts[] = {
     {"deny-connect", required_argument, NULL, 'D'},
     {"protect-path", required_argument, NULL, 'P'},
     {"features", no_argument, NULL, 'F'},
+    {"yara", required_argument, NULL, OPT_YARA},
+    {"quarantine-dir", required_argument, NULL, OPT_QDIR},
+    {"quarantine-under", required_argument, NULL, OPT_QUNDER},
+    {"restore", required_argument, NULL, OPT_RESTORE},
     {0},
 };
 
@@ -288,6 +321,14 @@ static int parse_setting(struct cli *c, int ch, const char *arg)
 	case 'P':
 		return add_repeatable(o->protect_paths, &o->n_protect_paths,
 				      arg);
+	case OPT_YARA:
+		return add_repeatable(o->yara_paths, &o->n_yara_paths, arg);
+	case OPT_QDIR:
+		o->quarantine_dir = arg;
+		return MW_EXIT_OK;
+	case OPT_QUNDER:
+		o->quarantine_under = arg;
+		return MW_EXIT_OK;
 	default:
 		return -ENOENT;
 	}
@@ -328,6 +369,9 @@ static int parse_action(struct cli *c, int ch, const char *arg)
 		break;
 	case OPT_DETACH_ALL:
 		c->detach_all = true;
+		break;
+	case OPT_RESTORE:
+		c->restore = arg;
 		break;
 	default:
 		return -ENOENT;
@@ -431,6 +475,11 @@ static int merge_settings(struct cli *c, struct monitor_opts *o,
 	o->n_deny_connect = c->o.n_deny_connect;
 	memcpy(o->protect_paths, c->o.protect_paths, sizeof(o->protect_paths));
 	o->n_protect_paths = c->o.n_protect_paths;
+	/* Command line only too: content rules and the quarantine. */
+	memcpy(o->yara_paths, c->o.yara_paths, sizeof(o->yara_paths));
+	o->n_yara_paths = c->o.n_yara_paths;
+	o->quarantine_dir = c->o.quarantine_dir;
+	o->quarantine_under = c->o.quarantine_under;
 	if (!o->n_rule_paths)
 		o->rule_paths[o->n_rule_paths++] =
 		    access(DEFAULT_RULES, F_OK) == 0 ? DEFAULT_RULES : "rules";
@@ -457,6 +506,8 @@ int main(int argc, char **argv)
 		return features__print() ? MW_EXIT_RUNTIME : MW_EXIT_OK;
 	if (c.n_check)
 		return check_rules(c.check, c.n_check);
+	if (c.restore)
+		return restore(c.o.quarantine_dir, c.restore);
 	ret = merge_settings(&c, &o, &cfg);
 	if (ret)
 		return ret;

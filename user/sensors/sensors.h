@@ -19,6 +19,7 @@
 #include <linux/types.h> /* before events.h: it uses __u32 & co. */
 #include "events.h"
 
+struct content;
 struct net_state;
 struct proc_cache;
 struct reporter;
@@ -30,6 +31,7 @@ struct sensors {
 	struct net_state *net; /* DNS names, bursts */
 	struct verdict *v;     /* rules and response */
 	struct reporter *rep;  /* raw events (--events) */
+	struct content *content; /* executables to identify (may be NULL) */
 	bool events;	       /* stream raw events too */
 	uint64_t bad_records;  /* malformed records (never expected) */
 };
