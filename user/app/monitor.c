@@ -264,7 +264,7 @@ static int kernel_open(struct monitor *m, int *n_deny)
 	    m->content, m->verdict, m->pc, m->rep, m->ld,
 	    &(struct quarantine_opts){.dir = o->quarantine_dir,
 				      .only_under = o->quarantine_under},
-	    o->enforce);
+	    o->enforce, o->events);
 	if (!m->cv)
 		return MW_EXIT_RUNTIME;
 	return MW_EXIT_OK;

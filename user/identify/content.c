@@ -28,7 +28,7 @@
 #include "util/clock.h"
 
 #define CACHE_SLOTS 1024
-#define RESULTS 128
+#define RESULTS 1024
 
 struct job {
 	uint32_t pid;
@@ -292,17 +292,17 @@ static void scan_fd(struct content *c, int fd, const struct stat *st,
 		unscanned(mc, why);
 		return;
 	}
-	why = elf__truncated(buf, st->st_size);
-	if (why) {
-		unscanned(mc, why);
-		return;
-	}
 	hash__buf(buf, st->st_size, mc->sha256);
 	if (yara_rules__scan(ys, buf, st->st_size, loc, mc, &why)) {
 		unscanned(mc, why);
 		return;
 	}
-	mc->scanned = true;
+	/* Broken files keep what matched: truncation is no way out. */
+	why = elf__truncated(buf, st->st_size);
+	if (why)
+		unscanned(mc, why);
+	else
+		mc->scanned = true;
 	cache_put(c, st, loc, mc);
 }
 
@@ -319,7 +319,6 @@ static void identify(struct content *c, const struct job *j,
 	r->pid = j->pid;
 	r->start_ns = j->start_ns;
 	r->exec_ts_ns = j->ts_ns;
-	snprintf(r->exe, sizeof(r->exe), "%s", j->exe);
 	mc->dev = j->dev;
 	mc->ino = j->ino;
 	fd = open_exe(j, &st, &why);
@@ -380,13 +379,14 @@ static void *worker(void *arg)
 
 		identify(c, &j, ys, r);
 		r->c.latency_ns = clock__boot_ns() - j.ts_ns;
+		r->exe = j.exe; /* the result owns it now */
 		yara_rules__put(ys);
-		free(j.exe);
 
 		pthread_mutex_lock(&c->mu);
 		count(c, r);
 		if (c->rn == RESULTS) {
 			c->st.results_dropped++;
+			free(r->exe);
 			continue;
 		}
 		c->res[(c->rhead + c->rn) % RESULTS] = *r;
@@ -493,6 +493,8 @@ void content__free(struct content *c)
 	}
 	for (i = 0; c->jobs && i < c->qn; i++)
 		free(c->jobs[(c->qhead + i) % c->qlen].exe);
+	for (i = 0; c->res && i < c->rn; i++)
+		free(c->res[(c->rhead + i) % RESULTS].exe);
 	yara_rules__put(c->ys);
 	for (i = 0; c->paths && i < c->n_paths; i++)
 		free(c->paths[i]);

@@ -36,7 +36,7 @@ struct content_opts {
 };
 
 #define CONTENT_DEFAULT_MAX_SIZE (64ULL << 20)
-#define CONTENT_DEFAULT_QUEUE 512
+#define CONTENT_DEFAULT_QUEUE 4096
 
 /*
  * Compile the YARA rules and start the worker. On failure returns a
@@ -67,11 +67,14 @@ struct content_result {
 	uint32_t pid;
 	uint64_t start_ns; /* the process's start, to know it is the same */
 	uint64_t exec_ts_ns;
-	char exe[4096]; /* the path the exec record gave */
+	char *exe; /* the path the exec record gave; owned (free()) */
 	struct mw_content c;
 };
 
-/* Take one finished verdict into r: 1, or 0 when none is waiting. */
+/*
+ * Take one finished verdict into r: 1, or 0 when none is waiting. The
+ * caller owns r->exe from then on and frees it.
+ */
 int content__poll(struct content *c, struct content_result *r);
 
 /*

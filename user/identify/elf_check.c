@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * elf_check.c - is an ELF file whole? Part of the identify stage: a file
- * whose program headers or loadable segments reach past its end is a
- * truncated (or hostile) ELF, reported unscanned rather than judged on
- * part of its bytes. Only the headers are read, every offset is checked
- * against the length first; both classes, either byte order.
+ * whose program headers, loadable segments or section headers reach past
+ * its end is a truncated (or hostile) ELF. It is still hashed and scanned
+ * (a cut-short miner must not slip through), but reported unscanned with
+ * the reason when nothing matched. Only the headers are read, every offset
+ * is checked against the length first; both classes, either byte order.
  */
 #include <elf.h>
 #include <stdbool.h>
@@ -27,10 +28,26 @@ struct layout {
 	int phoff, phoff_w, phentsize, phnum; /* in the ELF header */
 	int p_type, p_offset, p_filesz, w;    /* in a program header */
 	size_t ehsize, phsize;
+	int shoff, shentsize, shnum; /* section header table */
 };
 
-static const struct layout l64 = {32, 8, 54, 56, 0, 8, 32, 8, 64, 56};
-static const struct layout l32 = {28, 4, 42, 44, 0, 4, 16, 4, 52, 32};
+static const struct layout l64 = {32, 8,  54, 56, 0,  8, 32,
+				  8,  64, 56, 40, 58, 60};
+static const struct layout l32 = {28, 4,  42, 44, 0,  4, 16,
+				  4,  52, 32, 32, 46, 48};
+
+/* The section header table (not needed to run) cut off: a partial copy. */
+static const char *sections_cut(const unsigned char *buf, size_t len,
+				const struct layout *l, bool be)
+{
+	uint64_t off = rd(buf + l->shoff, l->phoff_w, be);
+	uint64_t n = rd(buf + l->shnum, 2, be);
+	uint64_t sz = rd(buf + l->shentsize, 2, be);
+
+	if (off && n && (off > len || n * sz > len - off))
+		return "truncated ELF: section headers past the end";
+	return NULL;
+}
 
 const char *elf__truncated(const unsigned char *buf, size_t len)
 {
@@ -51,7 +68,7 @@ const char *elf__truncated(const unsigned char *buf, size_t len)
 	entsz = rd(buf + l->phentsize, 2, be);
 	phnum = rd(buf + l->phnum, 2, be);
 	if (!phnum)
-		return NULL;
+		return sections_cut(buf, len, l, be);
 	if (entsz < l->phsize || phoff > len ||
 	    (uint64_t)phnum * entsz > len - phoff)
 		return "truncated ELF: program headers past the end";
@@ -65,5 +82,5 @@ const char *elf__truncated(const unsigned char *buf, size_t len)
 		if (off > len || sz > len - off)
 			return "truncated ELF: a segment reaches past the end";
 	}
-	return NULL;
+	return sections_cut(buf, len, l, be);
 }

@@ -17,8 +17,13 @@
 #define MW_CONTENT_SIG_LEN 64 /* a YARA rule identifier, with its NUL */
 
 struct mw_content {
-	bool scanned;		    /* every byte went through the YARA rules */
-	const char *reason;	    /* why not (a static string), or NULL */
+	/*
+	 * The whole, intact file went through the YARA rules. false with a
+	 * reason (a static string) when it could not be read, or was read
+	 * but is broken (a truncated ELF: sigs then still hold what matched).
+	 */
+	bool scanned;
+	const char *reason;
 	char sha256[MW_SHA256_HEX]; /* hex digest, "" when not hashed */
 	int n_sigs;		    /* matched rules, in rule order */
 	char sigs[MW_CONTENT_MAX_SIGS][MW_CONTENT_SIG_LEN];

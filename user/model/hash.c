@@ -88,7 +88,9 @@ int hash__open(const struct mw_process *p)
 	snprintf(path, sizeof(path), "/proc/%u/exe", p->pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && p->exe && !(p->flags & (MW_PROC_MEMFD | MW_PROC_DELETED)))
-		fd = open(p->exe, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		/* Non-blocking: a FIFO put at the path must not stall us. */
+		fd = open(p->exe,
+			  O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	return fd;
 }
 

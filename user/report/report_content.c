@@ -42,7 +42,7 @@ void report_content__add(json_t *doc, const struct mw_content *c)
 		jsonx_set_path(doc, "file.hash.sha256", json_string(c->sha256));
 }
 
-json_t *report_content__unscanned(const struct mw_event *ev)
+static json_t *verdict_doc(const struct mw_event *ev, const char *action)
 {
 	json_t *doc = report__base("event", ev->ts_ns);
 	const struct mw_content *c = ev->content;
@@ -52,8 +52,9 @@ json_t *report_content__unscanned(const struct mw_event *ev)
 		return NULL;
 	jsonx_set_path(doc, "event.category", json_pack("[s]", "file"));
 	jsonx_set_path(doc, "event.type", json_pack("[s]", "info"));
-	jsonx_set_path(doc, "event.action", json_string("content_unscanned"));
-	jsonx_set_path(doc, "event.reason", json_string(c->reason));
+	jsonx_set_path(doc, "event.action", json_string(action));
+	if (c->reason)
+		jsonx_set_path(doc, "event.reason", json_string(c->reason));
 	report__process(doc, ev);
 	if (ev->proc->exe)
 		jsonx_set_path(doc, "file.path", json_string(ev->proc->exe));
@@ -62,6 +63,16 @@ json_t *report_content__unscanned(const struct mw_event *ev)
 	jsonx_set_path(doc, "file.size", json_integer(c->size));
 	report_content__add(doc, c);
 	return doc;
+}
+
+json_t *report_content__unscanned(const struct mw_event *ev)
+{
+	return verdict_doc(ev, "content_unscanned");
+}
+
+json_t *report_content__event(const struct mw_event *ev)
+{
+	return verdict_doc(ev, "content");
 }
 
 static void act_fields(json_t *doc, const struct mw_event *ev,

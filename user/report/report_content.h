@@ -22,6 +22,8 @@ void report_content__add(json_t *doc, const struct mw_content *c);
 
 /* An event (action content_unscanned) saying why ev->content is unread. */
 json_t *report_content__unscanned(const struct mw_event *ev);
+/* The verdict on a scanned file (action content), for --events. */
+json_t *report_content__event(const struct mw_event *ev);
 
 /*
  * The quarantine act (event.action quarantine): file.path and

@@ -21,7 +21,7 @@
 #include "rules/rules.h"
 #include "util/clock.h"
 
-#define BATCH 64	/* verdicts judged per loop pass */
+#define BATCH 1024	/* verdicts judged per loop pass, at most */
 #define MAX_DENIED 4096 /* as many as mw_deny_inodes holds */
 #define LINEAGE 16
 
@@ -39,6 +39,7 @@ struct content_verdict {
 	struct loader *ld;
 	struct quarantine_opts q;
 	bool enforce;
+	bool events;		   /* stream every verdict */
 	struct content_result r;   /* one verdict being judged */
 	struct content_stats told; /* losses already reported */
 	uint64_t told_ns;
@@ -51,7 +52,7 @@ struct content_verdict *
 content_verdict__new(struct content *c, struct verdict *v,
 		     struct proc_cache *pc, struct reporter *rep,
 		     struct loader *ld, const struct quarantine_opts *q,
-		     bool enforce)
+		     bool enforce, bool events)
 {
 	struct content_verdict *cv = calloc(1, sizeof(*cv));
 
@@ -69,6 +70,7 @@ content_verdict__new(struct content *c, struct verdict *v,
 				       .ld = ld,
 				       .q = *q,
 				       .enforce = enforce,
+				       .events = events,
 				       .denied = cv->denied};
 	return cv;
 }
@@ -171,6 +173,8 @@ static void judge_one(struct content_verdict *cv, struct content_result *r)
 	proc_cache__lineage(cv->pc, &ev, chain, LINEAGE);
 	if (!r->c.scanned)
 		reporter__emit(cv->rep, report_content__unscanned(&ev));
+	else if (cv->events)
+		reporter__emit(cv->rep, report_content__event(&ev));
 	idx = verdict__content(cv->v, &ev);
 	if (idx >= 0 && cv->enforce)
 		act_on_file(cv, &ev, idx);
@@ -210,8 +214,10 @@ void content_verdict__drain(struct content_verdict *cv)
 
 	if (!cv)
 		return;
-	while (n++ < BATCH && content__poll(cv->c, &cv->r))
+	while (n++ < BATCH && content__poll(cv->c, &cv->r)) {
 		judge_one(cv, &cv->r);
+		free(cv->r.exe);
+	}
 	losses(cv);
 }
 

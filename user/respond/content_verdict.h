@@ -24,12 +24,15 @@ struct reporter;
 struct rules;
 struct verdict;
 
-/* All borrowed and must outlive it; ld may be NULL (no kernel deny). */
+/*
+ * All borrowed and must outlive it; ld may be NULL (no kernel deny). With
+ * events (--events) every verdict is also streamed (action "content").
+ */
 struct content_verdict *
 content_verdict__new(struct content *c, struct verdict *v,
 		     struct proc_cache *pc, struct reporter *rep,
 		     struct loader *ld, const struct quarantine_opts *q,
-		     bool enforce);
+		     bool enforce, bool events);
 void content_verdict__free(struct content_verdict *cv); /* NULL is fine */
 
 /* Judge the verdicts that are ready (a bounded batch); from the loop. */

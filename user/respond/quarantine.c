@@ -196,9 +196,13 @@ int quarantine__file(const struct quarantine_opts *o,
 	snprintf(r->stored, sizeof(r->stored), "%s/%s.bin", qdir(o), r->id);
 	snprintf(r->manifest, sizeof(r->manifest), "%s/%s.json", qdir(o),
 		 r->id);
-	if (rename(q->path, r->stored) == 0) {
+	/*
+	 * Another name still links the inode: copy, so that name keeps its
+	 * mode (the kernel's deny by inode stops it running anyway).
+	 */
+	if (st.st_nlink == 1 && rename(q->path, r->stored) == 0) {
 		renamed = true;
-	} else if (errno != EXDEV) {
+	} else if (st.st_nlink == 1 && errno != EXDEV) {
 		return why(r, -errno, "cannot move the file");
 	} else {
 		ret = copy_file(q->path, r->stored);

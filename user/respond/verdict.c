@@ -224,7 +224,7 @@ static int pin_exe(const struct mw_event *ev)
 
 	if (ev->exec_flags & MW_EXEC_REFUSED)
 		return p->exe && !p->sha256[0]
-			   ? open(p->exe, O_RDONLY | O_CLOEXEC)
+			   ? open(p->exe, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
 			   : -1;
 	return hash__open(p);
 }
