@@ -29,6 +29,7 @@
 
 #define CACHE_SLOTS 1024
 #define RESULTS 1024
+#define KEEP_BUF (4 << 20) /* read buffer kept between files */
 
 struct job {
 	uint32_t pid;
@@ -338,6 +339,12 @@ static void identify(struct content *c, const struct job *j,
 	mc->ino = st.st_ino;
 	mc->size = st.st_size;
 	close(fd);
+	/* Keep small buffers for the next file; give big ones back. */
+	if (c->buf_cap > KEEP_BUF) {
+		free(c->buf);
+		c->buf = NULL;
+		c->buf_cap = 0;
+	}
 }
 
 /* --- the worker ----------------------------------------------------------- */

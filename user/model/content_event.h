@@ -29,7 +29,7 @@ struct mw_content {
 	char sigs[MW_CONTENT_MAX_SIGS][MW_CONTENT_SIG_LEN];
 	uint64_t size;	     /* file size in bytes */
 	bool cached;	     /* the verdict came from the cache */
-	uint64_t latency_ns; /* exec (boot ns) to verdict */
+	uint64_t latency_ns; /* exec (boot ns) to the verdict judged */
 	uint32_t dev;	     /* file identity, kernel encoding */
 	uint64_t ino;
 };

@@ -169,6 +169,9 @@ static void judge_one(struct content_verdict *cv, struct content_result *r)
 	int idx;
 
 	ev.ts_ns = r->exec_ts_ns;
+	/* Exec to judgement, the loop's own delay included. */
+	if (r->exec_ts_ns)
+		r->c.latency_ns = clock__boot_ns() - r->exec_ts_ns;
 	ev.proc = process_of(cv, r, &standin);
 	proc_cache__lineage(cv->pc, &ev, chain, LINEAGE);
 	if (!r->c.scanned)
