@@ -22,6 +22,7 @@
 #include "kernel/loader.h"
 #include "kernel/kernel_features.h"
 #include "app/monitor.h"
+#include "identify/yara_rules.h"
 #include "respond/quarantine.h"
 #include "rules/rules.h"
 
@@ -68,7 +69,9 @@ static const char usage[] =
     "one\n"
     "                          process are folded into a summary (default 10,\n"
     "                          range 1-3600)\n"
-    "  -c, --check-rules PATH  validate rule files and exit (repeatable)\n"
+    "  -c, --check-rules PATH  validate rule files (and a directory's yara/) "
+    "and\n"
+    "                          exit (repeatable)\n"
     "      --deny-connect SPEC refuse connects to ADDR[/BITS] or :PORT "
     "(enforce;\n"
     "                          needs BPF-LSM; repeatable)\n"
@@ -114,18 +117,47 @@ static const char usage[] =
     "  minerwatch --status\n"
     "  minerwatch --restore 20261202T001500Z-9c10c46476fe-1234\n";
 
+/* The YARA files of each checked directory's yara/ folder; -1: refused. */
+static int check_yara(const char **paths, int n)
+{
+	const char *dirs[MW_MAX_PATHS];
+	char buf[MW_MAX_PATHS][PATH_MAX], err[1024] = "";
+	struct yara_set *ys = NULL;
+	int i, nd = 0, files = 0, ret;
+
+	for (i = 0; i < n; i++) {
+		snprintf(buf[nd], PATH_MAX, "%s/yara", paths[i]);
+		if (access(buf[nd], F_OK) == 0)
+			dirs[nd] = buf[nd], nd++;
+	}
+	if (!nd || yara_rules__init())
+		return 0;
+	ret = yara_rules__compile(dirs, nd, &ys, &files, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "minerwatch: %s\n", err);
+	else
+		ret = yara_rules__count(ys);
+	yara_rules__put(ys);
+	yara_rules__fini();
+	return ret < 0 ? -1 : ret;
+}
+
 static int check_rules(const char **paths, int n)
 {
 	struct rules *rs = NULL;
 	char err[1024] = "";
+	int yara;
 
 	if (rules__load(paths, n, &rs, err, sizeof(err))) {
 		fprintf(stderr, "minerwatch: %s\n", err);
 		return MW_EXIT_RULES;
 	}
-	printf("%d rules OK\n", rules__count(rs));
+	yara = check_yara(paths, n);
+	if (yara >= 0)
+		printf("%d rules OK, %d YARA rules OK\n", rules__count(rs),
+		       yara);
 	rules__free(rs);
-	return MW_EXIT_OK;
+	return yara < 0 ? MW_EXIT_RULES : MW_EXIT_OK;
 }
 
 /* --restore ID: a quarantined file back where it was. */

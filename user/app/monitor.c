@@ -106,11 +106,14 @@ static void reload(struct monitor *m)
 	char err[1024] = "";
 	int n = 0, ret;
 
+	ret = rules__load(m->o->rule_paths, m->o->n_rule_paths, &rs, err,
+			  sizeof(err));
 	/* A bad YARA file refuses the whole reload: the running rules stay. */
-	ret = content__reload(m->content, err, sizeof(err));
-	if (!ret)
-		ret = rules__load(m->o->rule_paths, m->o->n_rule_paths, &rs,
-				  err, sizeof(err));
+	if (!ret) {
+		ret = content__reload(m->content, err, sizeof(err));
+		if (ret)
+			rules__free(rs);
+	}
 	if (ret) {
 		fprintf(stderr,
 			"minerwatch: reload refused, keeping %d rules: %s\n",
