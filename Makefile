@@ -51,14 +51,14 @@ FUZZ_LIB  := $(BUILD)/fuzz/libminerwatch.a
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-PKGS      := libbpf libelf zlib jansson libcrypto
+PKGS      := libbpf libelf zlib jansson libcrypto yara
 DEPS_OK   := $(BUILD)/.deps-build
 TDEPS_OK  := $(BUILD)/.deps-test
 
 CFLAGS    ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter \
 	-D_GNU_SOURCE -DMW_VERSION='"$(VERSION)"' -Iuser -Ibpf -I$(BUILD) -MMD -MP
-LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz -ljansson -lcrypto)
+LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz -ljansson -lcrypto -lyara) -pthread
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) \
 	-Ibpf -Wall -Wno-unused-function -MMD -MP
 
@@ -192,6 +192,7 @@ SYSCONFDIR ?= /etc
 UNITDIR   ?= $(PREFIX)/lib/systemd/system
 DOCDIR    ?= $(PREFIX)/share/doc/minerwatch
 RULE_FILES := $(wildcard rules/*.json)
+YARA_FILES := $(wildcard rules/yara/*.yar)
 
 # The same binary and BPF object, booted under Debian's own kernels.
 test-kernels: $(BIN) $(HELPERS) $(TDEPS_OK)
@@ -201,6 +202,8 @@ install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/minerwatch
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/minerwatch/rules
 	$(if $(RULE_FILES),install -m 0644 $(RULE_FILES) $(DESTDIR)$(SYSCONFDIR)/minerwatch/rules/)
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/minerwatch/rules/yara
+	$(if $(YARA_FILES),install -m 0644 $(YARA_FILES) $(DESTDIR)$(SYSCONFDIR)/minerwatch/rules/yara/)
 	test -e $(DESTDIR)$(SYSCONFDIR)/minerwatch/minerwatch.json || \
 	  sed -e 's|/etc/minerwatch/|$(SYSCONFDIR)/minerwatch/|' deploy/minerwatch.json | \
 	  install -D -m 0644 /dev/stdin $(DESTDIR)$(SYSCONFDIR)/minerwatch/minerwatch.json

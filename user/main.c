@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,8 @@
 #include "kernel/loader.h"
 #include "kernel/kernel_features.h"
 #include "app/monitor.h"
+#include "identify/yara_rules.h"
+#include "respond/quarantine.h"
 #include "rules/rules.h"
 #include "handover/handover.h"
 #include "triage/triage.h"
@@ -68,7 +71,9 @@ static const char usage[] =
     "one\n"
     "                          process are folded into a summary (default 10,\n"
     "                          range 1-3600)\n"
-    "  -c, --check-rules PATH  validate rule files and exit (repeatable)\n"
+    "  -c, --check-rules PATH  validate rule files (and a directory's yara/) "
+    "and\n"
+    "                          exit (repeatable)\n"
     "      --deny-connect SPEC refuse connects to ADDR[/BITS] or :PORT "
     "(enforce;\n"
     "                          needs BPF-LSM; repeatable)\n"
@@ -77,6 +82,17 @@ static const char usage[] =
     "                          (a file, or a directory's entries; enforce; "
     "needs\n"
     "                          BPF-LSM; repeatable)\n"
+    "      --yara PATH         YARA rule file or directory for content "
+    "identity\n"
+    "                          (repeatable; default: each rules directory's\n"
+    "                          yara/)\n"
+    "      --quarantine-dir DIR  where enforce mode moves executables a "
+    "content\n"
+    "                          or hash rule killed (default\n"
+    "                          " QUARANTINE_DEFAULT_DIR ")\n"
+    "      --quarantine-under DIR  quarantine only files below DIR\n"
+    "      --restore ID        put quarantined file ID back (with\n"
+    "                          --quarantine-dir when not the default), exit\n"
     "      --features          print what this kernel allows and the hooks "
     "chosen\n"
     "  -v, --verbose           diagnostics and libbpf messages on stderr\n"
@@ -101,24 +117,64 @@ static const char usage[] =
     "  minerwatch --config /etc/minerwatch/minerwatch.json --check-config\n"
     "  minerwatch --cgroup /sys/fs/cgroup/kubepods.slice/... --enforce\n"
     "  minerwatch --status\n"
+    "  minerwatch --restore 20261202T001500Z-9c10c46476fe-1234\n"
     "\n"
     "Other commands (see each one's --help):\n"
     "  minerwatch triage [--json]   look at a host that may be owned already\n"
     "  minerwatch report EVENTS... -o incident.html|report.txt\n"
     "                               the stream as a page or a text report\n";
 
+/* The YARA files of each checked directory's yara/ folder; -1: refused. */
+static int check_yara(const char **paths, int n)
+{
+	const char *dirs[MW_MAX_PATHS];
+	char buf[MW_MAX_PATHS][PATH_MAX], err[1024] = "";
+	struct yara_set *ys = NULL;
+	int i, nd = 0, files = 0, ret;
+
+	for (i = 0; i < n; i++) {
+		snprintf(buf[nd], PATH_MAX, "%s/yara", paths[i]);
+		if (access(buf[nd], F_OK) == 0)
+			dirs[nd] = buf[nd], nd++;
+	}
+	if (!nd || yara_rules__init())
+		return 0;
+	ret = yara_rules__compile(dirs, nd, &ys, &files, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "minerwatch: %s\n", err);
+	else
+		ret = yara_rules__count(ys);
+	yara_rules__put(ys);
+	yara_rules__fini();
+	return ret < 0 ? -1 : ret;
+}
+
 static int check_rules(const char **paths, int n)
 {
 	struct rules *rs = NULL;
 	char err[1024] = "";
+	int yara;
 
 	if (rules__load(paths, n, &rs, err, sizeof(err))) {
 		fprintf(stderr, "minerwatch: %s\n", err);
 		return MW_EXIT_RULES;
 	}
-	printf("%d rules OK\n", rules__count(rs));
+	yara = check_yara(paths, n);
+	if (yara >= 0)
+		printf("%d rules OK, %d YARA rules OK\n", rules__count(rs),
+		       yara);
 	rules__free(rs);
-	return MW_EXIT_OK;
+	return yara < 0 ? MW_EXIT_RULES : MW_EXIT_OK;
+}
+
+/* --restore ID: a quarantined file back where it was. */
+static int restore(const char *dir, const char *id)
+{
+	char msg[PATH_MAX + 256];
+	int ret = quarantine__restore(dir, id, msg, sizeof(msg));
+
+	fprintf(ret ? stderr : stdout, "minerwatch: %s\n", msg);
+	return ret ? MW_EXIT_RUNTIME : MW_EXIT_OK;
 }
 
 static int detach_all(const char *pin_dir)
@@ -159,6 +215,10 @@ enum {
 	OPT_STATUS,
 	OPT_DETACH_ALL,
 	OPT_DETECT,
+	OPT_YARA,
+	OPT_QDIR,
+	OPT_QUNDER,
+	OPT_RESTORE,
 };
 
 /* What main() was asked to do besides running the daemon. */
@@ -171,6 +231,7 @@ struct cli {
 	bool version, features; /* --version (-v: with features), --features */
 	const char *check[MW_MAX_PATHS];
 	int n_check;
+	const char *restore; /* --restore ID */
 };
 
 static const char shortopts[] = "r:eEo:s:a:c:vVh";
@@ -199,6 +260,10 @@ static const struct option longopts[] = {
     {"deny-connect", required_argument, NULL, 'D'},
     {"protect-path", required_argument, NULL, 'P'},
     {"features", no_argument, NULL, 'F'},
+    {"yara", required_argument, NULL, OPT_YARA},
+    {"quarantine-dir", required_argument, NULL, OPT_QDIR},
+    {"quarantine-under", required_argument, NULL, OPT_QUNDER},
+    {"restore", required_argument, NULL, OPT_RESTORE},
     {0},
 };
 
@@ -295,6 +360,14 @@ static int parse_setting(struct cli *c, int ch, const char *arg)
 	case 'P':
 		return add_repeatable(o->protect_paths, &o->n_protect_paths,
 				      arg);
+	case OPT_YARA:
+		return add_repeatable(o->yara_paths, &o->n_yara_paths, arg);
+	case OPT_QDIR:
+		o->quarantine_dir = arg;
+		return MW_EXIT_OK;
+	case OPT_QUNDER:
+		o->quarantine_under = arg;
+		return MW_EXIT_OK;
 	default:
 		return -ENOENT;
 	}
@@ -335,6 +408,9 @@ static int parse_action(struct cli *c, int ch, const char *arg)
 		break;
 	case OPT_DETACH_ALL:
 		c->detach_all = true;
+		break;
+	case OPT_RESTORE:
+		c->restore = arg;
 		break;
 	default:
 		return -ENOENT;
@@ -438,6 +514,11 @@ static int merge_settings(struct cli *c, struct monitor_opts *o,
 	o->n_deny_connect = c->o.n_deny_connect;
 	memcpy(o->protect_paths, c->o.protect_paths, sizeof(o->protect_paths));
 	o->n_protect_paths = c->o.n_protect_paths;
+	/* Command line only too: content rules and the quarantine. */
+	memcpy(o->yara_paths, c->o.yara_paths, sizeof(o->yara_paths));
+	o->n_yara_paths = c->o.n_yara_paths;
+	o->quarantine_dir = c->o.quarantine_dir;
+	o->quarantine_under = c->o.quarantine_under;
 	if (!o->n_rule_paths)
 		o->rule_paths[o->n_rule_paths++] =
 		    access(DEFAULT_RULES, F_OK) == 0 ? DEFAULT_RULES : "rules";
@@ -469,6 +550,8 @@ int main(int argc, char **argv)
 		return features__print() ? MW_EXIT_RUNTIME : MW_EXIT_OK;
 	if (c.n_check)
 		return check_rules(c.check, c.n_check);
+	if (c.restore)
+		return restore(c.o.quarantine_dir, c.restore);
 	ret = merge_settings(&c, &o, &cfg);
 	if (ret)
 		return ret;

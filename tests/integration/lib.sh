@@ -65,8 +65,9 @@ trap cleanup EXIT
 rules_copy() {
 	mkdir -p "$T/rules"
 	cp "$MW_ROOT"/rules/*.json "$T/rules/"
-	chmod 755 "$T/rules"
-	chmod 644 "$T/rules"/*.json
+	cp -r "$MW_ROOT"/rules/yara "$T/rules/"
+	chmod 755 "$T/rules" "$T/rules/yara"
+	chmod 644 "$T/rules"/*.json "$T/rules"/yara/*
 }
 
 # Append what the last daemon run wrote to $T/kept.json (MW_KEEP_OUT).
@@ -77,10 +78,13 @@ keep_out() {
 
 # mw_start [daemon args...]: start the daemon, wait for its started event.
 # The machine's config file is ignored unless a test passes --config.
+# Quarantine (enforce mode) only ever takes files from the test's own
+# directory, into it.
 mw_start() {
 	keep_out
 	: >"$OUT"
-	"$MW_BIN" --no-config --stats-interval 0 "$@" >"$OUT" 2>"$ERR" &
+	"$MW_BIN" --no-config --stats-interval 0 --quarantine-dir "$T/quarantine" \
+		--quarantine-under "$T" "$@" >"$OUT" 2>"$ERR" &
 	MW_PID=$!
 	local i
 	for i in $(seq 1 300); do

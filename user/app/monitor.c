@@ -21,12 +21,14 @@
 #include "app/control.h"
 #include "app/monitor.h"
 #include "app/monitor_int.h"
+#include "identify/content.h"
 #include "kernel/loader.h"
 #include "kernel/prevent.h"
 #include "model/proc_cache.h"
 #include "output/output.h"
 #include "report/report.h"
 #include "report/reporter.h"
+#include "respond/content_verdict.h"
 #include "respond/verdict.h"
 #include "rules/rules.h"
 #include "sensors/decode.h"
@@ -106,6 +108,12 @@ static void reload(struct monitor *m)
 
 	ret = rules__load(m->o->rule_paths, m->o->n_rule_paths, &rs, err,
 			  sizeof(err));
+	/* A bad YARA file refuses the whole reload: the running rules stay. */
+	if (!ret) {
+		ret = content__reload(m->content, err, sizeof(err));
+		if (ret)
+			rules__free(rs);
+	}
 	if (ret) {
 		fprintf(stderr,
 			"minerwatch: reload refused, keeping %d rules: %s\n",
@@ -125,6 +133,7 @@ static void reload(struct monitor *m)
 		return;
 	}
 	verdict__set_rules(m->verdict, rs, m->rules_gen + 1);
+	content_verdict__rules_changed(m->cv);
 	rules__free(m->rules);
 	m->rules = rs;
 	m->rules_gen++;
@@ -149,6 +158,18 @@ static void signals_install(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* The content worker with the YARA rules (given, or each rules dir's). */
+static int content_open(struct monitor *m, char *err, size_t len)
+{
+	const struct monitor_opts *o = m->o;
+	struct content_opts co = {.yara_paths = o->yara_paths,
+				  .n_yara_paths = o->n_yara_paths,
+				  .rule_paths = o->rule_paths,
+				  .n_rule_paths = o->n_rule_paths};
+
+	return content__new(&co, &m->content, err, len);
+}
+
 /*
  * The stages that need no kernel: rules, outputs, model, reporter,
  * verdict. Returns an enum mw_exit code; what was made is freed by
@@ -166,6 +187,10 @@ static int stages_open(struct monitor *m)
 	}
 	if (rules__load(o->rule_paths, o->n_rule_paths, &m->rules, err,
 			sizeof(err))) {
+		fprintf(stderr, "minerwatch: rules refused: %s\n", err);
+		return MW_EXIT_RULES;
+	}
+	if (content_open(m, err, sizeof(err))) {
 		fprintf(stderr, "minerwatch: rules refused: %s\n", err);
 		return MW_EXIT_RULES;
 	}
@@ -235,7 +260,16 @@ static int kernel_open(struct monitor *m, int *n_deny)
 				      .net = m->net,
 				      .v = m->verdict,
 				      .rep = m->rep,
+				      .content = m->content,
 				      .events = o->events};
+	prevent__clear_inodes(m->ld);
+	m->cv = content_verdict__new(
+	    m->content, m->verdict, m->pc, m->rep, m->ld,
+	    &(struct quarantine_opts){.dir = o->quarantine_dir,
+				      .only_under = o->quarantine_under},
+	    o->enforce, o->events);
+	if (!m->cv)
+		return MW_EXIT_RUNTIME;
 	return MW_EXIT_OK;
 }
 
@@ -265,6 +299,7 @@ static void tick(struct monitor *m, uint64_t *last_tick, uint64_t *last_health)
 
 	net_sensor__bursts(&m->sensors, now);
 	behaviour_sensor__tick(&m->sensors, now);
+	content_verdict__drain(m->cv);
 	if (now - *last_tick >= 1000000000ULL) {
 		*last_tick = now;
 		fold_drain(m, now, false);
@@ -312,6 +347,8 @@ static int loop(struct monitor *m)
 static void stages_free(struct monitor *m)
 {
 	control__close(m->ctl);
+	content__free(m->content); /* the worker first: it reads the cache */
+	content_verdict__free(m->cv);
 	loader__destroy(m->ld);
 	file_sensor__free(&m->sensors);
 	verdict__free(m->verdict);

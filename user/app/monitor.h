@@ -32,6 +32,15 @@ struct monitor_opts {
 	int n_deny_connect;
 	const char *protect_paths[MW_MAX_PATHS];
 	int n_protect_paths;
+	/*
+	 * Content identity (identify/): YARA rule files or directories (none
+	 * given: each rule directory's yara/), where quarantined files go and
+	 * the only tree they may be taken from (NULL: defaults, anywhere).
+	 */
+	const char *yara_paths[MW_MAX_PATHS];
+	int n_yara_paths;
+	const char *quarantine_dir;
+	const char *quarantine_under;
 };
 
 /* Exit codes, documented in the README and --help. */

@@ -23,6 +23,8 @@ struct monitor {
 	struct reporter *rep;	     /* report -> output */
 	struct output *out;	     /* outputs */
 	struct control *ctl;	     /* --status socket */
+	struct content *content;     /* identify: hash + YARA worker */
+	struct content_verdict *cv;  /* its verdicts -> respond */
 	struct sensors sensors;	     /* handlers' view of the above */
 	uint64_t started_ns;	     /* boot ns when attached */
 	uint64_t stats[MW_STAT_MAX]; /* last totals read from the kernel */

@@ -16,6 +16,8 @@
 #include "report/jsonx.h"
 #include "report/report.h"
 #include "report/reporter.h"
+#include "identify/content.h"
+#include "respond/content_verdict.h"
 #include "respond/verdict.h"
 #include "rules/rules.h"
 #include "util/clock.h"
@@ -97,6 +99,7 @@ static json_t *counters_json(struct monitor *m, const uint64_t *st)
 	counter_set(c, "processes", proc_cache__size(m->pc));
 	counter_set(c, "rules", rules__count(m->rules));
 	counter_set(c, "file_watch_entries", loader__file_watch_count(m->ld));
+	json_object_set_new(c, "content", content_verdict__stats(m->cv));
 	return c;
 }
 
@@ -257,6 +260,7 @@ void status__started(struct monitor *m, int n_deny)
 	/* Agent: restart adoption, scope, where the state is pinned. */
 	jsonx_set_path(d, "adopted", json_boolean(loader__adopted(m->ld)));
 	jsonx_set_path(d, "self_tgid", json_integer(loader__self_tgid(m->ld)));
+	jsonx_set_path(d, "yara_rules", json_integer(content__rules(m->content)));
 	if (m->o->pin_dir)
 		jsonx_set_path(d, "pin_dir", jsonx_str(m->o->pin_dir));
 	if (m->o->cgroup)

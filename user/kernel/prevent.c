@@ -3,7 +3,8 @@
  * prevent.c - the command line's own kernel refusals (--deny-connect,
  * --protect-path) into the BPF-LSM maps. Rules fill the same maps through
  * the loader; what the hooks refuse comes back as MW_EV_DENY records
- * (sensors/lsm_sensor.c).
+ * (sensors/lsm_sensor.c). Also the kill by identity: files a content or
+ * hash rule judged, by inode, into mw_deny_inodes (bpf/deny.bpf.h).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -11,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/libbpf.h>
+
 #include "kernel/loader.h"
+#include "kernel/loader_int.h"
 #include "kernel/prevent.h"
 
 /*
@@ -78,4 +82,43 @@ int prevent__setup(struct loader *ld, const struct prevent_opts *o)
 			"minerwatch: BPF-LSM is not available on this kernel: "
 			"--deny-connect and --protect-path are not enforced\n");
 	return 0;
+}
+
+int prevent__deny_inode(struct loader *ld, uint32_t dev, uint64_t ino,
+			int rule_idx, bool refuse)
+{
+	struct mw_inode_key k = {.ino = ino, .dev = dev};
+	struct mw_deny v = {.rule_idx = (uint32_t)rule_idx,
+			    .rules_gen = ld->gen << 16,
+			    .flags = refuse ? MW_DENY_REFUSE : 0};
+
+	if (!ino)
+		return -EINVAL;
+	if (bpf_map__update_elem(ld->skel->maps.mw_deny_inodes, &k, sizeof(k),
+				 &v, sizeof(v), BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int prevent__allow_inode(struct loader *ld, uint32_t dev, uint64_t ino)
+{
+	struct mw_inode_key k = {.ino = ino, .dev = dev};
+
+	if (bpf_map__delete_elem(ld->skel->maps.mw_deny_inodes, &k, sizeof(k),
+				 0))
+		return -errno;
+	return 0;
+}
+
+void prevent__clear_inodes(struct loader *ld)
+{
+	struct bpf_map *map = ld->skel->maps.mw_deny_inodes;
+	struct mw_inode_key next;
+	int guard = 0;
+
+	/* Always delete the first key: iteration never restarts past it. */
+	while (bpf_map__get_next_key(map, NULL, &next, sizeof(next)) == 0 &&
+	       guard++ < 65536)
+		if (bpf_map__delete_elem(map, &next, sizeof(next), 0))
+			break;
 }

@@ -6,6 +6,9 @@
 #ifndef MW_PREVENT_H
 #define MW_PREVENT_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 struct loader;
 
 struct prevent_opts {
@@ -21,5 +24,20 @@ struct prevent_opts {
  * after a message on stderr.
  */
 int prevent__setup(struct loader *ld, const struct prevent_opts *o);
+
+/*
+ * Kill by identity: the executable file (kernel dev encoding, inode) goes
+ * into mw_deny_inodes, so its next exec under any name or path dies at
+ * sched_process_exec before its first instruction (refuse: a deny rule,
+ * refused at lsm/bprm_check_security where BPF-LSM loads). rule_idx is the
+ * rule that judged it, in the rule set the verdict uses now. 0 or a
+ * negative errno.
+ */
+int prevent__deny_inode(struct loader *ld, uint32_t dev, uint64_t ino,
+			int rule_idx, bool refuse);
+/* Take one file out again (e.g. the rule went away); 0 or -errno. */
+int prevent__allow_inode(struct loader *ld, uint32_t dev, uint64_t ino);
+/* Empty the map (at start: entries of an earlier daemon name its rules). */
+void prevent__clear_inodes(struct loader *ld);
 
 #endif /* MW_PREVENT_H */

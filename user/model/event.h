@@ -84,6 +84,7 @@ enum mw_event_kind {
 struct mw_file_info;	/* user/file_event.h */
 struct mw_net_info;	/* user/net_event.h */
 struct mw_behaviour_info; /* model/behaviour_event.h */
+struct mw_content;	/* model/content_event.h */
 
 /*
  * A decoded event. Pointers are borrowed for the duration of one dispatch:
@@ -110,6 +111,11 @@ struct mw_event {
 	const struct mw_file_info *file;
 	const struct mw_net_info *net;
 	const struct mw_behaviour_info *behaviour; /* MW_KIND_BEHAVIOUR */
+	/*
+	 * Set when the content worker's verdict on the executable arrived
+	 * (identify/): the process is judged again with it. NULL otherwise.
+	 */
+	const struct mw_content *content;
 };
 
 #endif /* MW_EVENT_H */

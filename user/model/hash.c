@@ -65,6 +65,19 @@ out:
 	return ret;
 }
 
+int hash__buf(const void *buf, size_t len, char hex[MW_SHA256_HEX])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int md_len = 0, i;
+
+	hex[0] = '\0';
+	if (!EVP_Digest(buf, len, md, &md_len, EVP_sha256(), NULL))
+		return -EIO;
+	for (i = 0; i < md_len && i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	return 0;
+}
+
 int hash__open(const struct mw_process *p)
 {
 	char path[64];
@@ -75,7 +88,9 @@ int hash__open(const struct mw_process *p)
 	snprintf(path, sizeof(path), "/proc/%u/exe", p->pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && p->exe && !(p->flags & (MW_PROC_MEMFD | MW_PROC_DELETED)))
-		fd = open(p->exe, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		/* Non-blocking: a FIFO put at the path must not stall us. */
+		fd = open(p->exe,
+			  O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	return fd;
 }
 

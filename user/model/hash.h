@@ -5,6 +5,8 @@
 #ifndef MW_HASH_H
 #define MW_HASH_H
 
+#include <stddef.h>
+
 #include "model/event.h"
 
 /*
@@ -24,5 +26,11 @@ int hash__open(const struct mw_process *p);
  * Returns 0 or a negative errno.
  */
 int hash__file(int fd, char hex[MW_SHA256_HEX]);
+
+/*
+ * Digest len bytes at buf into hex (the content worker reads a file once
+ * and both hashes and scans those bytes). Returns 0 or -EIO.
+ */
+int hash__buf(const void *buf, size_t len, char hex[MW_SHA256_HEX]);
 
 #endif /* MW_HASH_H */

@@ -20,6 +20,7 @@
 #include "model/proc_cache.h"
 #include "report/jsonx.h"
 #include "report/report.h"
+#include "report/report_content.h"
 #include "report/reporter.h"
 #include "respond/response.h"
 #include "respond/score.h"
@@ -45,6 +46,14 @@ struct match_ctx {
 	bool denied_reported; /* the kernel's deny rule was reported */
 	bool block_reported;  /* a block act was reported */
 	bool matched_block;   /* the kernel's block rule matched here too */
+	const bool *skip;     /* content verdict: rules judged already */
+	/*
+	 * The digest taken for a match, given to the cache after the rule
+	 * pass: a rule on process.hash.sha256 never depends on the order of
+	 * the rules before it (the content verdict judges those rules).
+	 */
+	char sha256[MW_SHA256_HEX];
+	int acted_rule;	      /* content verdict: 1 + first kill/deny rule */
 };
 
 /* What was done about one match, reported after the alert. */
@@ -148,7 +157,8 @@ static struct act act_kill(struct match_ctx *c, const struct mw_event *ev,
 	}
 	a.where = "userspace";
 	a.err = response__kill(ev->proc);
-	c->killed = !a.err;
+	/* A content verdict on a process already gone: one attempt said. */
+	c->killed = !a.err || (c->skip && a.err == -ESRCH);
 	return a;
 }
 
@@ -216,7 +226,7 @@ static int pin_exe(const struct mw_event *ev)
 
 	if (ev->exec_flags & MW_EXEC_REFUSED)
 		return p->exe && !p->sha256[0]
-			   ? open(p->exe, O_RDONLY | O_CLOEXEC)
+			   ? open(p->exe, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
 			   : -1;
 	return hash__open(p);
 }
@@ -246,8 +256,11 @@ static int on_match(const struct rule *r, int idx, const struct mw_event *ev,
 	struct mw_event rev = *ev;
 	char hex[MW_SHA256_HEX];
 	struct act a = {0};
+	json_t *doc;
 	int fd;
 
+	if (c->skip && c->skip[idx])
+		return 0;
 	v->st.alerts++;
 	if ((ev->exec_flags & MW_EXEC_DENIED) && (int)ev->deny_rule == idx)
 		c->denied_reported = true;
@@ -264,11 +277,18 @@ static int on_match(const struct rule *r, int idx, const struct mw_event *ev,
 		a = act_deny(c, ev, idx);
 	if (fd >= 0 && hash__file(fd, hex) == 0) {
 		memcpy(shown.sha256, hex, MW_SHA256_HEX);
-		proc_cache__set_sha256(v->pc, ev->proc, hex);
+		memcpy(c->sha256, hex, MW_SHA256_HEX);
 	}
 	rev.proc = &shown;
-	reporter__alert(v->rep, idx, &rev, report__alert(&rev, r, v->enforce),
+	doc = report__alert(&rev, r, v->enforce);
+	if (ev->content)
+		report_content__add(doc, ev->content);
+	reporter__alert(v->rep, idx, &rev, doc,
 			ev->ts_ns ? ev->ts_ns : clock__boot_ns());
+	if (ev->content && v->enforce && !c->acted_rule &&
+	    (rule__action(r) == RULE_ACT_KILL ||
+	     rule__action(r) == RULE_ACT_DENY))
+		c->acted_rule = idx + 1;
 	if (rule__action(r) == RULE_ACT_BLOCK)
 		act_block(c, &rev, r, idx);
 	/* A stratum flow the kernel cut: that act is reported too. */
@@ -301,6 +321,36 @@ void verdict__judge(struct verdict *v, const struct mw_event *ev)
 	    ev->net->rules_gen == v->rules_gen)
 		on_match(rules__get(rs, ev->net->rule_idx), ev->net->rule_idx,
 			 ev, &c);
+	if (c.sha256[0])
+		proc_cache__set_sha256(v->pc, ev->proc, c.sha256);
+}
+
+static int on_match_before(const struct rule *r, int idx,
+			   const struct mw_event *ev, void *ctx)
+{
+	((bool *)ctx)[idx] = true;
+	return 0;
+}
+
+int verdict__content(struct verdict *v, const struct mw_event *ev)
+{
+	struct mw_process before_proc = *ev->proc;
+	struct mw_event before = *ev;
+	struct match_ctx c = {.v = v};
+	int n = rules__count(v->rules);
+	bool *skip = calloc(n + 1, sizeof(bool));
+
+	if (!skip)
+		return -1;
+	/* What the exec itself matched was judged then: only the new. */
+	before_proc.sha256[0] = '\0';
+	before.proc = &before_proc;
+	before.content = NULL;
+	rules__eval(v->rules, &before, on_match_before, skip);
+	c.skip = skip;
+	rules__eval(v->rules, ev, on_match, &c);
+	free(skip);
+	return c.acted_rule - 1;
 }
 
 struct domain_block_ctx {

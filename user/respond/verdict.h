@@ -50,6 +50,16 @@ void verdict__judge(struct verdict *v, const struct mw_event *ev);
 void verdict__on_dns(void *ctx, const char *name, int family,
 		     const uint8_t *addr);
 
+/*
+ * The content worker's verdict on ev->proc's executable arrived
+ * (ev->content set, the digest in ev->proc->sha256): judge the rules that
+ * match only because of it (process.hash.sha256,
+ * minerwatch.process.signatures), act and report as for any match. Returns
+ * the index of the first kill or deny rule that matched in enforce mode
+ * (the caller then denies the file by identity and quarantines it), or -1.
+ */
+int verdict__content(struct verdict *v, const struct mw_event *ev);
+
 struct verdict_stats {
 	uint64_t alerts; /* rule matches reported */
 	uint64_t kills;	 /* kills that succeeded (kernel or userspace) */

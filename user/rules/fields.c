@@ -15,6 +15,7 @@
 #include "model/file_event.h"
 #include "rules/file_homes.h"
 #include "model/behaviour_event.h"
+#include "model/content_event.h"
 
 /* --- exec: the process itself ------------------------------------------ */
 
@@ -63,6 +64,15 @@ static const char *proc_comm(const struct mw_event *ev)
 static const char *proc_sha256(const struct mw_event *ev)
 {
 	return ev->proc->sha256[0] ? ev->proc->sha256 : NULL;
+}
+
+/* YARA rules the executable's bytes matched (content verdict events). */
+static int proc_signatures(const struct mw_event *ev, int i, const char **out)
+{
+	if (!ev->content || i >= ev->content->n_sigs)
+		return 0;
+	*out = ev->content->sigs[i];
+	return 1;
 }
 
 static const char *container_id(const struct mw_event *ev)
@@ -538,6 +548,7 @@ static const struct field field_table[] = {
 	L("process.ancestors.executable", PROC, ancestors_exe),
 	L("minerwatch.process.ancestors.exec_path", PROC, ancestors_exec_path),
 	S("process.hash.sha256", PROC, proc_sha256),
+	L("minerwatch.process.signatures", PROC, proc_signatures),
 	S("container.id", PROC, container_id),
 	B("minerwatch.process.memfd", PROC, proc_memfd),
 	B("minerwatch.process.deleted", PROC, proc_deleted),

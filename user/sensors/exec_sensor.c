@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "identify/content.h"
 #include "model/proc_cache.h"
 #include "model/proc_name.h"
 #include "report/jsonx.h"
@@ -126,12 +127,27 @@ static void args_from_proc(struct mw_process *p, const struct mw_hdr *h)
 		p->name = proc_name__pick(p); /* it may point into argv */
 	}
 	free(buf);
+/*
+ * The content worker learns what the file is (identify/); a file the
+ * kernel killed by identity is known already: its digest goes on the
+ * alert instead.
+ */
+static void identity(struct sensors *s, struct mw_process *p,
+		     struct mw_event *ev, struct mw_content *known)
+{
+	if (!(ev->exec_flags & MW_EXEC_KILLED)) {
+		content__submit(s->content, p, ev->ts_ns);
+	} else if (content__known(s->content, p->exe_dev, p->exe_ino, known)) {
+		proc_cache__set_sha256(s->pc, p, known->sha256);
+		ev->content = known;
+	}
 }
 
 void exec_sensor__exec(struct sensors *s, const void *data, size_t size)
 {
 	const struct mw_process *chain[SENSORS_MAX_LINEAGE];
 	struct mw_event ev = {.kind = MW_KIND_EXEC};
+	struct mw_content known;
 	struct exec_view v;
 	struct mw_process *p;
 
@@ -158,6 +174,7 @@ void exec_sensor__exec(struct sensors *s, const void *data, size_t size)
 	ev.deny_rule = v.e->deny_rule;
 	/* The parent may predate us and have been missed: learn it now. */
 	proc_cache__get(s->pc, p->ppid);
+	identity(s, p, &ev, &known);
 	judge(s, &ev, "exec", chain);
 	drop_sensor__exec(s, v.e->hdr.pid, v.e->hdr.ts_ns);
 }
@@ -207,6 +224,7 @@ static void judge_running(struct mw_process *p, void *ctx)
 	ev.ts_ns = clock__boot_ns();
 	ev.proc = p;
 	judge(rc->s, &ev, NULL, chain);
+	content__submit(rc->s->content, p, ev.ts_ns);
 }
 
 void exec_sensor__running(struct sensors *s, uint32_t self)

@@ -20,6 +20,7 @@
 #include "events.h"
 
 struct file_fold;
+struct content;
 struct net_state;
 struct proc_cache;
 struct reporter;
@@ -31,6 +32,7 @@ struct sensors {
 	struct net_state *net; /* DNS names, bursts */
 	struct verdict *v;     /* rules and response */
 	struct reporter *rep;  /* raw events (--events) */
+	struct content *content; /* executables to identify (may be NULL) */
 	bool events;	       /* stream raw events too */
 	uint64_t bad_records;  /* malformed records (never expected) */
 	struct file_fold *fold;	 /* file_sensor.c's own: last record per pair */

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * yara_rules.c - content rules through libyara (see yara_rules.h).
+ *
+ * Part of the identify stage: the content worker (content.c) scans each
+ * new executable with the set compiled here. YARA is the field's standard
+ * for content rules and operators already write them; we only add four
+ * externals that say where the file was started from, so a rule can judge
+ * a packer by its place. Compile errors name file and line; the caller
+ * keeps the set it had.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <yara.h>
+
+#include "identify/yara_rules.h"
+
+#define SCAN_TIMEOUT_S 5 /* a pathological rule never stalls the worker */
+#define MAX_FILES 256
+
+struct yara_set {
+	YR_RULES *rules;
+	int refs; /* under lock */
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const char *const externals[] = {"mw_temp_dir", "mw_hidden_path",
+					"mw_world_writable_dir", "mw_fileless"};
+#define N_EXTERNALS 4
+
+int yara_rules__init(void)
+{
+	return yr_initialize() == ERROR_SUCCESS ? 0 : -ENOMEM;
+}
+
+void yara_rules__fini(void)
+{
+	yr_finalize();
+}
+
+struct compile_err {
+	char *buf;
+	size_t len;
+	bool set;
+};
+
+static void on_compile_msg(int level, const char *file, int line,
+			   const YR_RULE *rule, const char *msg, void *ctx)
+{
+	struct compile_err *e = ctx;
+
+	(void)rule;
+	if (level != YARA_ERROR_LEVEL_ERROR || e->set)
+		return;
+	e->set = true;
+	snprintf(e->buf, e->len, "%s:%d: %s", file ? file : "?", line, msg);
+}
+
+static int has_suffix(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+
+	return n > m && strcmp(s + n - m, suf) == 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Rule files of one path into files[] (malloc'd names, sorted per dir). */
+static int collect(const char *path, char **files, int *n)
+{
+	struct dirent *de;
+	struct stat st;
+	int first = *n;
+	DIR *d;
+
+	if (stat(path, &st))
+		return -errno;
+	if (!S_ISDIR(st.st_mode)) {
+		if (*n == MAX_FILES)
+			return -E2BIG;
+		files[(*n)++] = strdup(path);
+		return 0;
+	}
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || !(has_suffix(de->d_name, ".yar") ||
+					      has_suffix(de->d_name, ".yara")))
+			continue;
+		if (*n == MAX_FILES) {
+			closedir(d);
+			return -E2BIG;
+		}
+		if (asprintf(&files[(*n)++], "%s/%s", path, de->d_name) < 0) {
+			closedir(d);
+			return -ENOMEM;
+		}
+	}
+	closedir(d);
+	qsort(files + first, *n - first, sizeof(char *), cmp_str);
+	return 0;
+}
+
+static int add_files(YR_COMPILER *c, char **files, int n, char *err,
+		     size_t err_len)
+{
+	int i, fd, errors;
+
+	for (i = 0; i < n; i++) {
+		fd = open(files[i], O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0) {
+			snprintf(err, err_len, "%s: %s", files[i],
+				 strerror(errno));
+			return -errno;
+		}
+		errors = yr_compiler_add_fd(c, fd, NULL, files[i]);
+		close(fd);
+		if (errors)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int build(YR_COMPILER *c, char **files, int n, YR_RULES **out, char *err,
+		 size_t err_len)
+{
+	int i, ret;
+
+	for (i = 0; i < N_EXTERNALS; i++)
+		if (yr_compiler_define_boolean_variable(c, externals[i], 0))
+			return -ENOMEM;
+	ret = add_files(c, files, n, err, err_len);
+	if (ret)
+		return ret;
+	if (yr_compiler_get_rules(c, out) != ERROR_SUCCESS) {
+		snprintf(err, err_len, "yara: out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int yara_rules__compile(const char *const *paths, int n_paths,
+			struct yara_set **out, int *n_files, char *err,
+			size_t err_len)
+{
+	struct compile_err ce = {.buf = err, .len = err_len};
+	char *files[MAX_FILES];
+	struct yara_set *s = NULL;
+	YR_COMPILER *c = NULL;
+	YR_RULES *rules = NULL;
+	int i, n = 0, ret = 0;
+
+	for (i = 0; i < n_paths && !ret; i++) {
+		ret = collect(paths[i], files, &n);
+		if (ret)
+			snprintf(err, err_len, "%s: %s", paths[i],
+				 strerror(-ret));
+	}
+	if (!ret && yr_compiler_create(&c) != ERROR_SUCCESS)
+		ret = -ENOMEM;
+	if (!ret) {
+		yr_compiler_set_callback(c, on_compile_msg, &ce);
+		ret = build(c, files, n, &rules, err, err_len);
+		if (ret == -EINVAL && !ce.set)
+			snprintf(err, err_len, "yara: rules refused");
+	}
+	if (!ret && !(s = calloc(1, sizeof(*s))))
+		ret = -ENOMEM;
+	if (ret) {
+		if (rules)
+			yr_rules_destroy(rules);
+	} else {
+		s->rules = rules;
+		s->refs = 1;
+		*out = s;
+		*n_files = n;
+	}
+	if (c)
+		yr_compiler_destroy(c);
+	while (n > 0)
+		free(files[--n]);
+	return ret;
+}
+
+void yara_rules__get(struct yara_set *s)
+{
+	pthread_mutex_lock(&lock);
+	s->refs++;
+	pthread_mutex_unlock(&lock);
+}
+
+void yara_rules__put(struct yara_set *s)
+{
+	int left;
+
+	if (!s)
+		return;
+	pthread_mutex_lock(&lock);
+	left = --s->refs;
+	pthread_mutex_unlock(&lock);
+	if (left)
+		return;
+	yr_rules_destroy(s->rules);
+	free(s);
+}
+
+int yara_rules__count(const struct yara_set *s)
+{
+	return s ? (int)s->rules->num_rules : 0;
+}
+
+static int on_scan_msg(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *user)
+{
+	struct mw_content *c = user;
+	const YR_RULE *r = data;
+
+	(void)ctx;
+	if (msg != CALLBACK_MSG_RULE_MATCHING)
+		return CALLBACK_CONTINUE;
+	if (c->n_sigs < MW_CONTENT_MAX_SIGS)
+		snprintf(c->sigs[c->n_sigs++], MW_CONTENT_SIG_LEN, "%s",
+			 r->identifier);
+	return CALLBACK_CONTINUE;
+}
+
+int yara_rules__scan(struct yara_set *s, const void *buf, size_t len,
+		     unsigned loc, struct mw_content *c, const char **why)
+{
+	YR_SCANNER *sc;
+	int i, ret;
+
+	c->n_sigs = 0;
+	if (!s || !s->rules->num_rules)
+		return 0;
+	if (yr_scanner_create(s->rules, &sc) != ERROR_SUCCESS) {
+		*why = "yara: out of memory";
+		return -ENOMEM;
+	}
+	for (i = 0; i < N_EXTERNALS; i++)
+		yr_scanner_define_boolean_variable(sc, externals[i],
+						   !!(loc & (1u << i)));
+	yr_scanner_set_callback(sc, on_scan_msg, c);
+	yr_scanner_set_timeout(sc, SCAN_TIMEOUT_S);
+	yr_scanner_set_flags(sc, SCAN_FLAGS_FAST_MODE);
+	ret = yr_scanner_scan_mem(sc, buf, len);
+	yr_scanner_destroy(sc);
+	if (ret == ERROR_SUCCESS)
+		return 0;
+	*why = ret == ERROR_SCAN_TIMEOUT	  ? "yara: scan timed out"
+	       : ret == ERROR_INSUFFICIENT_MEMORY ? "yara: out of memory"
+						  : "yara: scan failed";
+	return ret == ERROR_SCAN_TIMEOUT ? -ETIMEDOUT : -EIO;
+}
