@@ -130,6 +130,7 @@ for i in $(seq 50); do grep -q ":0D05 00000000:0000 0A" /proc/net/tcp && break; 
 # The miner and its restart script in a hidden directory.
 mkdir -p /root/.bashtemp
 cp "$S/busyminer" /root/.bashtemp/kswapd0
+printf "{\"pools\": [{\"url\": \"127.0.0.1:3333\", \"user\": \"x\"}]}\n" >/root/.bashtemp/config.json
 printf "#!/bin/sh\ncd /root/.bashtemp && exec ./kswapd0 -o stratum+tcp://127.0.0.1:3333 --donate-level 1 10\n" >/root/.bashtemp/run.sh
 chmod +x /root/.bashtemp/run.sh
 setsid sh -c "/root/.bashtemp/run.sh" </dev/null >/dev/null 2>&1 &
@@ -199,8 +200,9 @@ line=$(finding MW-MINER-002 "$miner" "the miner's pool URL on its command line")
 	expect "$line" '.minerwatch.ancestry | length >= 1' "its lineage"
 }
 finding MW-EXEC-001 "$miner" "run from a hidden directory" >/dev/null
+finding MW-TRIAGE-102 "$miner"' and .file.path == "/root/.bashtemp/config.json"' "its config.json names a pool" >/dev/null
 line=$(finding MW-TRIAGE-101 "$miner" "holding a core")
-[ -n "$line" ] && expect "$line" '.minerwatch.triage.cpu_percent >= 80' "cpu_percent >= 80"
+[ -n "$line" ] && expect "$line" '.minerwatch.triage.cpu_percent >= 50' "cpu_percent >= 50"
 finding MW-PERSIST-001 '.file.path == "/var/spool/cron/crontabs/root" and (.minerwatch.triage.reasons | test("hidden"))' "cron entry to the hidden directory" >/dev/null
 finding MW-PERSIST-001 '.file.path == "/etc/cron.d/sysupdate" and (.minerwatch.triage.reasons | test("download"))' "cron download piped into a shell" >/dev/null
 finding MW-PERSIST-001 '.file.path == "/etc/crontab" and (.minerwatch.triage.reasons | test("MW-MINER"))' "cron starting a known miner (the daemon's rules)" >/dev/null
