@@ -177,6 +177,15 @@ bad=$(jq -c 'select(.rule.id != null and (.event.kind != "alert" or .event.modul
 [ "$n" -gt 10 ] && [ -z "$bad" ] && ok "owned: $n findings, each an ECS alert of minerwatch.triage" ||
 	fail "owned: $n findings; not ECS triage alerts: $bad"
 
+# Where a rule id is the daemon's, the ATT&CK techniques are the rule's.
+jq -s '[.[] | .rules[] | {key: .id, value: .mitre.techniques}] | from_entries' \
+	"$MW_ROOT"/rules/*.json >"$T/techniques.json"
+diff=$(jq -c --slurpfile t "$T/techniques.json" \
+	'select(.rule.id != null and $t[0][.rule.id] != null and .threat.technique.id != $t[0][.rule.id]) | [.rule.id, .threat.technique.id]' "$OUT" | head -n 3)
+shared=$(jq -r --slurpfile t "$T/techniques.json" 'select(.rule.id != null and $t[0][.rule.id] != null) | .rule.id' "$OUT" | sort -u | wc -l)
+[ -z "$diff" ] && [ "$shared" -ge 8 ] && ok "the $shared daemon rule ids used carry the daemon's ATT&CK ids" ||
+	fail "ATT&CK ids differ from the daemon's rules: $diff ($shared shared ids)"
+
 # finding RULE JQ_COND WHAT: at least one finding with that rule matches.
 finding() {
 	local line
