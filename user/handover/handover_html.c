@@ -18,6 +18,7 @@
 #include "report/jsonx.h"
 
 #define MAX_ROWS 5000
+#define MAX_SECTION_ROWS 500 /* the page stays light */
 #define MAX_DEPTH 64
 #define MAX_INCIDENTS 200 /* the rest are in the timeline */
 #define CMD_MAX 200
@@ -157,8 +158,9 @@ static void summary(const struct handover *h, FILE *out)
 	fprintf(out,
 		"<tr><th>Input</th><td>%ld lines: %d notable documents "
 		"(repeats folded), %ld telemetry, %ld outside --from/--to, "
-		"%ld not JSON (skipped)</td></tr></table></section>\n",
-		h->lines, h->n_ev, h->telemetry, h->outside, h->bad_lines);
+		"%ld not JSON (skipped)%s</td></tr></table></section>\n",
+		h->lines, h->n_ev, h->telemetry, h->outside, h->bad_lines,
+		h->lost ? "; <b>alerts lost for lack of memory</b>" : "");
 }
 
 /* A command line is cut to CMD_MAX bytes (the raw JSON has it whole). */
@@ -295,11 +297,17 @@ static void section(const struct handover *h, FILE *out, int *order,
 
 	fprintf(out, "<section id=\"%s\"><h2>%s</h2><table>", id, title);
 	for (i = 0; i < h->n_ev; i++)
-		if (ho_event__section(&h->ev[order[i]]) == s && n++ < MAX_ROWS)
+		if (ho_event__section(&h->ev[order[i]]) == s &&
+		    n++ < MAX_SECTION_ROWS)
 			row(h, out, order[i]);
 	fputs("</table>", out);
 	if (!n)
 		fputs("<p>Nothing.</p>", out);
+	else if (n > MAX_SECTION_ROWS)
+		fprintf(out,
+			"<p>The first %d of %d (the text report has up to "
+			"5000).</p>",
+			MAX_SECTION_ROWS, n);
 	fputs("</section>\n", out);
 }
 
