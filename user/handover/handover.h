@@ -65,6 +65,7 @@ struct handover {
 	char hosts[256]; /* distinct host names, comma-separated */
 	int64_t first_us, last_us;
 	long lines, bad_lines, outside, telemetry;
+	long lost; /* notable documents dropped for lack of memory */
 	int kills, kills_failed, blocks, would_act, max_sev;
 	int64_t from_us, to_us; /* --from/--to, 0 open */
 	/* Lookup tables (entity -> proc, fold key -> event). */

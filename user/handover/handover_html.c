@@ -9,6 +9,7 @@
  * at the bottom of the page. Strings are attacker bytes: invalid UTF-8 and
  * control bytes become \xNN, and everything is HTML-escaped.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +18,24 @@
 #include "report/jsonx.h"
 
 #define MAX_ROWS 5000
+#define MAX_SECTION_ROWS 500 /* the page stays light */
 #define MAX_DEPTH 64
 #define MAX_INCIDENTS 200 /* the rest are in the timeline */
 #define CMD_MAX 200
+
+/*
+ * The raw documents some row, node or summary line links to: only those
+ * are written at the end, so every link has its target and a huge stream
+ * does not write every document. Set for one handover__html() call.
+ */
+static bool *linked;
+
+/* Write the link to document i's raw JSON and remember to write it. */
+static void raw_link(FILE *out, int i)
+{
+	fprintf(out, "<a href=\"#raw-%d\">", i);
+	linked[i] = true;
+}
 
 static void esc(FILE *out, const char *s)
 {
@@ -126,7 +142,8 @@ static void summary(const struct handover *h, FILE *out)
 	fputs("<tr><th>What</th><td><ul>", out);
 	for (i = 0; i < h->n_ev; i++)
 		if (!h->ev[i].act && h->ev[i].severity >= 70 && listed++ < 12) {
-			fprintf(out, "<li><a href=\"#raw-%d\">", i);
+			fputs("<li>", out);
+			raw_link(out, i);
 			esc(out, h->ev[i].rule_name);
 			fputs("</a>: ", out);
 			esc(out, ho_event__what(&h->ev[i]));
@@ -141,8 +158,9 @@ static void summary(const struct handover *h, FILE *out)
 	fprintf(out,
 		"<tr><th>Input</th><td>%ld lines: %d notable documents "
 		"(repeats folded), %ld telemetry, %ld outside --from/--to, "
-		"%ld not JSON (skipped)</td></tr></table></section>\n",
-		h->lines, h->n_ev, h->telemetry, h->outside, h->bad_lines);
+		"%ld not JSON (skipped)%s</td></tr></table></section>\n",
+		h->lines, h->n_ev, h->telemetry, h->outside, h->bad_lines,
+		h->lost ? "; <b>alerts lost for lack of memory</b>" : "");
 }
 
 /* A command line is cut to CMD_MAX bytes (the raw JSON has it whole). */
@@ -187,7 +205,9 @@ static void row(const struct handover *h, FILE *out, int i)
 	esc(out, w);
 	if (e->count > 1)
 		fprintf(out, " <b>&times;%d</b>", e->count);
-	fprintf(out, "</td><td><a href=\"#raw-%d\">raw</a></td></tr>\n", i);
+	fputs("</td><td>", out);
+	raw_link(out, i);
+	fputs("raw</a></td></tr>\n", out);
 }
 
 static void timeline(const struct handover *h, FILE *out, int *order)
@@ -232,9 +252,9 @@ static void node(const struct handover *h, FILE *out, int i, int depth)
 
 		fprintf(out,
 			"<div class=\"alert %s\"><span class=\"sev %s\">"
-			"%d</span> <a href=\"#raw-%d\">",
-			band(e->severity), band(e->severity), e->severity,
-			p->alerts[k]);
+			"%d</span> ",
+			band(e->severity), band(e->severity), e->severity);
+		raw_link(out, p->alerts[k]);
 		if (e->act)
 			fprintf(out, "%s: ", e->action);
 		esc(out, e->rule_id);
@@ -277,20 +297,28 @@ static void section(const struct handover *h, FILE *out, int *order,
 
 	fprintf(out, "<section id=\"%s\"><h2>%s</h2><table>", id, title);
 	for (i = 0; i < h->n_ev; i++)
-		if (ho_event__section(&h->ev[order[i]]) == s && n++ < MAX_ROWS)
+		if (ho_event__section(&h->ev[order[i]]) == s &&
+		    n++ < MAX_SECTION_ROWS)
 			row(h, out, order[i]);
 	fputs("</table>", out);
 	if (!n)
 		fputs("<p>Nothing.</p>", out);
+	else if (n > MAX_SECTION_ROWS)
+		fprintf(out,
+			"<p>The first %d of %d (the text report has up to "
+			"5000).</p>",
+			MAX_SECTION_ROWS, n);
 	fputs("</section>\n", out);
 }
 
 static void raw(const struct handover *h, FILE *out, int *order)
 {
-	int i, n = h->n_ev < MAX_ROWS ? h->n_ev : MAX_ROWS;
+	int i;
 
 	fputs("<section id=\"raw\"><h2>Raw documents</h2>", out);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < h->n_ev; i++) {
+		if (!linked[order[i]])
+			continue;
 		fprintf(out, "<div id=\"raw-%d\" data-sev=\"%d\"><b>#%d</b> ",
 			order[i], h->ev[order[i]].severity, order[i]);
 		esc(out, h->ev[order[i]].rule_id);
@@ -306,8 +334,12 @@ int handover__html(const struct handover *h, FILE *out)
 	int *order = calloc(h->n_ev ? h->n_ev : 1, sizeof(int));
 	int i;
 
-	if (!order)
+	linked = calloc(h->n_ev ? h->n_ev : 1, sizeof(*linked));
+	if (!order || !linked) {
+		free(order);
+		free(linked);
 		return -1;
+	}
 	for (i = 0; i < h->n_ev; i++)
 		order[i] = i;
 	qsort_r(order, h->n_ev, sizeof(int), by_time, (void *)h);
@@ -344,5 +376,7 @@ int handover__html(const struct handover *h, FILE *out)
 	raw(h, out, order);
 	fprintf(out, "<script>%s</script>\n</body></html>\n", script);
 	free(order);
+	free(linked);
+	linked = NULL;
 	return 0;
 }

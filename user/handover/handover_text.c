@@ -150,6 +150,8 @@ int handover__text(const struct handover *h, FILE *out)
 		"  input: %ld lines, %d notable (repeats folded), %ld "
 		"telemetry, %ld outside --from/--to, %ld not JSON (skipped)\n",
 		h->lines, h->n_ev, h->telemetry, h->outside, h->bad_lines);
+	if (h->lost)
+		fprintf(out, "  LOST: %ld alerts, out of memory\n", h->lost);
 	fputs("\n== Timeline (UTC)\n", out);
 	for (i = 0; i < h->n_ev && i < MAX_ROWS; i++)
 		line(h, out, order[i]);

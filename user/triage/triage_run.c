@@ -22,6 +22,7 @@
 #include "rules/rules.h"
 #include "triage/triage.h"
 #include "triage/triage_net.h"
+#include "util/clock.h"
 #include "util/procfs.h"
 
 #define MAX_CHAIN 16
@@ -99,6 +100,20 @@ static int busy_percent(struct run_ctx *c, int i, unsigned long long before,
 	if (after < before || !c->hz)
 		return 0;
 	return (int)((after - before) * 1000ULL * 100 / c->hz / window_ms);
+}
+
+/*
+ * Share of one core over the process's whole life, in percent: a miner
+ * running for hours shows it even when the sampling window was crowded.
+ */
+static int lifetime_percent(const struct run_ctx *c, const struct mw_process *p)
+{
+	uint64_t now = clock__boot_ns();
+
+	if (!c->hz || !p->start_ns || now <= p->start_ns + 1000000000ULL)
+		return 0;
+	return (int)(cpu_ticks(p->pid) * 100ULL * 1000000000ULL / c->hz /
+		     (now - p->start_ns));
 }
 
 static int64_t wall_of(const struct triage *t, uint64_t boot_ns)
@@ -239,7 +254,7 @@ static void miner_config(struct run_ctx *c, const struct mw_event *ev,
 			 struct match_ctx *m)
 {
 	const struct mw_process *p = ev->proc;
-	char path[4200], dir[4096];
+	char path[4200], rpath[4300], dir[4096];
 	const char *where[2] = {p->cwd, NULL};
 	size_t len;
 	char *s;
@@ -256,8 +271,10 @@ static void miner_config(struct run_ctx *c, const struct mw_event *ev,
 		if (!where[i] ||
 		    (i == 1 && where[0] && strcmp(where[0], where[1]) == 0))
 			continue;
+		/* Through /proc/PID/root: the process's view (containers). */
 		snprintf(path, sizeof(path), "%s/config.json", where[i]);
-		s = triage__slurp(c->t, TRIAGE_RUNNING, path, 1 << 20, &len,
+		snprintf(rpath, sizeof(rpath), "/proc/%u/root%s", p->pid, path);
+		s = triage__slurp(c->t, TRIAGE_RUNNING, rpath, 1 << 20, &len,
 				  false);
 		if (!s)
 			continue;
@@ -269,7 +286,9 @@ static void miner_config(struct run_ctx *c, const struct mw_event *ev,
 					  path, p->pid, p->exe ? p->exe : "");
 			if (doc) {
 				report__process(doc, ev);
-				triage__file_fields(doc, path);
+				triage__file_fields(doc, rpath);
+				jsonx_set_path(doc, "file.path",
+					       jsonx_str(path));
 				process_details(c->t, ev, m->conns, m->n_conns,
 						m->busy);
 			}
@@ -297,7 +316,10 @@ static void judge_process(struct run_ctx *c, uint32_t pid, int busy)
 	rules__eval(c->t->rs, &ev, on_match, &m);
 	judge_conns(c, &ev, &m);
 	miner_config(c, &ev, &m);
-	if (busy < 80)
+	if (lifetime_percent(c, p) > busy)
+		busy = lifetime_percent(c, p);
+	/* Half a core: on a crowded host a miner gets no more. */
+	if (busy < 50)
 		return;
 	doc = triage__add(c->t, TRIAGE_RUNNING, &r_busy, -1,
 			  wall_of(c->t, p->start_ns),
