@@ -127,6 +127,8 @@ static void args_from_proc(struct mw_process *p, const struct mw_hdr *h)
 		p->name = proc_name__pick(p); /* it may point into argv */
 	}
 	free(buf);
+}
+
 /*
  * The content worker learns what the file is (identify/); a file the
  * kernel killed by identity is known already: its digest goes on the
