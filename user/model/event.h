@@ -21,6 +21,8 @@ enum mw_proc_flags {
 	MW_PROC_SEEDED = 1 << 3,	/* learned from /proc at start */
 	MW_PROC_EXECED = 1 << 4,	/* seen exec'ing while we ran */
 	MW_PROC_EXE_TRUNC = 1 << 5,	/* exe path truncated */
+	/* A kill rule judged it (enforce): its forks share the verdict. */
+	MW_PROC_CONDEMNED = 1 << 6,
 };
 
 /*
@@ -58,6 +60,9 @@ struct mw_process {
 	 * unknown (seeded from /proc).
 	 */
 	char *exec_path;
+	/* With MW_PROC_CONDEMNED: the kill rule's index and rule set. */
+	int judged_rule;
+	uint32_t judged_gen;
 };
 
 /* What kind of event the rule engine is looking at. */

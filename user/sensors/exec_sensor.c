@@ -161,6 +161,21 @@ void exec_sensor__exec(struct sensors *s, const void *data, size_t size)
 	judge(s, &ev, "exec", chain);
 }
 
+void exec_sensor__fork(struct sensors *s, const struct mw_hdr *h)
+{
+	const struct mw_process *chain[SENSORS_MAX_LINEAGE];
+	struct mw_event ev = {.kind = MW_KIND_EXEC};
+	struct mw_process *p = proc_cache__on_fork(s->pc, h);
+
+	/* The fork of a judged miner is that miner (xmrig -B). */
+	if (!p || !(p->flags & MW_PROC_CONDEMNED))
+		return;
+	ev.ts_ns = h->ts_ns;
+	ev.proc = p;
+	proc_cache__lineage(s->pc, &ev, chain, SENSORS_MAX_LINEAGE);
+	verdict__inherit(s->v, &ev);
+}
+
 void exec_sensor__exit(struct sensors *s, const void *data, size_t size)
 {
 	const struct mw_process *chain[SENSORS_MAX_LINEAGE];
