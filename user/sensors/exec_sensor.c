@@ -106,12 +106,13 @@ static void args_from_proc(struct mw_process *p, const struct mw_hdr *h)
 {
 	long hz = sysconf(_SC_CLK_TCK);
 	uint64_t tick = 1000000000ULL / (hz > 0 ? hz : 100);
+	uint32_t pid = procfs__pid(h->pid, h->ns_pid, h->pidns);
 	struct procfs_stat st;
 	char path[64], *buf;
 	uint64_t start;
 	ssize_t n;
 
-	if (procfs__stat(NULL, h->pid, &st))
+	if (procfs__stat(NULL, pid, &st))
 		return;
 	start = st.start_ticks * tick;
 	if (start + tick < h->start_ns || start > h->start_ns + tick)
@@ -119,7 +120,7 @@ static void args_from_proc(struct mw_process *p, const struct mw_hdr *h)
 	buf = malloc(ARGS_PROC_MAX);
 	if (!buf)
 		return;
-	snprintf(path, sizeof(path), "/proc/%u/cmdline", h->pid);
+	snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
 	n = procfs__read_file(path, buf, ARGS_PROC_MAX);
 	if (n > MW_ARGS_MAX) {
 		proc_set_args(p, buf, n);
