@@ -72,9 +72,8 @@ static __always_inline int udp_off(struct __sk_buff *skb, __u32 *l4off)
 static __always_inline int dns_solicited(struct __sk_buff *skb, __u16 port,
 					 __u16 id)
 {
-	struct dns_query_key k = {.cookie = bpf_get_socket_cookie(skb),
-				  .port = port,
-				  .id = id};
+	struct dns_query_key k = {
+	    .cookie = bpf_get_socket_cookie(skb), .port = port, .id = id};
 	__u64 *sent = bpf_map_lookup_elem(&mw_dns_queries, &k);
 	__u64 now = bpf_ktime_get_boot_ns();
 	int ok;
@@ -204,8 +203,7 @@ int mw_skb_dns_query(struct __sk_buff *skb)
 		return VERDICT_PASS;
 	if (skb->len < l4off + 8 + 12 ||
 	    bpf_skb_load_bytes(skb, l4off + 8, &id, 2) ||
-	    bpf_skb_load_bytes(skb, l4off + 8 + 2, &flags, 1) ||
-	    (flags & 0x80))
+	    bpf_skb_load_bytes(skb, l4off + 8 + 2, &flags, 1) || (flags & 0x80))
 		return VERDICT_PASS;
 	k.cookie = bpf_get_socket_cookie(skb);
 	k.port = bpf_ntohs(ports[0]);

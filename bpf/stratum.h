@@ -130,8 +130,7 @@ static __always_inline void stratum__decide(struct stratum_scan *s)
 }
 
 /* Append one decoded byte to cap[] (a longer string never matches). */
-static __always_inline void stratum__cap(struct stratum_scan *s,
-					 unsigned int c)
+static __always_inline void stratum__cap(struct stratum_scan *s, unsigned int c)
 {
 	unsigned int n = s->caplen;
 
@@ -392,9 +391,8 @@ static inline long stratum__loop(unsigned int n,
  * bytes against MW_STRATUM_FLOW_BYTES. Returns the method once recognised,
  * else 0.
  */
-static __always_inline int stratum__feed(struct stratum_scan *s,
-					 const unsigned char *b,
-					 unsigned int len)
+static __always_inline int
+stratum__feed(struct stratum_scan *s, const unsigned char *b, unsigned int len)
 {
 	struct stratum_feed f = {.b = b, .s = s, .len = len};
 

@@ -65,8 +65,10 @@ static int oracle(const uint8_t *d, size_t n)
 	m = json_object_get(doc, "method");
 	params = json_object_get(doc, "params");
 	if (str_is(m, "login"))
-		want = json_is_object(params) &&
-		       json_object_get(params, "agent") ? MW_STRATUM_LOGIN : 0;
+		want =
+		    json_is_object(params) && json_object_get(params, "agent")
+			? MW_STRATUM_LOGIN
+			: 0;
 	else if (str_is(m, "mining.subscribe"))
 		want = MW_STRATUM_SUBSCRIBE;
 	else if (str_is(m, "mining.authorize"))

@@ -38,28 +38,49 @@ struct name_case {
 
 static const struct name_case name_cases[] = {
     /* exec seen: the execve path's base name, whatever the file is. */
-    {"/usr/sbin/modprobe", "/usr/bin/kmod", "modprobe", {"modprobe", "-n"},
+    {"/usr/sbin/modprobe",
+     "/usr/bin/kmod",
+     "modprobe",
+     {"modprobe", "-n"},
      "modprobe"},
-    {"/usr/sbin/iptables", "/usr/sbin/xtables-nft-multi", "iptables",
-     {"iptables", "-F"}, "iptables"},
+    {"/usr/sbin/iptables",
+     "/usr/sbin/xtables-nft-multi",
+     "iptables",
+     {"iptables", "-F"},
+     "iptables"},
     {"/usr/sbin/service", "/usr/bin/dash", "service", {"/bin/sh"}, "service"},
     /* Not cut at 15 bytes as comm is. */
-    {"/usr/bin/x86_energy_perf_policy", "/usr/bin/x86_energy_perf_policy",
-     "x86_energy_perf", {"x"}, "x86_energy_perf_policy"},
+    {"/usr/bin/x86_energy_perf_policy",
+     "/usr/bin/x86_energy_perf_policy",
+     "x86_energy_perf",
+     {"x"},
+     "x86_energy_perf_policy"},
     /* busybox by its own name: the applet. */
-    {"/bin/busybox", "/bin/busybox", "busybox", {"busybox", "modprobe"},
+    {"/bin/busybox",
+     "/bin/busybox",
+     "busybox",
+     {"busybox", "modprobe"},
      "modprobe"},
-    {"/bin/busybox", "/bin/busybox", "busybox", {"busybox", "--list"},
+    {"/bin/busybox",
+     "/bin/busybox",
+     "busybox",
+     {"busybox", "--list"},
      "busybox"},
     {"/bin/busybox", "/bin/busybox", "busybox", {"busybox"}, "busybox"},
     /* argv[0] is the caller's choice and does not name the program. */
     {"/tmp/x/xmrig", "/tmp/x/xmrig", "xmrig", {"[kworker/0:1]"}, "xmrig"},
     /* Learned from /proc: comm, or argv[0]/exe when comm is them cut. */
     {NULL, "/usr/bin/kmod", "modprobe", {"modprobe", "msr"}, "modprobe"},
-    {NULL, "/usr/bin/x86_energy_perf_policy", "x86_energy_perf",
-     {"x86_energy_perf_policy"}, "x86_energy_perf_policy"},
-    {NULL, "/usr/bin/x86_energy_perf_policy", "x86_energy_perf",
-     {"other"}, "x86_energy_perf_policy"},
+    {NULL,
+     "/usr/bin/x86_energy_perf_policy",
+     "x86_energy_perf",
+     {"x86_energy_perf_policy"},
+     "x86_energy_perf_policy"},
+    {NULL,
+     "/usr/bin/x86_energy_perf_policy",
+     "x86_energy_perf",
+     {"other"},
+     "x86_energy_perf_policy"},
     {NULL, "/tmp/.x/miner", "kswapd0", {"grep"}, "kswapd0"},
     {NULL, "/usr/bin/busybox", "busybox", {"busybox", "wget"}, "wget"},
     {NULL, NULL, "kthreadd", {NULL}, "kthreadd"},
@@ -108,12 +129,14 @@ static void test_loader(void **state)
 	     {"ld.so", "--library-path", "/tmp", "--inhibit-cache", "/opt/m",
 	      NULL},
 	     "/opt/m"},
-	    {"/lib/ld-musl-x86_64.so.1", {"ld", "--", "bin/m", NULL},
+	    {"/lib/ld-musl-x86_64.so.1",
+	     {"ld", "--", "bin/m", NULL},
 	     "/root/.x/bin/m"},
 	    /* Not the loader, or no program: unchanged. */
 	    {"/usr/bin/bash", {"bash", "./x", NULL}, NULL},
 	    {"/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
-	     {"ld.so", "--list", NULL}, NULL},
+	     {"ld.so", "--list", NULL},
+	     NULL},
 	};
 	size_t i;
 
@@ -188,10 +211,14 @@ static struct mw_process *feed(struct proc_cache *pc, json_t *proc,
 			       const char *comm, const char *exec_path,
 			       uint32_t pid, uint32_t ppid)
 {
-	struct mw_hdr h = {.pid = pid, .tid = pid, .ppid = ppid,
-			   .start_ns = pid, .ts_ns = pid + 1,
+	struct mw_hdr h = {.pid = pid,
+			   .tid = pid,
+			   .ppid = ppid,
+			   .start_ns = pid,
+			   .ts_ns = pid + 1,
 			   .loginuid = UINT32_MAX};
-	const char *exe = json_string_value(json_object_get(proc, "executable"));
+	const char *exe =
+	    json_string_value(json_object_get(proc, "executable"));
 	const char *cwd =
 	    json_string_value(json_object_get(proc, "working_directory"));
 	char args[4096];
@@ -235,8 +262,8 @@ static void check_fixture(struct rules *rs, const struct fixture_case *c)
 	pexe = json_string_value(json_object_get(parent, "executable"));
 	pname = json_string_value(json_object_get(parent, "name"));
 	if (pexe && pname && (slash = strrchr(pexe, '/')))
-		snprintf(pexec, sizeof(pexec), "%.*s/%s",
-			 (int)(slash - pexe), pexe, pname);
+		snprintf(pexec, sizeof(pexec), "%.*s/%s", (int)(slash - pexe),
+			 pexe, pname);
 	else
 		snprintf(pexec, sizeof(pexec), "%s", pexe ? pexe : "");
 	if (pexe)

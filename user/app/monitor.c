@@ -64,7 +64,7 @@ static int on_record(void *ctx, void *data, size_t size)
 		exec_sensor__exec(s, data, size);
 		break;
 	case MW_EV_FORK:
-		proc_cache__on_fork(m->pc, h);
+		exec_sensor__fork(s, h);
 		break;
 	case MW_EV_EXIT:
 		exec_sensor__exit(s, data, size);

@@ -21,6 +21,8 @@ enum mw_proc_flags {
 	MW_PROC_SEEDED = 1 << 3,	/* learned from /proc at start */
 	MW_PROC_EXECED = 1 << 4,	/* seen exec'ing while we ran */
 	MW_PROC_EXE_TRUNC = 1 << 5,	/* exe path truncated */
+	/* A kill rule judged it (enforce): its forks share the verdict. */
+	MW_PROC_CONDEMNED = 1 << 6,
 };
 
 /*
@@ -70,6 +72,9 @@ struct mw_process {
 	uint32_t signals;	 /* enum mw_signal (model/behaviour_event.h) */
 	uint64_t signals_exec_ns; /* the exec_ts_ns the signals belong to */
 	int32_t score_judged;	 /* highest behaviour score judged */
+	/* With MW_PROC_CONDEMNED: the kill rule's index and rule set. */
+	int judged_rule;
+	uint32_t judged_gen;
 };
 
 /* What kind of event the rule engine is looking at. */

@@ -559,7 +559,10 @@ struct mw_process *proc_cache__on_fork(struct proc_cache *pc,
 		}
 		p->exec_path = pp->exec_path ? strdup(pp->exec_path) : NULL;
 		p->name = proc_name__pick(p);
-		p->flags = pp->flags & (MW_PROC_MEMFD | MW_PROC_DELETED);
+		p->flags = pp->flags &
+			   (MW_PROC_MEMFD | MW_PROC_DELETED | MW_PROC_CONDEMNED);
+		p->judged_rule = pp->judged_rule;
+		p->judged_gen = pp->judged_gen;
 		memcpy(p->container_id, pp->container_id, 65);
 		memcpy(p->sha256, pp->sha256, sizeof(p->sha256));
 		p->exe_ino = pp->exe_ino;
@@ -697,6 +700,18 @@ void proc_cache__set_sha256(struct proc_cache *pc, const struct mw_process *p,
 
 	if (e && &e->p == p)
 		memcpy(e->p.sha256, hex, MW_SHA256_HEX);
+}
+
+void proc_cache__condemn(struct proc_cache *pc, const struct mw_process *p,
+			 int rule_idx, uint32_t gen)
+{
+	struct pc_entry *e = entry_find(pc, p->pid);
+
+	if (!e || &e->p != p)
+		return;
+	e->p.flags |= MW_PROC_CONDEMNED;
+	e->p.judged_rule = rule_idx;
+	e->p.judged_gen = gen;
 }
 
 void mw_process__standin(struct mw_process *p, uint32_t pid, const char *comm)

@@ -34,6 +34,14 @@ struct mw_process *proc_cache__lookup(struct proc_cache *pc, uint32_t pid);
  */
 struct mw_process *proc_cache__get(struct proc_cache *pc, uint32_t pid);
 
+/*
+ * A kill rule (rule_idx of rule set gen) judged p in enforce mode: mark it
+ * so that what it forks (without exec) is judged the same. p must be the
+ * cache's own record.
+ */
+void proc_cache__condemn(struct proc_cache *pc, const struct mw_process *p,
+			 int rule_idx, uint32_t gen);
+
 struct mw_process *proc_cache__on_fork(struct proc_cache *pc,
 				       const struct mw_hdr *h);
 /*

@@ -89,8 +89,13 @@ static int is_ldso(const char *exe)
 static int ldso_opt_has_value(const char *o)
 {
 	static const char *const with[] = {
-	    "--library-path", "--preload", "--audit", "--argv0",
-	    "--glibc-hwcaps-prefix", "--glibc-hwcaps-mask", "--inhibit-rpath",
+	    "--library-path",
+	    "--preload",
+	    "--audit",
+	    "--argv0",
+	    "--glibc-hwcaps-prefix",
+	    "--glibc-hwcaps-mask",
+	    "--inhibit-rpath",
 	};
 	size_t i;
 

@@ -1,4 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/*
+ * response.c - the respond stage's kill: a pidfd on the judged process,
+ * checked to be the one judged (same start time) before SIGKILL goes
+ * through it, so a reused pid is never hit. The kernel names processes by
+ * host pid; a daemon in a pod's pid namespace translates (procfs__pid).
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -29,17 +35,18 @@ static unsigned long long start_ticks(pid_t pid)
 int response__kill(const struct mw_process *p)
 {
 	long hz = sysconf(_SC_CLK_TCK);
+	uint32_t pid = procfs__pid(p->pid, p->ns_pid, p->pidns);
 	unsigned long long want;
 	int fd, ret = 0;
 
-	if (p->pid <= 1 || p->pid == (uint32_t)getpid())
+	if (pid <= 1 || pid == (uint32_t)getpid())
 		return -EPERM;
-	fd = syscall(__NR_pidfd_open, p->pid, 0);
+	fd = syscall(__NR_pidfd_open, pid, 0);
 	if (fd < 0)
 		return -errno;
 	/* The pidfd pins the process: now check it is the one we judged. */
 	want = p->start_ns / (1000000000ULL / (hz > 0 ? hz : 100));
-	if (p->start_ns && start_ticks(p->pid) != want) {
+	if (p->start_ns && start_ticks(pid) != want) {
 		ret = -ESRCH;
 		goto out;
 	}

@@ -159,6 +159,9 @@ static struct act act_kill(struct match_ctx *c, const struct mw_event *ev,
 	a.err = response__kill(ev->proc);
 	/* A content verdict on a process already gone: one attempt said. */
 	c->killed = !a.err || (c->skip && a.err == -ESRCH);
+	/* It may have forked and left (xmrig -B): its forks share this. */
+	if (ev->kind == MW_KIND_EXEC)
+		proc_cache__condemn(c->v->pc, ev->proc, idx, c->v->rules_gen);
 	return a;
 }
 
@@ -390,4 +393,31 @@ void verdict__on_dns(void *ctx, const char *name, int family,
 	ev.proc = &standin;
 	inet_ntop(family, addr, info.dst_ip, sizeof(info.dst_ip));
 	rules__net_domain_blocks(v->rules, &ev, on_domain_block, &d);
+}
+
+/*
+ * A process forked (without exec) by one a kill rule judged in enforce
+ * mode: a daemonizing miner (xmrig -B) forks and its parent exits before
+ * the verdict. Judged as its parent was: killed, and the act reported
+ * under the same rule. Its own forks inherit the mark (proc_cache).
+ */
+void verdict__inherit(struct verdict *v, const struct mw_event *ev)
+{
+	const struct mw_process *p = ev->proc;
+	const struct rule *r;
+	json_t *doc;
+	int err;
+
+	if (!v->enforce || !(p->flags & MW_PROC_CONDEMNED) ||
+	    p->judged_gen != v->rules_gen || p->judged_rule < 0 ||
+	    p->judged_rule >= rules__count(v->rules))
+		return;
+	r = rules__get(v->rules, p->judged_rule);
+	err = response__kill(p);
+	v->st.kills += !err;
+	doc = report__action(ev, r, "kill", err, "userspace");
+	if (doc && ev->parent)
+		jsonx_set_path(doc, "minerwatch.response.inherited_from",
+			       json_string(ev->parent->entity_id));
+	emit(v, doc);
 }

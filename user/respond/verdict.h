@@ -66,4 +66,10 @@ struct verdict_stats {
 };
 void verdict__stats(const struct verdict *v, struct verdict_stats *st);
 
+/*
+ * ev->proc was forked by a process a kill rule judged (MW_PROC_CONDEMNED):
+ * in enforce mode, kill it under the same rule and report the act.
+ */
+void verdict__inherit(struct verdict *v, const struct mw_event *ev);
+
 #endif /* MW_VERDICT_H */

@@ -107,12 +107,13 @@ static void args_from_proc(struct mw_process *p, const struct mw_hdr *h)
 {
 	long hz = sysconf(_SC_CLK_TCK);
 	uint64_t tick = 1000000000ULL / (hz > 0 ? hz : 100);
+	uint32_t pid = procfs__pid(h->pid, h->ns_pid, h->pidns);
 	struct procfs_stat st;
 	char path[64], *buf;
 	uint64_t start;
 	ssize_t n;
 
-	if (procfs__stat(NULL, h->pid, &st))
+	if (procfs__stat(NULL, pid, &st))
 		return;
 	start = st.start_ticks * tick;
 	if (start + tick < h->start_ns || start > h->start_ns + tick)
@@ -120,7 +121,7 @@ static void args_from_proc(struct mw_process *p, const struct mw_hdr *h)
 	buf = malloc(ARGS_PROC_MAX);
 	if (!buf)
 		return;
-	snprintf(path, sizeof(path), "/proc/%u/cmdline", h->pid);
+	snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
 	n = procfs__read_file(path, buf, ARGS_PROC_MAX);
 	if (n > MW_ARGS_MAX) {
 		proc_set_args(p, buf, n);
@@ -179,6 +180,21 @@ void exec_sensor__exec(struct sensors *s, const void *data, size_t size)
 	identity(s, p, &ev, &known);
 	judge(s, &ev, "exec", chain);
 	drop_sensor__exec(s, v.e->hdr.pid, v.e->hdr.ts_ns);
+}
+
+void exec_sensor__fork(struct sensors *s, const struct mw_hdr *h)
+{
+	const struct mw_process *chain[SENSORS_MAX_LINEAGE];
+	struct mw_event ev = {.kind = MW_KIND_EXEC};
+	struct mw_process *p = proc_cache__on_fork(s->pc, h);
+
+	/* The fork of a judged miner is that miner (xmrig -B). */
+	if (!p || !(p->flags & MW_PROC_CONDEMNED))
+		return;
+	ev.ts_ns = h->ts_ns;
+	ev.proc = p;
+	proc_cache__lineage(s->pc, &ev, chain, SENSORS_MAX_LINEAGE);
+	verdict__inherit(s->v, &ev);
 }
 
 void exec_sensor__exit(struct sensors *s, const void *data, size_t size)

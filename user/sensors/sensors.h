@@ -46,6 +46,9 @@ struct sensors {
 /* exec_sensor.c: MW_EV_EXEC (ran, or refused by BPF-LSM) and MW_EV_EXIT. */
 void exec_sensor__exec(struct sensors *s, const void *data, size_t size);
 void exec_sensor__exit(struct sensors *s, const void *data, size_t size);
+/* A fork record (validated header): into the cache; a judged miner's fork
+ * is judged as it was. */
+void exec_sensor__fork(struct sensors *s, const struct mw_hdr *h);
 /*
  * Judge every process that was running before we attached, once (seeded
  * from /proc): a miner already at work when the agent is installed is the

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/procfs.h"
@@ -63,4 +64,17 @@ int procfs__stat(const char *proc_root, uint32_t pid, struct procfs_stat *out)
 	out->cpu_ticks = utime + stime;
 	out->tty_nr = tty;
 	return 0;
+}
+
+uint32_t procfs__pid(uint32_t host_pid, uint32_t ns_pid, uint32_t pidns)
+{
+	static uint32_t self_ns;
+	struct stat st;
+
+	if (!self_ns && stat("/proc/self/ns/pid", &st) == 0)
+		self_ns = (uint32_t)st.st_ino;
+	/* In its pid namespace, as a sidecar sharing the pod's is. */
+	if (ns_pid && pidns && pidns == self_ns)
+		return ns_pid;
+	return host_pid;
 }

@@ -33,4 +33,15 @@ struct procfs_stat {
  */
 int procfs__stat(const char *proc_root, uint32_t pid, struct procfs_stat *out);
 
+/*
+ * The pid by which this process's /proc and pidfd_open() know a task the
+ * kernel named by host_pid: the kernel reports host pids, but a daemon in
+ * a pod's pid namespace (a sidecar) sees that namespace's pids. ns_pid and
+ * pidns are the task's pid in its own namespace and that namespace's
+ * inode (struct mw_hdr). When the task is in ours, ns_pid; else host_pid
+ * (right when we are in the host's namespace; the callers' start-time
+ * checks catch the rest).
+ */
+uint32_t procfs__pid(uint32_t host_pid, uint32_t ns_pid, uint32_t pidns);
+
 #endif /* MW_UTIL_PROCFS_H */
