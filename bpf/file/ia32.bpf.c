@@ -10,9 +10,10 @@
  * two loads. The ia32 numbers below are fixed ABI (arch/x86/entry/syscalls/
  * syscall_32.tbl); arguments are in ebx, ecx, edx, esi, edi.
  *
- * Covered: open, openat, openat2, creat, truncate(64), ftruncate(64),
- * rename, renameat, renameat2, link, linkat, symlink, symlinkat, unlink,
- * unlinkat, chmod, fchmodat, chown32, lchown32, fchownat. A truncate
+ * Covered: open, openat, openat2, open_by_handle_at, creat, truncate(64),
+ * ftruncate(64), rename, renameat, renameat2, link, linkat, symlink,
+ * symlinkat, unlink, unlinkat, chmod, fchmodat, chown32, lchown32,
+ * fchownat. A truncate
  * through ftruncate reports the inode's size after, not before.
  */
 #include "file_record.bpf.h"
@@ -40,6 +41,7 @@
 #define IA32_SYMLINKAT 304
 #define IA32_FCHMODAT 306
 #define IA32_RENAMEAT2 353
+#define IA32_OPEN_BY_HANDLE_AT 342
 #define IA32_OPENAT2 437
 
 /* A 32-bit pointer or int from a saved register. */
@@ -201,6 +203,8 @@ static __noinline int ia32_exit(struct ia32_call *c)
 		return ia32_open(c->ret, O_CREAT | O_TRUNC | 1 /* O_WRONLY */);
 	case IA32_OPENAT2:
 		return ia32_openat2(c->ret, A32(c->dx));
+	case IA32_OPEN_BY_HANDLE_AT:
+		return ia32_open(c->ret, c->dx);
 	case IA32_TRUNCATE:
 		return ia32_truncate(c->ret, A32(c->bx), (__s32)c->cx);
 	case IA32_TRUNCATE64:

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * file/open.bpf.c - file sensor, opens for writing: open, openat, openat2,
- * creat. Every open that may write is resolved and checked against the
- * watch maps (file_watch.bpf.h); read-only opens, most of them, leave at
- * once.
+ * creat, open_by_handle_at. Every open that may write is resolved and checked
+ * against the watch maps (file_watch.bpf.h); read-only opens, most of them,
+ * leave at once.
  *
  * What the open did is read from the struct file the kernel left in the fd
  * table, not from the caller's flags: an O_PATH open (FMODE_PATH) is never
@@ -124,4 +124,15 @@ int FPROG(sys_exit_openat2)(struct trace_event_raw_sys_exit *ctx)
 		return 0;
 	bpf_probe_read_user(&how, sizeof(how), (void *)sc_arg(2));
 	return on_open(ctx->ret, how.flags, 0);
+}
+
+/*
+ * open_by_handle_at(mount_fd, handle, flags): an open with no path at all
+ * (the file named by its file handle). The flags are a register; the
+ * struct file behind the new fd says the rest, as for any open.
+ */
+SEC("tracepoint/syscalls/sys_exit_open_by_handle_at")
+int FPROG(sys_exit_open_by_handle_at)(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_open(ctx->ret, sc_arg(2), 1);
 }

@@ -255,12 +255,10 @@ static __always_inline int uring_done_falloc(struct io_sync *fa, int res)
 	return on_fallocate(f, BPF_CORE_READ(fa, mode), BPF_CORE_READ(fa, len));
 }
 
-SEC("tracepoint/io_uring/io_uring_submit_req")
-int FPROG(io_uring_submit_req)(struct trace_event_raw_io_uring_submit_req *ctx)
+/* A request after its prep: keep what is by name (see the top). */
+static __always_inline int uring_submit(__u64 req, __u8 opc, __u64 flags)
 {
-	__u64 req = (__u64)ctx->req;
-	__u8 opc = ctx->opcode;
-	int skip = !!(ctx->flags & URING_REQ_CQE_SKIP);
+	int skip = !!(flags & URING_REQ_CQE_SKIP);
 
 	if (opc == URING_RENAMEAT) {
 		struct io_rename *r = (void *)req;
@@ -295,6 +293,30 @@ int FPROG(io_uring_submit_req)(struct trace_event_raw_io_uring_submit_req *ctx)
 		    uring_name(BPF_CORE_READ(o, filename)), 0, NULL);
 	}
 	return 0;
+}
+
+SEC("tracepoint/io_uring/io_uring_submit_req")
+int FPROG(io_uring_submit_req)(struct trace_event_raw_io_uring_submit_req *ctx)
+{
+	return uring_submit((__u64)ctx->req, ctx->opcode, ctx->flags);
+}
+
+/*
+ * The same tracepoint before 6.3, named io_uring_submit_sqe (6.1: Debian
+ * 12); the loader leaves out whichever of the two the kernel lacks.
+ */
+struct trace_event_raw_io_uring_submit_sqe___old {
+	struct trace_entry ent;
+	void *req;
+	__u8 opcode;
+	__u32 flags;
+} __attribute__((preserve_access_index));
+
+SEC("tracepoint/io_uring/io_uring_submit_sqe")
+int FPROG(io_uring_submit_sqe)(
+    struct trace_event_raw_io_uring_submit_sqe___old *ctx)
+{
+	return uring_submit((__u64)ctx->req, ctx->opcode, ctx->flags);
 }
 
 SEC("tracepoint/io_uring/io_uring_complete")
