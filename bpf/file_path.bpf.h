@@ -419,9 +419,10 @@ static __always_inline int task_chrooted(struct task_struct *t,
  * MW_PATH_MAX bytes). Absolute strings are copied as they are. Returns the
  * length, or -1 when the string cannot be read.
  */
-static __always_inline int path_at(long dfd, const char *ustr, char *dst,
-				   struct mw_scratch *s, __u32 *flags,
-				   __u32 trunc_flag, __u32 lex_flag)
+static __always_inline int path_at_v(long dfd, const char *ustr, char *dst,
+				     struct mw_scratch *s, __u32 *flags,
+				     __u32 trunc_flag, __u32 lex_flag,
+				     __u32 *vseen)
 {
 	struct task_struct *t = (void *)bpf_get_current_task_btf();
 	struct dot_scan ds = {};
@@ -456,9 +457,11 @@ static __always_inline int path_at(long dfd, const char *ustr, char *dst,
 		bd = (unsigned long)BPF_CORE_READ(f, f_path.dentry);
 		bm = (unsigned long)BPF_CORE_READ(f, f_path.mnt);
 	}
+	*vseen = 0;
 	if (bd) {
-		/* The base by its real name (the caller's view is dropped). */
+		/* The base by its real name; its caller's view stays in s. */
 		off = fpath_resolve(bd, bm, dst, s, &trunc, &seen);
+		*vseen = seen;
 		if (c == '/' && off == 1) { /* the real root: as given */
 			off = 0;
 		} else if (c == '/' && off < MW_PATH_MAX - 2) {
@@ -495,6 +498,59 @@ static __always_inline int path_at(long dfd, const char *ustr, char *dst,
 		stat_inc(MW_STAT_FILE_PATH_TRUNC);
 	}
 	return off + n - 1;
+}
+
+/*
+ * dirfd (or the cwd, or the root) joined with the user string ustr into
+ * dst: path_at_v() without the caller's view.
+ */
+static __always_inline int path_at(long dfd, const char *ustr, char *dst,
+				   struct mw_scratch *s, __u32 *flags,
+				   __u32 trunc_flag, __u32 lex_flag)
+{
+	__u32 vseen;
+
+	return path_at_v(dfd, ustr, dst, s, flags, trunc_flag, lex_flag,
+			 &vseen);
+}
+
+/*
+ * path_at() into e->data for a record without a target; when the base was
+ * rebased (a chroot, a bind mount), the caller's view (its base's view
+ * joined with the string again) follows the path as seen_as.
+ */
+static __always_inline int path_at_ev(long dfd, const char *ustr,
+				      struct mw_file_event *e,
+				      struct mw_scratch *s)
+{
+	__u32 vseen, off, vlen;
+	int n;
+	long m;
+	char c = 0;
+
+	n = path_at_v(dfd, ustr, e->data, s, &e->flags, MW_FILE_PATH_TRUNC,
+		      MW_FILE_LEXICAL, &vseen);
+	if (n < 0 || !vseen || bpf_probe_read_user(&c, 1, ustr))
+		return n;
+	vseen &= MW_PATH_MAX - 1;
+	vlen = MW_PATH_MAX - 1 - vseen; /* the base's view, without NUL */
+	off = (n + 1) & (MW_PATH_MAX - 1);
+	if (vlen + 2 >= MW_PATH_MAX)
+		return n;
+	bpf_probe_read_kernel(&e->data[off], vlen & (MW_PATH_MAX - 1),
+			      &s->path[vseen]);
+	off = (off + vlen) & (2 * MW_PATH_MAX - 1);
+	if (c != '/') {
+		e->data[off] = '/';
+		off = (off + 1) & (2 * MW_PATH_MAX - 1);
+	}
+	m = bpf_probe_read_user_str(
+	    &e->data[off], MW_PATH_MAX - 1 - (vlen & (MW_PATH_MAX - 1)), ustr);
+	if (m <= 0)
+		return n;
+	e->seen_len = vlen + (c != '/') + m - 1;
+	e->flags |= MW_FILE_ANCHORED;
+	return n;
 }
 
 #endif /* MW_FILE_PATH_BPF_H */

@@ -163,8 +163,7 @@ static __always_inline int file_op_at(long dfd, const char *ustr,
 				      struct mw_file_event *e,
 				      struct mw_scratch *s)
 {
-	int n = path_at(dfd, ustr, e->data, s, &e->flags, MW_FILE_PATH_TRUNC,
-			MW_FILE_LEXICAL);
+	int n = path_at_ev(dfd, ustr, e, s); /* + the caller's view */
 
 	if (n < 0) {
 		stat_inc(MW_STAT_FILE_UNREADABLE);

@@ -15,7 +15,10 @@
  */
 #include "file_record.bpf.h"
 
+#define MS_REMOUNT 32
 #define MS_BIND 4096
+/* MS_UNBINDABLE, MS_PRIVATE, MS_SLAVE, MS_SHARED: propagation changes */
+#define MS_PROPAGATION ((1 << 17) | (1 << 18) | (1 << 19) | (1 << 20))
 #define MOVE_MOUNT_F_EMPTY_PATH 0x04
 #define MOVE_MOUNT_T_EMPTY_PATH 0x40
 
@@ -67,6 +70,12 @@ int FPROG(sys_exit_mount)(struct trace_event_raw_sys_exit *ctx)
 {
 	__u32 flags = sc_arg(3);
 
+	/*
+	 * A remount or a propagation change (systemd's `mount --make-rshared
+	 * /` at boot) puts nothing over what was there.
+	 */
+	if (flags & (MS_REMOUNT | MS_PROPAGATION))
+		return 0;
 	return on_mount(ctx->ret, AT_FDCWD, sc_arg(1), AT_FDCWD,
 			flags & MS_BIND ? sc_arg(0) : 0, flags);
 }

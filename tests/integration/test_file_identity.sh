@@ -46,9 +46,10 @@ line=$(expect_one_alert MW-PERSIST-001 '.file.path == "/etc/cron.d/procjob"' "wr
 line=$(expect_one_alert MW-PERSIST-001 '.event.action == "rename" and .file.target_path == "/etc/cron.d/bindjob2"' "rename by relative names inside the bind mount")
 [ -n "$line" ] && expect "$line" '.file.path == "/etc/cron.d/bindjob"' "source by its real path"
 
-wait_for '.event.action == "unlink" and .file.path == "/etc/cron.d/chrootjob"' 10 >/dev/null &&
+line=$(wait_for '.event.action == "unlink" and .file.path == "/etc/cron.d/chrootjob"' 10) &&
 	ok "unlink by an absolute name inside the chroot: real path" ||
 	fail "no unlink event for /etc/cron.d/chrootjob"
+[ -n "$line" ] && expect "$line" ".minerwatch.file.seen_as == \"$DNS_ROOT/hostroot/etc/cron.d/chrootjob\" and .minerwatch.file.path_source == \"name\"" "by name: the caller's view in seen_as"
 
 # 64 mounts stacked on cron.d: the walk runs out before the namespace's
 # root, but the first mount root it meets is the watched directory.

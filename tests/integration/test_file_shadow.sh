@@ -5,7 +5,8 @@
 # cron.d: renameat2 RENAME_EXCHANGE), a file bind-mounted over a cron file
 # and a tmpfs mounted over /var/log in the host's (here: the daemon's)
 # mount namespace each raise the alert of what they shadow; a mount in a
-# private namespace of its own raises nothing. After a rename, a write
+# private namespace of its own, a remount and a propagation change raise
+# nothing. After a rename, a write
 # through a bind mount into the new directory still has its real path (the
 # identity map was refreshed).
 DNS_ETC_COPY=1
@@ -35,6 +36,9 @@ if libc.renameat2(-100, b\"/etc/.swap\", -100, b\"/etc/cron.daily\", 2) != 0:
 echo "* * * * * root /tmp/z" > "$DNS_ROOT/evil"
 mount --bind "$DNS_ROOT/evil" /etc/cron.d/job
 mount -t tmpfs tmpfs /var/log
+# Propagation changes and remounts shadow nothing.
+mount --make-private /var/log
+mount -o remount,ro /var/log && mount -o remount,rw /var/log
 ' || fail "scenario in the daemon namespace failed"
 
 line=$(expect_one_alert MW-PERSIST-014 '.event.action == "rename" and .file.target_path == "/etc/cron.d"' "directory renamed over /etc/cron.d")
@@ -50,6 +54,9 @@ line=$(expect_one_alert MW-PERSIST-014 '.event.action == "mount" and .file.path 
 
 line=$(expect_one_alert MW-AF-005 '.event.action == "mount" and .file.path == "/var/log"' "tmpfs mounted over /var/log")
 [ -n "$line" ] && expect "$line" '.threat.technique.id == ["T1070.002"]' "T1070.002"
+
+n=$(alerts_where '.event.action == "mount" and .file.path == "/var/log"' | wc -l)
+[ "$n" -eq 1 ] && ok "remount and --make-private raise nothing" || fail "$n mount alerts on /var/log, expected 1"
 
 # The renamed-in cron.d has a new identity: a write into it through a
 # bind mount of /etc still comes out as /etc/cron.d/... (map refreshed).
