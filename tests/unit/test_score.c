@@ -112,10 +112,10 @@ static int score(struct mw_process *proc, struct mw_process *parent)
 static void test_score_each_alone_below_50(void **state)
 {
 	struct mw_process sh = named("bash");
-	static const uint32_t sigs[] = {MW_SIG_CPU_BUSY,    MW_SIG_POOL_PORT,
-					MW_SIG_WEAK_RULE,   MW_SIG_CHILD_T1496,
-					MW_SIG_CONFIG,	    MW_SIG_EXE_WW,
-					MW_SIG_EXE_UNLINKED};
+	static const uint32_t sigs[] = {MW_SIG_CPU_BUSY,     MW_SIG_POOL_PORT,
+					MW_SIG_WEAK_RULE,    MW_SIG_CHILD_T1496,
+					MW_SIG_CONFIG,	     MW_SIG_EXE_WW,
+					MW_SIG_EXE_UNLINKED, MW_SIG_CPU_TUNING};
 	struct mw_process p;
 	size_t i;
 

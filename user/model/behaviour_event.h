@@ -21,6 +21,7 @@ enum mw_signal {
 	MW_SIG_EXE_WW = 1 << 5,	      /* executable's dir is world-writable */
 	MW_SIG_EXE_UNLINKED = 1 << 6, /* its executable deleted while running */
 	MW_SIG_DOWNLOADED = 1 << 7, /* run right after a downloader wrote it */
+	MW_SIG_CPU_TUNING = 1 << 8, /* wrote an MSR device or nr_hugepages */
 	MW_SIG_CONFIG_CHECKED = 1 << 29, /* config and dir looked at */
 	MW_SIG_DIRTY = 1 << 30,		 /* changed since last judged */
 };

@@ -110,6 +110,8 @@ void score__compute(const struct mw_event *ev, struct mw_behaviour_info *b)
 		add(b, W_PLACE, "exe_in_world_writable_dir");
 	if (s & MW_SIG_CHILD_T1496)
 		add(b, W_CHILD, "ran_mining_tool");
+	if (s & MW_SIG_CPU_TUNING)
+		add(b, W_CHILD, "msr_or_hugepages");
 	if (s & MW_SIG_DOWNLOADED)
 		add(b, W_PLACE, "run_after_download");
 	if (s & MW_SIG_POOL_PORT)
@@ -145,7 +147,9 @@ void score__note_match(struct proc_cache *pc, const struct mw_event *ev,
 	if (ev->kind == MW_KIND_BEHAVIOUR || !t1496(r))
 		return;
 	if (rule__severity(r) < WEAK_SEVERITY) {
-		bits = ev->net ? MW_SIG_POOL_PORT : MW_SIG_WEAK_RULE;
+		bits = ev->net	  ? MW_SIG_POOL_PORT
+		       : ev->file ? MW_SIG_CPU_TUNING
+				  : MW_SIG_WEAK_RULE;
 		proc_cache__add_signals(pc, ev->proc, bits);
 	}
 	if (ev->kind == MW_KIND_EXEC && ev->parent)

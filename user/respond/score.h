@@ -9,7 +9,8 @@
  *   ("pools" or "donate-level" in a config beside the executable),
  *   exe_in_temp_dir / exe_in_hidden_dir / exe_in_world_writable_dir 25
  *   (one of them counts), run_after_download 25 (sensors/drop_sensor.c),
- *   ran_mining_tool 25 (a T1496 exec rule matched
+ *   ran_mining_tool 25, msr_or_hugepages 25 (a weak T1496 file rule:
+ *   an MSR device or nr_hugepages written), (a T1496 exec rule matched
  *   a child: modprobe msr), pool_port 15 / weak_T1496_rule 15 (a T1496
  *   rule below 50 matched it: a pool port), started_by_cron /
  *   ssh_session 10 (one counts), no_terminal 5 (only once sampled).
