@@ -92,6 +92,29 @@ line=$(wait_for ".event.action == \"kill\" and .process.executable == \"$T/other
 line=$(wait_for ".event.kind == \"alert\" and .process.executable == \"$T/other/cleanup-task\"")
 [ -n "$line" ] && expect "$line" ".process.hash.sha256 == \"$hash\"" "kernel kill's alert carries the hash"
 
+# Fileless: the same bytes run from a memfd and from a deleted file are
+# read through /proc/PID/exe, killed, and not quarantined (no path).
+cp "$MW_HELPERS/marker" "$T/hashsrc" # the hash-listed bytes again
+mkdir -p "$T/del"
+for how in memfd deleted; do
+	if [ $how = memfd ]; then
+		"$MW_HELPERS/fdexec" memfd "$T/hashsrc" "$T/m-$how" 10 &
+	else
+		"$MW_HELPERS/fdexec" deleted "$T/hashsrc" "$T/del" "$T/m-$how" 10 &
+	fi
+	pid=$!
+	wait $pid
+	rc=$?
+	[ "$rc" -eq 137 ] && ok "$how: hash-listed bytes killed" || fail "$how: exit $rc"
+	line=$(wait_for ".event.kind == \"alert\" and .rule.id == \"MW-TEST-HASH\" and .process.pid == $pid") ||
+		fail "$how: no hash alert"
+	[ -n "$line" ] && expect "$line" ".process.hash.sha256 == \"$hash\" and .minerwatch.process.$how == true" \
+		"$how: alert with the hash, read through /proc/PID/exe"
+	line=$(wait_for ".event.action == \"quarantine\" and .process.pid == $pid") || fail "$how: no quarantine event"
+	[ -n "$line" ] && expect "$line" '.event.outcome == "failure" and (.minerwatch.quarantine.reason | test("memfd or deleted"))' \
+		"$how: not quarantined, says why"
+done
+
 # --- UPX-packed, from a temp directory --------------------------------------
 if command -v upx >/dev/null 2>&1; then
 	cp "$MW_HELPERS/marker" "$T/packed" && upx -q "$T/packed" >/dev/null || fail "upx failed"

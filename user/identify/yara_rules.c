@@ -87,6 +87,8 @@ static int collect(const char *path, char **files, int *n)
 
 	if (stat(path, &st))
 		return -errno;
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return -EACCES;
 	if (!S_ISDIR(st.st_mode)) {
 		if (*n == MAX_FILES)
 			return -E2BIG;
@@ -117,6 +119,7 @@ static int collect(const char *path, char **files, int *n)
 static int add_files(YR_COMPILER *c, char **files, int n, char *err,
 		     size_t err_len)
 {
+	struct stat st;
 	int i, fd, errors;
 
 	for (i = 0; i < n; i++) {
@@ -125,6 +128,15 @@ static int add_files(YR_COMPILER *c, char **files, int n, char *err,
 			snprintf(err, err_len, "%s: %s", files[i],
 				 strerror(errno));
 			return -errno;
+		}
+		/* Rules decide what gets killed: as rules.c, no one else's. */
+		if (fstat(fd, &st) || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+			snprintf(err, err_len,
+				 "%s is group- or world-writable: refusing "
+				 "to load rules from it (chmod go-w)",
+				 files[i]);
+			close(fd);
+			return -EACCES;
 		}
 		errors = yr_compiler_add_fd(c, fd, NULL, files[i]);
 		close(fd);
@@ -165,7 +177,12 @@ int yara_rules__compile(const char *const *paths, int n_paths,
 
 	for (i = 0; i < n_paths && !ret; i++) {
 		ret = collect(paths[i], files, &n);
-		if (ret)
+		if (ret == -EACCES)
+			snprintf(err, err_len,
+				 "%s is group- or world-writable: refusing to "
+				 "load rules from it (chmod go-w)",
+				 paths[i]);
+		else if (ret)
 			snprintf(err, err_len, "%s: %s", paths[i],
 				 strerror(-ret));
 	}

@@ -49,7 +49,10 @@ static int dir_make(const char *dir)
 		return -errno;
 	if (lstat(tmp, &st) || !S_ISDIR(st.st_mode))
 		return -ENOTDIR;
-	if (st.st_uid != 0 || (st.st_mode & 077))
+	/* Someone else's directory could take or swap what we put there. */
+	if (st.st_uid != geteuid())
+		return -EPERM;
+	if (st.st_mode & 077)
 		return chmod(tmp, 0700) ? -errno : 0;
 	return 0;
 }
@@ -161,6 +164,9 @@ static int check(const struct quarantine_opts *o,
 		 struct quarantine_result *r)
 {
 	size_t n = o && o->only_under ? strlen(o->only_under) : 0;
+
+	while (n > 1 && o->only_under[n - 1] == '/')
+		n--; /* "/srv/" is "/srv" */
 
 	if (!q->path || q->path[0] != '/')
 		return why(r, 0, "no path to the file (memfd or deleted)");
