@@ -15,6 +15,12 @@ cp "$MW_HELPERS/marker" "$T/bin/mw-inside"
 cp "$MW_HELPERS/marker" "$T/bin/mw-outside"
 cp "$MW_HELPERS/marker" "$T/bin/mw-nested"
 
+# A "miner" already running outside the scope when the daemon starts: the
+# start-up judgement of running processes (learned from /proc, which no
+# kernel filter scopes) must leave it alone. Detect mode: it is not ours.
+cp /bin/sleep "$T/bin/xmrig"
+"$T/bin/xmrig" 60 &
+outside_pid=$!
 mw_start --rules "$T/rules" --events --cgroup "$cg" --control "$T/ctl.sock" || finish
 line=$(wait_for '.event.action == "started"')
 expect "$line" ".minerwatch.cgroup == \"$cg\"" "started names the scope"
@@ -42,6 +48,12 @@ mode=$(stat -c %a "$T/ctl.sock")
 out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$MW_BIN" --status --control "$T/ctl.sock" 2>&1)
 rc=$?
 [ "$rc" -ne 0 ] && ok "--status refused to a non-root user" || fail "non-root --status got: $out"
+
+n=$(count_of ".process.pid == $outside_pid")
+[ "$n" -eq 0 ] && ok "a process running outside the scope at start is not judged" ||
+	fail "$n lines about the running process outside the scope"
+kill "$outside_pid" 2>/dev/null
+wait "$outside_pid" 2>/dev/null
 
 mw_stop
 expect_valid_json

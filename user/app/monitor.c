@@ -262,6 +262,12 @@ static int kernel_open(struct monitor *m, int *n_deny)
 				      .rep = m->rep,
 				      .content = m->content,
 				      .events = o->events};
+	if (scope__init(&m->sensors, o->cgroup)) {
+		fprintf(stderr,
+			"minerwatch: --cgroup %s: not on a cgroup2 mount\n",
+			o->cgroup);
+		return MW_EXIT_USAGE;
+	}
 	prevent__clear_inodes(m->ld);
 	m->cv = content_verdict__new(
 	    m->content, m->verdict, m->pc, m->rep, m->ld,

@@ -23,6 +23,9 @@ enum mw_proc_flags {
 	MW_PROC_EXE_TRUNC = 1 << 5,	/* exe path truncated */
 	/* A kill rule judged it (enforce): its forks share the verdict. */
 	MW_PROC_CONDEMNED = 1 << 6,
+	/* --cgroup: whether it is inside the scope was checked, and is. */
+	MW_PROC_SCOPE_KNOWN = 1 << 7,
+	MW_PROC_IN_SCOPE = 1 << 8,
 };
 
 /*

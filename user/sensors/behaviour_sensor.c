@@ -34,6 +34,7 @@
 #define CONFIG_READ 65536 /* bytes of a config file looked at */
 
 struct sweep {
+	struct sensors *s;
 	struct proc_cache *pc;
 	uint64_t now;
 	uint32_t self;
@@ -72,7 +73,8 @@ static void sample_one(struct mw_process *p, void *ctx)
 	struct sweep *w = ctx;
 	bool busy = false;
 
-	if (!p->exe || p->pid == w->self || cpu__sample(p, w->now, &busy))
+	if (!p->exe || p->pid == w->self || !scope__has(w->s, p) ||
+	    cpu__sample(p, w->now, &busy))
 		return;
 	if (busy && !(p->signals & MW_SIG_CPU_BUSY))
 		proc_cache__add_signals(w->pc, p, MW_SIG_CPU_BUSY);
@@ -157,7 +159,8 @@ static void judge_one(struct sensors *s, struct mw_process *p, uint64_t now)
 
 void behaviour_sensor__tick(struct sensors *s, uint64_t now)
 {
-	struct sweep w = {.pc = s->pc, .now = now, .self = (uint32_t)getpid()};
+	struct sweep w = {
+	    .s = s, .pc = s->pc, .now = now, .self = (uint32_t)getpid()};
 	struct mw_process *p;
 	int i;
 

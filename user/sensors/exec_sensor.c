@@ -239,6 +239,9 @@ static void judge_running(struct mw_process *p, void *ctx)
 	/* Kernel threads (no executable) and we ourselves are skipped. */
 	if (!(p->flags & MW_PROC_SEEDED) || !p->exe || p->pid == rc->self)
 		return;
+	/* --cgroup: /proc showed us the whole host; judge the scope only. */
+	if (!scope__has(rc->s, p))
+		return;
 	ev.ts_ns = clock__boot_ns();
 	ev.proc = p;
 	judge(rc->s, &ev, NULL, chain);

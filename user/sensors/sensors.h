@@ -19,6 +19,8 @@
 #include <linux/types.h> /* before events.h: it uses __u32 & co. */
 #include "events.h"
 
+struct mw_process;
+
 struct file_fold;
 struct content;
 struct net_state;
@@ -38,7 +40,16 @@ struct sensors {
 	struct file_fold *fold;	 /* file_sensor.c's own: last record per pair */
 	uint64_t fold_untracked; /* drained repeats with no record to name */
 	uint64_t behaviour_last_ns; /* last CPU sample (behaviour_sensor.c) */
+	char scope[4096];	    /* --cgroup below its mount; "" for all */
 };
+
+/*
+ * scope.c: --cgroup for the processes learned from /proc rather than from
+ * the (already filtered) kernel. _init: 0, or -1 when the directory is on
+ * no cgroup2 mount. _has: true without a scope.
+ */
+int scope__init(struct sensors *s, const char *cgroup_dir);
+bool scope__has(struct sensors *s, struct mw_process *p);
 
 /* Lineage depth carried on an event (parent, grandparent, ...). */
 #define SENSORS_MAX_LINEAGE 16
