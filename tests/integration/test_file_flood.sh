@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Floods cannot hide a finding: root truncating /var/log/auth.log and a
-# user rewriting their own ~/.bashrc, each N times in a tight loop, while a
+# user rewriting a shell startup file it owns (/root/.bashrc, on this
+# test's tmpfs /root: MW-PERSIST-007 counts startup files in the homes of
+# /etc/passwd's accounts, and root's is the one every host has), each N times in a tight loop, while a
 # third process writes /etc/cron.d/miner. The repeats are folded in the
 # kernel (bpf/fold.bpf.h), so the cron write gets through, and each flood
 # is reported with its exact count (minerwatch.aggregate.count == N, kernel
@@ -20,12 +22,12 @@ mw_start --rules "$T/rules" --aggregate-window 600 || finish
 
 ns_run '
 cp '"$LOOP"' "$NS/fileloop"; chmod 755 "$NS" "$NS/fileloop"
-mkdir -p /home/u; echo "# rc" > /home/u/.bashrc; chown -R 1000:1000 /home/u
+chmod 755 /root; echo "# rc" > /root/.bashrc; chown 1000:1000 /root/.bashrc
 seq 1 100 > /var/log/auth.log
 mkdir -p /etc/cron.d
 "$NS/fileloop" trunc '"$N"' /var/log/auth.log > '"$T"'/root.out &
 r=$!
-setpriv --reuid 1000 --regid 1000 --clear-groups "$NS/fileloop" trunc '"$N"' /home/u/.bashrc > '"$T"'/user.out &
+setpriv --reuid 1000 --regid 1000 --clear-groups "$NS/fileloop" trunc '"$N"' /root/.bashrc > '"$T"'/user.out &
 u=$!
 echo $r > '"$T"'/root.pid; echo $u > '"$T"'/user.pid
 sleep 0.3
@@ -48,7 +50,7 @@ sum=$(jq -c "select(.rule.id == \"MW-AF-001\" and .process.pid == $rpid and .min
 	fail "no summary for root's truncations"
 [ -n "$sum" ] && expect "$sum" '.threat.technique.id == ["T1070.002"]' "technique T1070.002"
 sum=$(jq -c "select(.rule.id == \"MW-PERSIST-007\" and .process.pid == $upid and .minerwatch.aggregate.window_seconds != null)" "$OUT")
-[ -n "$sum" ] && expect "$sum" ".minerwatch.aggregate.count == $N and .file.path == \"/home/u/.bashrc\" and .process.user.id == \"1000\"" "the user's $N rewrites counted exactly" ||
+[ -n "$sum" ] && expect "$sum" ".minerwatch.aggregate.count == $N and .file.path == \"/root/.bashrc\" and .process.user.id == \"1000\"" "the user's $N rewrites counted exactly" ||
 	fail "no summary for the user's rewrites"
 n=$(count_of ".event.kind == \"alert\" and (.process.pid == $rpid or .process.pid == $upid)")
 [ "$n" -eq 4 ] && ok "two alerts and two summaries for 2x$N operations" || fail "$n alert lines for the floods, want 4"
