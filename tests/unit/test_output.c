@@ -694,6 +694,57 @@ static void test_state_outranks(void **state)
 	close(lfd);
 }
 
+/*
+ * The worker stalls (a slow disk) and the inbox fills with telemetry:
+ * alerts written then displace telemetry, never the reverse, and every
+ * loss is counted.
+ */
+static void test_inbox_ranks(void **state)
+{
+	struct fixture *f = *state;
+	char spec[200], path[128], line[256];
+	struct output_stats st;
+	int i, alerts = 0;
+	FILE *in;
+
+	snprintf(path, sizeof(path), "%s/in.log", f->dir);
+	snprintf(spec, sizeof(spec), "file:%s?max_size=1g", path);
+	assert_int_equal(open_one(f, spec), 0);
+	output__hold(f->o, true);
+	/* ~150 bytes a line: 70000 lines are more than the 8 MiB inbox. */
+	for (i = 0; i < 70000; i++)
+		output__write(f->o, line,
+			      snprintf(line, sizeof(line),
+				       "{\"event\":{\"kind\":\"event\"},\"low\":"
+				       "%06d,\"pad\":\"%0100d\"}",
+				       i, 0),
+			      10);
+	output__stats(f->o, &st);
+	assert_true(st.dropped > 0);
+	for (i = 0; i < 100; i++)
+		assert_int_equal(
+		    output__write(f->o, line,
+				  snprintf(line, sizeof(line),
+					   "{\"event\":{\"kind\":\"alert\"},"
+					   "\"high\":%04d}",
+					   i),
+				  90),
+		    0);
+	output__hold(f->o, false);
+	assert_int_equal(output__wait_idle(f->o, WAIT_MS), 0);
+	output__stats(f->o, &st);
+	assert_int_equal(st.written + st.dropped, 70100);
+	output__close(f->o);
+	f->o = NULL;
+	in = fopen(path, "r");
+	assert_non_null(in);
+	while (fgets(line, sizeof(line), in))
+		if (strstr(line, "\"high\""))
+			alerts++;
+	fclose(in);
+	assert_int_equal(alerts, 100);
+}
+
 /* A spool left by a run that ended with its sink down is replayed. */
 static void test_spool_restart(void **state)
 {
@@ -793,6 +844,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_unix_reconnect, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_spool_bound, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_inbox_ranks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_state_outranks, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_spool_restart, setup,

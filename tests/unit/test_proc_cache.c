@@ -10,6 +10,9 @@
 
 #include <cmocka.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "model/proc_cache.h"
 
 static struct mw_hdr hdr(uint32_t pid, uint32_t ppid, uint64_t start)
@@ -150,6 +153,92 @@ static void test_seed_self(void **state)
 	proc_cache__free(pc);
 }
 
+/*
+ * At the cap, the oldest exited record makes room first; when every record
+ * is alive the cap gives way (counted); expiry frees the exited ones.
+ */
+static void test_cap_evicts_exited_first(void **state)
+{
+	struct proc_cache *pc = proc_cache__new();
+	struct proc_cache_stats st;
+	struct mw_hdr h;
+	uint32_t pid;
+
+	assert_non_null(pc);
+	proc_cache__set_cap(pc, 8);
+	for (pid = 1000; pid < 1008; pid++) {
+		h = hdr(pid, 1, pid * 1000ULL);
+		assert_non_null(proc_cache__on_fork(pc, &h));
+	}
+	/* 1002 exits first, then 1005. */
+	h = hdr(1002, 1, 1002000ULL);
+	proc_cache__on_exit(pc, &h);
+	h = hdr(1005, 1, 1005000ULL);
+	proc_cache__on_exit(pc, &h);
+
+	h = hdr(2000, 1, 2000000ULL);
+	assert_non_null(proc_cache__on_fork(pc, &h));
+	assert_null(proc_cache__lookup(pc, 1002)); /* oldest exited went */
+	assert_non_null(proc_cache__lookup(pc, 1005));
+	h = hdr(2001, 1, 2001000ULL);
+	assert_non_null(proc_cache__on_fork(pc, &h));
+	assert_null(proc_cache__lookup(pc, 1005));
+	/* All alive now: the cap gives way rather than lose a process. */
+	h = hdr(2002, 1, 2002000ULL);
+	assert_non_null(proc_cache__on_fork(pc, &h));
+	proc_cache__stats(pc, &st);
+	assert_int_equal(st.size, 9);
+	assert_int_equal(st.evicted, 2);
+	assert_int_equal(st.over_cap, 1);
+	assert_int_equal(st.exited, 0);
+	for (pid = 1000; pid < 1008; pid++) {
+		h = hdr(pid, 1, pid * 1000ULL);
+		h.ts_ns = 5000000000ULL;
+		proc_cache__on_exit(pc, &h);
+	}
+	proc_cache__stats(pc, &st);
+	assert_int_equal(st.exited, 6);
+	proc_cache__expire(pc, 40000000000ULL);
+	proc_cache__stats(pc, &st);
+	assert_int_equal(st.size, 3);
+	assert_int_equal(st.exited, 0);
+	proc_cache__free(pc);
+}
+
+/*
+ * A lost exit record: the process is gone but its record says alive. The
+ * reconcile pass (when enabled) marks it exited, then it expires.
+ */
+static void test_reconcile_lost_exit(void **state)
+{
+	struct proc_cache *pc = proc_cache__new();
+	struct proc_cache_stats st;
+	struct mw_hdr h;
+	pid_t child = fork();
+
+	assert_true(child >= 0);
+	if (child == 0)
+		_exit(0);
+	assert_int_equal(waitpid(child, NULL, 0), child); /* reaped: gone */
+	h = hdr((uint32_t)child, 1, 1000ULL);
+	assert_non_null(proc_cache__on_fork(pc, &h));
+	h = hdr((uint32_t)getpid(), 1, 2000ULL);
+	assert_non_null(proc_cache__on_fork(pc, &h));
+
+	proc_cache__expire(pc, 100000000000ULL); /* reconcile off */
+	proc_cache__stats(pc, &st);
+	assert_int_equal(st.reconciled, 0);
+	proc_cache__set_reconcile(pc, true);
+	proc_cache__expire(pc, 200000000000ULL);
+	proc_cache__stats(pc, &st);
+	assert_int_equal(st.reconciled, 1); /* ours is alive */
+	assert_int_equal(st.exited, 1);
+	proc_cache__expire(pc, 240000000000ULL);
+	assert_null(proc_cache__lookup(pc, (uint32_t)child));
+	assert_non_null(proc_cache__lookup(pc, (uint32_t)getpid()));
+	proc_cache__free(pc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -158,6 +247,8 @@ int main(void)
 	    cmocka_unit_test(test_fork_exec_exit_lineage),
 	    cmocka_unit_test(test_entity_id_stable),
 	    cmocka_unit_test(test_seed_self),
+	    cmocka_unit_test(test_cap_evicts_exited_first),
+	    cmocka_unit_test(test_reconcile_lost_exit),
 	};
 
 	return cmocka_run_group_tests_name("proc_cache", tests, NULL, NULL);

@@ -3,11 +3,12 @@
  * monitor.c - the daemon's loop: set every stage up, read the ring
  * buffers, dispatch each record to its sensor, and run the timers.
  *
- * Single-threaded: ring buffer records are handed, in the order they
+ * One thread judges: ring buffer records are handed, in the order they
  * arrive, to the sensor that decodes them (sensors/), which brings the
  * process model up to date (model/) and passes the event on to the rules
  * and the response (respond/), whose findings the reporter writes
- * (report/ -> output/). The loop itself judges nothing. Signals only set
+ * (report/ -> output/; the outputs' I/O and the control socket run on
+ * threads of their own). The loop itself judges nothing. Signals only set
  * flags; the loop acts on them between polls. docs/architecture.md walks
  * one record through these stages.
  */

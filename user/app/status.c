@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app/monitor.h"
 #include "app/monitor_int.h"
@@ -70,6 +71,7 @@ static void counter_set(json_t *o, const char *name, uint64_t v)
 
 static json_t *counters_json(struct monitor *m, const uint64_t *st)
 {
+	struct proc_cache_stats ps;
 	struct output_stats os;
 	struct verdict_stats vs;
 	json_t *c = json_object();
@@ -97,6 +99,11 @@ static json_t *counters_json(struct monitor *m, const uint64_t *st)
 	counter_set(c, "output_nospace", os.nospace);
 	counter_set(c, "output_sync_errors", os.sync_errors);
 	counter_set(c, "processes", proc_cache__size(m->pc));
+	proc_cache__stats(m->pc, &ps);
+	counter_set(c, "processes_exited", ps.exited);
+	counter_set(c, "processes_evicted", ps.evicted);
+	counter_set(c, "processes_over_cap", ps.over_cap);
+	counter_set(c, "processes_reconciled", ps.reconciled);
 	counter_set(c, "rules", rules__count(m->rules));
 	counter_set(c, "file_watch_entries", loader__file_watch_count(m->ld));
 	json_object_set_new(c, "content", content_verdict__stats(m->cv));
@@ -155,6 +162,24 @@ void status__check_losses(struct monitor *m)
 	m->emit_failed = reporter__emit_failed(m->rep);
 }
 
+/*
+ * The bounds on the daemon's memory, as docs/deploy.md lists them: what
+ * each table holds at most, so an operator can see them with --status.
+ * (Constants of other stages, repeated here: keep them in step.)
+ */
+static json_t *caps_json(void)
+{
+	return json_pack(
+	    "{s:i,s:i,s:i,s:i,s:i,s:I,s:I,s:I}", "processes", PC_CAP,
+	    "aggregate_pairs", 4096 /* AGG_MAX, app/monitor.c */, "dns_names",
+	    4096 /* DNS_SLOTS, sensors/net.c */, "burst_windows",
+	    256 /* WINDOWS, sensors/net_burst.c */, "container_ids",
+	    1024 /* PC_CG_SLOTS, model/proc_cache.c */, "output_inbox_bytes",
+	    (json_int_t)(8u << 20), "output_queue_bytes_per_sink",
+	    (json_int_t)(4u << 20), "output_spool_bytes_per_sink",
+	    (json_int_t)(64ull << 20));
+}
+
 char *status__line(void *ctx)
 {
 	struct monitor *m = ctx;
@@ -166,8 +191,9 @@ char *status__line(void *ctx)
 		memcpy(st, m->stats, sizeof(st));
 	doc = report__state(
 	    "status",
-	    json_pack("{s:o,s:s,s:b,s:I}", "counters", counters_json(m, st),
-		      "mode", m->o->enforce ? "enforce" : "detect", "adopted",
+	    json_pack("{s:o,s:o,s:s,s:b,s:I}", "counters", counters_json(m, st),
+		      "caps", caps_json(), "mode",
+		      m->o->enforce ? "enforce" : "detect", "adopted",
 		      loader__adopted(m->ld), "uptime_s",
 		      (json_int_t)((clock__boot_ns() - m->started_ns) /
 				   1000000000ULL)));
@@ -261,6 +287,10 @@ void status__started(struct monitor *m, int n_deny)
 	jsonx_set_path(d, "adopted", json_boolean(loader__adopted(m->ld)));
 	jsonx_set_path(d, "self_tgid", json_integer(loader__self_tgid(m->ld)));
 	jsonx_set_path(d, "yara_rules", json_integer(content__rules(m->content)));
+	jsonx_set_path(d, "caps", caps_json());
+	/* /proc names the kernel's pids only outside a pid namespace. */
+	proc_cache__set_reconcile(m->pc,
+				  (uint32_t)getpid() == loader__self_tgid(m->ld));
 	if (m->o->pin_dir)
 		jsonx_set_path(d, "pin_dir", jsonx_str(m->o->pin_dir));
 	if (m->o->cgroup)

@@ -9,6 +9,14 @@
  * the only writer (proc_cache__set_sha256 is how a digest gets in). Exited
  * processes linger for a grace period so late records still find their
  * writer and lineage.
+ *
+ * Memory is bounded: at most PC_CAP records. Exited records wait in a FIFO
+ * in exit order; expiry pops its old end (no scan of the table), and a new
+ * process at the cap evicts the oldest exited record first (counted); only
+ * when every record is a live process does the cap give way (counted). After a burst expires, freed memory is handed
+ * back to the system (malloc_trim). An exit record the kernel lost would
+ * leave its process alive here forever: once a minute, live records whose
+ * pid no longer exists are marked exited (when our pids are the host's).
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -18,6 +26,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <malloc.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,10 +40,13 @@
 #define PC_BUCKETS 16384		    /* power of two */
 #define PC_GRACE_NS (30ULL * 1000000000ULL) /* exited records linger */
 #define PC_CG_SLOTS 1024 /* cgroup id -> container id cache */
+#define PC_RECONCILE_NS (60ULL * 1000000000ULL)
+#define PC_TRIM_AFTER 1024 /* records freed before memory is trimmed */
 
 struct pc_entry {
 	struct mw_process p;
 	struct pc_entry *next;
+	struct pc_entry *xprev, *xnext; /* the exited FIFO, oldest first */
 	uint64_t exited_ns; /* 0 while alive */
 };
 
@@ -44,7 +57,13 @@ struct cg_slot {
 
 struct proc_cache {
 	struct pc_entry *bucket[PC_BUCKETS];
-	unsigned int size;
+	unsigned int size, cap;
+	struct pc_entry *x_head, *x_tail; /* exited records, oldest first */
+	unsigned int exited;
+	uint64_t evicted, over_cap, reconciled;
+	uint64_t last_reconcile_ns;
+	bool reconcile;		 /* /proc shows the kernel's pids */
+	unsigned int freed_since_trim;
 	char boot_id[40];
 	long ticks_per_sec;
 	char proc_root[64];
@@ -76,6 +95,7 @@ struct proc_cache *proc_cache__new(void)
 
 	if (!pc)
 		return NULL;
+	pc->cap = PC_CAP;
 	pc->ticks_per_sec = sysconf(_SC_CLK_TCK);
 	if (pc->ticks_per_sec <= 0)
 		pc->ticks_per_sec = 100;
@@ -141,18 +161,84 @@ struct mw_process *proc_cache__lookup(struct proc_cache *pc, uint32_t pid)
 	return e ? &e->p : NULL;
 }
 
+/* Exited records, in exit order. */
+static void exited_push(struct proc_cache *pc, struct pc_entry *e)
+{
+	e->xnext = NULL;
+	e->xprev = pc->x_tail;
+	if (pc->x_tail)
+		pc->x_tail->xnext = e;
+	else
+		pc->x_head = e;
+	pc->x_tail = e;
+	pc->exited++;
+}
+
+static void exited_unlink(struct proc_cache *pc, struct pc_entry *e)
+{
+	if (!e->exited_ns)
+		return;
+	if (e->xprev)
+		e->xprev->xnext = e->xnext;
+	else
+		pc->x_head = e->xnext;
+	if (e->xnext)
+		e->xnext->xprev = e->xprev;
+	else
+		pc->x_tail = e->xprev;
+	e->xprev = e->xnext = NULL;
+	e->exited_ns = 0;
+	pc->exited--;
+}
+
+static void entry_remove(struct proc_cache *pc, struct pc_entry *victim)
+{
+	struct pc_entry **pp = &pc->bucket[pc_hash(victim->p.pid)];
+
+	for (; *pp; pp = &(*pp)->next) {
+		if (*pp == victim) {
+			*pp = victim->next;
+			exited_unlink(pc, victim);
+			proc_clear(&victim->p);
+			free(victim);
+			pc->size--;
+			pc->freed_since_trim++;
+			return;
+		}
+	}
+}
+
+/*
+ * Make room for one more record: at the cap, the oldest exited record goes
+ * (counted). When every record is a live process, the cap gives way
+ * (counted): a live process without a record would be judged without its
+ * name or lineage, which costs more than its few hundred bytes.
+ */
+static void entry_room(struct proc_cache *pc)
+{
+	if (pc->size < pc->cap)
+		return;
+	if (!pc->x_head) {
+		pc->over_cap++;
+		return;
+	}
+	entry_remove(pc, pc->x_head);
+	pc->evicted++;
+}
+
 /* A fresh, empty record for pid (replacing any old one). */
 static struct pc_entry *entry_new(struct proc_cache *pc, uint32_t pid)
 {
 	struct pc_entry *e = entry_find(pc, pid);
 
 	if (e) {
+		exited_unlink(pc, e);
 		proc_clear(&e->p);
 		memset(&e->p, 0, sizeof(e->p));
-		e->exited_ns = 0;
 	} else {
 		unsigned int b = pc_hash(pid);
 
+		entry_room(pc);
 		e = calloc(1, sizeof(*e));
 		if (!e)
 			return NULL;
@@ -163,21 +249,6 @@ static struct pc_entry *entry_new(struct proc_cache *pc, uint32_t pid)
 	e->p.pid = pid;
 	e->p.loginuid = UINT32_MAX;
 	return e;
-}
-
-static void entry_remove(struct proc_cache *pc, struct pc_entry *victim)
-{
-	struct pc_entry **pp = &pc->bucket[pc_hash(victim->p.pid)];
-
-	for (; *pp; pp = &(*pp)->next) {
-		if (*pp == victim) {
-			*pp = victim->next;
-			proc_clear(&victim->p);
-			free(victim);
-			pc->size--;
-			return;
-		}
-	}
 }
 
 static void proc_set_exe(struct mw_process *p, const char *exe)
@@ -623,26 +694,78 @@ struct mw_process *proc_cache__on_exec(struct proc_cache *pc,
 	return p;
 }
 
+static void entry_exited(struct proc_cache *pc, struct pc_entry *e,
+			 uint64_t ts_ns)
+{
+	if (e->exited_ns)
+		return;
+	e->exited_ns = ts_ns ? ts_ns : 1;
+	exited_push(pc, e);
+}
+
 void proc_cache__on_exit(struct proc_cache *pc, const struct mw_hdr *h)
 {
 	struct pc_entry *e = entry_find(pc, h->pid);
 
-	if (e && !e->exited_ns)
-		e->exited_ns = h->ts_ns ? h->ts_ns : 1;
+	if (e)
+		entry_exited(pc, e, h->ts_ns);
+}
+
+/*
+ * Live records whose process is gone (its exit record was lost in a full
+ * ring) are marked exited now, so they expire like any other.
+ */
+static void proc_cache__reconcile(struct proc_cache *pc, uint64_t now_ns)
+{
+	struct pc_entry *e;
+	unsigned int i;
+
+	for (i = 0; i < PC_BUCKETS; i++) {
+		for (e = pc->bucket[i]; e; e = e->next) {
+			if (e->exited_ns || e->p.pid == 0)
+				continue;
+			if (kill((pid_t)e->p.pid, 0) < 0 && errno == ESRCH) {
+				entry_exited(pc, e, now_ns);
+				pc->reconciled++;
+			}
+		}
+	}
+}
+
+void proc_cache__set_reconcile(struct proc_cache *pc, bool on)
+{
+	pc->reconcile = on;
 }
 
 void proc_cache__expire(struct proc_cache *pc, uint64_t now_ns)
 {
-	struct pc_entry *e, *next;
-	unsigned int i;
-
-	for (i = 0; i < PC_BUCKETS; i++) {
-		for (e = pc->bucket[i]; e; e = next) {
-			next = e->next;
-			if (e->exited_ns && now_ns > e->exited_ns + PC_GRACE_NS)
-				entry_remove(pc, e);
-		}
+	while (pc->x_head && now_ns > pc->x_head->exited_ns + PC_GRACE_NS)
+		entry_remove(pc, pc->x_head);
+	if (pc->reconcile &&
+	    now_ns - pc->last_reconcile_ns >= PC_RECONCILE_NS) {
+		pc->last_reconcile_ns = now_ns;
+		proc_cache__reconcile(pc, now_ns);
 	}
+	/* A burst is over: give its freed memory back. */
+	if (pc->freed_since_trim >= PC_TRIM_AFTER) {
+		pc->freed_since_trim = 0;
+		malloc_trim(0);
+	}
+}
+
+void proc_cache__stats(const struct proc_cache *pc, struct proc_cache_stats *st)
+{
+	st->size = pc->size;
+	st->cap = pc->cap;
+	st->exited = pc->exited;
+	st->evicted = pc->evicted;
+	st->over_cap = pc->over_cap;
+	st->reconciled = pc->reconciled;
+}
+
+void proc_cache__set_cap(struct proc_cache *pc, unsigned int cap)
+{
+	pc->cap = cap ? cap : PC_CAP;
 }
 
 int proc_cache__ancestors(struct proc_cache *pc, const struct mw_process *p,

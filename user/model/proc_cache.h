@@ -10,6 +10,7 @@
 #ifndef MW_PROC_CACHE_H
 #define MW_PROC_CACHE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "model/event.h"
@@ -98,6 +99,26 @@ void proc_cache__add_signals(struct proc_cache *pc, const struct mw_process *p,
 void mw_process__standin(struct mw_process *p, uint32_t pid, const char *comm);
 
 unsigned int proc_cache__size(const struct proc_cache *pc);
+
+/* Records at most (the default; proc_cache__set_cap() for tests). */
+#define PC_CAP 65536
+
+struct proc_cache_stats {
+	uint64_t size, cap; /* records now, and the bound */
+	uint64_t exited;    /* ... of which exited, waiting out the grace */
+	uint64_t evicted;   /* exited records dropped early for the cap */
+	uint64_t over_cap;  /* records made past the cap: all were alive */
+	uint64_t reconciled; /* live records found gone in /proc (lost exits) */
+};
+void proc_cache__stats(const struct proc_cache *pc, struct proc_cache_stats *st);
+void proc_cache__set_cap(struct proc_cache *pc, unsigned int cap); /* 0: default */
+
+/*
+ * Once a minute from proc_cache__expire(), mark live records whose pid is
+ * gone as exited. Only right when the daemon's pids are the kernel's
+ * (not in a pid namespace of its own): the caller decides.
+ */
+void proc_cache__set_reconcile(struct proc_cache *pc, bool on);
 
 /* Call fn for every live record; fn must not change the cache. */
 typedef void (*proc_cache_fn)(struct mw_process *p, void *ctx);

@@ -68,6 +68,9 @@ int output__wait_idle(struct output *o, unsigned int timeout_ms);
 
 void output__stats(const struct output *o, struct output_stats *st);
 
+/* Tests only: stop (on) or let (off) the worker take lines, as a stall. */
+void output__hold(struct output *o, bool on);
+
 /* Flush what can be flushed within a short bound, then free. NULL is ok. */
 void output__close(struct output *o);
 

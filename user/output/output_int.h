@@ -171,7 +171,8 @@ struct output {
 	pthread_cond_t idle; /* the worker finished a batch */
 	struct out_line *in_head, *in_tail;
 	uint64_t in_count, in_bytes, in_max;
-	bool stop, busy, nudged;
+	uint64_t in_hist[OUT_SEV_LEVELS]; /* lines in the inbox per rank */
+	bool stop, busy, nudged, held;
 	uint64_t lines;	       /* handed to output__write() */
 	uint64_t in_dropped;   /* refused at the hand-off (bound, memory) */
 	uint64_t batches;      /* batches the worker finished */

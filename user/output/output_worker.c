@@ -9,10 +9,11 @@
  * output__write() only copies the line into an in-memory inbox under a
  * short lock; one worker thread owns the sinks (output.c and below) and
  * does all their I/O. The inbox is bounded: when the worker falls behind
- * that far, new telemetry and alert lines are refused and counted
- * (output_dropped), while state lines (started, health, events_lost,
- * stopped: what says something was lost) still get a reserve above the
- * bound. The worker wakes on new lines, on output__tick(), every 50 ms
+ * that far, the lowest-ranked line there is goes (the oldest of the lowest
+ * rank in the inbox, or the new line when nothing lower waits), counted in
+ * output_dropped: an alert displaces telemetry, never the reverse; state
+ * lines (started, health, events_lost, stopped: what says something was
+ * lost) outrank both and get a reserve above the bound. The worker wakes on new lines, on output__tick(), every 50 ms
  * while a sink holds lines it could not send, and once a second for the
  * sinks' timers.
  */
@@ -73,12 +74,20 @@ static struct out_line *worker__take(struct output *o, unsigned int wait_ms,
 
 	abstime_after(&ts, wait_ms);
 	pthread_mutex_lock(&o->mu);
-	while (!o->in_head && !o->stop && !o->nudged)
+	while ((!o->in_head || o->held) && !o->stop && !o->nudged)
 		if (pthread_cond_timedwait(&o->wake, &o->mu, &ts) == ETIMEDOUT)
 			break;
+	if (o->held && !o->stop) {
+		o->nudged = false;
+		o->busy = true;
+		*stop = false;
+		pthread_mutex_unlock(&o->mu);
+		return NULL;
+	}
 	l = o->in_head;
 	o->in_head = o->in_tail = NULL;
 	o->in_count = o->in_bytes = 0;
+	memset(o->in_hist, 0, sizeof(o->in_hist));
 	o->nudged = false;
 	o->busy = true;
 	*stop = o->stop;
@@ -200,6 +209,47 @@ static bool inbox__room(const struct output *o, size_t bytes, int rank)
 	return o->in_bytes + bytes <= cap;
 }
 
+/* Lowest rank with a line in the inbox, OUT_SEV_LEVELS if none. */
+static int inbox__min_rank(const struct output *o)
+{
+	int i;
+
+	for (i = 0; i < OUT_SEV_LEVELS; i++)
+		if (o->in_hist[i])
+			return i;
+	return OUT_SEV_LEVELS;
+}
+
+/*
+ * Full: drop the oldest line of the lowest rank if it ranks below the
+ * newcomer (true), else nothing (false: the newcomer goes). Under mu; a
+ * walk of the inbox, only when it is full.
+ */
+static bool inbox__evict_below(struct output *o, int rank)
+{
+	int lo = inbox__min_rank(o);
+	struct out_line *l, *prev = NULL;
+
+	if (lo >= rank)
+		return false;
+	for (l = o->in_head; l && l->rank != lo; l = l->next)
+		prev = l;
+	if (!l)
+		return false;
+	if (prev)
+		prev->next = l->next;
+	else
+		o->in_head = l->next;
+	if (o->in_tail == l)
+		o->in_tail = prev;
+	o->in_count--;
+	o->in_bytes -= sizeof(*l) + l->len;
+	o->in_hist[lo]--;
+	o->in_dropped++;
+	free(l);
+	return true;
+}
+
 int output__write(struct output *o, const char *line, size_t len, int severity)
 {
 	struct out_line *l;
@@ -222,6 +272,9 @@ int output__write(struct output *o, const char *line, size_t len, int severity)
 	}
 	pthread_mutex_lock(&o->mu);
 	o->lines++;
+	while (l && !inbox__room(o, bytes, l->rank) &&
+	       inbox__evict_below(o, l->rank))
+		;
 	if (!l || !inbox__room(o, bytes, l->rank)) {
 		o->in_dropped++;
 		pthread_mutex_unlock(&o->mu);
@@ -236,6 +289,7 @@ int output__write(struct output *o, const char *line, size_t len, int severity)
 	o->in_tail = l;
 	o->in_count++;
 	o->in_bytes += bytes;
+	o->in_hist[l->rank]++;
 	if (was_empty)
 		pthread_cond_signal(&o->wake);
 	pthread_mutex_unlock(&o->mu);
@@ -248,6 +302,16 @@ void output__tick(struct output *o)
 		return;
 	pthread_mutex_lock(&o->mu);
 	o->nudged = true;
+	pthread_cond_signal(&o->wake);
+	pthread_mutex_unlock(&o->mu);
+}
+
+void output__hold(struct output *o, bool on)
+{
+	if (!o || !o->started)
+		return;
+	pthread_mutex_lock(&o->mu);
+	o->held = on;
 	pthread_cond_signal(&o->wake);
 	pthread_mutex_unlock(&o->mu);
 }
