@@ -26,9 +26,9 @@ cat >"$T/rules/zz-test-domain.json" <<JSON
   "severity": 50, "mitre": {"techniques": ["T1496"]}, "action": "block"
 }]}
 JSON
-bg ip netns exec "$NS" "$MW_HELPERS/mwnet" dns-server 127.0.0.1 198.51.100.7 15 >"$T/dns1"
-bg ip netns exec "$NS" "$MW_HELPERS/mwnet" dns-server 127.0.0.2 198.51.100.8 15 >"$T/dns2"
-bg ip netns exec "$NS" "$MW_HELPERS/mwnet" listen 0.0.0.0 "$PORT" "$T/recv" 15 >"$T/listen"
+bg ip netns exec "$NS" "$MW_HELPERS/mwnet" dns-server 127.0.0.1 198.51.100.7 90 >"$T/dns1"
+bg ip netns exec "$NS" "$MW_HELPERS/mwnet" dns-server 127.0.0.2 198.51.100.8 90 >"$T/dns2"
+bg ip netns exec "$NS" "$MW_HELPERS/mwnet" listen 0.0.0.0 "$PORT" "$T/recv" 90 >"$T/listen"
 wait_file "$T/dns1" ready && wait_file "$T/dns2" ready && wait_file "$T/listen" ready ||
 	fail "servers did not start"
 

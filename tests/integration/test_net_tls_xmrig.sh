@@ -109,6 +109,9 @@ netns_new tls3 || fail "netns"
 # No name at all (the pool by address, default rules): the behaviour half
 # still catches it, busy with a miner config beside it.
 xmrig_config "$T/opt/sync/config.json" "127.0.0.1:443" 1
+# Enforce mode above may have quarantined the binary after a content
+# kill (the default rules scan content): run a fresh copy.
+cp "$XMRIG" "$T/opt/sync/dbus-sync"
 mw_start --rules "$MW_ROOT/rules" || finish
 start_pool pool3
 run_miner m3

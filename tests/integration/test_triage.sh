@@ -161,18 +161,21 @@ echo /root/.bashtemp/libhide.so >/etc/ld.so.preload
 set +e
 start=$(date +%s%N)
 "$MW_BIN" triage --rules "$MW_ROOT/rules" --json 2>/dev/shm/triage.err
-echo "{\"triage_rc\":$?,\"immutable\":\"$IMMUTABLE\",\"ms\":$((($(date +%s%N) - start) / 1000000))}"
+# The scenario facts go beside the findings, not among them: the
+# findings file is checked as ECS (ecs_fields) like every daemon stream.
+echo "{\"triage_rc\":$?,\"immutable\":\"$IMMUTABLE\",\"ms\":$((($(date +%s%N) - start) / 1000000))}" >"$S/status.json"
 "$MW_BIN" triage --rules "$MW_ROOT/rules" >/dev/shm/human.txt 2>/dev/null
-echo "{\"human_rc\":$?}"
+echo "{\"human_rc\":$?}" >>"$S/status.json"
 cp /dev/shm/human.txt "$S/human.txt"
 ' "$OUT"
 rc=$?
 [ "$rc" -ne 99 ] || fail "private mounts not in place: scenario not run"
 cp "$STAGE/human.txt" "$T/human.txt" 2>/dev/null
+cp "$STAGE/status.json" "$T/status.json" 2>/dev/null
 rm -rf "$STAGE"
 
 expect_valid_json
-orc=$(jq -r 'select(.triage_rc != null) | .triage_rc' "$OUT")
+orc=$(jq -r 'select(.triage_rc != null) | .triage_rc' "$T/status.json")
 [ "$orc" = 1 ] && ok "owned: exit 1" || { fail "owned: exit $orc, want 1"; cat "$T/ns.err" >&2; }
 n=$(jq -c 'select(.rule.id != null)' "$OUT" | wc -l)
 bad=$(jq -c 'select(.rule.id != null and (.event.kind != "alert" or .event.module != "minerwatch" or .event.dataset != "minerwatch.triage"))' "$OUT" | head -n 3)
@@ -217,7 +220,7 @@ line=$(finding MW-TRIAGE-101 "$miner" "holding a core")
 finding MW-PERSIST-001 '.file.path == "/var/spool/cron/crontabs/root" and (.minerwatch.triage.reasons | test("hidden"))' "cron entry to the hidden directory" >/dev/null
 finding MW-PERSIST-001 '.file.path == "/etc/cron.d/sysupdate" and (.minerwatch.triage.reasons | test("download"))' "cron download piped into a shell" >/dev/null
 finding MW-PERSIST-001 '.file.path == "/etc/crontab" and (.minerwatch.triage.reasons | test("MW-MINER"))' "cron starting a known miner (the daemon's rules)" >/dev/null
-if [ "$(jq -r 'select(.immutable != null) | .immutable' "$OUT")" = yes ]; then
+if [ "$(jq -r 'select(.immutable != null) | .immutable' "$T/status.json")" = yes ]; then
 	finding MW-PERSIST-013 '.file.path == "/var/spool/cron/crontabs/root" and (.file.attributes | index("immutable"))' "immutable crontab (FS_IOC_GETFLAGS)" >/dev/null
 else
 	log "SKIP one assertion: no ext4 image could be loop-mounted here, so no immutable crontab"
@@ -243,7 +246,7 @@ finding MW-PERSIST-001 '.file.path == "/etc/cron.d/long" and (.minerwatch.triage
 	"a 4 KiB path with a 0xff byte, whole and escaped" >/dev/null
 
 # The report for a person: by question, with the timeline.
-hrc=$(jq -r 'select(.human_rc != null) | .human_rc' "$OUT")
+hrc=$(jq -r 'select(.human_rc != null) | .human_rc' "$T/status.json")
 [ "$hrc" = 1 ] && ok "text report: exit 1" || fail "text report: exit $hrc"
 for s in "What is running" "How it persists" "What was wiped" "How it got in" "What was left behind" "Timeline"; do
 	grep -q "== $s" "$T/human.txt" && ok "text report: section '$s'" || fail "text report: no section '$s'"
@@ -253,7 +256,7 @@ grep -q '/root/.bashtemp/libhide.so: missing, hidden directory' "$T/human.txt" &
 	fail "text report: no judgement of the preloaded library"
 grep -q 'a\\x0ab\\xffc' "$T/human.txt" && ok "text report: hostile name escaped" ||
 	fail "text report: hostile name not escaped"
-ms=$(jq -r 'select(.ms != null) | .ms' "$OUT")
+ms=$(jq -r 'select(.ms != null) | .ms' "$T/status.json")
 log "owned host triaged in ${ms} ms"
 
 # The findings handed over: minerwatch report reads triage's output.

@@ -145,7 +145,7 @@ json_t *triage__add(struct triage *t, enum triage_section s,
 	jsonx_set_path(doc, "threat.technique.id", ids);
 	if (r->tactic)
 		jsonx_set_path(doc, "threat.tactic.name",
-			       json_string(r->tactic));
+			       json_pack("[s]", r->tactic));
 	return doc;
 }
 
@@ -172,7 +172,7 @@ json_t *triage__add_rule(struct triage *t, enum triage_section s,
 	jsonx_set_path(doc, "threat.technique.id", ids);
 	if (rule__tactic(r))
 		jsonx_set_path(doc, "threat.tactic.name",
-			       jsonx_str(rule__tactic(r)));
+			       json_pack("[o]", jsonx_str(rule__tactic(r))));
 	return doc;
 }
 
