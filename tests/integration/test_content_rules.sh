@@ -134,9 +134,9 @@ line=$(wait_for ".event.kind == \"alert\" and .rule.id == \"MW-CONTENT-003\" and
 [ -n "$line" ] && expect "$line" '.minerwatch.process.signatures | index("MW_Packer_UPX_Suspicious_Place") != null' \
 	"alert names the packer signature"
 
-# The same bytes installed in an ordinary directory are left alone.
-D=$MW_ROOT/build/tests/content-place-$$
-mkdir -p "$D" && cp "$T/packed" "$D/tool"
+# The same bytes installed in an ordinary directory are left alone. Not
+# under the checkout: a clone in /tmp (CI's, for one) is a temp place.
+D=$(mktemp -d /var/lib/mw-content-place.XXXXXX) && chmod 755 "$D" && cp "$T/packed" "$D/tool"
 "$D/tool" "$T/m5"
 rc=$?
 "$T/bin/hello" >/dev/null & # a later verdict: the one before is judged
