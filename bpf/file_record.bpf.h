@@ -127,7 +127,7 @@ static __always_inline int file_send_hdr(struct mw_file_event *e, __u32 match,
 	n += sizeof(*e);
 	e->hdr.size = n;
 	stat_inc(MW_STAT_FILE_SENT);
-	if (emit(&mw_findings, e, n, 1)) {
+	if (emit_finding(e, n)) {
 		stat_inc(MW_STAT_FILE_LOST);
 		fold_unsent(&e->fold, e->fold_count);
 	}
