@@ -24,6 +24,12 @@ for d in /etc /root /home /tmp /var/tmp /dev/shm /var/log /var/spool/cron; do
 	[ -d "$d" ] || skip "$d does not exist"
 done
 
+# The checkout may live under /tmp (a CI clone), which the scenarios hide
+# under a tmpfs: they run the binary and the rules from a copy in /run.
+BIN_STAGE=$(mktemp -d /run/mw-triage-bin.XXXXXX)
+cp "$MW_BIN" "$BIN_STAGE/minerwatch" && cp -r "$MW_ROOT/rules" "$BIN_STAGE/rules" ||
+	fail "cannot stage the binary and rules in $BIN_STAGE"
+
 # Mounts shared by both scenarios; every one is checked before anything
 # is written (exit 99 otherwise). The scratch tmpfs lives under $T, which
 # the tmpfs over /tmp then hides: nothing below needs $T by name.
@@ -54,7 +60,7 @@ set +e
 in_namespaces() {
 	local ns
 	ns=$(mktemp -d "$T/ns.XXXXXX")
-	NS=$ns MW_BIN=$MW_BIN MW_HELPERS=$MW_HELPERS MW_ROOT=$MW_ROOT \
+	NS=$ns MW_BIN=$BIN_STAGE/minerwatch MW_HELPERS=$MW_HELPERS MW_ROOT=$BIN_STAGE \
 		unshare -m -p -n -f --propagation private --mount-proc \
 		bash -c "$SETUP
 $1" >"$2" 2>"$T/ns.err"
@@ -172,7 +178,7 @@ rc=$?
 [ "$rc" -ne 99 ] || fail "private mounts not in place: scenario not run"
 cp "$STAGE/human.txt" "$T/human.txt" 2>/dev/null
 cp "$STAGE/status.json" "$T/status.json" 2>/dev/null
-rm -rf "$STAGE"
+rm -rf "$STAGE" "$BIN_STAGE"
 
 expect_valid_json
 orc=$(jq -r 'select(.triage_rc != null) | .triage_rc' "$T/status.json")
