@@ -89,7 +89,9 @@ static void object_set(json_t *doc, const struct mw_deny_event *e,
 	else
 		snprintf(full, sizeof(full), "%s", path);
 	jsonx_set_path(doc, "file.path", jsonx_str(full));
-	jsonx_set_path(doc, "file.inode", json_integer((json_int_t)e->ino));
+	/* ECS: file.inode is a keyword (a string), as report.c writes it. */
+	snprintf(full, sizeof(full), "%llu", (unsigned long long)e->ino);
+	jsonx_set_path(doc, "file.inode", json_string(full));
 }
 
 json_t *report__refused(const struct mw_deny_event *e, const char *path,
