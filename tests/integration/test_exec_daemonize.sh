@@ -12,10 +12,13 @@ mkdir -p "$T/bin"
 # A neutral name: the rule that matches is the --donate-level one.
 cp "$MW_HELPERS/forker" "$T/bin/worker"
 
-# run_forker DEPTH: start it, print the pid of the fork that stays.
+# run_forker DEPTH: start it, print the pid of the fork that stays. The
+# pid of the program itself is left in $T/parent.
 run_forker() {
 	rm -f "$T/child"
-	"$T/bin/worker" "$T/child" 20 "$1" --donate-level 1
+	"$T/bin/worker" "$T/child" 20 "$1" --donate-level 1 &
+	echo $! >"$T/parent"
+	wait $! 2>/dev/null
 	for i in $(seq 1 50); do
 		[ -s "$T/child" ] && break
 		sleep 0.1
@@ -35,7 +38,15 @@ gone() {
 mw_start --rules "$T/rules" --enforce || finish
 for depth in 1 2; do
 	child=$(run_forker "$depth")
-	[ -n "$child" ] || { fail "depth $depth: no fork pid"; continue; }
+	if [ -z "$child" ]; then
+		# Judged and killed before it could fork: the kill came first,
+		# which is the better outcome, and there is no fork to judge.
+		parent=$(cat "$T/parent")
+		wait_for ".event.action == \"kill\" and .process.pid == $parent and .rule.id == \"MW-MINER-003\"" 5 >/dev/null &&
+			ok "depth $depth: killed before it forked" ||
+			fail "depth $depth: no fork pid and no kill of $parent"
+		continue
+	fi
 	if gone "$child"; then
 		ok "depth $depth: the fork of the judged miner was killed"
 	else

@@ -2,8 +2,10 @@
 /*
  * forker - daemonizes the way xmrig -B does, without exec: forks DEPTH
  * times (each parent exits at once, the child calls setsid() as daemon()
- * does), and the last child writes its pid to PIDFILE and sleeps SECS.
- * Extra arguments are ignored (they are what a rule judges).
+ * does). The last parent writes its child's pid to PIDFILE before it
+ * exits, so the pid is known even when the child is killed at once; the
+ * last child sleeps SECS. Extra arguments are ignored (they are what a
+ * rule judges).
  *   forker PIDFILE SECS DEPTH [ARGS...]
  */
 #include <stdio.h>
@@ -23,15 +25,18 @@ int main(int argc, char **argv)
 
 		if (pid < 0)
 			return 1;
-		if (pid > 0)
+		if (pid > 0) {
+			if (i == depth - 1 || i == 3) {
+				f = fopen(argv[1], "w");
+				if (!f)
+					_exit(1);
+				fprintf(f, "%d\n", (int)pid);
+				fclose(f);
+			}
 			_exit(0); /* the parent leaves before it is judged */
+		}
 		setsid();
 	}
-	f = fopen(argv[1], "w");
-	if (!f)
-		return 1;
-	fprintf(f, "%d\n", (int)getpid());
-	fclose(f);
 	sleep(atoi(argv[2]));
 	return 0;
 }
