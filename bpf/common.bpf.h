@@ -84,6 +84,15 @@ struct mw_scratch {
 	char rec[sizeof(struct mw_exec_event) + MW_EXEC_DATA_MAX + MW_PATH_MAX];
 	/* path_walk() writes backwards into this and copies the result out */
 	char path[MW_PATH_MAX + MW_NAME_MAX];
+	/*
+	 * A path walk's state (struct path_walk, path.bpf.h). Here, not on
+	 * the stack: the verifier tracks stack values exactly, so a walk
+	 * offset that shrinks each step made it check the bpf_loop()
+	 * callback once per possible offset (~180k instructions per
+	 * program, seconds of daemon start); map memory reads back as an
+	 * unknown number and the callback is checked once.
+	 */
+	__u64 walk[8];
 };
 
 struct {

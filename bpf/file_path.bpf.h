@@ -104,7 +104,10 @@ struct {
 	__type(value, __u32);
 } mw_file_host_ns SEC(".maps") __weak;
 
-/* path_walk plus the innermost anchor met; w first: path_prepend() takes it. */
+/*
+ * path_walk plus the innermost anchor met; w first: path_prepend() takes
+ * it. In scratch like path_walk (mw_scratch.walk).
+ */
 struct fpath_walk {
 	struct path_walk w;
 	__u32 anchor_off; /* w.off when the anchor was met: suffix start */
@@ -134,17 +137,31 @@ static __always_inline void anchor_check(struct fpath_walk *fw,
 	}
 }
 
-/* path_walk_step() (path.bpf.h) that also looks for an anchor. */
+static __always_inline struct fpath_walk *fwalk_of(struct mw_scratch *s)
+{
+	_Static_assert(sizeof(struct fpath_walk) <= sizeof(s->walk),
+		       "mw_scratch.walk holds an fpath_walk");
+	return (struct fpath_walk *)s->walk;
+}
+
+/*
+ * path_walk_step() (path.bpf.h) that also looks for an anchor; the state
+ * is in scratch (arg is NULL).
+ */
 static long fpath_walk_step(__u32 i, void *arg)
 {
-	struct fpath_walk *fw = arg;
-	struct path_walk *w = &fw->w;
 	struct mw_scratch *s = scratch_get();
-	struct dentry *d = AS_DENTRY(w->d), *parent, *root;
-	struct mount *mnt = AS_MOUNT(w->mnt), *mp;
+	struct fpath_walk *fw;
+	struct path_walk *w;
+	struct dentry *d, *parent, *root;
+	struct mount *mnt, *mp;
 
 	if (!s)
 		return 1;
+	fw = fwalk_of(s);
+	w = &fw->w;
+	d = AS_DENTRY(w->d);
+	mnt = AS_MOUNT(w->mnt);
 	parent = FR(d, d_parent);
 	root = FR(mnt, mnt.mnt_root);
 	if (d == root) {
@@ -232,10 +249,10 @@ __noinline int FPROG(fpath_resolve_g)(unsigned long dentry,
 				      struct fpath_out *out)
 {
 	struct mw_scratch *s = scratch_get();
-	struct fpath_walk fw = {};
 	struct prefix_cmp pc = {};
 	struct mw_file_anchor *a;
-	__u32 n, alen, soff;
+	struct fpath_walk *fw;
+	__u32 n, alen, soff, off;
 	char *dst;
 
 	if (!s || !out)
@@ -243,19 +260,23 @@ __noinline int FPROG(fpath_resolve_g)(unsigned long dentry,
 	out->seen = 0;
 	out->trunc = 0;
 	dst = &s->rec[dst_off & (2 * MW_PATH_MAX - 1)];
-	fw.w.d = dentry;
-	fw.w.mnt = vfsmnt - bpf_core_field_offset(struct mount, mnt);
-	fw.w.off = MW_PATH_MAX - 1;
+	fw = fwalk_of(s);
+	__builtin_memset(fw, 0, sizeof(*fw));
+	fw->w.d = dentry;
+	fw->w.mnt = vfsmnt - bpf_core_field_offset(struct mount, mnt);
+	fw->w.off = MW_PATH_MAX - 1;
 	s->path[MW_PATH_MAX - 1] = '\0';
-	bpf_loop(MW_PATH_DEPTH, fpath_walk_step, &fw, 0);
-	if (fw.w.trunc || !fw.w.done)
+	bpf_loop(MW_PATH_DEPTH, fpath_walk_step, NULL, 0);
+	if (fw->w.trunc || !fw->w.done)
 		out->trunc = 1;
-	if (fw.w.off == MW_PATH_MAX - 1) { /* the root itself */
-		fw.w.off -= 1;
+	off = fw->w.off;
+	if (off == MW_PATH_MAX - 1) { /* the root itself */
+		off -= 1;
 		s->path[MW_PATH_MAX - 2] = '/';
 	}
-	fw.w.off &= MW_PATH_MAX - 1;
-	a = fw.anchored ? bpf_map_lookup_elem(&mw_file_anchors, &fw.key) : NULL;
+	off &= MW_PATH_MAX - 1;
+	a = fw->anchored ? bpf_map_lookup_elem(&mw_file_anchors, &fw->key)
+			 : NULL;
 	/*
 	 * An anchor met makes the path whole even when the walk ran out
 	 * above it (64 stacked mounts): the caller's view is then partial
@@ -263,11 +284,11 @@ __noinline int FPROG(fpath_resolve_g)(unsigned long dentry,
 	 */
 	if (a) {
 		alen = a->len & (MW_WATCH_KEY - 1);
-		soff = fw.anchor_off & (MW_PATH_MAX - 1);
+		soff = fw->anchor_off & (MW_PATH_MAX - 1);
 		/* The caller's prefix before the suffix: the same as ours? */
 		pc.a = a->path;
-		pc.off = fw.w.off;
-		pc.len = soff > fw.w.off ? soff - fw.w.off : 0;
+		pc.off = off;
+		pc.len = soff > off ? soff - off : 0;
 		if (pc.len != alen)
 			pc.differ = 1;
 		else
@@ -275,13 +296,13 @@ __noinline int FPROG(fpath_resolve_g)(unsigned long dentry,
 		if (out->trunc)
 			pc.differ = 1;
 		if (pc.differ && alen + MW_PATH_MAX - soff <= MW_PATH_MAX) {
-			out->seen = out->trunc ? 0 : fw.w.off;
+			out->seen = out->trunc ? 0 : off;
 			out->trunc = 0;
 			return fpath_rebased(dst, a, s, alen, soff);
 		}
 	}
-	n = MW_PATH_MAX - fw.w.off; /* bytes with the NUL */
-	bpf_probe_read_kernel(dst, n, &s->path[fw.w.off]);
+	n = MW_PATH_MAX - off; /* bytes with the NUL */
+	bpf_probe_read_kernel(dst, n, &s->path[off]);
 	return n - 1;
 }
 

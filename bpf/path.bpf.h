@@ -62,9 +62,10 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 #endif
 
 /*
- * The walk's state, in the caller's stack. Pointers are kept as numbers
- * and cast back (AS_*) in each step: a BTF pointer stored to the stack and
- * loaded again is a plain scalar to the verifier.
+ * The walk's state, in per-CPU scratch (mw_scratch.walk, which says why).
+ * Pointers are kept as numbers and cast back (AS_*) in each step: a BTF
+ * pointer stored to memory and loaded again is a plain scalar to the
+ * verifier.
  */
 struct path_walk {
 	unsigned long d;   /* struct dentry * */
@@ -94,16 +95,30 @@ static __always_inline int path_prepend(struct path_walk *w,
 	return 0;
 }
 
-/* One component, or one hop from a mount root to its mountpoint. */
+/* The walk state in s (s->walk is big enough: checked below). */
+static __always_inline struct path_walk *walk_of(struct mw_scratch *s)
+{
+	_Static_assert(sizeof(struct path_walk) <= sizeof(s->walk),
+		       "mw_scratch.walk holds a path_walk");
+	return (struct path_walk *)s->walk;
+}
+
+/*
+ * One component, or one hop from a mount root to its mountpoint. The
+ * state is in scratch (arg is NULL).
+ */
 static long path_walk_step(__u32 i, void *arg)
 {
-	struct path_walk *w = arg;
 	struct mw_scratch *s = scratch_get();
-	struct dentry *d = AS_DENTRY(w->d), *parent, *root;
-	struct mount *mnt = AS_MOUNT(w->mnt), *mp;
+	struct path_walk *w;
+	struct dentry *d, *parent, *root;
+	struct mount *mnt, *mp;
 
 	if (!s)
 		return 1;
+	w = walk_of(s);
+	d = AS_DENTRY(w->d);
+	mnt = AS_MOUNT(w->mnt);
 	parent = FR(d, d_parent);
 	root = FR(mnt, mnt.mnt_root);
 	if (d == root) {
@@ -136,24 +151,27 @@ static __always_inline int path_resolve_at(unsigned long dentry,
 					   unsigned long vfsmnt, char *dst,
 					   struct mw_scratch *s, int *trunc)
 {
-	struct path_walk w = {};
-	__u32 n;
+	struct path_walk *w = walk_of(s);
+	__u32 n, off;
 
-	w.d = dentry;
-	w.mnt = vfsmnt - bpf_core_field_offset(struct mount, mnt);
-	w.off = MW_PATH_MAX - 1;
+	w->d = dentry;
+	w->mnt = vfsmnt - bpf_core_field_offset(struct mount, mnt);
+	w->off = MW_PATH_MAX - 1;
+	w->trunc = 0;
+	w->done = 0;
 	s->path[MW_PATH_MAX - 1] = '\0';
-	bpf_loop(MW_PATH_DEPTH, path_walk_step, &w, 0);
-	if (w.trunc || !w.done)
+	bpf_loop(MW_PATH_DEPTH, path_walk_step, NULL, 0);
+	if (w->trunc || !w->done)
 		*trunc = 1;
-	if (w.off == MW_PATH_MAX - 1) { /* the root itself */
-		w.off -= 1;
+	off = w->off;
+	if (off == MW_PATH_MAX - 1) { /* the root itself */
+		off -= 1;
 		s->path[MW_PATH_MAX - 2] = '/';
 	}
 	/* Bounds the verifier can see: off in [0, 4095], n in [1, 4096]. */
-	w.off &= MW_PATH_MAX - 1;
-	n = MW_PATH_MAX - w.off; /* bytes with the NUL */
-	bpf_probe_read_kernel(dst, n, &s->path[w.off]);
+	off &= MW_PATH_MAX - 1;
+	n = MW_PATH_MAX - off; /* bytes with the NUL */
+	bpf_probe_read_kernel(dst, n, &s->path[off]);
 	return n - 1;
 }
 
