@@ -145,44 +145,23 @@ static __always_inline struct fpath_walk *fwalk_of(struct mw_scratch *s)
 }
 
 /*
- * path_walk_step() (path.bpf.h) that also looks for an anchor; the state
- * is in scratch (arg is NULL).
+ * path_walk_step() (path.bpf.h) that also looks for an anchor among the
+ * mount roots it crosses; the state is in scratch (arg is NULL).
  */
 static long fpath_walk_step(__u32 i, void *arg)
 {
 	struct mw_scratch *s = scratch_get();
 	struct fpath_walk *fw;
-	struct path_walk *w;
-	struct dentry *d, *parent, *root;
-	struct mount *mnt, *mp;
+	struct dentry *mroot;
+	long ret;
 
 	if (!s)
 		return 1;
 	fw = fwalk_of(s);
-	w = &fw->w;
-	d = AS_DENTRY(w->d);
-	mnt = AS_MOUNT(w->mnt);
-	parent = FR(d, d_parent);
-	root = FR(mnt, mnt.mnt_root);
-	if (d == root) {
-		anchor_check(fw, d);
-		mp = FR(mnt, mnt_parent);
-		if (mnt == mp) {
-			w->done = 1;
-			return 1;
-		}
-		w->d = (unsigned long)FR(mnt, mnt_mountpoint);
-		w->mnt = (unsigned long)mp;
-		return 0;
-	}
-	if (path_prepend(w, s, d))
-		return 1;
-	if (d == parent) {
-		w->done = 1;
-		return 1;
-	}
-	w->d = (unsigned long)parent;
-	return 0;
+	ret = path_step(&fw->w, s, &mroot);
+	if (mroot)
+		anchor_check(fw, mroot);
+	return ret;
 }
 
 struct prefix_cmp {
@@ -435,15 +414,32 @@ static __always_inline int task_chrooted(struct task_struct *t,
 	       bd != (unsigned long)BPF_CORE_READ(nsroot, mnt.mnt_root);
 }
 
+/* Read a name's first byte / the whole name from user or kernel memory. */
+static __always_inline long name_read(void *dst, __u32 n, const char *src,
+				      int kstr)
+{
+	return kstr ? bpf_probe_read_kernel(dst, n, src)
+		    : bpf_probe_read_user(dst, n, src);
+}
+
+static __always_inline long name_read_str(void *dst, __u32 n, const char *src,
+					  int kstr)
+{
+	return kstr ? bpf_probe_read_kernel_str(dst, n, src)
+		    : bpf_probe_read_user_str(dst, n, src);
+}
+
 /*
- * dirfd (or the cwd) joined with the user string ustr, into dst (room for
- * MW_PATH_MAX bytes). Absolute strings are copied as they are. Returns the
- * length, or -1 when the string cannot be read.
+ * dirfd (or the cwd) joined with the string ustr, into dst (room for
+ * MW_PATH_MAX bytes). Absolute strings are copied as they are. The string
+ * is the caller's (user memory), or, with kstr, a copy the kernel already
+ * made (an io_uring request's struct filename). Returns the length, or -1
+ * when the string cannot be read.
  */
 static __always_inline int path_at_v(long dfd, const char *ustr, char *dst,
 				     struct mw_scratch *s, __u32 *flags,
 				     __u32 trunc_flag, __u32 lex_flag,
-				     __u32 *vseen)
+				     __u32 *vseen, int kstr)
 {
 	struct task_struct *t = (void *)bpf_get_current_task_btf();
 	struct dot_scan ds = {};
@@ -454,7 +450,7 @@ static __always_inline int path_at_v(long dfd, const char *ustr, char *dst,
 	long n;
 	char c;
 
-	if (bpf_probe_read_user(&c, 1, ustr))
+	if (name_read(&c, 1, ustr, kstr))
 		return -1;
 	if (c == '/') {
 		/*
@@ -499,7 +495,7 @@ static __always_inline int path_at_v(long dfd, const char *ustr, char *dst,
 	*flags |= lex_flag;
 	off &= MW_PATH_MAX - 1;
 	room = MW_PATH_MAX - off;
-	n = bpf_probe_read_user_str(&dst[off], room, ustr);
+	n = name_read_str(&dst[off], room, ustr, kstr);
 	if (n <= 0)
 		return -1;
 	if (n == room)
@@ -532,7 +528,7 @@ static __always_inline int path_at(long dfd, const char *ustr, char *dst,
 	__u32 vseen;
 
 	return path_at_v(dfd, ustr, dst, s, flags, trunc_flag, lex_flag,
-			 &vseen);
+			 &vseen, 0);
 }
 
 /*
@@ -550,7 +546,7 @@ static __always_inline int path_at_ev(long dfd, const char *ustr,
 	char c = 0;
 
 	n = path_at_v(dfd, ustr, e->data, s, &e->flags, MW_FILE_PATH_TRUNC,
-		      MW_FILE_LEXICAL, &vseen);
+		      MW_FILE_LEXICAL, &vseen, 0);
 	if (n < 0 || !vseen || bpf_probe_read_user(&c, 1, ustr))
 		return n;
 	vseen &= MW_PATH_MAX - 1;

@@ -104,24 +104,23 @@ static __always_inline struct path_walk *walk_of(struct mw_scratch *s)
 }
 
 /*
- * One component, or one hop from a mount root to its mountpoint. The
- * state is in scratch (arg is NULL).
+ * One component, or one hop from a mount root to its mountpoint: the body
+ * of every walk's bpf_loop() callback. When the step leaves a mount root,
+ * *mroot is that root's dentry (the file sensor looks it up as an anchor).
+ * Returns the callback's value: 1 stops the walk.
  */
-static long path_walk_step(__u32 i, void *arg)
+static __always_inline long path_step(struct path_walk *w,
+				      struct mw_scratch *s,
+				      struct dentry **mroot)
 {
-	struct mw_scratch *s = scratch_get();
-	struct path_walk *w;
-	struct dentry *d, *parent, *root;
-	struct mount *mnt, *mp;
+	struct dentry *d = AS_DENTRY(w->d), *parent, *root;
+	struct mount *mnt = AS_MOUNT(w->mnt), *mp;
 
-	if (!s)
-		return 1;
-	w = walk_of(s);
-	d = AS_DENTRY(w->d);
-	mnt = AS_MOUNT(w->mnt);
+	*mroot = NULL;
 	parent = FR(d, d_parent);
 	root = FR(mnt, mnt.mnt_root);
 	if (d == root) {
+		*mroot = d;
 		mp = FR(mnt, mnt_parent);
 		/* Root of the namespace (or of a detached tree): done. */
 		if (mnt == mp) {
@@ -141,6 +140,17 @@ static long path_walk_step(__u32 i, void *arg)
 	}
 	w->d = (unsigned long)parent;
 	return 0;
+}
+
+/* The plain walk's callback; the state is in scratch (arg is NULL). */
+static long path_walk_step(__u32 i, void *arg)
+{
+	struct mw_scratch *s = scratch_get();
+	struct dentry *mroot;
+
+	if (!s)
+		return 1;
+	return path_step(walk_of(s), s, &mroot);
 }
 
 /*

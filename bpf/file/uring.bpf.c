@@ -62,62 +62,17 @@ struct {
 /*
  * dirfd dfd (in the current task) joined with the kernel string kname,
  * into dst: path_at() (file_path.bpf.h) for a name the kernel already
- * copied. Returns the length, or -1.
+ * copied, rebased on anchors like it. Returns the length, or -1.
  */
 static __always_inline int uring_kpath_at(long dfd, const char *kname,
 					  char *dst, struct mw_scratch *s,
 					  __u32 *flags, __u32 trunc_flag,
 					  __u32 lex_flag)
 {
-	struct task_struct *t = (void *)bpf_get_current_task_btf();
-	struct dot_scan ds = {};
-	unsigned long bd, bm;
-	struct file *f;
-	__u32 off = 0, room;
-	int trunc = 0;
-	long n;
-	char c;
+	__u32 vseen;
 
-	if (bpf_probe_read_kernel(&c, 1, kname))
-		return -1;
-	if (c != '/') {
-		if ((int)dfd == AT_FDCWD) {
-			bd = (unsigned long)t->fs->pwd.dentry;
-			bm = (unsigned long)t->fs->pwd.mnt;
-		} else {
-			f = fd_file(t, dfd);
-			if (!f)
-				return -1;
-			bd = (unsigned long)FR(f, f_path.dentry);
-			bm = (unsigned long)FR(f, f_path.mnt);
-		}
-		off = path_resolve_at(bd, bm, dst, s, &trunc);
-		if (off > 1 && off < MW_PATH_MAX - 2) {
-			dst[off & (MW_PATH_MAX - 1)] = '/';
-			off++;
-		} else if (off != 1) {
-			off = 0;
-			trunc = 1;
-		}
-	}
-	*flags |= lex_flag;
-	off &= MW_PATH_MAX - 1;
-	room = MW_PATH_MAX - off;
-	n = bpf_probe_read_kernel_str(&dst[off], room, kname);
-	if (n <= 0)
-		return -1;
-	if (n == room)
-		trunc = 1;
-	ds.start = (dst - (char *)s->rec) + (off ? off - 1 : 0);
-	ds.end = (dst - (char *)s->rec) + off + n - 1;
-	bpf_loop(MW_PATH_MAX, dot_step, &ds, 0);
-	if (ds.dirty)
-		*flags |= MW_FILE_MATCH_UNSURE;
-	if (trunc) {
-		*flags |= trunc_flag;
-		stat_inc(MW_STAT_FILE_PATH_TRUNC);
-	}
-	return off + n - 1;
+	return path_at_v(dfd, kname, dst, s, flags, trunc_flag, lex_flag,
+			 &vseen, 1);
 }
 
 /* A struct filename's kernel copy of the name. */
