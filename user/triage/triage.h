@@ -66,6 +66,7 @@ struct triage_finding {
 };
 
 struct rules;
+struct triage_content;
 
 struct triage {
 	const struct triage_opts *o;
@@ -74,6 +75,8 @@ struct triage {
 	int n, cap;
 	time_t now, boot; /* wall clock now, and of the boot */
 	time_t install;	  /* the host's install time, 0 unknown */
+	struct triage_content *tc; /* YARA rules and verdicts (content) */
+	json_t *referenced; /* files the last judged command names */
 };
 
 /*

@@ -20,6 +20,7 @@
 
 #include "report/jsonx.h"
 #include "triage/triage.h"
+#include "triage/triage_content.h"
 
 #define FILE_MAX (4 << 20)
 
@@ -90,7 +91,7 @@ static void judge_lines(struct triage *t, const char *path,
 			const struct triage_rule *r,
 			const char *(*command_of)(char *line))
 {
-	char *buf, *line, *save, why[512];
+	char *buf, *line, *save, why[1024];
 	size_t len;
 	int lineno = 0;
 
@@ -123,6 +124,7 @@ static void judge_lines(struct triage *t, const char *path,
 			       json_integer(lineno));
 		jsonx_set_path(doc, "minerwatch.triage.reasons",
 			       jsonx_str(why));
+		triage_content__referenced(t, doc);
 		triage__detail(t, "why: %s", why);
 	}
 	free(buf);

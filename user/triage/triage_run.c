@@ -15,12 +15,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
+#include "model/content_event.h"
 #include "model/net_event.h"
 #include "model/proc_cache.h"
 #include "report/jsonx.h"
 #include "report/report.h"
+#include "report/report_content.h"
 #include "rules/rules.h"
 #include "triage/triage.h"
+#include "triage/triage_content.h"
 #include "triage/triage_net.h"
 #include "util/clock.h"
 #include "util/procfs.h"
@@ -209,6 +214,8 @@ static int on_match(const struct rule *r, int idx, const struct mw_event *ev,
 	if (!doc)
 		return 1;
 	report__process(doc, ev);
+	if (ev->content)
+		report_content__add(doc, ev->content);
 	if (ev->net)
 		report__net(doc, ev->net, false);
 	conn_fields(doc, m->conns, m->n_conns);
@@ -297,6 +304,29 @@ static void miner_config(struct run_ctx *c, const struct mw_event *ev,
 	}
 }
 
+/*
+ * The running image's bytes (through /proc/PID/exe: deleted and memfd
+ * executables too): its digest goes on the process (process.hash.sha256,
+ * for the known-hash rule) and the verdict on the event, so the content
+ * rules judge it with the others.
+ */
+static void content_of(struct run_ctx *c, struct mw_process *p,
+		       struct mw_event *ev, struct mw_content *mc)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/exe", p->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return;
+	if (triage_content__fd(c->t, fd, p->exe, p->flags, mc) == 0) {
+		proc_cache__set_sha256(c->pc, p, mc->sha256);
+		ev->content = mc;
+	}
+	close(fd);
+}
+
 static void judge_process(struct run_ctx *c, uint32_t pid, int busy)
 {
 	const struct mw_process *chain[MAX_CHAIN];
@@ -304,11 +334,13 @@ static void judge_process(struct run_ctx *c, uint32_t pid, int busy)
 	struct mw_process *p = proc_cache__lookup(c->pc, pid);
 	struct mw_event ev = {.kind = MW_KIND_EXEC, .at_start = true};
 	struct match_ctx m = {.c = c, .conns = conns, .busy = busy};
+	struct mw_content mc;
 	json_t *doc;
 
 	/* Kernel threads have no executable; we do not judge ourselves. */
 	if (!p || !p->exe || pid == (uint32_t)getpid())
 		return;
+	content_of(c, p, &ev, &mc);
 	ev.proc = p;
 	ev.ts_ns = p->start_ns;
 	proc_cache__lineage(c->pc, &ev, chain, MAX_CHAIN);
