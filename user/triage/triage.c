@@ -23,7 +23,6 @@
 #include "report/report.h"
 #include "rules/rules.h"
 #include "triage/triage.h"
-#include "triage/triage_content.h"
 
 #define DEFAULT_RULES "/etc/minerwatch/rules"
 

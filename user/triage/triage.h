@@ -130,6 +130,17 @@ int triage__judge_command(struct triage *t, const char *cmd, char *why,
 /* A hidden directory name tools make on their own (".cache", ...). */
 bool triage__benign_hidden(const char *name, size_t len);
 
+/* Content verdicts (triage_content.c; the rest in triage_content.h). */
+/*
+ * Compile the YARA rules of the yara/ folder of each --rules path into
+ * t->tc. 0 (also when there are none), or a negative errno with err
+ * naming the rule file and line.
+ */
+int triage_content__open(struct triage *t, char *err, size_t err_len);
+/* Free t->tc; adds the finding on what the caps left unread, if any. */
+void triage_content__close(struct triage *t);
+int triage_content__rules(const struct triage *t); /* YARA rules compiled */
+
 /* The checks, one per question. */
 void triage__running(struct triage *t);
 void triage__persistence(struct triage *t);

@@ -16,16 +16,6 @@
 struct triage;
 
 /*
- * Compile the YARA rules of the yara/ folder of each --rules path into
- * t->tc. 0 (also when there are none), or a negative errno with err
- * naming the rule file and line.
- */
-int triage_content__open(struct triage *t, char *err, size_t err_len);
-/* Free t->tc; adds the finding on what the caps left unread, if any. */
-void triage_content__close(struct triage *t);
-int triage_content__rules(const struct triage *t); /* YARA rules compiled */
-
-/*
  * The verdict on the regular file behind fd (path: where it was started
  * from, for the place externals; proc_flags: MW_PROC_MEMFD/DELETED) into
  * c. 0 when it was hashed (c->scanned says whether the YARA pass was
