@@ -145,6 +145,8 @@ int triage_content__rules(const struct triage *t); /* YARA rules compiled */
 void triage__running(struct triage *t);
 void triage__persistence(struct triage *t);
 void triage__wiped(struct triage *t);
+void triage__journal(struct triage *t); /* triage_journal.c, from wiped */
+void triage__logins(struct triage *t);	/* triage_logins.c, from wiped */
 void triage__way_in(struct triage *t);
 void triage__left_behind(struct triage *t);
 
