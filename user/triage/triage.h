@@ -141,9 +141,17 @@ int triage_content__open(struct triage *t, char *err, size_t err_len);
 void triage_content__close(struct triage *t);
 int triage_content__rules(const struct triage *t); /* YARA rules compiled */
 
+struct mw_process;
+struct triage_conn;
+/* The names p's egress connections went to (triage_names.c). */
+void triage__conn_names(const struct mw_process *p, struct triage_conn *c,
+			int n);
+
 /* The checks, one per question. */
 void triage__running(struct triage *t);
 void triage__persistence(struct triage *t);
+/* One authorized_keys file (triage_keys.c, from persistence). */
+void triage__authorized_keys(struct triage *t, const char *path);
 void triage__wiped(struct triage *t);
 void triage__journal(struct triage *t); /* triage_journal.c, from wiped */
 void triage__logins(struct triage *t);	/* triage_logins.c, from wiped */
