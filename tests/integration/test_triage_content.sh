@@ -4,7 +4,8 @@
 # XMRig 6.16.0 copied to /opt/sysmon/sysmon-agent, started with only
 # `-c agent.conf` (pool and wallet in that file, not config.json), mining
 # (one thread, no huge pages, no MSR) against fakepool.py on the loopback
-# of a private network namespace; started again by three persistence
+# of a private network namespace, the pool's name pinned in /etc/hosts
+# (triage must show the name beside the address); started again by three persistence
 # entries that say nothing hostile in their text (a cron.d line, a systemd
 # unit, a root crontab running a shell script that runs it). Triage must
 # name the process and each entry by content (MW-CONTENT-001, the YARA
@@ -27,7 +28,7 @@ STAGE=$(mktemp -d /run/mw-triage-content.XXXXXX)
 cp "$MW_BIN" "$STAGE/minerwatch" && cp -r "$MW_ROOT/rules" "$STAGE/rules" &&
 	cp "$XMRIG" "$STAGE/xmrig" && cp "$MW_ROOT/tests/integration/helpers/fakepool.py" "$STAGE/" ||
 	fail "cannot stage in $STAGE"
-xmrig_config "$STAGE/agent.conf" "127.0.0.1:3334"
+xmrig_config "$STAGE/agent.conf" "pool.hashvault.pro:3334"
 
 unshare -m -p -n -f --propagation private --mount-proc bash -c '
 S='"$STAGE"'
@@ -40,7 +41,8 @@ for m in /etc /root /home /tmp /var/tmp /dev/shm /var/log /var/spool/cron /opt; 
 	mountpoint -q "$m" || { echo "$m is not a private mount: refusing" >&2; exit 99; }
 done
 ip link set lo up
-python3 "$S/fakepool.py" --port 3334 --log /dev/shm/pool.log --timeout 60 &
+echo "127.0.0.2 pool.hashvault.pro" >>/etc/hosts
+python3 "$S/fakepool.py" --addr 127.0.0.2 --port 3334 --log /dev/shm/pool.log --timeout 60 &
 for i in $(seq 50); do grep -q ":0D06 00000000:0000 0A" /proc/net/tcp && break; sleep 0.1; done
 mkdir -p /opt/sysmon
 cp "$S/xmrig" /opt/sysmon/sysmon-agent
@@ -94,6 +96,8 @@ line=$(finding MW-CONTENT-001 "$miner" "the running renamed XMRig, by its conten
 	expect "$line" '.threat.technique.id == ["T1496"] and .event.severity >= 90' "T1496 at the daemon rule's severity"
 	expect "$line" '.minerwatch.triage.connections | any(.destination_port == 3334 and .state == "established")' \
 		"its pool connection beside it"
+	expect "$line" '.destination.ip == "127.0.0.2" and .destination.domain == "pool.hashvault.pro" and .minerwatch.net.domain_source == "hosts"' \
+		"the pool's name, from the /etc/hosts the miner resolved it with"
 }
 finding MW-CONTENT-002 "$miner and .process.hash.sha256 == \"$XMRIG_SHA256\"" "the running renamed XMRig, by its hash" >/dev/null
 n=$(jq -c "select($miner and .rule.id == \"MW-MINER-001\")" "$OUT" | wc -l)
@@ -113,4 +117,10 @@ n=$(jq -c 'select(.file.path == "/etc/cron.d/benign")' "$OUT" | wc -l)
 [ "$n" -eq 0 ] && ok "cron entry running /bin/true: no finding" || fail "/etc/cron.d/benign reported"
 grep -q 'MW-CONTENT-001.*sysmon-agent' "$T/human.txt" && ok "text report names it by content" ||
 	fail "text report: no MW-CONTENT-001 line"
+grep -q -- '-> 127.0.0.2:3334 (pool.hashvault.pro, from hosts) established' "$T/human.txt" &&
+	ok "text report: the connection with the pool's name" || fail "text report: no pool name beside the address"
+# The handover report shows the name beside the address too.
+"$MW_BIN" report "$OUT" -o "$T/handover.txt" || fail "report exit $?"
+grep -q '127.0.0.2:3334 (pool.hashvault.pro)' "$T/handover.txt" && ok "report: the pool's name beside its address" ||
+	fail "report: no pool name: $(grep -m3 127.0.0.2 "$T/handover.txt")"
 finish

@@ -159,9 +159,15 @@ static void process_details(struct triage *t, const struct mw_event *ev,
 	if (busy >= 10)
 		triage__detail(t, "cpu: %d%% of a core over the window", busy);
 	for (i = 0; i < n; i++)
-		triage__detail(t, "%s %s:%u -> %s:%u %s", conns[i].transport,
-			       conns[i].src_ip, conns[i].src_port,
-			       conns[i].dst_ip, conns[i].dst_port,
+		triage__detail(t, "%s %s:%u -> %s:%u%s%s%s%s%s %s",
+			       conns[i].transport, conns[i].src_ip,
+			       conns[i].src_port, conns[i].dst_ip,
+			       conns[i].dst_port, conns[i].domain[0] ? " (" : "",
+			       conns[i].domain,
+			       conns[i].domain[0] ? ", from " : "",
+			       conns[i].domain_source ? conns[i].domain_source
+						      : "",
+			       conns[i].domain[0] ? ")" : "",
 			       triage_conn__state(&conns[i]));
 }
 
@@ -171,15 +177,22 @@ static void conn_fields(json_t *doc, const struct triage_conn *conns, int n)
 	int i, first = -1;
 
 	for (i = 0; i < n; i++) {
-		json_array_append_new(
-		    a,
-		    json_pack("{s:s,s:s,s:i,s:s,s:i,s:s,s:b}", "transport",
-			      conns[i].transport, "source_ip", conns[i].src_ip,
-			      "source_port", conns[i].src_port,
-			      "destination_ip", conns[i].dst_ip,
-			      "destination_port", conns[i].dst_port, "state",
-			      triage_conn__state(&conns[i]), "egress",
-			      conns[i].egress));
+		json_t *o = json_pack(
+		    "{s:s,s:s,s:i,s:s,s:i,s:s,s:b}", "transport",
+		    conns[i].transport, "source_ip", conns[i].src_ip,
+		    "source_port", conns[i].src_port, "destination_ip",
+		    conns[i].dst_ip, "destination_port", conns[i].dst_port,
+		    "state", triage_conn__state(&conns[i]), "egress",
+		    conns[i].egress);
+
+		if (o && conns[i].domain[0]) {
+			json_object_set_new(o, "domain",
+					    jsonx_str(conns[i].domain));
+			json_object_set_new(
+			    o, "domain_source",
+			    json_string(conns[i].domain_source));
+		}
+		json_array_append_new(a, o);
 		if (first < 0 && conns[i].egress)
 			first = i;
 	}
@@ -189,6 +202,12 @@ static void conn_fields(json_t *doc, const struct triage_conn *conns, int n)
 	jsonx_set_path(doc, "destination.ip", json_string(conns[first].dst_ip));
 	jsonx_set_path(doc, "destination.port",
 		       json_integer(conns[first].dst_port));
+	if (conns[first].domain[0]) {
+		jsonx_set_path(doc, "destination.domain",
+			       jsonx_str(conns[first].domain));
+		jsonx_set_path(doc, "minerwatch.net.domain_source",
+			       json_string(conns[first].domain_source));
+	}
 	jsonx_set_path(doc, "network.transport",
 		       json_string(conns[first].transport));
 }
@@ -248,6 +267,11 @@ static void judge_conns(struct run_ctx *c, struct mw_event *ev,
 			continue;
 		snprintf(net.src_ip, sizeof(net.src_ip), "%s", k->src_ip);
 		snprintf(net.dst_ip, sizeof(net.dst_ip), "%s", k->dst_ip);
+		/* The network rules' pool domain lists judge it too. */
+		if (k->domain[0]) {
+			net.domain = k->domain;
+			net.domain_source = k->domain_source;
+		}
 		ev->kind = MW_KIND_NET;
 		ev->net = &net;
 		rules__eval(c->t->rs, ev, on_match, m);
@@ -345,6 +369,7 @@ static void judge_process(struct run_ctx *c, uint32_t pid, int busy)
 	ev.ts_ns = p->start_ns;
 	proc_cache__lineage(c->pc, &ev, chain, MAX_CHAIN);
 	m.n_conns = triage_net__of_process(c->tn, pid, conns, MAX_CONNS);
+	triage__conn_names(p, conns, m.n_conns);
 	rules__eval(c->t->rs, &ev, on_match, &m);
 	judge_conns(c, &ev, &m);
 	miner_config(c, &ev, &m);
