@@ -327,6 +327,18 @@ static void add_notable(struct handover *h, json_t *doc, const char *line,
 	e->section = s ? strdup(s) : NULL;
 	what_of(doc, what, sizeof(what));
 	e->what = strdup(what);
+	if (str_at(doc, "destination", "ip")) {
+		e->dst_ip = strdup(str_at(doc, "destination", "ip"));
+		if (asprintf(&e->dst, "%s:%lld", e->dst_ip,
+			     (long long)json_integer_value(json_object_get(
+				 json_object_get(doc, "destination"),
+				 "port"))) < 0)
+			e->dst = NULL;
+		if (!e->dst) {
+			free(e->dst_ip);
+			e->dst_ip = NULL;
+		}
+	}
 	e->severity = json_integer_value(
 	    json_object_get(json_object_get(doc, "event"), "severity"));
 	e->act = strcmp(e->kind, "alert") &&
@@ -347,6 +359,8 @@ static void add_notable(struct handover *h, json_t *doc, const char *line,
 		free(e->rule_name);
 		free(e->section);
 		free(e->what);
+		free(e->dst_ip);
+		free(e->dst);
 		goto lost;
 	}
 	*sl = h->n_ev++;
@@ -384,7 +398,8 @@ static bool quick_telemetry(struct handover *h, const char *line)
 	     !strstr(line, "\"kind\":\"state\"")) ||
 	    strstr(line, "\"action\":\"exec\"") ||
 	    strstr(line, "\"action\":\"kill\"") ||
-	    strstr(line, "\"action\":\"block\""))
+	    strstr(line, "\"action\":\"block\"") ||
+	    strstr(line, "\"domain\":\"")) /* a name to learn */
 		return false;
 	ts = strstr(line, "\"@timestamp\":\"");
 	when = ts ? parse_time(ts + 14) : 0;
@@ -433,6 +448,7 @@ static void take_line(struct handover *h, const char *line, size_t len)
 	if (when > h->last_us)
 		h->last_us = when;
 	note_host(h, str_at(doc, "host", "hostname"));
+	ho_names__learn(h, doc);
 	proc = learn_lineage(h, doc);
 	kind = str_at(doc, "event", "kind") ?: "";
 	action = str_at(doc, "event", "action") ?: "";
@@ -625,6 +641,8 @@ static void handover_free(struct handover *h)
 		free(h->ev[i].rule_name);
 		free(h->ev[i].section);
 		free(h->ev[i].what);
+		free(h->ev[i].dst_ip);
+		free(h->ev[i].dst);
 		free(h->ekeys[i]);
 	}
 	for (i = 0; i < h->n_p; i++) {
@@ -641,6 +659,7 @@ static void handover_free(struct handover *h)
 	free(h->ptab);
 	free(h->etab);
 	free(h->roots);
+	ho_names__free(h);
 }
 
 static int time_opt(const char *name, const char *arg, int64_t *out)
@@ -715,6 +734,7 @@ int handover__main(int argc, char **argv)
 		if (read_input(&h, argv[i]))
 			ret = 1;
 	build_incidents(&h);
+	ho_names__apply(&h);
 	if (h.lost) {
 		fprintf(stderr,
 			"minerwatch report: out of memory: %ld alerts left "

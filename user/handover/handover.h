@@ -39,6 +39,7 @@ struct ho_event {
 	/* Fields of the document, owned ("" when absent; section NULL). */
 	char *kind, *action, *rule_id, *rule_name, *section;
 	char *what; /* one line about it (ho_event__what) */
+	char *dst_ip, *dst; /* destination.ip and "ip:port", or NULL */
 };
 
 struct ho_proc {
@@ -72,7 +73,18 @@ struct handover {
 	int *ptab, *etab;
 	unsigned psize, esize;
 	char **ekeys;
+	struct ho_name *names; /* address -> name (handover_names.c) */
+	int n_names;
 };
+
+/*
+ * Names of destination addresses (handover_names.c): learn from every
+ * document, put beside the address on each event once all are read.
+ */
+struct ho_name;
+void ho_names__learn(struct handover *h, json_t *doc);
+void ho_names__apply(struct handover *h);
+void ho_names__free(struct handover *h);
 
 /* Which section a notable document belongs to besides the timeline. */
 enum ho_section { HO_NONE = 0, HO_PERSIST, HO_WIPED, HO_WAYIN, HO_LEFT };

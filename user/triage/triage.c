@@ -558,6 +558,12 @@ int triage__main(int argc, char **argv)
 		fprintf(stderr, "minerwatch triage: %s\n", err);
 		return 3;
 	}
+	if (triage_content__open(&t, err, sizeof(err))) {
+		fprintf(stderr, "minerwatch triage: %s\n", err);
+		triage_content__close(&t);
+		rules__free(rs);
+		return 3;
+	}
 	report__init();
 	t.rs = rs;
 	t.now = time(NULL);
@@ -572,6 +578,8 @@ int triage__main(int argc, char **argv)
 	triage__wiped(&t);
 	triage__way_in(&t);
 	triage__left_behind(&t);
+	triage_content__close(&t);
+	json_decref(t.referenced);
 
 	qsort(t.f, t.n, sizeof(*t.f), by_section_severity);
 	if (o.json)

@@ -66,6 +66,7 @@ struct triage_finding {
 };
 
 struct rules;
+struct triage_content;
 
 struct triage {
 	const struct triage_opts *o;
@@ -74,6 +75,8 @@ struct triage {
 	int n, cap;
 	time_t now, boot; /* wall clock now, and of the boot */
 	time_t install;	  /* the host's install time, 0 unknown */
+	struct triage_content *tc; /* YARA rules and verdicts (content) */
+	json_t *referenced; /* files the last judged command names */
 };
 
 /*
@@ -127,10 +130,31 @@ int triage__judge_command(struct triage *t, const char *cmd, char *why,
 /* A hidden directory name tools make on their own (".cache", ...). */
 bool triage__benign_hidden(const char *name, size_t len);
 
+/* Content verdicts (triage_content.c; the rest in triage_content.h). */
+/*
+ * Compile the YARA rules of the yara/ folder of each --rules path into
+ * t->tc. 0 (also when there are none), or a negative errno with err
+ * naming the rule file and line.
+ */
+int triage_content__open(struct triage *t, char *err, size_t err_len);
+/* Free t->tc; adds the finding on what the caps left unread, if any. */
+void triage_content__close(struct triage *t);
+int triage_content__rules(const struct triage *t); /* YARA rules compiled */
+
+struct mw_process;
+struct triage_conn;
+/* The names p's egress connections went to (triage_names.c). */
+void triage__conn_names(const struct mw_process *p, struct triage_conn *c,
+			int n);
+
 /* The checks, one per question. */
 void triage__running(struct triage *t);
 void triage__persistence(struct triage *t);
+/* One authorized_keys file (triage_keys.c, from persistence). */
+void triage__authorized_keys(struct triage *t, const char *path);
 void triage__wiped(struct triage *t);
+void triage__journal(struct triage *t); /* triage_journal.c, from wiped */
+void triage__logins(struct triage *t);	/* triage_logins.c, from wiped */
 void triage__way_in(struct triage *t);
 void triage__left_behind(struct triage *t);
 

@@ -16,6 +16,7 @@
 #include "model/event.h"
 #include "rules/rules.h"
 #include "triage/triage.h"
+#include "triage/triage_content.h"
 
 #define MAX_ARGS 64
 
@@ -196,6 +197,7 @@ int triage__judge_command(struct triage *t, const char *cmd, char *why,
 {
 	struct cmd_ctx c = {.why = why, .len = why_len};
 	size_t i;
+	int sev;
 
 	why[0] = '\0';
 	compile_once();
@@ -213,5 +215,7 @@ int triage__judge_command(struct triage *t, const char *cmd, char *why,
 	}
 	if (t->rs)
 		judge_by_rules(t, cmd, &c);
-	return c.sev;
+	/* What the programs it names are, by their bytes. */
+	sev = triage_content__command(t, cmd, why, why_len);
+	return sev > c.sev ? sev : c.sev;
 }

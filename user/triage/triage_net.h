@@ -18,6 +18,9 @@ struct triage_conn {
 	unsigned src_port, dst_port;
 	unsigned state; /* TCP state number (1 established) */
 	bool egress;	/* has a peer, and its local port listens not */
+	/* The name it went to, where known (triage_names.c), or "". */
+	char domain[254];
+	const char *domain_source; /* "hosts", "command_line", "config" */
 };
 
 struct triage_net;

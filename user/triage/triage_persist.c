@@ -20,18 +20,13 @@
 
 #include "report/jsonx.h"
 #include "triage/triage.h"
+#include "triage/triage_content.h"
 
 #define FILE_MAX (4 << 20)
 
 static const struct triage_rule r_cron = {
     "MW-PERSIST-001", "Cron entry runs a suspicious command", "T1053.003",
     "Persistence", 80};
-static const struct triage_rule r_keys = {
-    "MW-PERSIST-003", "SSH authorized_keys changed after install", "T1098.004",
-    "Persistence", 55};
-static const struct triage_rule r_keys_cmd = {"MW-PERSIST-003",
-					      "SSH key with a forced command",
-					      "T1098.004", "Persistence", 70};
 static const struct triage_rule r_preload = {
     "MW-PERSIST-005", "Dynamic linker preload list in use", "T1574.006",
     "Persistence", 90};
@@ -90,7 +85,7 @@ static void judge_lines(struct triage *t, const char *path,
 			const struct triage_rule *r,
 			const char *(*command_of)(char *line))
 {
-	char *buf, *line, *save, why[512];
+	char *buf, *line, *save, why[1024];
 	size_t len;
 	int lineno = 0;
 
@@ -123,6 +118,7 @@ static void judge_lines(struct triage *t, const char *path,
 			       json_integer(lineno));
 		jsonx_set_path(doc, "minerwatch.triage.reasons",
 			       jsonx_str(why));
+		triage_content__referenced(t, doc);
 		triage__detail(t, "why: %s", why);
 	}
 	free(buf);
@@ -281,55 +277,6 @@ static void startup_file(struct triage *t, const char *path, void *ctx)
 	judge_lines(t, path, ctx, script_command);
 }
 
-/* The keys of one authorized_keys file. */
-static void authorized_keys(struct triage *t, const char *path)
-{
-	char *buf, *line, *save;
-	struct stat st;
-	size_t len;
-	int keys = 0;
-	json_t *doc;
-
-	buf = triage__slurp(t, TRIAGE_PERSIST, path, FILE_MAX, &len, true);
-	if (!buf || stat(path, &st)) {
-		free(buf);
-		return;
-	}
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *s = skip_ws(line);
-
-		if (!*s || *s == '#')
-			continue;
-		keys++;
-		if (!strstr(s, "command=") || strncmp(s, "ssh-", 4) == 0)
-			continue;
-		doc =
-		    triage__add(t, TRIAGE_PERSIST, &r_keys_cmd, -1, st.st_mtime,
-				"%s: key with command=: %.120s", path, s);
-		if (doc) {
-			triage__file_fields(doc, path);
-			jsonx_set_path(doc, "minerwatch.triage.line",
-				       jsonx_str(s));
-		}
-	}
-	free(buf);
-	if (!keys || !t->install || st.st_mtime <= t->install + 86400)
-		return;
-	doc = triage__add(t, TRIAGE_PERSIST, &r_keys, -1, st.st_mtime,
-			  "%s: %d key(s), changed after the host's install",
-			  path, keys);
-	if (doc) {
-		char ts[40];
-
-		triage__file_fields(doc, path);
-		jsonx_set_path(doc, "minerwatch.triage.keys",
-			       json_integer(keys));
-		triage__iso(t->install, ts, sizeof(ts));
-		triage__detail(t, "installed %s", ts);
-	}
-}
-
 /* What each account has: keys, startup files; uid 0 besides root. */
 static void accounts(struct triage *t)
 {
@@ -368,10 +315,10 @@ static void accounts(struct triage *t)
 			continue;
 		snprintf(path, sizeof(path), "%s/.ssh/authorized_keys",
 			 pw->pw_dir);
-		authorized_keys(t, path);
+		triage__authorized_keys(t, path);
 		snprintf(path, sizeof(path), "%s/.ssh/authorized_keys2",
 			 pw->pw_dir);
-		authorized_keys(t, path);
+		triage__authorized_keys(t, path);
 		for (i = 0; i < sizeof(rc) / sizeof(rc[0]); i++) {
 			snprintf(path, sizeof(path), "%s/%s", pw->pw_dir,
 				 rc[i]);

@@ -15,12 +15,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
+#include "model/content_event.h"
 #include "model/net_event.h"
 #include "model/proc_cache.h"
 #include "report/jsonx.h"
 #include "report/report.h"
+#include "report/report_content.h"
 #include "rules/rules.h"
 #include "triage/triage.h"
+#include "triage/triage_content.h"
 #include "triage/triage_net.h"
 #include "util/clock.h"
 #include "util/procfs.h"
@@ -154,9 +159,15 @@ static void process_details(struct triage *t, const struct mw_event *ev,
 	if (busy >= 10)
 		triage__detail(t, "cpu: %d%% of a core over the window", busy);
 	for (i = 0; i < n; i++)
-		triage__detail(t, "%s %s:%u -> %s:%u %s", conns[i].transport,
-			       conns[i].src_ip, conns[i].src_port,
-			       conns[i].dst_ip, conns[i].dst_port,
+		triage__detail(t, "%s %s:%u -> %s:%u%s%s%s%s%s %s",
+			       conns[i].transport, conns[i].src_ip,
+			       conns[i].src_port, conns[i].dst_ip,
+			       conns[i].dst_port, conns[i].domain[0] ? " (" : "",
+			       conns[i].domain,
+			       conns[i].domain[0] ? ", from " : "",
+			       conns[i].domain_source ? conns[i].domain_source
+						      : "",
+			       conns[i].domain[0] ? ")" : "",
 			       triage_conn__state(&conns[i]));
 }
 
@@ -166,15 +177,22 @@ static void conn_fields(json_t *doc, const struct triage_conn *conns, int n)
 	int i, first = -1;
 
 	for (i = 0; i < n; i++) {
-		json_array_append_new(
-		    a,
-		    json_pack("{s:s,s:s,s:i,s:s,s:i,s:s,s:b}", "transport",
-			      conns[i].transport, "source_ip", conns[i].src_ip,
-			      "source_port", conns[i].src_port,
-			      "destination_ip", conns[i].dst_ip,
-			      "destination_port", conns[i].dst_port, "state",
-			      triage_conn__state(&conns[i]), "egress",
-			      conns[i].egress));
+		json_t *o = json_pack(
+		    "{s:s,s:s,s:i,s:s,s:i,s:s,s:b}", "transport",
+		    conns[i].transport, "source_ip", conns[i].src_ip,
+		    "source_port", conns[i].src_port, "destination_ip",
+		    conns[i].dst_ip, "destination_port", conns[i].dst_port,
+		    "state", triage_conn__state(&conns[i]), "egress",
+		    conns[i].egress);
+
+		if (o && conns[i].domain[0]) {
+			json_object_set_new(o, "domain",
+					    jsonx_str(conns[i].domain));
+			json_object_set_new(
+			    o, "domain_source",
+			    json_string(conns[i].domain_source));
+		}
+		json_array_append_new(a, o);
 		if (first < 0 && conns[i].egress)
 			first = i;
 	}
@@ -184,6 +202,12 @@ static void conn_fields(json_t *doc, const struct triage_conn *conns, int n)
 	jsonx_set_path(doc, "destination.ip", json_string(conns[first].dst_ip));
 	jsonx_set_path(doc, "destination.port",
 		       json_integer(conns[first].dst_port));
+	if (conns[first].domain[0]) {
+		jsonx_set_path(doc, "destination.domain",
+			       jsonx_str(conns[first].domain));
+		jsonx_set_path(doc, "minerwatch.net.domain_source",
+			       json_string(conns[first].domain_source));
+	}
 	jsonx_set_path(doc, "network.transport",
 		       json_string(conns[first].transport));
 }
@@ -209,6 +233,8 @@ static int on_match(const struct rule *r, int idx, const struct mw_event *ev,
 	if (!doc)
 		return 1;
 	report__process(doc, ev);
+	if (ev->content)
+		report_content__add(doc, ev->content);
 	if (ev->net)
 		report__net(doc, ev->net, false);
 	conn_fields(doc, m->conns, m->n_conns);
@@ -241,6 +267,11 @@ static void judge_conns(struct run_ctx *c, struct mw_event *ev,
 			continue;
 		snprintf(net.src_ip, sizeof(net.src_ip), "%s", k->src_ip);
 		snprintf(net.dst_ip, sizeof(net.dst_ip), "%s", k->dst_ip);
+		/* The network rules' pool domain lists judge it too. */
+		if (k->domain[0]) {
+			net.domain = k->domain;
+			net.domain_source = k->domain_source;
+		}
 		ev->kind = MW_KIND_NET;
 		ev->net = &net;
 		rules__eval(c->t->rs, ev, on_match, m);
@@ -297,6 +328,29 @@ static void miner_config(struct run_ctx *c, const struct mw_event *ev,
 	}
 }
 
+/*
+ * The running image's bytes (through /proc/PID/exe: deleted and memfd
+ * executables too): its digest goes on the process (process.hash.sha256,
+ * for the known-hash rule) and the verdict on the event, so the content
+ * rules judge it with the others.
+ */
+static void content_of(struct run_ctx *c, struct mw_process *p,
+		       struct mw_event *ev, struct mw_content *mc)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/exe", p->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return;
+	if (triage_content__fd(c->t, fd, p->exe, p->flags, mc) == 0) {
+		proc_cache__set_sha256(c->pc, p, mc->sha256);
+		ev->content = mc;
+	}
+	close(fd);
+}
+
 static void judge_process(struct run_ctx *c, uint32_t pid, int busy)
 {
 	const struct mw_process *chain[MAX_CHAIN];
@@ -304,15 +358,18 @@ static void judge_process(struct run_ctx *c, uint32_t pid, int busy)
 	struct mw_process *p = proc_cache__lookup(c->pc, pid);
 	struct mw_event ev = {.kind = MW_KIND_EXEC, .at_start = true};
 	struct match_ctx m = {.c = c, .conns = conns, .busy = busy};
+	struct mw_content mc;
 	json_t *doc;
 
 	/* Kernel threads have no executable; we do not judge ourselves. */
 	if (!p || !p->exe || pid == (uint32_t)getpid())
 		return;
+	content_of(c, p, &ev, &mc);
 	ev.proc = p;
 	ev.ts_ns = p->start_ns;
 	proc_cache__lineage(c->pc, &ev, chain, MAX_CHAIN);
 	m.n_conns = triage_net__of_process(c->tn, pid, conns, MAX_CONNS);
+	triage__conn_names(p, conns, m.n_conns);
 	rules__eval(c->t->rs, &ev, on_match, &m);
 	judge_conns(c, &ev, &m);
 	miner_config(c, &ev, &m);

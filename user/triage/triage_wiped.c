@@ -296,8 +296,10 @@ static void utmp_file(struct triage *t, const char *path)
 	int zeroed;
 	json_t *doc;
 
-	if (utmp_each(t, TRIAGE_WIPED, path, NULL, NULL, &size, &zeroed) ||
-	    (size % TPARSE_UTMP_SIZE == 0 && !zeroed))
+	if (utmp_each(t, TRIAGE_WIPED, path, NULL, NULL, &size, &zeroed))
+		return;
+	young_log(t, path);
+	if (size % TPARSE_UTMP_SIZE == 0 && !zeroed)
 		return;
 	doc = triage__add(t, TRIAGE_WIPED, &r_utmp, -1, 0,
 			  "%s: %lld bytes (%s%lld), %d zeroed record(s)", path,
@@ -320,7 +322,10 @@ static void lastlog(struct triage *t)
 	struct stat st;
 	json_t *doc;
 
-	if (stat(path, &st) || st.st_size % 292 == 0)
+	if (stat(path, &st))
+		return;
+	young_log(t, path);
+	if (st.st_size % 292 == 0)
 		return;
 	doc = triage__add(t, TRIAGE_WIPED, &r_utmp, -1, 0,
 			  "%s: %lld bytes, not a whole number of records", path,
@@ -393,6 +398,8 @@ void triage__wiped(struct triage *t)
 	utmp_file(t, "/var/log/btmp");
 	lastlog(t);
 	histories(t);
+	triage__logins(t);
+	triage__journal(t);
 }
 
 /* --- the way in ------------------------------------------------------------
