@@ -48,6 +48,8 @@ enum mw_exec_flags {
 	 * filename are the program refused; argv is not readable there.
 	 */
 	MW_EXEC_REFUSED = 1 << 8,
+	/* memfd sealed against writes (F_SEAL_WRITE or F_SEAL_FUTURE_WRITE) */
+	MW_EXEC_MEMFD_SEALED = 1 << 9,
 };
 
 /*

@@ -141,6 +141,15 @@ static int proc_memfd(const struct mw_event *ev, int64_t *out)
 	return 0;
 }
 
+/* Write-sealed memfd (false for anything that is not a memfd). */
+static int proc_memfd_sealed(const struct mw_event *ev, int64_t *out)
+{
+	*out = (ev->proc->flags & MW_PROC_MEMFD_SEALED) ||
+	       (ev->kind == MW_KIND_EXEC &&
+		(ev->exec_flags & MW_EXEC_MEMFD_SEALED));
+	return 0;
+}
+
 static int proc_deleted(const struct mw_event *ev, int64_t *out)
 {
 	*out = (ev->proc->flags & MW_PROC_DELETED) ||
@@ -551,6 +560,7 @@ static const struct field field_table[] = {
 	L("minerwatch.process.signatures", PROC, proc_signatures),
 	S("container.id", PROC, container_id),
 	B("minerwatch.process.memfd", PROC, proc_memfd),
+	B("minerwatch.process.memfd_sealed", PROC, proc_memfd_sealed),
 	B("minerwatch.process.deleted", PROC, proc_deleted),
 	S("minerwatch.process.comm", PROC, proc_comm),
 	S("minerwatch.process.exec_path", PROC, proc_exec_path),
