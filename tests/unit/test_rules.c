@@ -1221,6 +1221,11 @@ static const struct dcase dcases[] = {
      "/usr/bin/apt", 0, ""},
     {"apt hook helper in /tmp", "/tmp/apt-dpkg-install-x/helper", "helper", "/",
      NULL, "/usr/bin/dpkg", "dpkg", "/usr/bin/apt", 0, ""},
+    /* Exceptions go by system program, never by a name alone. */
+    {"payload under a 'make' copied to /tmp", "/tmp/payload", "payload", "/tmp",
+     NULL, "/usr/bin/dash", "sh", "/tmp/make", 0, "MW-EXEC-003"},
+    {"payload run by a 'dpkg' in /tmp", "/tmp/p", "p", "/", NULL, "/tmp/dpkg",
+     "dpkg", "/usr/bin/bash", 0, "MW-EXEC-003"},
     {"runc memfd clone at container start",
      "/memfd:runc_cloned:/proc/self/exe (deleted)", "runc|init", "/", NULL,
      "/usr/bin/containerd-shim-runc-v2", "containerd-shim-runc-v2", NULL,
