@@ -241,10 +241,22 @@ static __always_inline int mw_wanted(struct mw_config *cfg)
 	return 1;
 }
 
-/* True when the task is the daemon itself (its own events are noise). */
+/*
+ * True when the current task (tgid: its tgid) is the daemon itself: its
+ * own events are noise. The start time must match too, so a pid reused
+ * after a crash (pinned programs and self_tgid outlive us) is not exempt.
+ */
 static __always_inline int is_self(struct mw_config *cfg, __u32 tgid)
 {
-	return cfg && cfg->self_tgid && cfg->self_tgid == tgid;
+	struct task_struct *t;
+
+	if (!cfg || !cfg->self_tgid || cfg->self_tgid != tgid)
+		return 0;
+	if (!cfg->self_start)
+		return 1;
+	t = (void *)bpf_get_current_task();
+	return BPF_CORE_READ(t, group_leader, start_boottime) ==
+	       cfg->self_start;
 }
 
 char LICENSE[] SEC("license") __weak = "Dual BSD/GPL";

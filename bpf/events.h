@@ -48,6 +48,8 @@ enum mw_exec_flags {
 	 * filename are the program refused; argv is not readable there.
 	 */
 	MW_EXEC_REFUSED = 1 << 8,
+	/* memfd sealed against writes (F_SEAL_WRITE or F_SEAL_FUTURE_WRITE) */
+	MW_EXEC_MEMFD_SEALED = 1 << 9,
 };
 
 /*
@@ -99,6 +101,13 @@ struct mw_config {
 	__u32 self_tgid;	/* the daemon's host tgid: its events are dropped */
 	__u32 active_gen;	/* programs whose mw_load_gen differs stay idle */
 	__u32 scoped;		/* 1: only tasks under mw_cgroup_scope[0] count */
+	/*
+	 * The daemon's start (its group leader's start_boottime, ns): with
+	 * self_tgid, what makes a task "us". Pinned programs outlive a crash
+	 * and self_tgid with them; a process that gets that pid later has
+	 * another start time and is watched. 0: unknown, tgid alone.
+	 */
+	__u64 self_start;
 };
 
 /* Flags of struct mw_deny.flags. */

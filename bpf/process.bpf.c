@@ -26,6 +26,29 @@ static __always_inline int is_memfd(struct dentry *d, unsigned long magic)
 	       pfx[3] == 'f' && pfx[4] == 'd' && pfx[5] == ':';
 }
 
+#define F_SEAL_WRITE 0x0008
+#define F_SEAL_FUTURE_WRITE 0x0010
+
+/*
+ * A tmpfs memfd sealed against writes: its content cannot change after the
+ * exec, as runc's and systemd's self-clones are. The seals live in the
+ * shmem inode around the VFS inode. Only a hint for the rules (an attacker
+ * can seal too): the content worker still hashes and scans the image.
+ */
+static __always_inline int memfd_write_sealed(struct inode *inode,
+					      unsigned long magic)
+{
+	struct shmem_inode_info *info;
+
+	if (magic != TMPFS_MAGIC)
+		return 0;
+	info = (void *)((unsigned long)inode -
+			bpf_core_field_offset(struct shmem_inode_info,
+					      vfs_inode));
+	return BPF_CORE_READ(info, seals) &
+	       (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE);
+}
+
 /*
  * Look the executable up in the deny maps; returns the entry or NULL.
  * Three keys: the file's identity; the name of the file the kernel runs
@@ -105,8 +128,12 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 	e->exe_dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	if (BPF_CORE_READ(inode, __i_nlink) == 0)
 		e->flags |= MW_EXEC_DELETED;
-	if (is_memfd(d, BPF_CORE_READ(inode, i_sb, s_magic)))
+	if (is_memfd(d, BPF_CORE_READ(inode, i_sb, s_magic))) {
 		e->flags |= MW_EXEC_MEMFD;
+		if (memfd_write_sealed(inode,
+				       BPF_CORE_READ(inode, i_sb, s_magic)))
+			e->flags |= MW_EXEC_MEMFD_SEALED;
+	}
 
 	/* Enforcement first: the fewer instructions before the kill, the
 	 * better. */

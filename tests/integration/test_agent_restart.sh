@@ -71,7 +71,7 @@ line=$(wait_for '.event.action == "started"')
 expect "$line" '.minerwatch.adopted == false' "incompatible pinned state not adopted"
 grep -q 'incompatible build' "$ERR" && ok "and the operator is told" || fail "no message about the incompatible state"
 vs=$(bpftool -j map show pinned "$PIN/maps/mw_config_map" | jq -r .bytes_value)
-[ "$vs" = 16 ] && ok "pins replaced by this build's maps" || fail "pinned settings map value size $vs"
+[ "$vs" = 24 ] && ok "pins replaced by this build's maps" || fail "pinned settings map value size $vs"
 bash -c "exec $T/bin/kdevtmpfsi $T/marker-c"
 rc=$?
 [ "$rc" -eq 137 ] && ok "and it enforces" || fail "after replacing the pins: exit $rc"

@@ -27,7 +27,7 @@ if [ -n "$map_id" ]; then
 	# enforce = 0, self_tgid = 1 (init), the rest as it was.
 	bpftool map update id "$map_id" key 0 0 0 0 value \
 		0 0 0 0 1 0 0 0 $(bpftool map lookup id "$map_id" key 0 0 0 0 -j |
-		jq -r '.value[8:16][]' | tr '\n' ' ') ||
+		jq -r '.value[8:][]' | tr '\n' ' ') ||
 		fail "bpftool map update"
 	line=$(wait_for '.event.kind == "alert" and .rule.id == "MW-TAMPER-001"' 5) ||
 		fail "no tamper alert after the settings map was rewritten"

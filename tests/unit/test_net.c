@@ -334,10 +334,14 @@ static void test_burst_fanout_once(void **state)
 		burst__connect(b, SEC + i * 1000000ULL, 42, "scan", AF_INET, a,
 			       445);
 	}
-	/* Still going: nothing reported yet. */
+	/* Still going: the crossing is reported, once. */
+	assert_true(burst__next(b, SEC + 1 * SEC, &r));
+	assert_true(r.crossing);
+	assert_int_equal(r.hosts, 200);
 	assert_false(burst__next(b, SEC + 1 * SEC, &r));
 	/* Idle for 2 s: exactly one report with the counts. */
 	assert_true(burst__next(b, 4 * SEC, &r));
+	assert_false(r.crossing);
 	assert_int_equal(r.kind, BURST_FANOUT);
 	assert_int_equal(r.pid, 42);
 	assert_string_equal(r.comm, "scan");
@@ -345,6 +349,33 @@ static void test_burst_fanout_once(void **state)
 	assert_int_equal(r.ports, 1);
 	assert_int_equal(r.count, 200);
 	assert_false(burst__next(b, 4 * SEC, &r));
+	burst__free(b);
+}
+
+/* The crossing is reported at the connect that crosses, not at the end. */
+static void test_burst_fanout_crossing(void **state)
+{
+	struct burst *b = burst__new(&params);
+	struct burst_report r;
+	uint8_t a[16];
+	int i;
+
+	for (i = 1; i < params.fanout_hosts; i++) {
+		addr4(a, i);
+		burst__connect(b, i * 1000000ULL, 5, "scan", AF_INET, a, 445);
+		assert_false(burst__next(b, i * 1000000ULL, &r));
+	}
+	addr4(a, i);
+	burst__connect(b, i * 1000000ULL, 5, "scan", AF_INET, a, 445);
+	assert_true(burst__next(b, i * 1000000ULL, &r));
+	assert_true(r.crossing);
+	assert_int_equal(r.kind, BURST_FANOUT);
+	assert_int_equal(r.hosts, params.fanout_hosts);
+	assert_int_equal(r.pid, 5);
+	/* More hosts: no second crossing in the same window. */
+	addr4(a, 200);
+	burst__connect(b, (i + 1) * 1000000ULL, 5, "scan", AF_INET, a, 445);
+	assert_false(burst__next(b, (i + 1) * 1000000ULL, &r));
 	burst__free(b);
 }
 
@@ -376,7 +407,7 @@ static void test_burst_long_scan_windows(void **state)
 	struct burst *b = burst__new(&params);
 	struct burst_report r;
 	uint8_t a[16];
-	int i, reports = 0;
+	int i, reports = 0, crossings = 0;
 	uint64_t t = 0;
 
 	/* 25 s of one connect per 50 ms to new ports: reported per 10 s. */
@@ -384,12 +415,17 @@ static void test_burst_long_scan_windows(void **state)
 		t = i * 50000000ULL;
 		addr4(a, 1);
 		burst__connect(b, t, 9, "nmap", AF_INET, a, 1 + i);
-		while (burst__next(b, t, &r))
-			reports += r.kind == BURST_FANOUT;
+		while (burst__next(b, t, &r)) {
+			reports += r.kind == BURST_FANOUT && !r.crossing;
+			crossings += r.crossing;
+		}
 	}
-	while (burst__next(b, t + 3 * SEC, &r))
-		reports += r.kind == BURST_FANOUT;
+	while (burst__next(b, t + 3 * SEC, &r)) {
+		reports += r.kind == BURST_FANOUT && !r.crossing;
+		crossings += r.crossing;
+	}
 	assert_int_equal(reports, 3);
+	assert_int_equal(crossings, 3);
 	burst__free(b);
 }
 
@@ -471,6 +507,7 @@ int main(void)
 	    cmocka_unit_test(test_dns_a_aaaa_cname),
 	    cmocka_unit_test(test_dns_malformed),
 	    cmocka_unit_test(test_burst_fanout_once),
+	    cmocka_unit_test(test_burst_fanout_crossing),
 	    cmocka_unit_test(test_burst_below_threshold),
 	    cmocka_unit_test(test_burst_long_scan_windows),
 	    cmocka_unit_test(test_burst_brute_in),

@@ -204,8 +204,10 @@ char *status__line(void *ctx)
 
 static json_t *config_json(const struct mw_config *c)
 {
-	return json_pack("{s:I,s:I,s:I,s:I}", "enforce", (json_int_t)c->enforce,
-			 "self_tgid", (json_int_t)c->self_tgid, "active_gen",
+	return json_pack("{s:I,s:I,s:I,s:I,s:I}", "enforce",
+			 (json_int_t)c->enforce, "self_tgid",
+			 (json_int_t)c->self_tgid, "self_start",
+			 (json_int_t)c->self_start, "active_gen",
 			 (json_int_t)c->active_gen, "scoped",
 			 (json_int_t)c->scoped);
 }

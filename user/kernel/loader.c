@@ -458,8 +458,10 @@ static void whoami(struct loader *ld)
 	opts.ctx_size_in = sizeof(ctx);
 	if (bpf_prog_test_run_opts(bpf_program__fd(ld->skel->progs.mw_whoami),
 				   &opts) == 0 &&
-	    opts.retval > 0)
+	    opts.retval > 0) {
 		ld->self_tgid = opts.retval;
+		ld->self_start = ld->skel->bss->mw_whoami_start;
+	}
 }
 
 /* Write the settings map; gen decides which programs act. */
@@ -468,7 +470,11 @@ static int config_write(struct loader *ld, uint32_t enforce, uint32_t self)
 	struct mw_config cfg = {.enforce = enforce,
 				.self_tgid = self,
 				.active_gen = ld->gen,
-				.scoped = ld->scoped};
+				.scoped = ld->scoped,
+				/* known only for the tgid whoami() saw */
+				.self_start = self && self == ld->self_tgid
+						  ? ld->self_start
+						  : 0};
 	uint32_t zero = 0;
 
 	if (bpf_map__update_elem(ld->skel->maps.mw_config_map, &zero,

@@ -42,6 +42,7 @@ struct loader {
 	uint32_t gen;		   /* mw_load_gen of our programs */
 	uint32_t old_enforce;	   /* enforce flag the adopted state had */
 	uint32_t self_tgid;	   /* tgid the kernel sees for us, 0 unknown */
+	uint64_t self_start;	   /* our start_boottime (ns), 0 unknown */
 	/* What we last wrote to mw_config_map (loader__config_check). */
 	struct mw_config cfg_written;
 	bool cfg_written_ok;

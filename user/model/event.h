@@ -26,6 +26,8 @@ enum mw_proc_flags {
 	/* --cgroup: whether it is inside the scope was checked, and is. */
 	MW_PROC_SCOPE_KNOWN = 1 << 7,
 	MW_PROC_IN_SCOPE = 1 << 8,
+	/* runs from a memfd sealed against writes (F_SEAL_WRITE/FUTURE_WRITE) */
+	MW_PROC_MEMFD_SEALED = 1 << 9,
 };
 
 /*

@@ -25,6 +25,7 @@ enum mw_net_action {
 	NET_ACT_SCAN = 16,	/* fan-out burst of one process */
 	NET_ACT_BRUTE_IN = 17,	/* many connections from one source */
 	NET_ACT_BRUTE_OUT = 18, /* one process, many connects to one service */
+	NET_ACT_SCAN_END = 19,	/* a fan-out's window ended: final counts */
 };
 
 struct mw_net_info {

@@ -453,6 +453,27 @@ static uint32_t ns_inode(const char *path)
 	return stat(path, &st) == 0 ? (uint32_t)st.st_ino : 0;
 }
 
+/*
+ * A memfd executable found at start: whether it is sealed against writes,
+ * as the exec sensor reads it from the inode (F_GET_SEALS on the image
+ * reached through /proc/PID/exe). Unreadable counts as unsealed.
+ */
+static uint32_t memfd_sealed_flag(const char *exe_link)
+{
+	int fd = open(exe_link, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int seals;
+
+	if (fd < 0)
+		return 0;
+	seals = fcntl(fd, F_GET_SEALS);
+	close(fd);
+	if (seals < 0)
+		return 0;
+	return (seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))
+		       ? MW_PROC_MEMFD_SEALED
+		       : 0;
+}
+
 /* Learn one process from /proc. Returns the record or NULL. */
 static struct mw_process *proc_learn(struct proc_cache *pc, uint32_t pid)
 {
@@ -503,7 +524,7 @@ static struct mw_process *proc_learn(struct proc_cache *pc, uint32_t pid)
 		if (deleted)
 			p->flags |= MW_PROC_DELETED;
 		if (strncmp(link, "/memfd:", 7) == 0)
-			p->flags |= MW_PROC_MEMFD;
+			p->flags |= MW_PROC_MEMFD | memfd_sealed_flag(path);
 	}
 	snprintf(path, sizeof(path), "%s/%u/cwd", pc->proc_root, pid);
 	if (read_link(path, link, sizeof(link), NULL) == 0)
@@ -631,7 +652,8 @@ struct mw_process *proc_cache__on_fork(struct proc_cache *pc,
 		p->exec_path = pp->exec_path ? strdup(pp->exec_path) : NULL;
 		p->name = proc_name__pick(p);
 		p->flags = pp->flags &
-			   (MW_PROC_MEMFD | MW_PROC_DELETED | MW_PROC_CONDEMNED);
+			   (MW_PROC_MEMFD | MW_PROC_MEMFD_SEALED |
+			    MW_PROC_DELETED | MW_PROC_CONDEMNED);
 		p->judged_rule = pp->judged_rule;
 		p->judged_gen = pp->judged_gen;
 		memcpy(p->container_id, pp->container_id, 65);

@@ -146,3 +146,33 @@ int proc_name__loader(struct mw_process *p)
 	p->exec_path = path;
 	return 1;
 }
+
+/* A program directory only root writes, with no hidden or ".." part. */
+static int system_path(const char *path)
+{
+	static const char *const dirs[] = {
+	    "/usr/bin/", "/usr/sbin/", "/bin/",	      "/sbin/",
+	    "/usr/lib/", "/usr/libexec/", "/lib/", "/usr/local/bin/",
+	    "/usr/local/sbin/",
+	};
+	size_t i;
+
+	if (!path || path[0] != '/' || strstr(path, "/."))
+		return 0;
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (strncmp(path, dirs[i], strlen(dirs[i])) == 0)
+			return 1;
+	return 0;
+}
+
+const char *proc_name__system(const struct mw_process *p)
+{
+	const char *ran = p->exec_path ? p->exec_path : p->exe;
+	const char *base = base_of(ran);
+
+	if (!p->name || !base || strcmp(p->name, base) != 0)
+		return NULL;
+	if (p->flags & (MW_PROC_MEMFD | MW_PROC_DELETED))
+		return NULL;
+	return system_path(ran) && system_path(p->exe) ? p->name : NULL;
+}

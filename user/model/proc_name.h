@@ -22,4 +22,15 @@ char *proc_name__pick(const struct mw_process *p);
  */
 int proc_name__loader(struct mw_process *p);
 
+/*
+ * p's name when it can be trusted to name a system program (for rule
+ * exceptions): the name is the base name of the path it ran by (exec_path,
+ * else the executable), and that path and the executable both lie in a
+ * root-owned program directory (/usr/bin, /usr/sbin, /bin, /sbin,
+ * /usr/lib, /usr/libexec, /lib, /usr/local/bin, /usr/local/sbin) with no
+ * hidden or ".." component. NULL otherwise: a renamed copy in /tmp, an
+ * argv[0] chosen with exec -a, a memfd or deleted file never borrows it.
+ */
+const char *proc_name__system(const struct mw_process *p);
+
 #endif /* MW_PROC_NAME_H */

@@ -149,6 +149,8 @@ void report__process(json_t *doc, const struct mw_event *ev)
 	json_object_set_new(proc, "comm", jsonx_str(p->comm));
 	json_object_set_new(proc, "memfd",
 			    json_boolean(p->flags & MW_PROC_MEMFD));
+	if (p->flags & MW_PROC_MEMFD_SEALED)
+		json_object_set_new(proc, "memfd_sealed", json_true());
 	json_object_set_new(proc, "deleted",
 			    json_boolean(p->flags & MW_PROC_DELETED));
 	if (p->flags & MW_PROC_ARGS_TRUNC)

@@ -84,7 +84,7 @@ void report__net(json_t *doc, const struct mw_net_info *n, bool set_action)
 		jsonx_set_path(mw, "connections", json_integer(n->count));
 		jsonx_set_path(mw, "window_ms", json_integer(n->window_ms));
 	}
-	if (n->act == NET_ACT_SCAN) {
+	if (n->act == NET_ACT_SCAN || n->act == NET_ACT_SCAN_END) {
 		jsonx_set_path(mw, "hosts", json_integer(n->hosts));
 		jsonx_set_path(mw, "ports", json_integer(n->ports));
 	}

@@ -15,6 +15,7 @@
 #include "model/file_event.h"
 #include "rules/file_homes.h"
 #include "model/behaviour_event.h"
+#include "model/proc_name.h"
 #include "model/content_event.h"
 
 /* --- exec: the process itself ------------------------------------------ */
@@ -44,6 +45,12 @@ static const char *proc_cwd(const struct mw_event *ev)
 static const char *proc_exec_path(const struct mw_event *ev)
 {
 	return ev->proc->exec_path;
+}
+
+/* process.name when the process is that system program, else unset. */
+static const char *proc_system_name(const struct mw_event *ev)
+{
+	return proc_name__system(ev->proc);
 }
 
 static const char *proc_argv0(const struct mw_event *ev)
@@ -141,6 +148,15 @@ static int proc_memfd(const struct mw_event *ev, int64_t *out)
 	return 0;
 }
 
+/* Write-sealed memfd (false for anything that is not a memfd). */
+static int proc_memfd_sealed(const struct mw_event *ev, int64_t *out)
+{
+	*out = (ev->proc->flags & MW_PROC_MEMFD_SEALED) ||
+	       (ev->kind == MW_KIND_EXEC &&
+		(ev->exec_flags & MW_EXEC_MEMFD_SEALED));
+	return 0;
+}
+
 static int proc_deleted(const struct mw_event *ev, int64_t *out)
 {
 	*out = (ev->proc->flags & MW_PROC_DELETED) ||
@@ -208,6 +224,18 @@ static int ancestors_exe(const struct mw_event *ev, int i, const char **out)
 	if (!p)
 		return 0;
 	*out = p->exe;
+	return 1;
+}
+
+/* Names of ancestors that are system programs (proc_name__system()). */
+static int ancestors_system_name(const struct mw_event *ev, int i,
+				 const char **out)
+{
+	const struct mw_process *p = ancestor_at(ev, i);
+
+	if (!p)
+		return 0;
+	*out = proc_name__system(p);
 	return 1;
 }
 
@@ -545,15 +573,19 @@ static const struct field field_table[] = {
 	L("process.parent.args", PROC, parent_args),
 	N("process.parent.pid", PROC, parent_pid),
 	L("process.ancestors.name", PROC, ancestors_name),
+	L("minerwatch.process.ancestors.system_name", PROC,
+	  ancestors_system_name),
 	L("process.ancestors.executable", PROC, ancestors_exe),
 	L("minerwatch.process.ancestors.exec_path", PROC, ancestors_exec_path),
 	S("process.hash.sha256", PROC, proc_sha256),
 	L("minerwatch.process.signatures", PROC, proc_signatures),
 	S("container.id", PROC, container_id),
 	B("minerwatch.process.memfd", PROC, proc_memfd),
+	B("minerwatch.process.memfd_sealed", PROC, proc_memfd_sealed),
 	B("minerwatch.process.deleted", PROC, proc_deleted),
 	S("minerwatch.process.comm", PROC, proc_comm),
 	S("minerwatch.process.exec_path", PROC, proc_exec_path),
+	S("minerwatch.process.system_name", PROC, proc_system_name),
 	N("minerwatch.process.loginuid", PROC, proc_loginuid),
 	S("event.action", K_NET | K_FILE | K_BEH, ev_action),
 	N("minerwatch.behaviour.score", K_BEH, beh_score),

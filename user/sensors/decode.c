@@ -10,7 +10,7 @@ _Static_assert(sizeof(struct mw_exec_event) == 88 + 40,
 	       "struct mw_exec_event layout changed");
 _Static_assert(sizeof(struct mw_fork_event) == 88, "mw_fork_event changed");
 _Static_assert(sizeof(struct mw_exit_event) == 96, "mw_exit_event changed");
-_Static_assert(sizeof(struct mw_config) == 16, "mw_config changed");
+_Static_assert(sizeof(struct mw_config) == 24, "mw_config changed");
 _Static_assert(sizeof(struct mw_inode_key) == 16, "mw_inode_key changed");
 
 int decode__hdr(const void *data, size_t size, const struct mw_hdr **out)

@@ -85,6 +85,8 @@ static uint32_t proc_flags(uint32_t exec_flags)
 
 	if (exec_flags & MW_EXEC_MEMFD)
 		flags |= MW_PROC_MEMFD;
+	if (exec_flags & MW_EXEC_MEMFD_SEALED)
+		flags |= MW_PROC_MEMFD_SEALED;
 	if (exec_flags & MW_EXEC_DELETED)
 		flags |= MW_PROC_DELETED;
 	if (exec_flags & MW_EXEC_ARGS_TRUNC)

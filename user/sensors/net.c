@@ -315,8 +315,9 @@ int net__next_burst(struct net_state *ns, uint64_t now,
 	memcpy(comm, r.comm, 16);
 	switch (r.kind) {
 	case BURST_FANOUT:
-		info->act = NET_ACT_SCAN;
-		info->action = "scan";
+		/* The alert at the crossing, the counts when it ends. */
+		info->act = r.crossing ? NET_ACT_SCAN : NET_ACT_SCAN_END;
+		info->action = r.crossing ? "scan" : "scan_end";
 		info->direction = "egress";
 		info->transport = NULL; /* connects of any kind */
 		break;

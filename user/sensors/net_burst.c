@@ -4,6 +4,11 @@
  * full table evicts the window idle longest. Distinct hosts and ports are
  * counted in small open-addressing sets of hashes; once a set is full the
  * count stops growing, which is already far above every threshold.
+ *
+ * A fan-out is reported twice: when it crosses the threshold (the caller
+ * polls every pass, so within a tick of the connect that crossed it: the
+ * alert and, in enforce mode, the kill come while the scan runs) and, with
+ * the final counts, when its window ends.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +35,7 @@ struct window {
 	uint8_t addr[16], laddr[16];
 	uint16_t port;
 	int count;
+	bool crossed; /* FANOUT: the threshold report was given */
 	uint64_t first_ns, last_ns;
 	struct hset *hosts, *ports; /* FANOUT only */
 };
@@ -188,6 +194,25 @@ static bool window_reportable(const struct burst *b, const struct window *w)
 	return w->count >= b->p.brute_count;
 }
 
+static void report_fill(const struct window *w, bool crossing,
+			struct burst_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->kind = w->kind;
+	r->crossing = crossing;
+	r->pid = w->pid;
+	memcpy(r->comm, w->comm, sizeof(r->comm));
+	r->family = w->family;
+	memcpy(r->addr, w->addr, 16);
+	memcpy(r->laddr, w->laddr, 16);
+	r->port = w->port;
+	r->count = w->count;
+	r->hosts = w->hosts ? w->hosts->n : 0;
+	r->ports = w->ports ? w->ports->n : 0;
+	r->first_ns = w->first_ns;
+	r->last_ns = w->last_ns;
+}
+
 bool burst__next(struct burst *b, uint64_t now, struct burst_report *r)
 {
 	int i;
@@ -198,6 +223,13 @@ bool burst__next(struct burst *b, uint64_t now, struct burst_report *r)
 
 		if (!w->used)
 			continue;
+		if (w->kind == BURST_FANOUT && !w->crossed &&
+		    window_reportable(b, w)) {
+			/* Crossed since the last pass: report it now. */
+			w->crossed = true;
+			report_fill(w, true, r);
+			return true;
+		}
 		done = now - w->last_ns >= b->p.idle_ns ||
 		       now - w->first_ns >= b->p.max_ns;
 		if (!done)
@@ -206,19 +238,7 @@ bool burst__next(struct burst *b, uint64_t now, struct burst_report *r)
 			window_clear(w);
 			continue;
 		}
-		memset(r, 0, sizeof(*r));
-		r->kind = w->kind;
-		r->pid = w->pid;
-		memcpy(r->comm, w->comm, sizeof(r->comm));
-		r->family = w->family;
-		memcpy(r->addr, w->addr, 16);
-		memcpy(r->laddr, w->laddr, 16);
-		r->port = w->port;
-		r->count = w->count;
-		r->hosts = w->hosts ? w->hosts->n : 0;
-		r->ports = w->ports ? w->ports->n : 0;
-		r->first_ns = w->first_ns;
-		r->last_ns = w->last_ns;
+		report_fill(w, false, r);
 		window_clear(w);
 		return true;
 	}

@@ -4,7 +4,8 @@
  * fan-out (one process reaching many hosts or ports: a scan, a 445 worm)
  * and brute force (many connections to one service, inbound from one
  * source or outbound from one process). Each burst is reported once, when
- * it ends, with its counts: never once per connection.
+ * it ends, with its counts: never once per connection. A fan-out is also
+ * reported when it crosses its threshold (crossing), while it still runs.
  *
  * Pure logic with explicit timestamps, so tests drive it without a kernel.
  */
@@ -28,9 +29,10 @@ struct burst_params {
 	int brute_count;  /* report brute force from this many conns */
 };
 
-/* One finished burst. */
+/* One finished burst, or a fan-out that just crossed its threshold. */
 struct burst_report {
 	enum burst_kind kind;
+	bool crossing; /* FANOUT: threshold crossed, the window still open */
 	uint32_t pid; /* FANOUT, BRUTE_OUT */
 	char comm[16];
 	int family;	   /* of addr */
@@ -56,8 +58,10 @@ void burst__accept(struct burst *b, uint64_t ts, int family,
 		   const uint8_t *saddr, const uint8_t *laddr, uint16_t lport);
 
 /*
- * The next burst finished by now that crossed a threshold: returns true
- * and fills *r. Finished bursts under the thresholds are dropped quietly.
+ * The next burst finished by now that crossed a threshold, or the next
+ * fan-out that crossed its threshold since the last call (r->crossing):
+ * returns true and fills *r. Finished bursts under the thresholds are
+ * dropped quietly.
  */
 bool burst__next(struct burst *b, uint64_t now, struct burst_report *r);
 

@@ -33,6 +33,9 @@ static void judge(struct sensors *s, uint64_t ts, uint32_t pid,
 	if (s->events &&
 	    (info->act <= NET_ACT_RAW || info->act == NET_ACT_TLS))
 		reporter__emit(s->rep, report__event(&ev, info->action));
+	/* A scan's final counts: once per burst, always reported. */
+	if (info->act == NET_ACT_SCAN_END)
+		reporter__emit(s->rep, report__event(&ev, info->action));
 	verdict__judge(s->v, &ev);
 }
 

@@ -12,6 +12,10 @@
  *                                         wait up to 2 s for a reply
  *   mwnet fanout NET24 N PORT             nonblocking connects to
  *                                         NET24.1 .. NET24.N
+ *   mwnet slowscan NET24 N PORT MS        connects to NET24.1 .. NET24.N,
+ *                                         one every MS ms (a paced scan:
+ *                                         the process outlives the
+ *                                         threshold crossing)
  *   mwnet repeat IP PORT N                N connects one after the other
  *   mwnet dns-server IP ANSWER_IP [SECS]  answer every A query with
  *                                         ANSWER_IP (UDP port 53)
@@ -190,6 +194,34 @@ static int do_fanout(const char *net, int n, int port)
 	return 0;
 }
 
+static int do_slowscan(const char *net, int n, int port, int ms)
+{
+	int i, k = 0;
+
+	if (n > 254)
+		n = 254;
+	if (ms < 0 || ms > 1000)
+		ms = 1000;
+	for (i = 1; i <= n; i++) {
+		struct sockaddr_in sa;
+		char ip[32];
+		int fd;
+
+		snprintf(ip, sizeof(ip), "%s.%d", net, i);
+		if (addr_of(ip, port, &sa))
+			return 2;
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		if (fd < 0)
+			break;
+		connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+		close(fd);
+		k++;
+		usleep(ms * 1000);
+	}
+	printf("%d connects\n", k);
+	return 0;
+}
+
 static int do_repeat(const char *ip, int port, int n)
 {
 	int i, ok = 0;
@@ -321,6 +353,9 @@ int main(int argc, char **argv)
 		return do_stratum(argv[2], atoi(argv[3]));
 	if (argc == 5 && !strcmp(argv[1], "fanout"))
 		return do_fanout(argv[2], atoi(argv[3]), atoi(argv[4]));
+	if (argc == 6 && !strcmp(argv[1], "slowscan"))
+		return do_slowscan(argv[2], atoi(argv[3]), atoi(argv[4]),
+				   atoi(argv[5]));
 	if (argc == 5 && !strcmp(argv[1], "repeat"))
 		return do_repeat(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (argc >= 4 && !strcmp(argv[1], "dns-server"))
