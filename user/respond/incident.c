@@ -45,6 +45,7 @@ struct killed {
 struct incident {
 	bool used;
 	char id[INCIDENT_ID_LEN];
+	uint64_t serial; /* order of creation: the oldest wins a tie */
 	uint64_t first_ns, last_ns, summed_ns; /* summed_ns: last_ns summed */
 	uint32_t findings, kills, restarts;
 	int max_severity;
@@ -207,16 +208,22 @@ static int keys_of(const struct mw_event *ev, uint64_t *k, int max)
 	return n;
 }
 
+/*
+ * The oldest incident any key names: a program killed or dropped in one
+ * incident stays in it when run again from a tree that had a finding of
+ * its own since (cron's job, a new session).
+ */
 static int find(const struct incidents *in, const uint64_t *k, int n)
 {
-	int i, idx;
+	int i, idx, best = -1;
 
 	for (i = 0; i < n; i++) {
 		idx = slot_find(in, k[i]);
-		if (idx >= 0)
-			return idx;
+		if (idx >= 0 && (best < 0 || in->inc[idx].serial <
+						 in->inc[best].serial))
+			best = idx;
 	}
-	return -1;
+	return best;
 }
 
 /* --- incidents --------------------------------------------------------- */
@@ -249,6 +256,7 @@ static int start(struct incidents *in, const struct mw_event *ev,
 	h = fnv1a64_str(h, ev->proc->entity_id);
 	h = fnv1a64(h, &now, sizeof(now));
 	in->inc[idx].used = true;
+	in->inc[idx].serial = in->serial;
 	in->inc[idx].first_ns = now;
 	snprintf(in->inc[idx].id, INCIDENT_ID_LEN, "%016llx",
 		 (unsigned long long)h);
