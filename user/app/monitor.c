@@ -30,6 +30,7 @@
 #include "report/report.h"
 #include "report/reporter.h"
 #include "respond/content_verdict.h"
+#include "respond/incident.h"
 #include "respond/verdict.h"
 #include "rules/rules.h"
 #include "sensors/decode.h"
@@ -407,6 +408,7 @@ int monitor__run(const struct monitor_opts *o)
 	/* Drain what is already queued so nothing seen is left unreported. */
 	loader__poll(m.ld, 0);
 	fold_drain(&m, clock__boot_ns(), true);
+	incidents__tick(verdict__incidents(m.verdict), clock__boot_ns(), true);
 	reporter__flush(m.rep, clock__boot_ns(), true);
 	status__check_losses(&m);
 	status__stopped(&m);

@@ -39,6 +39,11 @@ struct mw_behaviour_info {
 	const char *dl_cmdline;
 	const char *dl_peer; /* host[:port] of its URL, or NULL */
 	uint32_t dl_pid;
+	const char *dl_method; /* "dev_tcp": a shell's own connection */
+	/* restart_by_* (respond/incident.c): what brought it back. */
+	const char *restart_via;  /* "cron", "systemd", "rc", or NULL */
+	const char *restart_file; /* the persistence file, or NULL */
+	uint64_t restart_killed_ns; /* when it was killed, boot ns */
 };
 
 #endif /* MW_BEHAVIOUR_EVENT_H */

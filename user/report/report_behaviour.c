@@ -2,7 +2,9 @@
 /*
  * report_behaviour.c - fields of a behaviour event (weak signals added up,
  * respond/score.c): minerwatch.behaviour.score, .evidence (the signals by
- * name), .cpu.pct and .cpu.busy_s while the process keeps a core busy.
+ * name), .cpu.pct and .cpu.busy_s while the process keeps a core busy;
+ * the downloader of a drop; what restarted a killed program
+ * (minerwatch.incident.restart.*, respond/incident.c).
  */
 #include "model/behaviour_event.h"
 #include "report/jsonx.h"
@@ -26,10 +28,27 @@ void report__behaviour(json_t *doc, const struct mw_behaviour_info *b)
 		jsonx_set_path(doc,
 			       "minerwatch.behaviour.downloader.command_line",
 			       jsonx_str(b->dl_cmdline));
+		if (b->dl_method)
+			jsonx_set_path(doc,
+				       "minerwatch.behaviour.downloader.method",
+				       jsonx_str(b->dl_method));
 		if (b->dl_peer)
 			jsonx_set_path(doc,
 				       "minerwatch.behaviour.downloader.peer",
 				       jsonx_str(b->dl_peer));
+	}
+	if (b->restart_via) {
+		char ts[64];
+
+		jsonx_set_path(doc, "minerwatch.incident.restart.via",
+			       jsonx_str(b->restart_via));
+		if (b->restart_file)
+			jsonx_set_path(
+			    doc, "minerwatch.incident.restart.persistence_file",
+			    jsonx_str(b->restart_file));
+		report__timestamp(b->restart_killed_ns, ts, sizeof(ts));
+		jsonx_set_path(doc, "minerwatch.incident.restart.killed_at",
+			       jsonx_str(ts));
 	}
 	if (b->cpu_pct) {
 		jsonx_set_path(doc, "minerwatch.behaviour.cpu.pct",

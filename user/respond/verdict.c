@@ -22,6 +22,7 @@
 #include "report/report.h"
 #include "report/report_content.h"
 #include "report/reporter.h"
+#include "respond/incident.h"
 #include "respond/response.h"
 #include "respond/score.h"
 #include "respond/verdict.h"
@@ -37,6 +38,8 @@ struct verdict {
 	uint32_t rules_gen;
 	bool enforce;
 	struct verdict_stats st;
+	struct incidents *inc;	 /* owned; NULL when out of memory */
+	const char *cur_inc;	 /* the incident of the match being reported */
 };
 
 /* One event's judgement: what was done so far across its matches. */
@@ -78,11 +81,14 @@ struct verdict *verdict__new(struct reporter *rep, struct proc_cache *pc,
 	v->pc = pc;
 	v->ld = ld;
 	v->enforce = enforce;
+	v->inc = incidents__new(rep);
 	return v;
 }
 
 void verdict__free(struct verdict *v)
 {
+	if (v)
+		incidents__free(v->inc);
 	free(v);
 }
 
@@ -102,8 +108,17 @@ void verdict__stats(const struct verdict *v, struct verdict_stats *st)
 	*st = v->st;
 }
 
+struct incidents *verdict__incidents(struct verdict *v)
+{
+	return v->inc;
+}
+
 static void emit(struct verdict *v, json_t *doc)
 {
+	/* An act carries the incident of the alert it follows. */
+	if (doc && v->cur_inc)
+		jsonx_set_path(doc, "minerwatch.incident.id",
+			       json_string(v->cur_inc));
 	reporter__emit(v->rep, doc);
 }
 
@@ -286,6 +301,7 @@ static int on_match(const struct rule *r, int idx, const struct mw_event *ev,
 	doc = report__alert(&rev, r, v->enforce);
 	if (ev->content)
 		report_content__add(doc, ev->content);
+	v->cur_inc = incidents__tag(v->inc, &rev, r, doc);
 	reporter__alert(v->rep, idx, &rev, doc,
 			ev->ts_ns ? ev->ts_ns : clock__boot_ns());
 	if (ev->content && v->enforce && !c->acted_rule &&
@@ -299,6 +315,10 @@ static int on_match(const struct rule *r, int idx, const struct mw_event *ev,
 	    (ev->net->flags & MW_NET_DROPPED))
 		act_block(c, &rev, r, idx);
 	report_acts(v, &rev, r, &a);
+	if (a.done && !a.err &&
+	    (rule__action(r) == RULE_ACT_KILL || a.fallback_kill))
+		incidents__killed(v->inc, ev);
+	v->cur_inc = NULL;
 	/* A weak T1496 match is a signal that adds up (score.c). */
 	score__note_match(v->pc, ev, r);
 	return 0;

@@ -39,6 +39,10 @@ void verdict__set_rules(struct verdict *v, const struct rules *rs,
 			uint32_t gen);
 const struct rules *verdict__rules(const struct verdict *v);
 
+/* The incidents the findings are grouped into (respond/incident.h). */
+struct incidents;
+struct incidents *verdict__incidents(struct verdict *v);
+
 /* Judge ev and report; ev and everything it points to are borrowed. */
 void verdict__judge(struct verdict *v, const struct mw_event *ev);
 

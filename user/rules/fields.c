@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <linux/types.h>
 
 #include "events.h"
@@ -423,6 +424,17 @@ static int file_mode(const struct mw_event *ev, int64_t *out)
 	return 0;
 }
 
+/* Runnable: x bits in a chmod's new mode or a regular file's mode. */
+static int file_executable(const struct mw_event *ev, int64_t *out)
+{
+	uint32_t m = ev->file ? ev->file->mode : 0;
+
+	if (!m)
+		return -ENOENT;
+	*out = (m & 0111) && (!(m & S_IFMT) || S_ISREG(m));
+	return 0;
+}
+
 static int file_immutable(const struct mw_event *ev, int64_t *out)
 {
 	if (!ev->file || ev->file->op != MW_FILE_OP_CHATTR)
@@ -615,6 +627,7 @@ static const struct field field_table[] = {
 	N("minerwatch.file.size_after", K_FILE, file_size_after),
 	B("minerwatch.file.shrunk", K_FILE, file_shrunk),
 	N("minerwatch.file.mode", K_FILE, file_mode),
+	B("minerwatch.file.executable", K_FILE, file_executable),
 	B("minerwatch.file.immutable", K_FILE, file_immutable),
 	B("minerwatch.file.append_only", K_FILE, file_append_only),
 	B("minerwatch.file.in_home", K_FILE, file_in_home),

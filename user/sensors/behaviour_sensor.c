@@ -25,6 +25,7 @@
 #include "model/proc_cache.h"
 #include "report/report.h"
 #include "report/reporter.h"
+#include "respond/incident.h"
 #include "respond/score.h"
 #include "respond/verdict.h"
 #include "sensors/sensors.h"
@@ -164,6 +165,8 @@ void behaviour_sensor__tick(struct sensors *s, uint64_t now)
 	struct mw_process *p;
 	int i;
 
+	if (s->v) /* incidents gone quiet are summed up */
+		incidents__tick(verdict__incidents(s->v), now, false);
 	if (now - s->behaviour_last_ns < CPU_SAMPLE_NS)
 		return;
 	s->behaviour_last_ns = now;

@@ -9,9 +9,16 @@
  * downloader's directory, in the downloader's arguments) and judged as a
  * behaviour event with the evidence run_after_download, naming the
  * downloader and the peer its URL names (rules/behaviour.json MW-DROP-001).
+ * When no downloader names it but the shell that runs it holds a TCP
+ * connection of its own (bash /dev/tcp, drop_tcp.c), that shell is the
+ * downloader. And every exec is checked against the programs incidents
+ * killed (respond/incident.c): one brought back by cron, a systemd unit
+ * or an rc script is judged with the evidence restart_by_cron,
+ * restart_by_systemd or restart_by_rc (MW-INC-001..003).
  *
- * Cost: a name compare per exec; a stat only for programs in temp or
- * hidden directories; a scan of 64 entries only when that file is fresh.
+ * Cost: a name compare and the lineage per exec (plus a path compare per
+ * killed program); a stat only for programs in temp or hidden
+ * directories; a scan of 64 entries only when that file is fresh.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -24,6 +31,7 @@
 #include "model/proc_cache.h"
 #include "report/report.h"
 #include "report/reporter.h"
+#include "respond/incident.h"
 #include "respond/score.h"
 #include "respond/verdict.h"
 #include "sensors/drop.h"
@@ -146,7 +154,7 @@ static const struct downloader *wrote(const struct mw_process *p, uint64_t now)
 }
 
 static void judge_drop(struct sensors *s, struct mw_process *p, uint64_t ts,
-		       const struct downloader *d)
+		       const struct downloader *d, const char *tcp_peer)
 {
 	const struct mw_process *chain[SENSORS_MAX_LINEAGE];
 	struct mw_behaviour_info b = {0};
@@ -158,13 +166,78 @@ static void judge_drop(struct sensors *s, struct mw_process *p, uint64_t ts,
 	p->signals &= ~MW_SIG_DIRTY;
 	proc_cache__lineage(s->pc, &ev, chain, SENSORS_MAX_LINEAGE);
 	score__compute(&ev, &b);
-	drop__url_peer(d->cmdline, peer, sizeof(peer));
+	if (tcp_peer) {
+		snprintf(peer, sizeof(peer), "%s", tcp_peer);
+		b.dl_method = "dev_tcp";
+	} else {
+		drop__url_peer(d->cmdline, peer, sizeof(peer));
+	}
 	b.dl_name = d->name;
 	b.dl_pid = d->pid;
 	b.dl_cmdline = d->cmdline;
 	b.dl_peer = peer[0] ? peer : NULL;
 	if (b.score > p->score_judged)
 		p->score_judged = b.score;
+	if (s->events)
+		reporter__emit(s->rep, report__event(&ev, "behaviour"));
+	verdict__judge(s->v, &ev);
+}
+
+static bool is_shell(const struct mw_process *p)
+{
+	static const char *const names[] = {"bash", "sh",  "dash", "zsh",
+					    "ksh",  "ash", "mksh", NULL};
+	const char *n = p->name ? p->name : p->comm;
+	int i;
+
+	for (i = 0; names[i]; i++)
+		if (strcmp(n, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * No downloader named it: does the shell that runs it (or the program,
+ * which inherits the shell's descriptors) hold its own TCP connection?
+ */
+static void shell_download(struct sensors *s, struct mw_process *p,
+			   uint64_t ts)
+{
+	struct mw_process *sh = proc_cache__lookup(s->pc, p->ppid);
+	struct downloader d = {0};
+	char peer[128];
+
+	if (!sh || !is_shell(sh))
+		return;
+	if (!drop__tcp_peer(sh->pid, peer, sizeof(peer)) &&
+	    !drop__tcp_peer(p->pid, peer, sizeof(peer)))
+		return;
+	d.pid = sh->pid;
+	d.ts_ns = ts;
+	snprintf(d.name, sizeof(d.name), "%s", sh->name ? sh->name : sh->comm);
+	snprintf(d.cmdline, sizeof(d.cmdline), "%s",
+		 sh->cmdline ? sh->cmdline : "");
+	judge_drop(s, p, ts, &d, peer);
+}
+
+/* A program an incident killed, brought back by persistence. */
+static void restart(struct sensors *s, struct mw_process *p, uint64_t ts)
+{
+	const struct mw_process *chain[SENSORS_MAX_LINEAGE];
+	struct mw_behaviour_info b = {0};
+	struct mw_event ev = {
+	    .kind = MW_KIND_BEHAVIOUR, .ts_ns = ts, .proc = p, .behaviour = &b};
+	struct incident_restart r;
+
+	proc_cache__lineage(s->pc, &ev, chain, SENSORS_MAX_LINEAGE);
+	if (!incidents__restart(verdict__incidents(s->v), &ev, &r))
+		return;
+	score__compute(&ev, &b);
+	if (b.n_evidence < MW_EVIDENCE_MAX)
+		b.evidence[b.n_evidence++] = r.evidence;
+	b.restart_via = r.via;
+	b.restart_file = r.file[0] ? r.file : NULL;
+	b.restart_killed_ns = r.killed_ns;
 	if (s->events)
 		reporter__emit(s->rep, report__event(&ev, "behaviour"));
 	verdict__judge(s->v, &ev);
@@ -177,6 +250,11 @@ void drop_sensor__exec(struct sensors *s, uint32_t pid, uint64_t ts)
 
 	if (!p || !p->exe)
 		return;
+	if (s->v)
+		restart(s, p, ts);
+	p = proc_cache__lookup(s->pc, pid); /* a kill may change the cache */
+	if (!p || !p->exe)
+		return;
 	if (is_downloader(p)) {
 		remember(p, ts);
 		return;
@@ -187,5 +265,7 @@ void drop_sensor__exec(struct sensors *s, uint32_t pid, uint64_t ts)
 		return;
 	d = wrote(p, ts);
 	if (d)
-		judge_drop(s, p, ts, d);
+		judge_drop(s, p, ts, d, NULL);
+	else
+		shell_download(s, p, ts);
 }
