@@ -22,6 +22,7 @@
 #include "kernel/loader.h"
 #include "kernel/kernel_features.h"
 #include "app/monitor.h"
+#include "identify/content.h"
 #include "identify/yara_rules.h"
 #include "respond/quarantine.h"
 #include "rules/rules.h"
@@ -91,6 +92,15 @@ static const char usage[] =
     "                          or hash rule killed (default\n"
     "                          " QUARANTINE_DEFAULT_DIR ")\n"
     "      --quarantine-under DIR  quarantine only files below DIR\n"
+    "      --no-content        no content identity (no SHA-256, no YARA)\n"
+    "      --content-max-size MIB  files above are not read (default 64,\n"
+    "                          range 1-4096)\n"
+    "      --content-cache N   verdicts cached by file identity (default "
+    "1024,\n"
+    "                          range 16-1048576)\n"
+    "      --content-workers N threads that hash and scan (default 1, "
+    "1-16)\n"
+    "      --no-unpack         do not scan a packed program's running image\n"
     "      --restore ID        put quarantined file ID back (with\n"
     "                          --quarantine-dir when not the default), exit\n"
     "      --features          print what this kernel allows and the hooks "
@@ -219,6 +229,11 @@ enum {
 	OPT_QDIR,
 	OPT_QUNDER,
 	OPT_RESTORE,
+	OPT_NO_CONTENT,
+	OPT_NO_UNPACK,
+	OPT_CONTENT_MAX,
+	OPT_CONTENT_CACHE,
+	OPT_CONTENT_WORKERS,
 };
 
 /* What main() was asked to do besides running the daemon. */
@@ -264,6 +279,11 @@ static const struct option longopts[] = {
     {"quarantine-dir", required_argument, NULL, OPT_QDIR},
     {"quarantine-under", required_argument, NULL, OPT_QUNDER},
     {"restore", required_argument, NULL, OPT_RESTORE},
+    {"no-content", no_argument, NULL, OPT_NO_CONTENT},
+    {"no-unpack", no_argument, NULL, OPT_NO_UNPACK},
+    {"content-max-size", required_argument, NULL, OPT_CONTENT_MAX},
+    {"content-cache", required_argument, NULL, OPT_CONTENT_CACHE},
+    {"content-workers", required_argument, NULL, OPT_CONTENT_WORKERS},
     {0},
 };
 
@@ -376,6 +396,63 @@ static int parse_setting(struct cli *c, int ch, const char *arg)
 	return ret;
 }
 
+/* --NAME's value: a count in lo..hi. */
+static int parse_count(const char *name, const char *arg, int lo, int hi,
+		       int *out)
+{
+	if (parse_int(arg, lo, hi, out)) {
+		fprintf(stderr,
+			"minerwatch: --%s: '%s' is not a whole number in "
+			"%d-%d\n",
+			name, arg, lo, hi);
+		return MW_EXIT_USAGE;
+	}
+	return MW_EXIT_OK;
+}
+
+/*
+ * The content worker's options (config keys content, content_unpack,
+ * content_max_size_mb, content_cache, content_workers). As parse_setting.
+ */
+static int parse_content(struct cli *c, int ch, const char *arg)
+{
+	struct monitor_opts *o = &c->o;
+	int ret = MW_EXIT_OK;
+	unsigned bit;
+
+	switch (ch) {
+	case OPT_NO_CONTENT:
+		o->content_off = true;
+		bit = CONFIG_CONTENT;
+		break;
+	case OPT_NO_UNPACK:
+		o->unpack_off = true;
+		bit = CONFIG_UNPACK;
+		break;
+	case OPT_CONTENT_MAX:
+		ret = parse_count("content-max-size", arg,
+				  CONTENT_MAX_SIZE_MB_LO,
+				  CONTENT_MAX_SIZE_MB_HI, &o->content_max_mb);
+		bit = CONFIG_CONTENT_MAX;
+		break;
+	case OPT_CONTENT_CACHE:
+		ret = parse_count("content-cache", arg, CONTENT_CACHE_LO,
+				  CONTENT_CACHE_HI, &o->content_cache);
+		bit = CONFIG_CONTENT_CACHE;
+		break;
+	case OPT_CONTENT_WORKERS:
+		ret = parse_count("content-workers", arg, CONTENT_WORKERS_LO,
+				  CONTENT_WORKERS_HI, &o->content_workers);
+		bit = CONFIG_CONTENT_WORKERS;
+		break;
+	default:
+		return -ENOENT;
+	}
+	if (ret == MW_EXIT_OK)
+		c->set |= bit;
+	return ret;
+}
+
 /*
  * An option that says what main() does instead of (or before) running the
  * daemon, or where the config file is. Returns MW_EXIT_OK, MW_EXIT_USAGE,
@@ -427,6 +504,8 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	       -1) {
 		ret = parse_setting(c, ch, optarg);
 		if (ret == -ENOENT)
+			ret = parse_content(c, ch, optarg);
+		if (ret == -ENOENT)
 			ret = parse_action(c, ch, optarg);
 		if (ret == -ENOENT) {
 			fputs(usage, stderr);
@@ -440,6 +519,35 @@ static int parse_args(int argc, char **argv, struct cli *c)
 			argv[optind]);
 		return MW_EXIT_USAGE;
 	}
+	return MW_EXIT_OK;
+}
+
+/* --check-config's content part: the settings, then the YARA rules. */
+static int check_config_content(const struct cli *c,
+				const struct monitor_opts *o)
+{
+	int yara;
+
+	if (o->content_off) {
+		printf("%s: content scanning off\n", c->config);
+		return MW_EXIT_OK;
+	}
+	yara = o->n_yara_paths ? 0
+				 : check_yara((const char **)o->rule_paths,
+					      o->n_rule_paths);
+	if (yara < 0) {
+		fprintf(stderr, "minerwatch: %s: key 'rules': YARA rules "
+				"refused\n", c->config);
+		return MW_EXIT_RULES;
+	}
+	printf("%s: content scanning on (%d YARA rules, files up to %d MiB, "
+	       "%d cached verdicts, %d workers, packed images %s)\n",
+	       c->config, yara,
+	       o->content_max_mb ? o->content_max_mb
+				 : (int)(CONTENT_DEFAULT_MAX_SIZE >> 20),
+	       o->content_cache ? o->content_cache : CONTENT_DEFAULT_CACHE,
+	       o->content_workers ? o->content_workers : 1,
+	       o->unpack_off ? "not scanned" : "scanned");
 	return MW_EXIT_OK;
 }
 
@@ -464,7 +572,7 @@ static int check_config(const struct cli *c, const struct monitor_opts *o)
 	       rules__count(rs), o->n_outputs ? o->n_outputs : 1,
 	       o->enforce ? "enforce" : "detect");
 	rules__free(rs);
-	return MW_EXIT_OK;
+	return check_config_content(c, o);
 }
 
 /* --status: ask the running daemon over its control socket. */

@@ -158,6 +158,18 @@ static const struct {
     {"{\"enforse\": true}", "key 'enforse': unknown key"},
     {"{\"events\": true, \"events\": false}", "duplicate object key"},
     {"[1, 2]", "must be a JSON object"},
+    {"{\"content\": 1}", "key 'content': must be true or false"},
+    {"{\"content_unpack\": \"no\"}",
+     "key 'content_unpack': must be true or false"},
+    {"{\"content_max_size_mb\": 0}",
+     "key 'content_max_size_mb': 0 is out of range 1-4096"},
+    {"{\"content_max_size_mb\": \"64M\"}",
+     "key 'content_max_size_mb': must be an integer"},
+    {"{\"content_cache\": 8}",
+     "key 'content_cache': 8 is out of range 16-1048576"},
+    {"{\"content_workers\": 17}",
+     "key 'content_workers': 17 is out of range 1-16"},
+    {"{\"content_workers\": 0}", "key 'content_workers': 0 is out of"},
     {"{\"enforce\": true,\n \"events\": }", ":2:"},
 };
 
@@ -207,6 +219,38 @@ static void test_missing_file(void **state)
 	assert_non_null(strstr(err, "/nonexistent/minerwatch.json"));
 }
 
+/* The content worker's keys, and the command line over them. */
+static void test_content_keys(void **state)
+{
+	struct monitor_opts o = {0}, cli = {0};
+	unsigned set = 0;
+	char err[256] = "";
+
+	assert_int_equal(load("{\"content\": false, \"content_unpack\": false,"
+			      " \"content_max_size_mb\": 128,"
+			      " \"content_cache\": 4096,"
+			      " \"content_workers\": 2}",
+			      &o, &set, err, sizeof(err)),
+			 0);
+	assert_true(o.content_off);
+	assert_true(o.unpack_off);
+	assert_int_equal(o.content_max_mb, 128);
+	assert_int_equal(o.content_cache, 4096);
+	assert_int_equal(o.content_workers, 2);
+	assert_int_equal(set, CONFIG_CONTENT | CONFIG_UNPACK |
+				  CONFIG_CONTENT_MAX | CONFIG_CONTENT_CACHE |
+				  CONFIG_CONTENT_WORKERS);
+	cli.content_workers = 4;
+	config__overlay(&o, &cli, CONFIG_CONTENT_WORKERS);
+	assert_int_equal(o.content_workers, 4);
+	assert_int_equal(o.content_cache, 4096);
+	assert_true(o.content_off);
+	assert_int_equal(load("{\"content\": true}", &o, &set, err,
+			      sizeof(err)),
+			 0);
+	assert_false(o.content_off);
+}
+
 static void test_command_line_wins(void **state)
 {
 	struct monitor_opts file = {.stats_interval = 60};
@@ -245,6 +289,7 @@ int main(void)
 	    cmocka_unit_test(test_all_or_nothing),
 	    cmocka_unit_test(test_missing_file),
 	    cmocka_unit_test(test_command_line_wins),
+	    cmocka_unit_test(test_content_keys),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

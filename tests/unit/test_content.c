@@ -26,6 +26,7 @@
 
 #include "identify/content.h"
 #include "identify/content_int.h"
+#include "identify/unpack.h"
 #include "identify/yara_rules.h"
 #include "model/hash.h"
 
@@ -294,6 +295,67 @@ static void test_worker_verdict_then_cache(void **state)
 	free(r);
 }
 
+/*
+ * A file the responder denied keeps its digest for content__known() after
+ * its verdict-cache slot went to another file (the kernel's later kill of
+ * that inode still carries the hash); an evicted, undenied one does not.
+ */
+static void test_denied_digest_outlives_eviction(void **state)
+{
+	const char *paths[] = {"rules/yara"};
+	struct content_opts o = {.yara_paths = paths,
+				 .n_yara_paths = 1,
+				 .cache_slots = 1};
+	struct content_result *r = malloc(sizeof(*r));
+	struct mw_process p, q;
+	struct mw_content k;
+	char exe[4096], other[] = "/bin/true", err[256];
+	struct content *c = NULL;
+	struct stat st;
+
+	(void)state;
+	assert_non_null(r);
+	assert_int_equal(content__new(&o, &c, err, sizeof(err)), 0);
+	self_proc(&p, exe, sizeof(exe));
+	assert_int_equal(content__submit(c, &p, 0), 0);
+	assert_true(wait_result(c, r));
+	assert_true(content__known(c, p.exe_dev, p.exe_ino, &k));
+	content__remember(c, &r->c); /* the responder denied it */
+	/* Another file takes the only cache slot. */
+	assert_int_equal(stat(other, &st), 0);
+	q = p;
+	q.pid = 0x7ffffff0; /* no such process: read through the path */
+	q.exe = other;
+	q.exe_ino = st.st_ino;
+	q.exe_dev = major(st.st_dev) << 20 | minor(st.st_dev);
+	assert_int_equal(content__submit(c, &q, 0), 0);
+	assert_true(wait_result(c, r));
+	assert_true(r->c.scanned);
+	assert_true(content__known(c, q.exe_dev, q.exe_ino, &k));
+	/* The denied one: still known, with its digest. */
+	memset(&k, 0, sizeof(k));
+	assert_true(content__known(c, p.exe_dev, p.exe_ino, &k));
+	assert_int_equal(hash__file(open(exe, O_RDONLY), err), 0);
+	assert_string_equal(k.sha256, err);
+	assert_true(k.cached);
+	content__free(c);
+	free(r);
+}
+
+/* The running image of a packed program is only looked at when packed. */
+static void test_upx_marks(void **state)
+{
+	unsigned char buf[2048] = {0x7f, 'E', 'L', 'F'};
+
+	(void)state;
+	assert_false(unpack__is_upx(buf, sizeof(buf)));
+	memcpy(buf + 236, "UPX!", 4);
+	assert_true(unpack__is_upx(buf, sizeof(buf)));
+	assert_false(unpack__is_upx(buf, 100)); /* past the end: not read */
+	buf[0] = 0;
+	assert_false(unpack__is_upx(buf, sizeof(buf)));
+}
+
 static void test_worker_queue_overflow_counted(void **state)
 {
 	struct content_opts o = {.queue_len = 2};
@@ -326,6 +388,8 @@ int main(void)
 	    cmocka_unit_test(test_usr_bin_and_fresh_build_raise_nothing),
 	    cmocka_unit_test(test_worker_verdict_then_cache),
 	    cmocka_unit_test(test_worker_queue_overflow_counted),
+	    cmocka_unit_test(test_denied_digest_outlives_eviction),
+	    cmocka_unit_test(test_upx_marks),
 	};
 
 	if (yara_rules__init())

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "app/config.h"
+#include "identify/content.h"
 
 struct config {
 	json_t *root;
@@ -95,6 +96,48 @@ static int get_int(struct parse *p, json_t *v, int lo, int hi, int *out)
 	return 0;
 }
 
+/* The content worker's keys (identify/); the last resort for a key. */
+static int content_field(struct parse *p, json_t *v, struct monitor_opts *o,
+			 unsigned *set)
+{
+	const char *k = p->key;
+	bool on = true;
+	int ret;
+
+	if (!strcmp(k, "content")) {
+		*set |= CONFIG_CONTENT;
+		ret = get_bool(p, v, &on);
+		o->content_off = !on;
+		return ret;
+	}
+	if (!strcmp(k, "content_unpack")) {
+		*set |= CONFIG_UNPACK;
+		ret = get_bool(p, v, &on);
+		o->unpack_off = !on;
+		return ret;
+	}
+	if (!strcmp(k, "content_max_size_mb")) {
+		*set |= CONFIG_CONTENT_MAX;
+		return get_int(p, v, CONTENT_MAX_SIZE_MB_LO,
+			       CONTENT_MAX_SIZE_MB_HI, &o->content_max_mb);
+	}
+	if (!strcmp(k, "content_cache")) {
+		*set |= CONFIG_CONTENT_CACHE;
+		return get_int(p, v, CONTENT_CACHE_LO, CONTENT_CACHE_HI,
+			       &o->content_cache);
+	}
+	if (!strcmp(k, "content_workers")) {
+		*set |= CONFIG_CONTENT_WORKERS;
+		return get_int(p, v, CONTENT_WORKERS_LO, CONTENT_WORKERS_HI,
+			       &o->content_workers);
+	}
+	return bad(p, "unknown key (known: rules, outputs, enforce, events, "
+		      "stats_interval, aggregate_window, cgroup, pin_dir, "
+		      "control_socket, spool_dir, verbose, content, "
+		      "content_max_size_mb, content_cache, content_workers, "
+		      "content_unpack)");
+}
+
 static int field(struct parse *p, json_t *v, struct monitor_opts *o,
 		 unsigned *set)
 {
@@ -144,10 +187,7 @@ static int field(struct parse *p, json_t *v, struct monitor_opts *o,
 		*set |= CONFIG_SPOOL;
 		return get_str(p, v, &o->spool_dir, false);
 	}
-	return bad(p, "unknown key (known: rules, outputs, enforce, events, "
-		      "stats_interval, aggregate_window, cgroup, pin_dir, "
-		      "control_socket, "
-		      "spool_dir, verbose)");
+	return content_field(p, v, o, set);
 }
 
 /*
@@ -237,6 +277,22 @@ void config__free(struct config *c)
 	free(c);
 }
 
+static void config__overlay_content(struct monitor_opts *dst,
+				    const struct monitor_opts *cli,
+				    unsigned cli_set)
+{
+	if (cli_set & CONFIG_CONTENT)
+		dst->content_off = cli->content_off;
+	if (cli_set & CONFIG_UNPACK)
+		dst->unpack_off = cli->unpack_off;
+	if (cli_set & CONFIG_CONTENT_MAX)
+		dst->content_max_mb = cli->content_max_mb;
+	if (cli_set & CONFIG_CONTENT_CACHE)
+		dst->content_cache = cli->content_cache;
+	if (cli_set & CONFIG_CONTENT_WORKERS)
+		dst->content_workers = cli->content_workers;
+}
+
 void config__overlay(struct monitor_opts *dst, const struct monitor_opts *cli,
 		     unsigned cli_set)
 {
@@ -267,4 +323,5 @@ void config__overlay(struct monitor_opts *dst, const struct monitor_opts *cli,
 		dst->control = cli->control;
 	if (cli_set & CONFIG_SPOOL)
 		dst->spool_dir = cli->spool_dir;
+	config__overlay_content(dst, cli, cli_set);
 }

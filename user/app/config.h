@@ -27,6 +27,11 @@ enum config_field {
 	CONFIG_SPOOL = 1 << 8,
 	CONFIG_VERBOSE = 1 << 9,
 	CONFIG_AGGREGATE = 1 << 10,
+	CONFIG_CONTENT = 1 << 11,
+	CONFIG_CONTENT_MAX = 1 << 12,
+	CONFIG_CONTENT_CACHE = 1 << 13,
+	CONFIG_CONTENT_WORKERS = 1 << 14,
+	CONFIG_UNPACK = 1 << 15,
 };
 
 struct config;

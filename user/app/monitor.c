@@ -167,8 +167,14 @@ static int content_open(struct monitor *m, char *err, size_t len)
 	struct content_opts co = {.yara_paths = o->yara_paths,
 				  .n_yara_paths = o->n_yara_paths,
 				  .rule_paths = o->rule_paths,
-				  .n_rule_paths = o->n_rule_paths};
+				  .n_rule_paths = o->n_rule_paths,
+				  .max_size = (uint64_t)o->content_max_mb << 20,
+				  .cache_slots = o->content_cache,
+				  .workers = o->content_workers,
+				  .no_unpack = o->unpack_off};
 
+	if (o->content_off) /* no worker: no hash, no signatures */
+		return 0;
 	return content__new(&co, &m->content, err, len);
 }
 

@@ -41,6 +41,16 @@ struct monitor_opts {
 	int n_yara_paths;
 	const char *quarantine_dir;
 	const char *quarantine_under;
+	/*
+	 * The content worker: off entirely, the file size cap in MiB, the
+	 * verdicts cached, worker threads, and whether a packed program's
+	 * running image is scanned (0 / false: the defaults, on).
+	 */
+	bool content_off;
+	bool unpack_off;
+	int content_max_mb;
+	int content_cache;
+	int content_workers;
 };
 
 /* Exit codes, documented in the README and --help. */

@@ -10,6 +10,12 @@
  * the hash and the signatures describe the same content. Verdicts are
  * cached by device, inode, size, mtime and ctime, so a miner restarted
  * every minute by cron is read once.
+ *
+ * A UPX-packed file hides its program from a scan of the file: for those
+ * the worker also scans the running image once the unpacker is done
+ * (unpack.c). Files the responder denied by identity are remembered apart
+ * from the verdict cache, so the kernel's later kills of the same inode
+ * still carry the digest when the cache slot went to another file.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,11 +29,11 @@
 
 #include "identify/content.h"
 #include "identify/content_int.h"
+#include "identify/unpack.h"
 #include "identify/yara_rules.h"
 #include "model/hash.h"
 #include "util/clock.h"
 
-#define CACHE_SLOTS 1024
 #define RESULTS 1024
 #define KEEP_BUF (4 << 20) /* read buffer kept between files */
 
@@ -50,9 +56,25 @@ struct cache_slot {
 	struct mw_content c;
 };
 
-struct content {
+/* A file the responder denied: its identity outlives the cache slot. */
+struct remembered {
+	uint32_t dev;
+	uint64_t ino;
+	struct mw_content c;
+};
+
+/* One worker thread and the buffer it reads files into. */
+struct worker {
+	struct content *c;
 	pthread_t th;
 	bool started;
+	unsigned char *buf;
+	size_t buf_cap;
+};
+
+struct content {
+	struct worker *w;
+	int n_workers;
 	pthread_mutex_t mu; /* jobs, results, stats, ys, stop */
 	pthread_cond_t cv;
 	bool stop;
@@ -64,11 +86,13 @@ struct content {
 	char **paths;
 	int n_paths;
 	uint64_t max_size;
+	bool no_unpack;
 	struct content_stats st;
-	pthread_mutex_t cache_mu;
+	pthread_mutex_t cache_mu; /* cache, remembered */
 	struct cache_slot *cache;
-	unsigned char *buf; /* worker only */
-	size_t buf_cap;
+	unsigned cache_slots;
+	struct remembered *mem;
+	int mem_n, mem_next;
 };
 
 /* --- identity and place ------------------------------------------------ */
@@ -148,26 +172,26 @@ static int open_exe(const struct job *j, struct stat *st, const char **why)
 
 /* --- reading -------------------------------------------------------------- */
 
-/* The whole file into c->buf; NULL with *why when it changed meanwhile. */
-static const unsigned char *read_all(struct content *c, int fd,
+/* The whole file into w->buf; NULL with *why when it changed meanwhile. */
+static const unsigned char *read_all(struct worker *w, int fd,
 				     const struct stat *st, const char **why)
 {
 	size_t want = st->st_size, got = 0;
 	struct stat after;
 	ssize_t n;
 
-	if (want > c->buf_cap) {
-		unsigned char *b = realloc(c->buf, want);
+	if (want > w->buf_cap) {
+		unsigned char *b = realloc(w->buf, want);
 
 		if (!b) {
 			*why = "out of memory for the file";
 			return NULL;
 		}
-		c->buf = b;
-		c->buf_cap = want;
+		w->buf = b;
+		w->buf_cap = want;
 	}
 	while (got < want) {
-		n = pread(fd, c->buf + got, want - got, got);
+		n = pread(fd, w->buf + got, want - got, got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -185,14 +209,14 @@ static const unsigned char *read_all(struct content *c, int fd,
 		*why = "file changed during the scan";
 		return NULL;
 	}
-	return c->buf;
+	return w->buf;
 }
 
 /* --- the cache ------------------------------------------------------------ */
 
 static struct cache_slot *slot_of(struct content *c, dev_t dev, ino_t ino)
 {
-	return &c->cache[(ino * 31 + dev) % CACHE_SLOTS];
+	return &c->cache[(ino * 31 + dev) % c->cache_slots];
 }
 
 static bool slot_fits(const struct cache_slot *s, const struct stat *st,
@@ -241,7 +265,7 @@ static void cache_put(struct content *c, const struct stat *st, unsigned loc,
 static void cache_clear(struct content *c)
 {
 	pthread_mutex_lock(&c->cache_mu);
-	memset(c->cache, 0, CACHE_SLOTS * sizeof(*c->cache));
+	memset(c->cache, 0, c->cache_slots * sizeof(*c->cache));
 	pthread_mutex_unlock(&c->cache_mu);
 }
 
@@ -251,19 +275,47 @@ bool content__known(struct content *c, uint32_t dev, uint64_t ino,
 	dev_t d = makedev(dev >> 20, dev & 0xfffff);
 	struct cache_slot *s;
 	bool hit;
+	int i;
 
 	if (!c)
 		return false;
 	s = slot_of(c, d, ino);
 	pthread_mutex_lock(&c->cache_mu);
 	hit = s->used && s->dev == d && s->ino == ino && s->c.sha256[0];
-	if (hit) {
+	if (hit)
 		*out = s->c;
+	for (i = 0; !hit && i < c->mem_n; i++) {
+		hit = c->mem[i].dev == dev && c->mem[i].ino == ino;
+		if (hit)
+			*out = c->mem[i].c;
+	}
+	if (hit) {
 		out->cached = true;
 		out->latency_ns = 0;
 	}
 	pthread_mutex_unlock(&c->cache_mu);
 	return hit;
+}
+
+void content__remember(struct content *c, const struct mw_content *mc)
+{
+	struct remembered *r = NULL;
+	int i;
+
+	if (!c || !mc->sha256[0])
+		return;
+	pthread_mutex_lock(&c->cache_mu);
+	for (i = 0; i < c->mem_n && !r; i++)
+		if (c->mem[i].dev == mc->dev && c->mem[i].ino == mc->ino)
+			r = &c->mem[i];
+	if (!r && c->mem_n < CONTENT_REMEMBERED)
+		r = &c->mem[c->mem_n++];
+	if (!r) { /* full: the oldest goes, as in a ring */
+		r = &c->mem[c->mem_next];
+		c->mem_next = (c->mem_next + 1) % CONTENT_REMEMBERED;
+	}
+	*r = (struct remembered){.dev = mc->dev, .ino = mc->ino, .c = *mc};
+	pthread_mutex_unlock(&c->cache_mu);
 }
 
 /* --- one file ------------------------------------------------------------- */
@@ -275,9 +327,10 @@ static void unscanned(struct mw_content *mc, const char *why)
 }
 
 /* Read, check, digest and scan the file behind fd into mc. */
-static void scan_fd(struct content *c, int fd, const struct stat *st,
+static void scan_fd(struct worker *w, int fd, const struct stat *st,
 		    unsigned loc, struct yara_set *ys, struct mw_content *mc)
 {
+	struct content *c = w->c;
 	const unsigned char *buf;
 	const char *why = NULL;
 
@@ -288,12 +341,13 @@ static void scan_fd(struct content *c, int fd, const struct stat *st,
 		unscanned(mc, "over the size cap");
 		return;
 	}
-	buf = read_all(c, fd, st, &why);
+	buf = read_all(w, fd, st, &why);
 	if (!buf) {
 		unscanned(mc, why);
 		return;
 	}
 	hash__buf(buf, st->st_size, mc->sha256);
+	mc->packed = unpack__is_upx(buf, st->st_size);
 	if (yara_rules__scan(ys, buf, st->st_size, loc, mc, &why)) {
 		unscanned(mc, why);
 		return;
@@ -307,9 +361,54 @@ static void scan_fd(struct content *c, int fd, const struct stat *st,
 	cache_put(c, st, loc, mc);
 }
 
-static void identify(struct content *c, const struct job *j,
+/*
+ * A packed file's program exists only in memory: scan the image once the
+ * unpacker ran and add what matched there. Cached with the file, so the
+ * next exec of the same packed file needs neither pass.
+ */
+static void scan_image(struct worker *w, const struct job *j,
+		       const struct stat *st, unsigned loc,
+		       struct yara_set *ys, struct mw_content *mc)
+{
+	struct content *c = w->c;
+	struct unpack_buf ub = {.buf = w->buf, .cap = w->buf_cap};
+	struct mw_content img = {0};
+	const char *why = NULL;
+	size_t len;
+	int i;
+
+	if (c->no_unpack || !mc->packed || mc->unpacked || !ys)
+		return;
+	if (unpack__image(j->pid, st, c->max_size, &ub, &len, &why) ||
+	    yara_rules__scan(ys, ub.buf, len, loc, &img, &why)) {
+		mc->image_reason = why;
+	} else {
+		mc->unpacked = true;
+		mc->image_reason = NULL;
+		for (i = 0; i < img.n_sigs; i++)
+			content__add_sig(mc, img.sigs[i]);
+	}
+	w->buf = ub.buf;
+	w->buf_cap = ub.cap;
+	if (mc->unpacked)
+		cache_put(c, st, loc, mc);
+}
+
+void content__add_sig(struct mw_content *mc, const char *sig)
+{
+	int i;
+
+	for (i = 0; i < mc->n_sigs; i++)
+		if (!strcmp(mc->sigs[i], sig))
+			return;
+	if (mc->n_sigs < MW_CONTENT_MAX_SIGS)
+		snprintf(mc->sigs[mc->n_sigs++], MW_CONTENT_SIG_LEN, "%s", sig);
+}
+
+static void identify(struct worker *w, const struct job *j,
 		     struct yara_set *ys, struct content_result *r)
 {
+	struct content *c = w->c;
 	struct mw_content *mc = &r->c;
 	const char *why = NULL;
 	struct stat st;
@@ -334,16 +433,17 @@ static void identify(struct content *c, const struct job *j,
 	if (cache_get(c, &st, loc, mc))
 		mc->cached = true;
 	else
-		scan_fd(c, fd, &st, loc, ys, mc);
+		scan_fd(w, fd, &st, loc, ys, mc);
+	close(fd);
+	scan_image(w, j, &st, loc, ys, mc);
 	mc->dev = major(st.st_dev) << 20 | minor(st.st_dev);
 	mc->ino = st.st_ino;
 	mc->size = st.st_size;
-	close(fd);
 	/* Keep small buffers for the next file; give big ones back. */
-	if (c->buf_cap > KEEP_BUF) {
-		free(c->buf);
-		c->buf = NULL;
-		c->buf_cap = 0;
+	if (w->buf_cap > KEEP_BUF) {
+		free(w->buf);
+		w->buf = NULL;
+		w->buf_cap = 0;
 	}
 }
 
@@ -359,11 +459,14 @@ static void count(struct content *c, const struct content_result *r)
 		c->st.unscanned++;
 	if (r->c.n_sigs)
 		c->st.matches++;
+	if (r->c.unpacked && !r->c.cached)
+		c->st.unpacked++;
 }
 
 static void *worker(void *arg)
 {
-	struct content *c = arg;
+	struct worker *w = arg;
+	struct content *c = w->c;
 	struct content_result *r = malloc(sizeof(*r));
 	struct yara_set *ys;
 	struct job j;
@@ -384,7 +487,7 @@ static void *worker(void *arg)
 			yara_rules__get(ys);
 		pthread_mutex_unlock(&c->mu);
 
-		identify(c, &j, ys, r);
+		identify(w, &j, ys, r);
 		r->c.latency_ns = clock__boot_ns() - j.ts_ns;
 		r->exe = j.exe; /* the result owns it now */
 		yara_rules__put(ys);
@@ -446,6 +549,41 @@ static int compile(struct content *c, struct yara_set **out, char *err,
 				   out, &n_files, err, err_len);
 }
 
+/* The sizes of o, defaults for zeros; the tables they size. */
+static int sized(struct content *c, const struct content_opts *o)
+{
+	c->max_size = o->max_size ? o->max_size : CONTENT_DEFAULT_MAX_SIZE;
+	c->qlen = o->queue_len > 0 ? o->queue_len : CONTENT_DEFAULT_QUEUE;
+	c->cache_slots =
+	    o->cache_slots > 0 ? o->cache_slots : CONTENT_DEFAULT_CACHE;
+	c->n_workers = o->workers > 0 ? o->workers : 1;
+	c->no_unpack = o->no_unpack;
+	c->jobs = calloc(c->qlen, sizeof(*c->jobs));
+	c->res = calloc(RESULTS, sizeof(*c->res));
+	c->cache = calloc(c->cache_slots, sizeof(*c->cache));
+	c->mem = calloc(CONTENT_REMEMBERED, sizeof(*c->mem));
+	c->w = calloc(c->n_workers, sizeof(*c->w));
+	return !c->jobs || !c->res || !c->cache || !c->mem || !c->w ? -ENOMEM
+								    : 0;
+}
+
+static int start_workers(struct content *c, char *err, size_t err_len)
+{
+	int i, ret;
+
+	for (i = 0; i < c->n_workers; i++) {
+		c->w[i].c = c;
+		ret = -pthread_create(&c->w[i].th, NULL, worker, &c->w[i]);
+		if (ret) {
+			snprintf(err, err_len, "content worker: %s",
+				 strerror(-ret));
+			return ret;
+		}
+		c->w[i].started = true;
+	}
+	return 0;
+}
+
 int content__new(const struct content_opts *o, struct content **out, char *err,
 		 size_t err_len)
 {
@@ -457,25 +595,17 @@ int content__new(const struct content_opts *o, struct content **out, char *err,
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_mutex_init(&c->cache_mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
-	c->max_size = o->max_size ? o->max_size : CONTENT_DEFAULT_MAX_SIZE;
-	c->qlen = o->queue_len > 0 ? o->queue_len : CONTENT_DEFAULT_QUEUE;
-	c->jobs = calloc(c->qlen, sizeof(*c->jobs));
-	c->res = calloc(RESULTS, sizeof(*c->res));
-	c->cache = calloc(CACHE_SLOTS, sizeof(*c->cache));
-	ret = !c->jobs || !c->res || !c->cache ? -ENOMEM : paths_copy(c, o);
+	ret = sized(c, o);
+	if (!ret)
+		ret = paths_copy(c, o);
 	if (!ret)
 		ret = yara_rules__init();
 	if (ret)
 		snprintf(err, err_len, "content scanner: %s", strerror(-ret));
 	else
 		ret = compile(c, &c->ys, err, err_len);
-	if (!ret) {
-		ret = -pthread_create(&c->th, NULL, worker, c);
-		c->started = !ret;
-		if (ret)
-			snprintf(err, err_len, "content worker: %s",
-				 strerror(-ret));
-	}
+	if (!ret)
+		ret = start_workers(c, err, err_len);
 	if (ret) {
 		content__free(c);
 		return ret;
@@ -484,20 +614,33 @@ int content__new(const struct content_opts *o, struct content **out, char *err,
 	return 0;
 }
 
+static void stop_workers(struct content *c)
+{
+	bool any = false;
+	int i;
+
+	pthread_mutex_lock(&c->mu);
+	c->stop = true;
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	for (i = 0; c->w && i < c->n_workers; i++) {
+		if (c->w[i].started) {
+			pthread_join(c->w[i].th, NULL);
+			any = true;
+		}
+		free(c->w[i].buf);
+	}
+	if (any)
+		yara_rules__fini();
+}
+
 void content__free(struct content *c)
 {
 	int i;
 
 	if (!c)
 		return;
-	if (c->started) {
-		pthread_mutex_lock(&c->mu);
-		c->stop = true;
-		pthread_cond_signal(&c->cv);
-		pthread_mutex_unlock(&c->mu);
-		pthread_join(c->th, NULL);
-		yara_rules__fini();
-	}
+	stop_workers(c);
 	for (i = 0; c->jobs && i < c->qn; i++)
 		free(c->jobs[(c->qhead + i) % c->qlen].exe);
 	for (i = 0; c->res && i < c->rn; i++)
@@ -509,7 +652,8 @@ void content__free(struct content *c)
 	free(c->jobs);
 	free(c->res);
 	free(c->cache);
-	free(c->buf);
+	free(c->mem);
+	free(c->w);
 	pthread_cond_destroy(&c->cv);
 	pthread_mutex_destroy(&c->mu);
 	pthread_mutex_destroy(&c->cache_mu);
@@ -519,8 +663,11 @@ void content__free(struct content *c)
 int content__reload(struct content *c, char *err, size_t err_len)
 {
 	struct yara_set *ys, *old;
-	int ret = compile(c, &ys, err, err_len);
+	int ret;
 
+	if (!c) /* content scanning is off */
+		return 0;
+	ret = compile(c, &ys, err, err_len);
 	if (ret)
 		return ret;
 	pthread_mutex_lock(&c->mu);
@@ -589,6 +736,10 @@ int content__poll(struct content *c, struct content_result *r)
 
 void content__stats(struct content *c, struct content_stats *st)
 {
+	if (!c) {
+		memset(st, 0, sizeof(*st));
+		return;
+	}
 	pthread_mutex_lock(&c->mu);
 	*st = c->st;
 	pthread_mutex_unlock(&c->mu);

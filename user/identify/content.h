@@ -33,10 +33,23 @@ struct content_opts {
 	int n_rule_paths;
 	uint64_t max_size; /* files above are not read (0: the default) */
 	int queue_len;	   /* pending execs (0: the default) */
+	int cache_slots;   /* verdicts cached (0: the default) */
+	int workers;	   /* worker threads (0: one) */
+	bool no_unpack;	   /* never scan a packed program's running image */
 };
 
 #define CONTENT_DEFAULT_MAX_SIZE (64ULL << 20)
 #define CONTENT_DEFAULT_QUEUE 4096
+#define CONTENT_DEFAULT_CACHE 1024
+#define CONTENT_REMEMBERED 4096 /* denied files, as mw_deny_inodes holds */
+
+/* What the command line and the config file accept for those sizes. */
+#define CONTENT_MAX_SIZE_MB_LO 1
+#define CONTENT_MAX_SIZE_MB_HI 4096
+#define CONTENT_CACHE_LO 16
+#define CONTENT_CACHE_HI 1048576
+#define CONTENT_WORKERS_LO 1
+#define CONTENT_WORKERS_HI 16
 
 /*
  * Compile the YARA rules and start the worker. On failure returns a
@@ -85,6 +98,16 @@ int content__poll(struct content *c, struct content_result *r);
 bool content__known(struct content *c, uint32_t dev, uint64_t ino,
 		    struct mw_content *out);
 
+/*
+ * Keep mc (a file the responder denied by identity) apart from the verdict
+ * cache, so content__known() still answers for it once its cache slot went
+ * to another file. The oldest goes past CONTENT_REMEMBERED.
+ */
+void content__remember(struct content *c, const struct mw_content *mc);
+
+/* Add sig to mc's signatures unless there or full. */
+void content__add_sig(struct mw_content *mc, const char *sig);
+
 struct content_stats {
 	uint64_t submitted;	  /* execs queued */
 	uint64_t queue_overflow;  /* execs not queued: the queue was full */
@@ -94,6 +117,7 @@ struct content_stats {
 	uint64_t unscanned;	  /* reported unscanned, with a reason */
 	uint64_t size_cap;	  /* of those: over the size cap */
 	uint64_t matches;	  /* files with at least one signature */
+	uint64_t unpacked;	  /* packed programs' images scanned */
 };
 void content__stats(struct content *c, struct content_stats *st);
 

@@ -32,6 +32,13 @@ struct mw_content {
 	uint64_t latency_ns; /* exec (boot ns) to the verdict judged */
 	uint32_t dev;	     /* file identity, kernel encoding */
 	uint64_t ino;
+	/*
+	 * A UPX-packed file: its program exists only in memory. unpacked:
+	 * the running image was scanned too (its matches are in sigs);
+	 * else image_reason (static) says why not.
+	 */
+	bool packed, unpacked;
+	const char *image_reason;
 };
 
 #endif /* MW_CONTENT_EVENT_H */

@@ -31,6 +31,14 @@ static void content_fields(json_t *doc, const struct mw_content *c)
 	if (c->reason)
 		jsonx_set_path(doc, "minerwatch.content.reason",
 			       json_string(c->reason));
+	if (!c->packed)
+		return;
+	jsonx_set_path(doc, "minerwatch.content.packed", json_true());
+	jsonx_set_path(doc, "minerwatch.content.unpacked",
+		       json_boolean(c->unpacked));
+	if (c->image_reason)
+		jsonx_set_path(doc, "minerwatch.content.image_reason",
+			       json_string(c->image_reason));
 }
 
 void report_content__add(json_t *doc, const struct mw_content *c)

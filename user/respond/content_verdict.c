@@ -121,6 +121,7 @@ static void act_on_file(struct content_verdict *cv, const struct mw_event *ev,
 					  rule__action(r) == RULE_ACT_DENY);
 	if (!err) {
 		remember(cv, c, r);
+		content__remember(cv->c, c); /* its digest outlives the cache */
 		cv->denied_files++;
 	}
 	reporter__emit(cv->rep, report_content__deny(ev, r, err));
@@ -252,11 +253,13 @@ json_t *content_verdict__stats(struct content_verdict *cv)
 		return json_object();
 	content__stats(cv->c, &st);
 	return json_pack(
-	    "{s:i,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "yara_rules",
+	    "{s:i,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+	    "yara_rules",
 	    content__rules(cv->c), "submitted", (json_int_t)st.submitted,
 	    "scanned", (json_int_t)st.scanned, "cached", (json_int_t)st.cached,
 	    "unscanned", (json_int_t)st.unscanned, "size_cap",
 	    (json_int_t)st.size_cap, "matches", (json_int_t)st.matches,
+	    "unpacked", (json_int_t)st.unpacked,
 	    "queue_overflow", (json_int_t)st.queue_overflow, "results_dropped",
 	    (json_int_t)st.results_dropped, "denied_files",
 	    (json_int_t)cv->denied_files, "quarantined",
