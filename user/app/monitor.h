@@ -6,6 +6,7 @@
 #define MW_MONITOR_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #define MW_MAX_PATHS 32
 
@@ -41,6 +42,9 @@ struct monitor_opts {
 	int n_yara_paths;
 	const char *quarantine_dir;
 	const char *quarantine_under;
+	/* --ring-size: bytes of the events, alerts, findings rings (0: the
+	 * built-in sizes) */
+	uint32_t ring_bytes[3];
 };
 
 /* Exit codes, documented in the README and --help. */

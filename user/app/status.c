@@ -297,6 +297,7 @@ void status__started(struct monitor *m, int n_deny)
 	jsonx_set_path(d, "self_tgid", json_integer(loader__self_tgid(m->ld)));
 	jsonx_set_path(d, "yara_rules", json_integer(content__rules(m->content)));
 	jsonx_set_path(d, "caps", caps_json());
+	jsonx_set_path(d, "rings", loader__rings_json(m->ld));
 	/* /proc names the kernel's pids only outside a pid namespace. */
 	proc_cache__set_reconcile(m->pc,
 				  (uint32_t)getpid() == loader__self_tgid(m->ld));
