@@ -162,9 +162,8 @@ int mw_skb_ingress(struct __sk_buff *skb)
 	if (ipv < 0)
 		return VERDICT_PASS;
 	/* IPv6 extension headers: skb_parse walks them. */
-	if (ipv == 6 &&
-	    (l4proto == 0 || l4proto == 43 || l4proto == 60 ||
-	     l4proto == 44 || l4proto == 51))
+	if (ipv == 6 && (l4proto == 0 || l4proto == 43 || l4proto == 60 ||
+			 l4proto == 44 || l4proto == 51))
 		l4proto = IPPROTO_UDP;
 	if (l4proto != IPPROTO_UDP || !mw_active(config_get()))
 		return VERDICT_PASS;

@@ -637,12 +637,11 @@ static int rings_size(struct loader *ld, const struct loader_opts *lo,
 
 json_t *loader__rings_json(const struct loader *ld)
 {
-	return json_pack("{s:I,s:I,s:I}", "events",
-			 (json_int_t)bpf_map__max_entries(ring_map(ld, 0)),
-			 "alerts",
-			 (json_int_t)bpf_map__max_entries(ring_map(ld, 1)),
-			 "findings",
-			 (json_int_t)bpf_map__max_entries(ring_map(ld, 2)));
+	return json_pack(
+	    "{s:I,s:I,s:I}", "events",
+	    (json_int_t)bpf_map__max_entries(ring_map(ld, 0)), "alerts",
+	    (json_int_t)bpf_map__max_entries(ring_map(ld, 1)), "findings",
+	    (json_int_t)bpf_map__max_entries(ring_map(ld, 2)));
 }
 
 /*
