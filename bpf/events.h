@@ -92,6 +92,13 @@ enum mw_stat {
 	/* mw_findings on its own (before: counted with mw_alerts) */
 	MW_STAT_FINDINGS_SENT = 32,	/* records written to mw_findings */
 	MW_STAT_FINDINGS_LOST = 33,	/* mw_findings full: record dropped */
+	/* The network sensor's flows and drops by cause (bpf/net_flow.bpf.h) */
+	MW_STAT_NET_FLOWS = 48,		/* flows opened at their first payload */
+	MW_STAT_NET_FLOW_UNOWNED = 49,	/* ... sent from softirq: no process */
+	MW_STAT_NET_UNPARSED = 50,	/* payload headers not parsed: skipped */
+	MW_STAT_NET_STRATUM_SPENT = 51,	/* flows read to the byte/packet budget */
+	MW_STAT_NET_NO_SLOT = 52,	/* record slots all in use: not inspected */
+	MW_STAT_EXEC_PATH_TRUNC = 53,	/* exe or cwd path cut at a walk limit */
 	MW_STAT_MAX = 64,	/* size of the map; keep the enum below it */
 };
 

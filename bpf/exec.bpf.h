@@ -23,8 +23,10 @@ static __always_inline __u32 exec_exe(struct mw_exec_event *e,
 
 	p = __builtin_preserve_access_index(&file->f_path);
 	n = path_resolve(p, e->data, s, &trunc);
-	if (trunc)
+	if (trunc) {
 		e->flags |= MW_EXEC_EXE_TRUNC;
+		stat_inc(MW_STAT_EXEC_PATH_TRUNC);
+	}
 	e->exe_len = n;
 	return n + 1;
 }
@@ -47,8 +49,10 @@ static __always_inline __u64 exec_tail(struct mw_exec_event *e,
 
 	p = __builtin_preserve_access_index(&task->fs->pwd);
 	n = path_resolve(p, &e->data[off & (4 * MW_PATH_MAX - 1)], s, &trunc);
-	if (trunc)
+	if (trunc) {
 		e->flags |= MW_EXEC_CWD_TRUNC;
+		stat_inc(MW_STAT_EXEC_PATH_TRUNC);
+	}
 	e->cwd_len = n;
 	off += n + 1;
 

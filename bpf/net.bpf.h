@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * net.bpf.h - what the network sensor's programs share: its settings map,
- * the per-socket flow state that connect (net_connect.bpf.c) opens and the
- * egress inspection (net_stratum.bpf.c) consumes, per-CPU record slots
- * safe in softirq, and address and packet header helpers.
+ * the per-socket flow state that the egress inspection (net_stratum.bpf.c)
+ * opens at a flow's first payload (net_flow.bpf.h) and consumes, per-CPU
+ * record slots safe in softirq, and address and packet header helpers.
  *
  * The network sensor, one file per concern (all cheap hooks here, see
  * DESIGN.md; no syscall tracepoints):
  *   net_connect.bpf.c  cgroup/connect4|6, cgroup/sendmsg4|6: outbound
- *                      connects and new datagram peers; block (enforce);
- *                      remember which process owns each TCP flow
+ *                      connects and new datagram peers; block (enforce)
  *   net_stratum.bpf.c  cgroup_skb/egress: the first payload packets of each
  *                      outbound TCP flow: stratum recognition, flow cut
  *   net_dns.bpf.c      cgroup_skb/ingress: DNS answers to userspace
@@ -195,6 +194,38 @@ static __always_inline int ip6_l4(struct __sk_buff *skb, __u8 *proto,
 	*proto = nh;
 	*l4off = off;
 	return 0;
+}
+
+/*
+ * The IP header's protocol byte (IPv4) or next-header byte (IPv6) of a
+ * cgroup_skb packet: a direct load when the header is in the linear area
+ * (every packet the stack builds or receives), a helper call otherwise.
+ * Returns the IP version (4 or 6), -1 for other packets. (Callers test
+ * the version it returns rather than read skb->protocol again: clang
+ * would address that second read as ctx + 16, which the verifier
+ * refuses.)
+ */
+static __always_inline int net_l4_byte(struct __sk_buff *skb, __u8 *b)
+{
+	__u32 proto = skb->protocol;
+	__u8 *p = (void *)(long)skb->data;
+	void *end = (void *)(long)skb->data_end;
+
+	if (proto == bpf_htons(ETH_P_IP)) {
+		if ((void *)(p + 10) <= end) {
+			*b = p[9];
+			return 4;
+		}
+		return bpf_skb_load_bytes(skb, 9, b, 1) ? -1 : 4;
+	}
+	if (proto == bpf_htons(ETH_P_IPV6)) {
+		if ((void *)(p + 10) <= end) {
+			*b = p[6];
+			return 6;
+		}
+		return bpf_skb_load_bytes(skb, 6, b, 1) ? -1 : 6;
+	}
+	return -1;
 }
 
 /*

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * net_connect.bpf.c - network sensor, outbound connects and datagram peers
- * (cgroup/connect4|6, cgroup/sendmsg4|6): report them, refuse the ones a
- * block rule names (enforce mode), and start tracking each TCP flow for
- * the stratum inspection in net_stratum.bpf.c. Unconnected sendto/sendmsg
- * are reported once per new peer of a socket. These hooks run in the
- * caller's context, before the first packet, so a refusal is an error the
- * caller sees (EPERM), not a silent drop.
+ * (cgroup/connect4|6, cgroup/sendmsg4|6): report them and refuse the
+ * ones a block rule names (enforce mode). Unconnected sendto/sendmsg are
+ * reported once per new peer of a socket. These hooks run in the caller's
+ * context, before the first packet, so a refusal is an error the caller
+ * sees (EPERM), not a silent drop. No flow state is made here: the
+ * stratum inspection (net_stratum.bpf.c) opens it at the flow's first
+ * payload (net_flow.bpf.h), so a connect costs lookups, not an allocation.
  */
 #include "net.bpf.h"
+#include "net_flow.bpf.h"
 
 /* Destination ports that block rules name (key: port, host order). */
 struct {
@@ -74,28 +76,6 @@ block_lookup(int family, const __u8 *a, __u32 port)
 
 	__builtin_memcpy(k6.addr, a, 16);
 	return bpf_map_lookup_elem(&mw_net_block_v6, &k6);
-}
-
-static __always_inline void flow_track(struct bpf_sock *sk, __u32 tgid,
-				       __u32 tid, struct mw_net_config *nc)
-{
-	struct task_struct *task = (void *)bpf_get_current_task();
-	struct net_flow *f;
-
-	f = bpf_sk_storage_get(&mw_net_flows, sk, NULL,
-			       BPF_SK_STORAGE_GET_F_CREATE);
-	if (!f) {
-		stat_inc(MW_STAT_NET_FLOW_FULL);
-		return;
-	}
-	/* A socket connects again after a failed attempt: start over. */
-	f->tgid = tgid;
-	f->tid = tid;
-	f->budget =
-	    nc && nc->stratum_budget ? nc->stratum_budget : STRATUM_BUDGET;
-	f->state = FLOW_OPEN;
-	f->start_ns = BPF_CORE_READ(task, group_leader, start_boottime);
-	bpf_get_current_comm(f->comm, sizeof(f->comm));
 }
 
 /*
@@ -199,8 +179,9 @@ static __always_inline int on_sock_addr(struct bpf_sock_addr *ctx, int v6,
 	proto = ctx->protocol;
 	family = sock_addr_dst(ctx, v6, a);
 	sk = ctx->sk;
+	/* A socket connecting again: its next payload opens a new flow. */
 	if (!sendmsg && type == SOCK_STREAM && sk)
-		flow_track(sk, tgid, (__u32)id, nc);
+		flow_forget(sk);
 
 	blk = block_lookup(family, a, port);
 	if (!blk) {

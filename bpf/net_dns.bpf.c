@@ -155,21 +155,16 @@ int mw_skb_ingress(struct __sk_buff *skb)
 	struct mw_net_event *e;
 	__u32 *depth;
 	__u8 l4proto;
+	int ipv;
 
 	/* One byte decides for almost every packet: is it UDP at all? */
-	if (skb->protocol == bpf_htons(ETH_P_IP)) {
-		if (bpf_skb_load_bytes(skb, 9, &l4proto, 1))
-			return VERDICT_PASS;
-	} else if (skb->protocol == bpf_htons(ETH_P_IPV6)) {
-		if (bpf_skb_load_bytes(skb, 6, &l4proto, 1))
-			return VERDICT_PASS;
-		/* Extension headers: skb_parse walks them. */
-		if (l4proto == 0 || l4proto == 43 || l4proto == 60 ||
-		    l4proto == 44 || l4proto == 51)
-			l4proto = IPPROTO_UDP;
-	} else {
+	ipv = net_l4_byte(skb, &l4proto);
+	if (ipv < 0)
 		return VERDICT_PASS;
-	}
+	/* IPv6 extension headers: skb_parse walks them. */
+	if (ipv == 6 && (l4proto == 0 || l4proto == 43 || l4proto == 60 ||
+			 l4proto == 44 || l4proto == 51))
+		l4proto = IPPROTO_UDP;
 	if (l4proto != IPPROTO_UDP || !mw_active(config_get()))
 		return VERDICT_PASS;
 	e = slot_get(&depth);
@@ -190,9 +185,15 @@ int mw_skb_dns_query(struct __sk_buff *skb)
 	struct dns_query_key k = {};
 	__u16 ports[2], id;
 	__u32 l4off;
-	__u8 flags;
+	__u8 flags, l4proto;
 	__u64 now;
+	int ipv;
 
+	/* Most packets are not UDP: one direct load, no helper call. */
+	ipv = net_l4_byte(skb, &l4proto);
+	if (ipv < 0 || l4proto == IPPROTO_TCP ||
+	    (l4proto != IPPROTO_UDP && ipv == 4))
+		return VERDICT_PASS;
 	if (udp_off(skb, &l4off))
 		return VERDICT_PASS;
 	l4off &= 0x3ff;

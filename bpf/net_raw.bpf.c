@@ -56,16 +56,21 @@ int BPF_PROG(mw_dev_queue, struct sk_buff *skb)
 {
 	struct mw_config *cfg;
 	struct mw_net_event rec, *e = &rec;
-	struct sock *sk = BPF_CORE_READ(skb, sk);
 	struct task_struct *task;
+	struct sock *sk;
 	__u16 family, type;
 	__u8 one = 1;
 	__u64 key;
 
+	/*
+	 * Every packet sent on every device passes here: the test is three
+	 * direct loads through the tp_btf pointers, not helper calls.
+	 */
+	sk = skb->sk;
 	if (!sk)
 		return 0;
-	family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	type = BPF_CORE_READ(sk, sk_type);
+	family = sk->__sk_common.skc_family;
+	type = sk->sk_type;
 	if (family != AF_PACKET && type != SOCK_RAW)
 		return 0;
 	/* The kernel's own (IPv6 neighbour discovery, MLD): not a program. */

@@ -5,9 +5,11 @@
  * connect we saw opened (net_connect.bpf.c) go through the stratum matcher
  * (stratum.h); a match is reported, and in enforce mode the flow is cut
  * (every later packet dropped). Everything else costs one socket-storage
- * lookup per packet.
+ * lookup per packet. The flow's state is made at its first payload
+ * (net_flow.bpf.h), so a connect that sends nothing costs no state.
  */
 #include "net.bpf.h"
+#include "net_flow.bpf.h"
 #include "stratum.h"
 #include "net_tls.bpf.h"
 
@@ -74,8 +76,10 @@ static __always_inline int egress_inspect(struct __sk_buff *skb,
 	__u16 ports[2];
 	int m, cut;
 
-	if (skb_parse(skb, e, &l4proto, &l4off) || l4proto != IPPROTO_TCP)
+	if (skb_parse(skb, e, &l4proto, &l4off) || l4proto != IPPROTO_TCP) {
+		stat_inc(MW_STAT_NET_UNPARSED);
 		return VERDICT_PASS;
+	}
 	l4off &= 0x3ff;
 	if (bpf_skb_load_bytes(skb, l4off, ports, 4))
 		return VERDICT_PASS;
@@ -98,8 +102,10 @@ static __always_inline int egress_inspect(struct __sk_buff *skb,
 	 */
 	m = stratum_packet(skb, st, e, off, &n);
 	if (!m) {
-		if (stratum__spent(st))
+		if (stratum__spent(st)) {
 			f->state = FLOW_DONE;
+			stat_inc(MW_STAT_NET_STRATUM_SPENT);
+		}
 		return VERDICT_PASS;
 	}
 	/* data[] holds the chunk the match ended in, not the whole payload. */
@@ -141,10 +147,10 @@ SEC("cgroup_skb/egress")
 int mw_skb_egress(struct __sk_buff *skb)
 {
 	struct mw_net_event *e;
+	struct mw_config *cfg;
 	struct bpf_sock *sk;
 	struct net_flow *f;
-	__u32 l4off, off, *depth;
-	__u8 b0, doff;
+	__u32 off, *depth;
 	int verdict;
 
 	/* The common case leaves here: a socket whose flow we do not track. */
@@ -155,33 +161,31 @@ int mw_skb_egress(struct __sk_buff *skb)
 	if (!sk || sk->protocol != IPPROTO_TCP)
 		return VERDICT_PASS;
 	f = bpf_sk_storage_get(&mw_net_flows, sk, NULL, 0);
-	if (!f || f->state == FLOW_DONE || !mw_active(config_get()))
+	if (f && f->state == FLOW_DONE)
 		return VERDICT_PASS;
-	if (f->state == FLOW_CUT) {
+	cfg = config_get();
+	if (!mw_active(cfg))
+		return VERDICT_PASS;
+	if (f && f->state == FLOW_CUT) {
 		stat_inc(MW_STAT_NET_DROPPED);
 		return VERDICT_DENY;
 	}
-	/* Payload offset from two header bytes; SYN and ACKs stop here. */
-	if (skb->protocol == bpf_htons(ETH_P_IP)) {
-		if (bpf_skb_load_bytes(skb, 0, &b0, 1))
+	/* SYN, ACKs and the packets of payload-less connects stop here. */
+	if (flow_payload_off(skb, &off))
+		return VERDICT_PASS;
+	if (!f) {
+		f = flow_open(skb, sk, cfg);
+		if (!f || f->state == FLOW_DONE)
 			return VERDICT_PASS;
-		l4off = (b0 & 0xf) * 4;
-	} else {
-		__u8 proto;
-
-		if (ip6_l4(skb, &proto, &l4off) || proto != IPPROTO_TCP)
-			return VERDICT_PASS;
-		l4off &= 0x3ff;
+		/* A parser left by the socket's previous connection. */
+		bpf_sk_storage_delete(&mw_stratum_scans, sk);
 	}
-	if (bpf_skb_load_bytes(skb, l4off + 12, &doff, 1))
-		return VERDICT_PASS;
-	off = l4off + (doff >> 4) * 4;
-	if (skb->len <= off)
-		return VERDICT_PASS;
 
 	e = slot_get(&depth);
-	if (!e)
+	if (!e) {
+		stat_inc(MW_STAT_NET_NO_SLOT);
 		return VERDICT_PASS;
+	}
 	verdict = egress_inspect(skb, sk, f, e, off);
 	slot_put(depth);
 	return verdict;

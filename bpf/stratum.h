@@ -366,8 +366,7 @@ static long stratum__feed_cb(unsigned int i, void *ctx)
 
 	if (i >= f->len)
 		return 1;
-	f->found = stratum__step(f->s, MW_SB(f->b, i));
-	return f->found ? 1 : 0;
+	return stratum__step(f->s, MW_SB(f->b, i)) ? 1 : 0;
 }
 
 #ifdef __bpf__
@@ -407,7 +406,7 @@ stratum__feed(struct stratum_scan *s, const unsigned char *b, unsigned int len)
 	f.len = len;
 	s->bytes += len;
 	stratum__loop(MW_STRATUM_SCAN, stratum__feed_cb, &f);
-	return f.found;
+	return s->found;
 }
 
 /* Has this flow been read as far as we read any? */

@@ -60,6 +60,10 @@ static const char usage[] =
     "      --control PATH      root-only control socket (e.g.\n"
     "                          " CONTROL_DEFAULT_PATH ")\n"
     "      --spool-dir PATH    where outputs spool when a sink is down\n"
+    "      --ring-size RING=SIZE  bytes of a kernel ring: events (default "
+    "8M),\n"
+    "                          alerts (1M) or findings (2M); a power of two,\n"
+    "                          64K-1G (repeatable)\n"
     "      --config PATH       config file (default " CONFIG_DEFAULT_PATH ",\n"
     "                          read when present); the command line wins\n"
     "      --no-config         ignore the config file\n"
@@ -234,6 +238,7 @@ enum {
 	OPT_CONTENT_MAX,
 	OPT_CONTENT_CACHE,
 	OPT_CONTENT_WORKERS,
+	OPT_RING_SIZE,
 };
 
 /* What main() was asked to do besides running the daemon. */
@@ -284,6 +289,7 @@ static const struct option longopts[] = {
     {"content-max-size", required_argument, NULL, OPT_CONTENT_MAX},
     {"content-cache", required_argument, NULL, OPT_CONTENT_CACHE},
     {"content-workers", required_argument, NULL, OPT_CONTENT_WORKERS},
+    {"ring-size", required_argument, NULL, OPT_RING_SIZE},
     {0},
 };
 
@@ -312,6 +318,42 @@ static int parse_seconds(const char *name, const char *arg, int lo, int hi,
 		return MW_EXIT_USAGE;
 	}
 	return MW_EXIT_OK;
+}
+
+/*
+ * --ring-size RING=SIZE: RING is events, alerts or findings, SIZE bytes
+ * with an optional K or M suffix, a power of two from 64K to 1G (a ring
+ * buffer is a power of two of pages).
+ */
+static int parse_ring_size(const char *arg, uint32_t *bytes)
+{
+	static const char *const names[] = {"events", "alerts", "findings"};
+	const char *eq = strchr(arg, '=');
+	unsigned long long v;
+	char *end;
+	int i;
+
+	for (i = 0; eq && i < 3; i++) {
+		if (strlen(names[i]) != (size_t)(eq - arg) ||
+		    strncmp(arg, names[i], eq - arg))
+			continue;
+		errno = 0;
+		v = strtoull(eq + 1, &end, 10);
+		if (*end == 'K' || *end == 'k')
+			v <<= 10, end++;
+		else if (*end == 'M' || *end == 'm')
+			v <<= 20, end++;
+		if (errno || *end || end == eq + 1 || v < (64u << 10) ||
+		    v > (1u << 30) || (v & (v - 1)))
+			break;
+		bytes[i] = (uint32_t)v;
+		return MW_EXIT_OK;
+	}
+	fprintf(stderr,
+		"minerwatch: --ring-size: '%s' is not events|alerts|findings="
+		"SIZE (a power of two, 64K-1G)\n",
+		arg);
+	return MW_EXIT_USAGE;
 }
 
 /*
@@ -388,6 +430,8 @@ static int parse_setting(struct cli *c, int ch, const char *arg)
 	case OPT_QUNDER:
 		o->quarantine_under = arg;
 		return MW_EXIT_OK;
+	case OPT_RING_SIZE:
+		return parse_ring_size(arg, o->ring_bytes);
 	default:
 		return -ENOENT;
 	}
@@ -627,6 +671,7 @@ static int merge_settings(struct cli *c, struct monitor_opts *o,
 	o->n_yara_paths = c->o.n_yara_paths;
 	o->quarantine_dir = c->o.quarantine_dir;
 	o->quarantine_under = c->o.quarantine_under;
+	memcpy(o->ring_bytes, c->o.ring_bytes, sizeof(o->ring_bytes));
 	if (!o->n_rule_paths)
 		o->rule_paths[o->n_rule_paths++] =
 		    access(DEFAULT_RULES, F_OK) == 0 ? DEFAULT_RULES : "rules";

@@ -238,6 +238,7 @@ static int kernel_open(struct monitor *m, int *n_deny)
 	char err[1024] = "";
 	int ret;
 
+	memcpy(lo.ring_bytes, o->ring_bytes, sizeof(lo.ring_bytes));
 	if (!o->pin_dir && access(LOADER_DEFAULT_PIN_DIR, F_OK) == 0)
 		fprintf(stderr,
 			"minerwatch: warning: %s holds pinned programs of an "

@@ -6,6 +6,7 @@
 #define MW_MONITOR_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #define MW_MAX_PATHS 32
 
@@ -51,6 +52,9 @@ struct monitor_opts {
 	int content_max_mb;
 	int content_cache;
 	int content_workers;
+	/* --ring-size: bytes of the events, alerts, findings rings (0: the
+	 * built-in sizes) */
+	uint32_t ring_bytes[3];
 };
 
 /* Exit codes, documented in the README and --help. */

@@ -58,6 +58,15 @@ static const struct {
     {"net_dns_answers", MW_STAT_NET_DNS},
     {"net_dns_unsolicited", MW_STAT_NET_DNS_UNSOLICITED},
     {"net_dns_rate_limited", MW_STAT_NET_DNS_LIMITED},
+    /* Flows opened lazily, and what the network sensor let pass unread,
+     * by cause (bpf/net_flow.bpf.h, net_stratum.bpf.c). */
+    {"net_flows", MW_STAT_NET_FLOWS},
+    {"net_flows_unowned", MW_STAT_NET_FLOW_UNOWNED},
+    {"net_unparsed", MW_STAT_NET_UNPARSED},
+    {"net_stratum_budget_spent", MW_STAT_NET_STRATUM_SPENT},
+    {"net_no_slot", MW_STAT_NET_NO_SLOT},
+    /* Exec records whose exe or cwd path hit the walk's limits. */
+    {"exec_path_truncated", MW_STAT_EXEC_PATH_TRUNC},
     /* What the BPF-LSM hooks refused (0 where they are not loaded). */
     {"kernel_refused_execs", MW_STAT_EXEC_REFUSED},
     {"kernel_refused_connects", MW_STAT_CONNECT_REFUSED},
@@ -290,6 +299,7 @@ void status__started(struct monitor *m, int n_deny)
 	jsonx_set_path(d, "self_tgid", json_integer(loader__self_tgid(m->ld)));
 	jsonx_set_path(d, "yara_rules", json_integer(content__rules(m->content)));
 	jsonx_set_path(d, "caps", caps_json());
+	jsonx_set_path(d, "rings", loader__rings_json(m->ld));
 	/* /proc names the kernel's pids only outside a pid namespace. */
 	proc_cache__set_reconcile(m->pc,
 				  (uint32_t)getpid() == loader__self_tgid(m->ld));

@@ -609,6 +609,47 @@ static int skel_load_attach(struct loader *ld, const struct loader_opts *lo,
 	return 0;
 }
 
+/* The three rings, in enum LOADER_RING_* order. */
+static struct bpf_map *ring_map(const struct loader *ld, int i)
+{
+	return i == LOADER_RING_EVENTS	 ? ld->skel->maps.mw_events
+	       : i == LOADER_RING_ALERTS ? ld->skel->maps.mw_alerts
+					 : ld->skel->maps.mw_findings;
+}
+
+/*
+ * Ring sizes the operator chose (--ring-size). Not when adopting a
+ * previous daemon's pinned rings: they keep the size they were made with
+ * (and the records in them).
+ */
+static int rings_size(struct loader *ld, const struct loader_opts *lo,
+		      char *err, size_t err_len)
+{
+	int i, ret;
+
+	for (i = 0; i < LOADER_RINGS; i++) {
+		if (!lo->ring_bytes[i] || ld->adopted)
+			continue;
+		ret = bpf_map__set_max_entries(ring_map(ld, i),
+					       lo->ring_bytes[i]);
+		if (ret) {
+			snprintf(err, err_len, "ring size %u: %s",
+				 lo->ring_bytes[i], strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+json_t *loader__rings_json(const struct loader *ld)
+{
+	return json_pack(
+	    "{s:I,s:I,s:I}", "events",
+	    (json_int_t)bpf_map__max_entries(ring_map(ld, 0)), "alerts",
+	    (json_int_t)bpf_map__max_entries(ring_map(ld, 1)), "findings",
+	    (json_int_t)bpf_map__max_entries(ring_map(ld, 2)));
+}
+
 /*
  * open + (adopt) + load + attach; the skeleton is ld's on success and
  * destroyed (ld->skel NULL) on error.
@@ -626,6 +667,8 @@ static int skel_setup(struct loader *ld, const struct loader_opts *lo,
 		return ret;
 	}
 	ret = skel_prepare(ld, err, err_len);
+	if (!ret)
+		ret = rings_size(ld, lo, err, err_len);
 	if (ret)
 		goto err_destroy_skel;
 	ret = skel_load_attach(ld, lo, err, err_len);

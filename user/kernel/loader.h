@@ -27,12 +27,19 @@ typedef int (*loader_record_fn)(void *ctx, void *data, size_t size);
  */
 int loader__check_env(char *err, size_t err_len);
 
+/* The kernel rings, as struct loader_opts.ring_bytes indexes them. */
+enum { LOADER_RING_EVENTS, LOADER_RING_ALERTS, LOADER_RING_FINDINGS,
+       LOADER_RINGS };
+
 /* How to load: all fields optional (zero means off / default). */
 struct loader_opts {
 	bool verbose;	     /* libbpf info/debug messages on stderr */
 	const char *pin_dir; /* pin maps and links here and adopt what a
 			      * previous daemon pinned; NULL: no pinning */
 	const char *cgroup;  /* cgroup v2 directory: watch only its subtree */
+	/* Bytes of the mw_events, mw_alerts and mw_findings rings (0: the
+	 * built-in 8, 1 and 2 MiB); powers of two, page multiples. */
+	uint32_t ring_bytes[LOADER_RINGS];
 };
 
 #define LOADER_DEFAULT_PIN_DIR "/sys/fs/bpf/minerwatch"
@@ -52,6 +59,9 @@ int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
  * NULL is fine.
  */
 void loader__destroy(struct loader *ld);
+
+/* The rings' sizes in bytes: {"events": N, "alerts": N, "findings": N}. */
+json_t *loader__rings_json(const struct loader *ld);
 
 /* True when this load adopted the pinned state of a previous daemon. */
 bool loader__adopted(const struct loader *ld);

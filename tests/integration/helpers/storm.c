@@ -8,6 +8,10 @@
  *   storm read    SECONDS FILE        open(O_RDONLY) + close
  *   storm connect SECONDS PORT        connect to 127.0.0.1:PORT, close
  *                                     (a listener is started on PORT)
+ *   storm connect SECONDS ADDR:PORT   connect to an IPv4 ADDR:PORT, close
+ *                                     (a listener must be there already)
+ *   storm accept  SECONDS ADDR:PORT   listen on ADDR:PORT, accept + close
+ *                                     (the far end of a veth connect storm)
  *
  * Prints "<ops> ops in <secs> s: <rate> ops/s". Every loop stops at the
  * deadline; only its own children are ever waited for.
@@ -90,15 +94,86 @@ static long run_read(double end, const char *file)
 	return n;
 }
 
-static long run_connect(double end, int port)
+/* "ADDR:PORT" (IPv4) into sa; -1 when it is not one. */
+static int addr_parse(const char *arg, struct sockaddr_in *sa)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET,
-				 .sin_port = htons(port)};
-	int ls = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	char host[64];
+	const char *colon = strrchr(arg, ':');
+
+	if (!colon || colon == arg || (size_t)(colon - arg) >= sizeof(host))
+		return -1;
+	memcpy(host, arg, colon - arg);
+	host[colon - arg] = 0;
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons(atoi(colon + 1));
+	return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -1;
+}
+
+/* Connect to sa and close (RST) until end. */
+static long connect_loop(double end, const struct sockaddr_in *sa)
+{
+	long n = 0;
+
+	while (now() < end) {
+		int s = socket(AF_INET, SOCK_STREAM, 0);
+		struct linger lg = {.l_onoff = 1, .l_linger = 0};
+
+		if (s < 0)
+			break;
+		/* RST on close: no TIME_WAIT pile-up over a long storm. */
+		setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		if (connect(s, (const struct sockaddr *)sa, sizeof(*sa)) == 0)
+			n++;
+		close(s);
+	}
+	return n;
+}
+
+/* Listen on sa and accept + close until end; returns connections. */
+static long run_accept(double end, const char *arg)
+{
+	struct sockaddr_in sa = {0};
+	int ls = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), one = 1;
+	long n = 0;
+
+	if (addr_parse(arg, &sa)) {
+		errno = EINVAL;
+		return -1;
+	}
+	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(ls, (struct sockaddr *)&sa, sizeof(sa)) || listen(ls, 4096))
+		return -1;
+	while (now() < end) {
+		int c = accept(ls, NULL, NULL);
+
+		if (c >= 0) {
+			close(c);
+			n++;
+		} else {
+			usleep(200); /* nonblocking: the deadline is checked */
+		}
+	}
+	close(ls);
+	return n;
+}
+
+static long run_connect(double end, const char *arg)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	int ls, one = 1;
 	long n = 0;
 	pid_t acceptor;
 
+	if (strchr(arg, ':')) {
+		if (addr_parse(arg, &sa)) {
+			errno = EINVAL;
+			return -1;
+		}
+		return connect_loop(end, &sa);
+	}
+	sa.sin_port = htons(atoi(arg));
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ls = socket(AF_INET, SOCK_STREAM, 0);
 	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(ls, (struct sockaddr *)&sa, sizeof(sa)) || listen(ls, 4096))
 		return -1;
@@ -111,18 +186,7 @@ static long run_connect(double end, int port)
 				close(c);
 		}
 	}
-	while (now() < end) {
-		int s = socket(AF_INET, SOCK_STREAM, 0);
-		struct linger lg = {.l_onoff = 1, .l_linger = 0};
-
-		if (s < 0)
-			break;
-		/* RST on close: no TIME_WAIT pile-up over a long storm. */
-		setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-		if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) == 0)
-			n++;
-		close(s);
-	}
+	n = connect_loop(end, &sa);
 	kill(acceptor, SIGKILL);
 	waitpid(acceptor, NULL, 0);
 	close(ls);
@@ -136,7 +200,8 @@ int main(int argc, char **argv)
 
 	if (argc != 4) {
 		fprintf(stderr,
-			"usage: storm exec|write|read|connect SECONDS ARG\n");
+			"usage: storm exec|write|read|connect|accept SECONDS "
+			"ARG\n");
 		return 2;
 	}
 	secs = atof(argv[2]);
@@ -153,7 +218,9 @@ int main(int argc, char **argv)
 	else if (strcmp(argv[1], "read") == 0)
 		n = run_read(end, argv[3]);
 	else if (strcmp(argv[1], "connect") == 0)
-		n = run_connect(end, atoi(argv[3]));
+		n = run_connect(end, argv[3]);
+	else if (strcmp(argv[1], "accept") == 0)
+		n = run_accept(end, argv[3]);
 	else
 		n = -2;
 	if (n < 0) {
