@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "model/behaviour_event.h"
+#include "model/cgroup_cpu.h"
 #include "model/cpu.h"
 #include "respond/score.h"
 
@@ -194,6 +195,37 @@ static void test_places(void **state)
 	assert_false(score__exe_hidden("/usr/bin/x"));
 }
 
+/* A cgroup at a full core for 15 s is busy; a pause starts over. */
+static void test_cgroup_busy(void **state)
+{
+	uint64_t st[4] = {0}, us = 0, t = 1000000000ULL, step = CPU_SAMPLE_NS;
+	struct mw_process p = {.exe = "/tmp/x", .signals = MW_SIG_CGROUP_BUSY};
+	int i;
+
+	(void)state;
+	assert_false(cgroup_cpu__update(st, us, t)); /* first: a baseline */
+	for (i = 1; i <= 5; i++) {
+		us += step / 1000 * 95 / 100;
+		assert_false(cgroup_cpu__update(st, us, t + i * step));
+	}
+	us += step / 1000;
+	assert_true(cgroup_cpu__update(st, us, t + 6 * step)); /* 15 s */
+	/* An idle interval: the run starts over. */
+	assert_false(cgroup_cpu__update(st, us + 1000, t + 7 * step));
+	assert_int_equal(st[2], 0);
+	/* The counter going back (a new cgroup under the id): a baseline. */
+	assert_false(cgroup_cpu__update(st, 5, t + 8 * step));
+	/* Its stand-in scores like a busy process. */
+	{
+		struct mw_behaviour_info b;
+		struct mw_event ev = {.kind = MW_KIND_BEHAVIOUR, .proc = &p};
+
+		score__compute(&ev, &b);
+		assert_int_equal(b.score, 55);
+		assert_string_equal(b.evidence[0], "cgroup_cpu_busy");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +237,7 @@ int main(void)
 	    cmocka_unit_test(test_score_adds_up),
 	    cmocka_unit_test(test_score_benign),
 	    cmocka_unit_test(test_places),
+	    cmocka_unit_test(test_cgroup_busy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

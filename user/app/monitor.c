@@ -363,6 +363,7 @@ static void stages_free(struct monitor *m)
 {
 	control__close(m->ctl);
 	content__free(m->content); /* the worker first: it reads the cache */
+	behaviour_sensor__stop();
 	content_verdict__free(m->cv);
 	loader__destroy(m->ld);
 	file_sensor__free(&m->sensors);

@@ -22,6 +22,7 @@ enum mw_signal {
 	MW_SIG_EXE_UNLINKED = 1 << 6, /* its executable deleted while running */
 	MW_SIG_DOWNLOADED = 1 << 7, /* run right after a downloader wrote it */
 	MW_SIG_CPU_TUNING = 1 << 8, /* wrote an MSR device or nr_hugepages */
+	MW_SIG_CGROUP_BUSY = 1 << 9, /* stands for a busy cgroup (cgroup_cpu) */
 	MW_SIG_CONFIG_CHECKED = 1 << 29, /* config and dir looked at */
 	MW_SIG_DIRTY = 1 << 30,		 /* changed since last judged */
 };
@@ -34,6 +35,9 @@ struct mw_behaviour_info {
 	const char *evidence[MW_EVIDENCE_MAX]; /* static names, see score.c */
 	int cpu_pct;	 /* % of one core while busy, 0 if not */
 	uint64_t busy_s; /* seconds busy in a row */
+	/* cgroup_cpu_busy: the cgroup's path and % of one core, or NULL/0. */
+	const char *cgroup_path;
+	int cgroup_pct;
 	/* run_after_download (sensors/drop_sensor.c): who wrote it. */
 	const char *dl_name; /* the downloader's name, or NULL */
 	const char *dl_cmdline;

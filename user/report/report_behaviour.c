@@ -50,6 +50,12 @@ void report__behaviour(json_t *doc, const struct mw_behaviour_info *b)
 		jsonx_set_path(doc, "minerwatch.incident.restart.killed_at",
 			       jsonx_str(ts));
 	}
+	if (b->cgroup_path) {
+		jsonx_set_path(doc, "minerwatch.behaviour.cgroup.path",
+			       jsonx_str(b->cgroup_path));
+		jsonx_set_path(doc, "minerwatch.behaviour.cgroup.cpu_pct",
+			       json_integer(b->cgroup_pct));
+	}
 	if (b->cpu_pct) {
 		jsonx_set_path(doc, "minerwatch.behaviour.cpu.pct",
 			       json_integer(b->cpu_pct));

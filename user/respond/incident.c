@@ -75,6 +75,7 @@ struct incidents {
 	uint64_t serial, last_tick_ns;
 	char boot[40];
 	int cur; /* the incident of the last tag, -1 none */
+	uint64_t kills; /* programs killed, all incidents */
 };
 
 struct incidents *incidents__new(struct reporter *rep)
@@ -360,6 +361,7 @@ void incidents__killed(struct incidents *in, const struct mw_event *ev)
 		return;
 	c = &in->inc[in->cur];
 	c->kills++;
+	in->kills++;
 	key_add(in, in->cur, incidents__key('f', p->exe));
 	kd = &c->killed[c->n_killed < 4 ? c->n_killed++ : 3];
 	snprintf(kd->exe, sizeof(kd->exe), "%s", p->exe);
@@ -479,6 +481,11 @@ static const struct killed *killed_match(const struct incident *c,
 			return k;
 	}
 	return NULL;
+}
+
+bool incidents__any_killed(const struct incidents *in)
+{
+	return in && in->kills;
 }
 
 bool incidents__restart(struct incidents *in, const struct mw_event *ev,

@@ -69,6 +69,9 @@ struct incident_restart {
 bool incidents__restart(struct incidents *in, const struct mw_event *ev,
 			struct incident_restart *out);
 
+/* Did any incident kill a program (restart checks are worth doing)? */
+bool incidents__any_killed(const struct incidents *in);
+
 /*
  * Sum up the incidents quiet for INCIDENT_QUIET_S (all: every one with
  * findings not yet summed up, at exit). Cheap; at most once a second.

@@ -96,15 +96,18 @@ void score__compute(const struct mw_event *ev, struct mw_behaviour_info *b)
 	b->n_evidence = 0;
 	if (s & MW_SIG_CPU_BUSY)
 		add(b, W_CPU, "cpu_busy");
+	else if (s & MW_SIG_CGROUP_BUSY)
+		add(b, W_CPU, "cgroup_cpu_busy");
 	if (p->flags & (MW_PROC_DELETED | MW_PROC_MEMFD))
 		add(b, W_DELETED, "exe_deleted");
 	else if (s & MW_SIG_EXE_UNLINKED)
 		add(b, W_DELETED, "exe_deleted_while_running");
 	if (s & MW_SIG_CONFIG)
 		add(b, W_CONFIG, "miner_config");
-	if (score__exe_hidden(p->exe))
+	/* The program, or the script an interpreter runs (exec_path). */
+	if (score__exe_hidden(p->exe) || score__exe_hidden(p->exec_path))
 		add(b, W_PLACE, "exe_in_hidden_dir");
-	else if (score__exe_temp(p->exe))
+	else if (score__exe_temp(p->exe) || score__exe_temp(p->exec_path))
 		add(b, W_PLACE, "exe_in_temp_dir");
 	else if (s & MW_SIG_EXE_WW)
 		add(b, W_PLACE, "exe_in_world_writable_dir");

@@ -4,11 +4,12 @@
  *
  * Each signal alone stays below 50 (an alert's threshold in the default
  * rules, rules/behaviour.json); together they reach it. Weights:
- *   cpu_busy 30 (model/cpu.h), exe_deleted 30 (or memfd, or
+ *   cpu_busy 30 (model/cpu.h; or cgroup_cpu_busy: its cgroup is,
+ *   model/cgroup_cpu.h), exe_deleted 30 (or memfd, or
  *   exe_deleted_while_running: unlinked, not replaced), miner_config 30
  *   ("pools" or "donate-level" in a config beside the executable),
  *   exe_in_temp_dir / exe_in_hidden_dir / exe_in_world_writable_dir 25
- *   (one of them counts), run_after_download 25 (sensors/drop_sensor.c),
+ *   (one of them counts; the executable or the script run), run_after_download 25 (sensors/drop_sensor.c),
  *   ran_mining_tool 25, msr_or_hugepages 25 (a weak T1496 file rule:
  *   an MSR device or nr_hugepages written), (a T1496 exec rule matched
  *   a child: modprobe msr), pool_port 15 / weak_T1496_rule 15 (a T1496

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * behaviour_sensor.c - the behaviour sensor: no kernel record, a timer.
- * Every CPU_SAMPLE_NS the loop calls behaviour_sensor__tick(): each live
- * process with an executable is sampled (model/cpu.c, one /proc/PID/stat
- * read); a process that became busy, or that another event left a weak
- * signal on (respond/score.c, score__note_match), is scored and, when its
- * score rose, judged as a MW_KIND_BEHAVIOUR event by the rules
+ * Every CPU_SAMPLE_NS the loop calls behaviour_sensor__tick(): the numbers
+ * the sampling thread read since the last tick (cpu_worker.c: one
+ * /proc/PID/stat per live process with an executable, the cgroups'
+ * cpu.stat) are applied to the cache (model/cpu.c), the next batch is
+ * handed over (a copy of pid, start, cgroup: the loop reads no /proc file
+ * for it), and a process that became busy, stands for a busy cgroup
+ * (model/cgroup_cpu.c), or that another event left a weak signal on
+ * (respond/score.c, score__note_match), is scored and, when its score
+ * rose, judged as a MW_KIND_BEHAVIOUR event by the rules
  * (rules/behaviour.json: an alert from 50, naming the evidence).
  *
  * The few file reads a scored process costs (a config file beside its
@@ -21,6 +25,7 @@
 #include <unistd.h>
 
 #include "model/behaviour_event.h"
+#include "model/cgroup_cpu.h"
 #include "model/cpu.h"
 #include "model/proc_cache.h"
 #include "report/report.h"
@@ -28,60 +33,100 @@
 #include "respond/incident.h"
 #include "respond/score.h"
 #include "respond/verdict.h"
+#include "sensors/cpu_worker.h"
 #include "sensors/sensors.h"
 #include "util/procfs.h"
 
 #define DIRTY_MAX 256	  /* processes judged per tick; others wait */
 #define CONFIG_READ 65536 /* bytes of a config file looked at */
+#define CG_KEEP 16	  /* busy cgroups kept from one batch */
 
 struct sweep {
 	struct sensors *s;
 	struct proc_cache *pc;
-	uint64_t now;
 	uint32_t self;
+	struct cpu_job *jobs; /* the next batch for the worker */
+	int n_jobs, cap_jobs;
 	uint32_t dirty[DIRTY_MAX];
 	int n;
 };
 
-/*
- * The executable was deleted while the program runs, and nothing took
- * its place: an intruder covering tracks (T1070.004). A package upgrade
- * also leaves running programs on a deleted inode, but puts a new file at
- * the path: that is not counted. One readlink (and a stat when deleted).
- */
-static bool exe_unlinked(const struct mw_process *p)
-{
-	static const char tag[] = " (deleted)";
-	char link[PATH_MAX], path[PATH_MAX + 64];
-	size_t t = sizeof(tag) - 1;
-	struct stat st;
-	ssize_t n;
+/* The cgroups the last batch found busy (copies; see judge_one). */
+static struct cgroup_busy cg_busy[CG_KEEP];
+static char cg_paths[CG_KEEP][256];
+static int n_cg_busy;
+static struct cpu_job *jobs_buf;
+static int jobs_cap;
 
-	snprintf(path, sizeof(path), "/proc/%u/exe", p->pid);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n <= (ssize_t)t)
-		return false;
-	link[n] = '\0';
-	if (strcmp(link + n - t, tag) != 0)
-		return false;
-	link[n - t] = '\0';
-	snprintf(path, sizeof(path), "/proc/%u/root%s", p->pid, link);
-	return stat(path, &st) != 0 && errno == ENOENT;
+static bool placed(const struct mw_process *p)
+{
+	return score__exe_temp(p->exe) || score__exe_hidden(p->exe) ||
+	       score__exe_temp(p->exec_path) || score__exe_hidden(p->exec_path);
 }
 
-static void sample_one(struct mw_process *p, void *ctx)
+/* One process's numbers from the worker onto its record. */
+static void apply_one(const struct cpu_result *r, void *ctx)
+{
+	static long hz;
+	struct sweep *w = ctx;
+	struct mw_process *p = proc_cache__lookup(w->pc, r->pid);
+
+	if (!hz)
+		hz = sysconf(_SC_CLK_TCK);
+	if (!p || r->err || p->start_ns != r->start_ns)
+		return; /* gone, or another process under the pid */
+	if (cpu__update(p, r->ts_ns, hz, r->cpu_ticks, r->start_ticks,
+			r->tty_nr) &&
+	    !(p->signals & MW_SIG_CPU_BUSY))
+		proc_cache__add_signals(w->pc, p, MW_SIG_CPU_BUSY);
+	if (r->unlinked && !(p->signals & MW_SIG_EXE_UNLINKED))
+		proc_cache__add_signals(w->pc, p, MW_SIG_EXE_UNLINKED);
+}
+
+/* A cgroup busy with no busy process: its stand-in is judged. */
+static void cgroup_busy(const struct cgroup_busy *b, void *ctx)
 {
 	struct sweep *w = ctx;
-	bool busy = false;
+	struct mw_process *p = proc_cache__lookup(w->pc, b->pid);
 
-	if (!p->exe || p->pid == w->self || !scope__has(w->s, p) ||
-	    cpu__sample(p, w->now, &busy))
+	if (n_cg_busy < CG_KEEP) {
+		snprintf(cg_paths[n_cg_busy], sizeof(cg_paths[0]), "%s",
+			 b->path);
+		cg_busy[n_cg_busy] = *b;
+		cg_busy[n_cg_busy].path = cg_paths[n_cg_busy];
+		n_cg_busy++;
+	}
+	if (p)
+		proc_cache__add_signals(w->pc, p, MW_SIG_CGROUP_BUSY);
+}
+
+static const struct cgroup_busy *cgroup_busy_of(uint64_t id)
+{
+	int i;
+
+	for (i = 0; i < n_cg_busy; i++)
+		if (cg_busy[i].cgroup_id == id)
+			return &cg_busy[i];
+	return NULL;
+}
+
+/* The next batch's job for p, and p judged when its signals changed. */
+static void snapshot_one(struct mw_process *p, void *ctx)
+{
+	struct sweep *w = ctx;
+
+	if (!p->exe || p->pid == w->self || !scope__has(w->s, p))
 		return;
-	if (busy && !(p->signals & MW_SIG_CPU_BUSY))
-		proc_cache__add_signals(w->pc, p, MW_SIG_CPU_BUSY);
-	if (!(p->flags & (MW_PROC_DELETED | MW_PROC_MEMFD)) &&
-	    !(p->signals & MW_SIG_EXE_UNLINKED) && exe_unlinked(p))
-		proc_cache__add_signals(w->pc, p, MW_SIG_EXE_UNLINKED);
+	if (w->n_jobs < w->cap_jobs)
+		w->jobs[w->n_jobs++] = (struct cpu_job){
+		    .pid = p->pid,
+		    .start_ns = p->start_ns,
+		    .cgroup_id = p->cgroup_id,
+		    .placed = placed(p),
+		    .busy = p->signals & MW_SIG_CPU_BUSY,
+		    .check_unlinked =
+			!(p->flags & (MW_PROC_DELETED | MW_PROC_MEMFD)) &&
+			!(p->signals & MW_SIG_EXE_UNLINKED)};
 	if ((p->signals & MW_SIG_DIRTY) && w->n < DIRTY_MAX)
 		w->dirty[w->n++] = p->pid;
 }
@@ -133,6 +178,7 @@ static uint32_t place_signals(const struct mw_process *p)
 
 static void judge_one(struct sensors *s, struct mw_process *p, uint64_t now)
 {
+	const struct cgroup_busy *cg;
 	const struct mw_process *chain[SENSORS_MAX_LINEAGE];
 	struct mw_behaviour_info b = {0};
 	struct mw_event ev = {.kind = MW_KIND_BEHAVIOUR,
@@ -149,6 +195,11 @@ static void judge_one(struct sensors *s, struct mw_process *p, uint64_t now)
 	if (p->signals & MW_SIG_CPU_BUSY) {
 		b.cpu_pct = cpu__busy_pct(p, hz);
 		b.busy_s = p->cpu_busy_ns / 1000000000ULL;
+	} else if ((p->signals & MW_SIG_CGROUP_BUSY) &&
+		   (cg = cgroup_busy_of(p->cgroup_id))) {
+		b.cgroup_path = cg->path;
+		b.cgroup_pct = cg->pct;
+		b.busy_s = cg->busy_s;
 	}
 	if (b.score <= p->score_judged)
 		return;
@@ -160,8 +211,9 @@ static void judge_one(struct sensors *s, struct mw_process *p, uint64_t now)
 
 void behaviour_sensor__tick(struct sensors *s, uint64_t now)
 {
-	struct sweep w = {
-	    .s = s, .pc = s->pc, .now = now, .self = (uint32_t)getpid()};
+	struct sweep w = {.s = s, .pc = s->pc, .self = (uint32_t)getpid()};
+	unsigned int want = proc_cache__size(s->pc) + 64;
+	struct cpu_job *j;
 	struct mw_process *p;
 	int i;
 
@@ -170,11 +222,32 @@ void behaviour_sensor__tick(struct sensors *s, uint64_t now)
 	if (now - s->behaviour_last_ns < CPU_SAMPLE_NS)
 		return;
 	s->behaviour_last_ns = now;
-	proc_cache__for_each(s->pc, sample_one, &w);
+	/* The last batch's numbers, then the next batch and the judging. */
+	n_cg_busy = 0;
+	cpu_worker__drain(apply_one, cgroup_busy, &w);
+	if (want > (unsigned int)jobs_cap) {
+		j = realloc(jobs_buf, want * sizeof(*j));
+		if (j) {
+			jobs_buf = j;
+			jobs_cap = (int)want;
+		}
+	}
+	w.jobs = jobs_buf;
+	w.cap_jobs = jobs_cap;
+	proc_cache__for_each(s->pc, snapshot_one, &w);
+	cpu_worker__post(w.jobs, w.n_jobs);
 	/* Judged after the walk: a kill may change the cache. */
 	for (i = 0; i < w.n; i++) {
 		p = proc_cache__lookup(s->pc, w.dirty[i]);
 		if (p && (p->signals & MW_SIG_DIRTY))
 			judge_one(s, p, now);
 	}
+}
+
+void behaviour_sensor__stop(void)
+{
+	cpu_worker__stop();
+	free(jobs_buf);
+	jobs_buf = NULL;
+	jobs_cap = 0;
 }

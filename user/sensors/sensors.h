@@ -90,6 +90,7 @@ void net_sensor__bursts(struct sensors *s, uint64_t now_ns);
  * judge the processes whose weak signals changed (MW_KIND_BEHAVIOUR).
  */
 void behaviour_sensor__tick(struct sensors *s, uint64_t now_ns);
+void behaviour_sensor__stop(void); /* its sampling thread (cpu_worker.c) */
 /* drop_sensor.c: after each exec, a program run right after a downloader. */
 void drop_sensor__exec(struct sensors *s, uint32_t pid, uint64_t ts_ns);
 
