@@ -15,7 +15,19 @@ cat >"$T/rules/deny.json" <<'JSON'
   "severity": 90, "mitre": {"techniques": ["T1496"]}, "action": "deny"
 }]}
 JSON
-chmod 755 "$T/rules"; chmod 644 "$T/rules/deny.json"
+# A program judged by its content (a kill rule on its SHA-256): its own
+# bytes, so the other copies of marker are not listed.
+{ cat "$MW_HELPERS/marker"; printf 'mw-hash-listed'; } >"$T/bin/hashed"
+chmod 755 "$T/bin/hashed"
+mkdir -p "$T/other" && ln "$T/bin/hashed" "$T/other/renamed"
+hash=$(sha256sum "$T/bin/hashed" | cut -d' ' -f1)
+cat >"$T/rules/hash.json" <<JSON
+{"lists": {"t_bad_sha256": ["$hash"]},
+ "rules": [{"id": "T-HASH-1", "name": "test: hash-listed", "event": "exec",
+   "severity": 90, "mitre": {"techniques": ["T1496"]}, "action": "kill",
+   "condition": {"field": "process.hash.sha256", "in": "@t_bad_sha256"}}]}
+JSON
+chmod 755 "$T/rules"; chmod 644 "$T/rules/deny.json" "$T/rules/hash.json"
 mw_start --rules "$T/rules" --enforce || finish
 
 started=$(wait_for '.event.action == "started"')
@@ -81,6 +93,29 @@ fi
 cp "$MW_HELPERS/marker" "$T/bin/benign"
 "$MW_HELPERS/try_exec" "$T/bin/benign" "$T/marker4" >/dev/null
 [ -e "$T/marker4" ] && ok "benign program unaffected" || fail "benign program did not run"
+
+# A file killed for its content is denied by inode: where BPF-LSM is
+# attached its next exec, under another name, fails with EPERM at
+# lsm/bprm_check_security (nothing of it runs, no process), and the
+# refusal names the file's SHA-256; elsewhere it is killed at exec.
+"$T/bin/hashed" "$T/marker5" 10
+rc=$?
+[ "$rc" -eq 137 ] && ok "hash-listed program killed (exit 137)" || fail "hash-listed: exit $rc"
+wait_for ".event.action == \"deny_file\" and .file.path == \"$T/bin/hashed\" and .event.outcome == \"success\"" >/dev/null &&
+	ok "its inode is denied" || fail "no deny_file for the hash-listed program"
+out=$("$MW_HELPERS/try_exec" "$T/other/renamed" "$T/marker6")
+rc=$?
+if [ "$lsm" = true ]; then
+	[ "$rc" -eq 101 ] && [ "$out" = EPERM ] && ok "same inode, other name: execve failed with EPERM" ||
+		fail "same inode: exit $rc, '$out' (want EPERM, 101)"
+	line=$(wait_for ".event.action == \"block\" and .rule.id == \"T-HASH-1\"") || fail "no block event for the inode"
+	[ -n "$line" ] && expect "$line" ".minerwatch.response.hook == \"lsm/bprm_check_security\" and
+		.process.executable == \"$T/other/renamed\" and .process.hash.sha256 == \"$hash\"" \
+		"refused at bprm_check_security, named with its SHA-256"
+else
+	[ "$rc" -eq 137 ] && ok "same inode, other name: killed at exec" || fail "same inode: exit $rc, want 137"
+fi
+[ ! -e "$T/marker6" ] && ok "the denied inode never ran" || fail "marker6 exists: the denied inode ran"
 
 mw_stop
 expect_valid_json

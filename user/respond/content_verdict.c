@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "identify/content.h"
+#include "kernel/loader.h"
 #include "kernel/prevent.h"
 #include "model/proc_cache.h"
 #include "report/report.h"
@@ -102,6 +103,17 @@ static void remember(struct content_verdict *cv, const struct mw_content *c,
 		cv->n_denied++;
 }
 
+/*
+ * Refuse the file's next exec at lsm/bprm_check_security (EPERM: nothing
+ * of it runs, no process) where BPF-LSM is attached, for kill rules too;
+ * elsewhere sched_process_exec kills it before its first instruction.
+ */
+static bool refuse_next(const struct content_verdict *cv, const struct rule *r)
+{
+	return rule__action(r) == RULE_ACT_DENY ||
+	       (cv->ld && loader__lsm(cv->ld));
+}
+
 /* The file a kill rule judged: deny it by identity, then quarantine it. */
 static void act_on_file(struct content_verdict *cv, const struct mw_event *ev,
 			int idx)
@@ -118,7 +130,7 @@ static void act_on_file(struct content_verdict *cv, const struct mw_event *ev,
 
 	if (cv->ld)
 		err = prevent__deny_inode(cv->ld, c->dev, c->ino, idx,
-					  rule__action(r) == RULE_ACT_DENY);
+					  refuse_next(cv, r));
 	if (!err) {
 		remember(cv, c, r);
 		content__remember(cv->c, c); /* its digest outlives the cache */
@@ -238,8 +250,7 @@ void content_verdict__rules_changed(struct content_verdict *cv)
 		idx = rules__find(rs, d->rule_id);
 		if (idx >= 0 && rule__enabled(rules__get(rs, idx)))
 			prevent__deny_inode(cv->ld, d->dev, d->ino, idx,
-					    rule__action(rules__get(rs, idx)) ==
-						RULE_ACT_DENY);
+					    refuse_next(cv, rules__get(rs, idx)));
 		else
 			prevent__allow_inode(cv->ld, d->dev, d->ino);
 	}

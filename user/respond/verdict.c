@@ -152,6 +152,26 @@ static void act_block(struct match_ctx *c, const struct mw_event *ev,
 }
 
 /* Carry out (or take over the kernel's) kill for a matched kill rule. */
+/*
+ * A file a kill rule judged by content is denied by inode; where BPF-LSM is
+ * attached its next exec is refused (respond/content_verdict.c): that act
+ * is this rule's, reported as a block at the hook.
+ */
+static struct act refused_by_inode(struct match_ctx *c,
+				   const struct mw_event *ev, int idx)
+{
+	struct act a = {0};
+
+	if (c->v->enforce && !c->killed &&
+	    (ev->exec_flags & MW_EXEC_REFUSED) && (int)ev->deny_rule == idx) {
+		a.done = true;
+		a.where = "kernel";
+		a.hook = "lsm/bprm_check_security";
+		c->killed = true;
+	}
+	return a;
+}
+
 static struct act act_kill(struct match_ctx *c, const struct mw_event *ev,
 			   int idx)
 {
@@ -159,7 +179,7 @@ static struct act act_kill(struct match_ctx *c, const struct mw_event *ev,
 
 	/* A refused exec never ran: the pid is still its caller's. */
 	if (!c->v->enforce || c->killed || (ev->exec_flags & MW_EXEC_REFUSED))
-		return a;
+		return refused_by_inode(c, ev, idx);
 	a.done = true;
 	if ((ev->exec_flags & MW_EXEC_DENIED) && (int)ev->deny_rule == idx) {
 		if (ev->exec_flags & MW_EXEC_KILLED) {
@@ -255,7 +275,7 @@ static void report_acts(struct verdict *v, const struct mw_event *ev,
 {
 	if (a->kernel_failed)
 		emit(v, report__action(ev, r, "kill", a->kernel_err, "kernel"));
-	if (a->done && rule__action(r) == RULE_ACT_DENY) {
+	if (a->done && (rule__action(r) == RULE_ACT_DENY || a->hook)) {
 		v->st.kills += !a->err && a->fallback_kill;
 		emit(v, deny_report(ev, r, a));
 	} else if (a->done) {

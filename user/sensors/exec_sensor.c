@@ -40,6 +40,7 @@ static void refused(struct sensors *s, const struct exec_view *v)
 {
 	const struct mw_process *chain[SENSORS_MAX_LINEAGE];
 	struct mw_event ev = {.kind = MW_KIND_EXEC};
+	struct mw_content known;
 	const struct mw_process *caller;
 	struct mw_process p = {0};
 	char *argv[2] = {(char *)(v->filename[0] ? v->filename : v->exe), NULL};
@@ -75,6 +76,11 @@ static void refused(struct sensors *s, const struct exec_view *v)
 	ev.proc = &p;
 	ev.exec_flags = v->e->flags;
 	ev.deny_rule = v->e->deny_rule;
+	/* A file denied by its content: the refusal names its digest. */
+	if (content__known(s->content, p.exe_dev, p.exe_ino, &known)) {
+		memcpy(p.sha256, known.sha256, MW_SHA256_HEX);
+		ev.content = &known;
+	}
 	judge(s, &ev, "exec_refused", chain);
 }
 

@@ -4,6 +4,10 @@
  * rate. Used by the pressure tests and by tools/bench.
  *
  *   storm exec    SECONDS PROGRAM     fork + exec PROGRAM, wait, repeat
+ *   storm execnew SECONDS DIR         fork + exec DIR/0, DIR/1, ... each
+ *                                     once (distinct files: each one new
+ *                                     to a content scanner); stops early at
+ *                                     the first missing one
  *   storm write   SECONDS DIR         open(O_CREAT|O_TRUNC) + write + close
  *   storm read    SECONDS FILE        open(O_RDONLY) + close
  *   storm connect SECONDS PORT        connect to 127.0.0.1:PORT, close
@@ -46,6 +50,30 @@ static long run_exec(double end, const char *prog)
 
 		if (pid == 0) {
 			execl(prog, prog, (char *)NULL);
+			_exit(127);
+		}
+		if (pid < 0)
+			return -1;
+		waitpid(pid, NULL, 0);
+		n++;
+	}
+	return n;
+}
+
+static long run_execnew(double end, const char *dir)
+{
+	char path[4096];
+	long n = 0;
+
+	while (now() < end) {
+		pid_t pid;
+
+		snprintf(path, sizeof(path), "%s/%ld", dir, n);
+		if (access(path, X_OK))
+			break;
+		pid = fork();
+		if (pid == 0) {
+			execl(path, path, (char *)NULL);
 			_exit(127);
 		}
 		if (pid < 0)
@@ -200,7 +228,7 @@ int main(int argc, char **argv)
 
 	if (argc != 4) {
 		fprintf(stderr,
-			"usage: storm exec|write|read|connect|accept SECONDS "
+			"usage: storm exec|execnew|write|read|connect|accept SECONDS "
 			"ARG\n");
 		return 2;
 	}
@@ -213,6 +241,8 @@ int main(int argc, char **argv)
 	end = start + secs;
 	if (strcmp(argv[1], "exec") == 0)
 		n = run_exec(end, argv[3]);
+	else if (strcmp(argv[1], "execnew") == 0)
+		n = run_execnew(end, argv[3]);
 	else if (strcmp(argv[1], "write") == 0)
 		n = run_write(end, argv[3]);
 	else if (strcmp(argv[1], "read") == 0)
