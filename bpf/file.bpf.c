@@ -20,6 +20,9 @@
  *                   unlink), from the io_uring tracepoints
  *   ia32.bpf.c      32-bit syscalls (int 0x80), from tp_btf/sys_exit
  *   mount.bpf.c     mount, move_mount on or over watched places
+ *   fentry.bpf.c    all of the above from the kernel functions they end
+ *                   in (fentry/fexit, 6.1+ with fentry): attached instead
+ *                   of the tracepoint programs where the kernel allows
  * and the layers they share: file_path.bpf.h (paths from a struct file or a
  * dirfd and string), file_watch.bpf.h (the filter), file_record.bpf.h
  * (build and send the record).
@@ -48,3 +51,4 @@
 #include "file/uring.bpf.c"
 #include "file/ia32.bpf.c"
 #include "file/mount.bpf.c"
+#include "file/fentry.bpf.c"

@@ -327,22 +327,21 @@ static __always_inline __u32 file_path(struct file *f, char *dst,
 }
 
 /*
- * A struct file's path into e->data, rebased on an anchor (fpath_resolve):
+ * The path of (dentry, vfsmount) into e->data, rebased on an anchor
+ * (fpath_resolve):
  * when the caller named the file differently, its view follows the path
  * in data[] (e->seen_len, MW_FILE_ANCHORED). For records without a
  * target; returns the path's length.
  */
-static __always_inline __u32 file_path_ev(struct file *f,
+static __always_inline __u32 file_path_dm(unsigned long dentry,
+					  unsigned long vfsmnt,
 					  struct mw_file_event *e,
 					  struct mw_scratch *s)
 {
 	__u32 n, seen, off, vlen;
 	int trunc = 0;
 
-	/* Read as numbers: a global function takes no BTF pointer. */
-	n = fpath_resolve((unsigned long)BPF_CORE_READ(f, f_path.dentry),
-			  (unsigned long)BPF_CORE_READ(f, f_path.mnt), e->data,
-			  s, &trunc, &seen);
+	n = fpath_resolve(dentry, vfsmnt, e->data, s, &trunc, &seen);
 	/* Cut short and not whole by an anchor: sent anyway, never dropped. */
 	if (trunc) {
 		e->flags |= MW_FILE_PATH_TRUNC | MW_FILE_MATCH_UNSURE;
@@ -359,6 +358,16 @@ static __always_inline __u32 file_path_ev(struct file *f,
 		}
 	}
 	return n;
+}
+
+/* file_path_dm() for a struct file. */
+static __always_inline __u32 file_path_ev(struct file *f,
+					  struct mw_file_event *e,
+					  struct mw_scratch *s)
+{
+	/* Read as numbers: a global function takes no BTF pointer. */
+	return file_path_dm((unsigned long)BPF_CORE_READ(f, f_path.dentry),
+			    (unsigned long)BPF_CORE_READ(f, f_path.mnt), e, s);
 }
 
 struct dot_scan {

@@ -73,3 +73,13 @@ file_rules_copy() {
 	chmod 755 "$T/rules"
 	chmod 644 "$T/rules"/*.json
 }
+
+# file_hooks_fentry: is the running daemon's file sensor on kernel
+# functions (bpf/file/fentry.bpf.c: 6.1, 6.12 with fentry), where by-name
+# operations are resolved from the dentry (path_source "object")?
+file_hooks_fentry() {
+	case $(jq -r 'select(.event.action == "started") | .minerwatch.hooks.file' "$OUT" 2>/dev/null | head -n 1) in
+	fentry*) return 0 ;;
+	esac
+	return 1
+}

@@ -8,18 +8,21 @@
 # A kernel that cannot be fetched or booted here (no qemu, no archive) is
 # skipped with the reason, never failed.
 #   --smoke  exec/kill/deny, started hooks, connect and file deny, the
-#            file sensor (ssh keys) (default)
+#            file sensor (ssh keys; on kernel functions: io_uring, ia32)
+#            (default)
 #   --full   every tests/integration/test_*.sh
-# Env: MW_KCACHE (kernel cache, default /var/cache/minerwatch-kernels),
+# Env: MW_KM_TESTS (a regex of test names: runs those instead),
+#      MW_KCACHE (kernel cache, default /var/cache/minerwatch-kernels),
 #      MW_KTIMEOUT (seconds per guest, default 900: 6.12 under TCG needs ~700 for the smoke set).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-set_re='^test_(started_hooks|exec_alert|exec_kill|exec_deny|lsm_connect|lsm_file|file_ssh|deny_rules)$'
+set_re='^test_(started_hooks|exec_alert|exec_kill|exec_deny|lsm_connect|lsm_file|file_ssh|file_fentry|deny_rules)$'
 case ${1:-} in
 --smoke) shift ;;
 --full) set_re='.'; shift ;;
 esac
+[ -z "${MW_KM_TESTS:-}" ] || set_re=$MW_KM_TESTS
 [ $# -gt 0 ] || set -- 6.1 6.12
 pass=0 fail=0 skipped=0
 

@@ -158,15 +158,62 @@ static void tracepoints_probe(struct loader *ld)
 /* Sections of the file sensor's programs (both builds have them all). */
 static bool file_sensor_sec(const char *sec)
 {
-	static const char *const pfx[] = {"tracepoint/syscalls/",
-					  "tracepoint/io_uring/",
-					  "tp_btf/sys_exit"};
+	static const char *const pfx[] = {
+	    "tracepoint/syscalls/", "tracepoint/io_uring/", "tp_btf/sys_exit",
+	    "fentry/", "fexit/"};
 	size_t i;
 
 	for (i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++)
 		if (!strncmp(sec, pfx[i], strlen(pfx[i])))
 			return true;
 	return false;
+}
+
+/* bpf/file/fentry.bpf.c's programs (the kernel-function set). */
+static bool file_fentry_sec(const char *sec)
+{
+	return !strncmp(sec, "fentry/", 7) || !strncmp(sec, "fexit/", 6);
+}
+
+/*
+ * Functions of the kernel-function set the sensor can do without: the
+ * compat ioctl hook (6.8+; before it, compat ioctls pass
+ * security_file_ioctl) and move_mount's (5.2+).
+ */
+static bool file_fentry_optional(const char *fn)
+{
+	return !strcmp(fn, "security_file_ioctl_compat") ||
+	       !strcmp(fn, "security_move_mount");
+}
+
+/*
+ * Can the kernel-function set run here: fentry allowed (probe), not
+ * turned off after a failed load, and every required function in the
+ * kernel's BTF? Optional ones it lacks are switched off.
+ */
+static bool file_fentry_usable(struct loader *ld, const struct btf *vmlinux)
+{
+	struct bpf_program *prog;
+	const char *sec, *fn;
+
+	if (!vmlinux || ld->file_no_fentry || !ld->feat.have[FEAT_FENTRY])
+		return false;
+	/* For benchmarks and tests of the other set on the same kernel. */
+	if (getenv("MINERWATCH_FILE_TRACEPOINTS"))
+		return false;
+	bpf_object__for_each_program(prog, ld->skel->obj)
+	{
+		sec = bpf_program__section_name(prog);
+		if (!file_fentry_sec(sec))
+			continue;
+		fn = strchr(sec, '/') + 1;
+		if (btf__find_by_name_kind(vmlinux, fn, BTF_KIND_FUNC) > 0)
+			continue;
+		if (!file_fentry_optional(fn))
+			return false;
+		bpf_program__set_autoload(prog, false);
+	}
+	return true;
 }
 
 /*
@@ -179,25 +226,33 @@ static void file_sensor_probe(struct loader *ld)
 {
 	struct btf *vmlinux = btf__load_vmlinux_btf();
 	struct bpf_program *prog;
-	bool fast;
+	const char *sec;
+	bool fast, fe;
 
 	fast = vmlinux && btf__find_by_name_kind(vmlinux, "bpf_rdonly_cast",
 						 BTF_KIND_FUNC) > 0;
+	fe = file_fentry_usable(ld, vmlinux);
 	btf__free(vmlinux);
-	snprintf(ld->file_mode, sizeof(ld->file_mode), "%s",
-		 fast ? "tracepoint/syscalls (exit)"
-		      : "tracepoint/syscalls (exit), probe-read walk (no "
-			"bpf_rdonly_cast before 6.2)");
+	ld->file_fentry = fe;
+	snprintf(ld->file_mode, sizeof(ld->file_mode), "%s%s",
+		 fe ? "fentry/fexit (kernel functions)"
+		    : "tracepoint/syscalls (exit)",
+		 fast ? "" : ", probe-read walk (no bpf_rdonly_cast before 6.2)");
 	bpf_object__for_each_program(prog, ld->skel->obj)
 	{
 		const char *name = bpf_program__name(prog);
 		size_t n = strlen(name);
 		bool compat = n > 2 && strcmp(name + n - 2, "_c") == 0;
 
-		if (!file_sensor_sec(bpf_program__section_name(prog)))
+		sec = bpf_program__section_name(prog);
+		if (!file_sensor_sec(sec))
 			continue;
-		/* tracepoints_probe() may have switched it off already. */
-		if (compat == fast)
+		/*
+		 * One set: the kernel functions, or the syscall tracepoints
+		 * with io_uring's and the ia32 one. tracepoints_probe() and
+		 * file_fentry_usable() may have switched some off already.
+		 */
+		if (compat == fast || file_fentry_sec(sec) != fe)
 			bpf_program__set_autoload(prog, false);
 	}
 }
@@ -692,7 +747,21 @@ static int skel_setup_fallback(struct loader *ld, const struct loader_opts *lo,
 	int ret;
 
 	ld->try_lsm = true;
+	ld->file_no_fentry = false;
 	ret = skel_setup(ld, lo, err, err_len);
+	if (ret && ld->file_fentry) {
+		/*
+		 * The file sensor's kernel-function set did not load or
+		 * attach: the tracepoint set sees the same (first, so that
+		 * prevention is not given up for the sensor's sake).
+		 */
+		fprintf(stderr,
+			"minerwatch: file sensor on kernel functions failed "
+			"(%s); using the syscall tracepoints\n",
+			err);
+		ld->file_no_fentry = true;
+		ret = skel_setup(ld, lo, err, err_len);
+	}
 	if (ret && ld->lsm_on) {
 		/*
 		 * The probe said yes but the real programs did not make it

@@ -32,6 +32,8 @@ struct loader {
 	bool lsm_on;	     /* lsm/ programs are loaded and attached */
 	char lsm_off[400];   /* why not, when they are not */
 	char file_mode[160]; /* which file sensor build runs */
+	bool file_fentry;    /* the file sensor on fentry/fexit */
+	bool file_no_fentry; /* that set failed to load: tracepoints */
 	char hooks[1024];
 	char pin_dir[PATH_MAX]; /* "" when not pinning */
 	bool adopted;		/* reused a previous daemon's pinned state */
