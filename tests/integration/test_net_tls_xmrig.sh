@@ -94,8 +94,10 @@ mw_stop
 net_cleanup
 netns_new tls2 || fail "netns"
 
-# Enforce mode: the same miner is killed at its ClientHello.
-mw_start --rules "$T/rules" --enforce || finish
+# Enforce mode: the same miner is killed at its ClientHello. Without the
+# content worker, which would kill this XMRig by its bytes first
+# (MW-CONTENT-001, test_content_xmrig): this is the network path's kill.
+mw_start --rules "$T/rules" --enforce --no-content || finish
 start_pool pool2
 run_miner m2
 line=$(wait_for ".event.action == \"kill\" and .process.pid == $MINER" 30) || fail "enforce: no kill event"
