@@ -4,7 +4,9 @@
 # records, on real files. In private mount and pid namespaces (tmpfs over
 # /var/log and /run, never the real ones) a real systemd-journald writes a
 # persistent journal; entries are logged and the journal rotated three
-# times. Triage of that journal must find nothing missing. Then the middle
+# times, and sshd lines of a brute force and a login (no auth.log, as on
+# Debian 12 without a syslog daemon). Triage of that journal must find
+# nothing missing, and the login after the failures. Then the middle
 # archived file is removed and an empty *.journal appears: triage must
 # report the missing sequence numbers, the empty file and (the namespace's
 # journald started long after the host's boot) this boot's journal
@@ -64,6 +66,10 @@ for r in 1 2 3; do
 	journalctl --rotate
 done
 echo last | systemd-cat -t mwtest
+# No auth.log here (as on Debian 12 without rsyslog): sshd lines only in
+# the journal, a brute force then a login.
+for i in 1 2 3 4 5 6; do echo "Failed password for root from 198.51.100.77 port 4100$i ssh2" | systemd-cat -t sshd; done
+echo "Accepted password for root from 198.51.100.77 port 41999 ssh2" | systemd-cat -t sshd
 sleep 0.3
 cp /mnt/wtmp /mnt/lastlog /var/log/
 set +e
@@ -101,6 +107,14 @@ finding() {
 		fail "no $1 finding: $3 (jq: $2)"
 	fi
 }
+line=$(jq -c 'select(.rule.id == "MW-TRIAGE-301" and .source.ip == "198.51.100.77")' "$T/before.json" | head -n 1)
+if [ -n "$line" ]; then
+	ok "MW-TRIAGE-301: a login after a brute force, from the journal alone (no auth.log)"
+	expect "$line" '.minerwatch.triage.failures == 6 and .log.file.path == "journal" and .user.name == "root"' \
+		"six failures, the journal named as the source"
+else
+	fail "no login after failures from the journal's sshd lines"
+fi
 line=$(finding MW-TRIAGE-203 '.minerwatch.triage.missing_entries >= 5' "an archived journal file removed from the middle")
 [ -n "$line" ] && expect "$line" '.threat.technique.id == ["T1070.002"] and (.event.start | length) > 0 and .event.severity >= 70' \
 	"T1070.002, with when"

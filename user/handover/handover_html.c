@@ -17,10 +17,20 @@
 #include "handover/handover.h"
 #include "report/jsonx.h"
 
-#define MAX_ROWS 5000
-#define MAX_SECTION_ROWS 500 /* the page stays light */
+/*
+ * The page stays light whatever the stream (100k alerts under one sshd is
+ * one tree of 100k processes): every part is capped, says what it left
+ * out, and the text report (-o report.txt) has more.
+ */
+#define MAX_ROWS 3000	      /* timeline: the most severe, in time order */
+#define PAGE_ROWS 500	      /* timeline rows per folded page */
+#define MAX_SECTION_ROWS 500
 #define MAX_DEPTH 64
-#define MAX_INCIDENTS 200 /* the rest are in the timeline */
+#define MAX_INCIDENTS 200     /* the rest are in the timeline */
+#define MAX_NODES 3000	      /* process tree nodes on the page */
+#define MAX_CHILDREN 100      /* per node, the most severe first */
+#define MAX_NODE_ALERTS 10    /* per node */
+#define MAX_TREE_ALERTS 3000  /* on all nodes */
 #define CMD_MAX 200
 
 /*
@@ -29,6 +39,7 @@
  * does not write every document. Set for one handover__html() call.
  */
 static bool *linked;
+static int nodes_left, tree_alerts_left; /* budgets of one page */
 
 /* Write the link to document i's raw JSON and remember to write it. */
 static void raw_link(FILE *out, int i)
@@ -116,6 +127,11 @@ static const char script[] =
     "document.getElementById('unfold').onclick=function(){fold(true);};"
     "document.getElementById('fold').onclick=function(){fold(false);};"
     "var m=/sev=(\\d+)/.exec(location.hash);if(m)sel.value=m[1];"
+    /* A link into a folded page opens it (most browsers do anyway). */
+    "function openTo(){var e=location.hash&&"
+    "document.getElementById(location.hash.slice(1));"
+    "for(;e;e=e.parentElement)if(e.tagName==='DETAILS')e.open=true;}"
+    "window.addEventListener('hashchange',openTo);openTo();"
     "apply();document.body.setAttribute('data-ready','1');})();";
 
 static void summary(const struct handover *h, FILE *out)
@@ -210,27 +226,76 @@ static void row(const struct handover *h, FILE *out, int i)
 	fputs("raw</a></td></tr>\n", out);
 }
 
+static int by_severity(const void *a, const void *b, void *vh)
+{
+	const struct handover *h = vh;
+	int x = h->ev[*(const int *)a].severity;
+	int y = h->ev[*(const int *)b].severity;
+
+	return x != y ? y - x : by_time(a, b, vh);
+}
+
+/* The rows shown: all, or the MAX_ROWS most severe; in time order. */
+static int timeline_rows(const struct handover *h, const int *order,
+			 int *rows)
+{
+	int n = h->n_ev < MAX_ROWS ? h->n_ev : MAX_ROWS;
+
+	memcpy(rows, order, h->n_ev * sizeof(int));
+	if (h->n_ev > MAX_ROWS) {
+		qsort_r(rows, h->n_ev, sizeof(int), by_severity, (void *)h);
+		qsort_r(rows, n, sizeof(int), by_time, (void *)h);
+	}
+	return n;
+}
+
+/* Pages of PAGE_ROWS rows, folded but the first: a browser lays out
+ * only what is open, so a long timeline stays quick to scroll. */
 static void timeline(const struct handover *h, FILE *out, int *order)
 {
-	int i, n = h->n_ev < MAX_ROWS ? h->n_ev : MAX_ROWS;
+	int *rows = malloc((h->n_ev ? h->n_ev : 1) * sizeof(int));
+	char a[40], b[40];
+	int i, n;
 
+	if (!rows)
+		return;
+	n = timeline_rows(h, order, rows);
 	fputs("<section id=\"timeline\"><h2>Timeline</h2>", out);
 	if (h->n_ev > MAX_ROWS)
-		fprintf(out, "<p>The first %d of %d rows.</p>", MAX_ROWS,
-			h->n_ev);
-	fputs("<table><tr><th>Time (UTC)</th><th>Sev</th><th>Rule</th>"
-	      "<th>What</th><th></th></tr>\n",
-	      out);
-	for (i = 0; i < n; i++)
-		row(h, out, order[i]);
-	fputs("</table></section>\n", out);
+		fprintf(out,
+			"<p>The %d most severe of %d rows, in time order "
+			"(the text report has more).</p>",
+			MAX_ROWS, h->n_ev);
+	for (i = 0; i < n; i++) {
+		if (i % PAGE_ROWS == 0) {
+			int last = i + PAGE_ROWS < n ? i + PAGE_ROWS : n;
+
+			ho__time(h->ev[rows[i]].when_us, a, sizeof(a));
+			ho__time(h->ev[rows[last - 1]].when_us, b, sizeof(b));
+			fprintf(out,
+				"%s<details class=\"page\"%s><summary>rows "
+				"%d to %d (%s to %s)</summary><table><tr><th>"
+				"Time (UTC)</th><th>Sev</th><th>Rule</th>"
+				"<th>What</th><th></th></tr>\n",
+				i ? "</table></details>" : "",
+				i ? "" : " open", i + 1, last, a, b);
+		}
+		row(h, out, rows[i]);
+	}
+	if (n)
+		fputs("</table></details>", out);
+	fputs("</section>\n", out);
+	free(rows);
 }
+
+static void children(const struct handover *h, FILE *out, int i, int depth);
 
 static void node(const struct handover *h, FILE *out, int i, int depth)
 {
 	const struct ho_proc *p = &h->p[i];
-	int c, k;
+	int k;
 
+	nodes_left--;
 	fprintf(out,
 		"<li data-sev=\"%d\"><details class=\"node\" open>"
 		"<summary><b>",
@@ -250,6 +315,14 @@ static void node(const struct handover *h, FILE *out, int i, int depth)
 	for (k = 0; k < p->n_alerts; k++) {
 		const struct ho_event *e = &h->ev[p->alerts[k]];
 
+		if (k == MAX_NODE_ALERTS || !tree_alerts_left) {
+			fprintf(out,
+				"<div class=\"alert\">and %d more alert(s) "
+				"(timeline, text report)</div>",
+				p->n_alerts - k);
+			break;
+		}
+		tree_alerts_left--;
 		fprintf(out,
 			"<div class=\"alert %s\"><span class=\"sev %s\">"
 			"%d</span> ",
@@ -262,14 +335,42 @@ static void node(const struct handover *h, FILE *out, int i, int depth)
 		esc(out, e->rule_name);
 		fputs("</div>", out);
 	}
-	if (p->first_child >= 0 && depth < MAX_DEPTH) {
-		fputs("<ul class=\"tree\">", out);
-		for (c = p->first_child; c >= 0; c = h->p[c].next_sibling)
-			if (h->p[c].shown)
-				node(h, out, c, depth + 1);
-		fputs("</ul>", out);
-	}
+	if (p->first_child >= 0 && depth < MAX_DEPTH)
+		children(h, out, i, depth);
 	fputs("</details></li>\n", out);
+}
+
+static int by_max_sev(const void *a, const void *b, void *vh)
+{
+	const struct handover *h = vh;
+
+	return h->p[*(const int *)b].max_sev - h->p[*(const int *)a].max_sev;
+}
+
+/* The shown children of i, the most severe first, within the budgets. */
+static void children(const struct handover *h, FILE *out, int i, int depth)
+{
+	int c, n = 0, k, *kids;
+
+	for (c = h->p[i].first_child; c >= 0; c = h->p[c].next_sibling)
+		n += h->p[c].shown;
+	kids = malloc((n ? n : 1) * sizeof(int));
+	if (!kids)
+		return;
+	for (n = 0, c = h->p[i].first_child; c >= 0; c = h->p[c].next_sibling)
+		if (h->p[c].shown)
+			kids[n++] = c;
+	qsort_r(kids, n, sizeof(int), by_max_sev, (void *)h);
+	fputs("<ul class=\"tree\">", out);
+	for (k = 0; k < n && k < MAX_CHILDREN && nodes_left > 0; k++)
+		node(h, out, kids[k], depth + 1);
+	if (k < n)
+		fprintf(out,
+			"<li class=\"more\">and %d more process(es) not shown "
+			"here (timeline, text report)</li>",
+			n - k);
+	fputs("</ul>", out);
+	free(kids);
 }
 
 static void incidents(const struct handover *h, FILE *out)
@@ -282,7 +383,10 @@ static void incidents(const struct handover *h, FILE *out)
 	if (h->n_roots > MAX_INCIDENTS)
 		fprintf(out, "<p>The %d most severe of %d incidents.</p>",
 			MAX_INCIDENTS, h->n_roots);
-	for (i = 0; i < h->n_roots && i < MAX_INCIDENTS; i++) {
+	nodes_left = MAX_NODES;
+	tree_alerts_left = MAX_TREE_ALERTS;
+	for (i = 0; i < h->n_roots && i < MAX_INCIDENTS && nodes_left > 0;
+	     i++) {
 		fprintf(out, "<h3>Incident %d</h3><ul class=\"tree\">", i + 1);
 		node(h, out, h->roots[i], 0);
 		fputs("</ul>", out);
@@ -311,14 +415,27 @@ static void section(const struct handover *h, FILE *out, int *order,
 	fputs("</section>\n", out);
 }
 
+/* Folded pages of PAGE_ROWS documents: a link opens its page. */
 static void raw(const struct handover *h, FILE *out, int *order)
 {
-	int i;
+	int i, n = 0, total = 0;
 
-	fputs("<section id=\"raw\"><h2>Raw documents</h2>", out);
+	for (i = 0; i < h->n_ev; i++)
+		total += linked[i];
+	fprintf(out,
+		"<section id=\"raw\"><h2>Raw documents</h2><p>%d documents "
+		"linked from above, in time order.</p>",
+		total);
 	for (i = 0; i < h->n_ev; i++) {
 		if (!linked[order[i]])
 			continue;
+		if (n++ % PAGE_ROWS == 0)
+			fprintf(out,
+				"%s<details class=\"page\"><summary>documents "
+				"%d to %d</summary>",
+				n > 1 ? "</details>" : "", n,
+				n + PAGE_ROWS - 1 < total ? n + PAGE_ROWS - 1
+							  : total);
 		fprintf(out, "<div id=\"raw-%d\" data-sev=\"%d\"><b>#%d</b> ",
 			order[i], h->ev[order[i]].severity, order[i]);
 		esc(out, h->ev[order[i]].rule_id);
@@ -326,6 +443,8 @@ static void raw(const struct handover *h, FILE *out, int *order)
 		esc(out, h->ev[order[i]].raw);
 		fputs("</pre></div>\n", out);
 	}
+	if (n)
+		fputs("</details>", out);
 	fputs("</section>\n", out);
 }
 

@@ -155,6 +155,9 @@ void triage__authorized_keys(struct triage *t, const char *path);
 void triage__wiped(struct triage *t);
 void triage__journal(struct triage *t); /* triage_journal.c, from wiped */
 void triage__logins(struct triage *t);	/* triage_logins.c, from wiped */
+/* The journal's sshd/passwd lines as syslog lines (triage_jlines.c). */
+typedef void (*triage_line_fn)(const char *line, size_t len, void *ctx);
+void triage__journal_lines(struct triage *t, triage_line_fn fn, void *ctx);
 void triage__way_in(struct triage *t);
 void triage__left_behind(struct triage *t);
 

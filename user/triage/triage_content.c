@@ -48,7 +48,7 @@ struct triage_content {
 	struct yara_set *ys;
 	int n_rules;
 	struct slot *slots;
-	int n_slots;
+	int n_slots, evict;
 	uint64_t spent_ns;
 	int scanned, over_budget, over_cap, unreadable;
 	unsigned char *buf;
@@ -170,7 +170,7 @@ static void remember(struct triage_content *tc, const struct stat *st,
 		return;
 	/* Full: the oldest goes (a host with 512+ distinct programs). */
 	s = &tc->slots[tc->n_slots < SLOTS ? tc->n_slots++
-					   : tc->scanned % SLOTS];
+					   : tc->evict++ % SLOTS];
 	*s = (struct slot){.dev = st->st_dev,
 			   .ino = st->st_ino,
 			   .size = st->st_size,
@@ -216,14 +216,17 @@ static void scan(struct triage_content *tc, int fd, const struct stat *st,
 	uint64_t t0 = clock__boot_ns();
 	const char *why = NULL;
 
+	/* Remembered too, so a file is counted once however often named. */
 	if ((uint64_t)st->st_size > FILE_CAP) {
 		tc->over_cap++;
 		c->reason = "over the size cap";
+		remember(tc, st, loc, c);
 		return;
 	}
 	if (tc->spent_ns > BUDGET_NS) {
 		tc->over_budget++;
 		c->reason = "over triage's time budget for content";
+		remember(tc, st, loc, c);
 		return;
 	}
 	if (!read_whole(tc, fd, st, c)) {

@@ -493,8 +493,31 @@ static void failing_sources(struct triage *t, struct way_in *w)
 	}
 }
 
+static bool has_lines(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && st.st_size > 0;
+}
+
+struct jline_ctx {
+	struct triage *t;
+	struct way_in *w;
+};
+
+/* One journal line (as a syslog line): the same judgement as auth.log. */
+static void journal_line(const char *line, size_t len, void *vctx)
+{
+	struct jline_ctx *c = vctx;
+	struct tparse_auth a;
+
+	if (tparse__auth_line(line, len, c->t->now, &a))
+		auth_event(c->t, c->w, "journal", &a);
+}
+
 void triage__way_in(struct triage *t)
 {
+	struct jline_ctx jc = {.t = t};
 	struct way_in w = {.s = calloc(MAX_SOURCES, sizeof(struct source))};
 	char path[64];
 	off_t size;
@@ -509,6 +532,14 @@ void triage__way_in(struct triage *t)
 		text_log(t, path, &w, false);
 		text_log(t, text_logs[i], &w, false);
 	}
+	/*
+	 * Then the journal: the only copy where no syslog daemon runs, or
+	 * where auth.log was emptied. Where auth.log has lines, a syslog
+	 * daemon copies the journal into it: not read twice.
+	 */
+	jc.w = &w;
+	if (!has_lines("/var/log/auth.log") && !has_lines("/var/log/secure"))
+		triage__journal_lines(t, journal_line, &jc);
 	failing_sources(t, &w);
 	/* btmp/wtmp: the same judgement on the binary records. */
 	w.n = 0;
