@@ -27,9 +27,10 @@ line=$(wait_for '.event.action == "scan_end"' 5) || fail "no scan_end summary"
 	"summary counts 200 hosts and connections"
 n=$(count_of '.event.kind == "alert" and .rule.id == "MW-NET-004"')
 [ "$n" -eq 1 ] && ok "one scan alert, not one per connect" || fail "$n scan alerts"
-# (other rules may alert on processes of the machine: count ours)
-n=$(count_of '.event.kind == "alert" and (.rule.id | startswith("MW-NET"))')
-[ "$n" -eq 1 ] && ok "no per-connect network alerts" || fail "$n network alerts"
+# (other rules may alert on processes of the machine: count ours; a
+# checkout under /tmp also gets MW-NET-011's per-burst alert, also a scan)
+n=$(count_of '.event.kind == "alert" and (.rule.id | startswith("MW-NET")) and .event.action != "scan"')
+[ "$n" -eq 0 ] && ok "no per-connect network alerts" || fail "$n per-connect network alerts"
 mw_stop
 expect_valid_json
 finish
