@@ -361,6 +361,14 @@ enum mw_file_flags {
 					 * view follows in data[] (seen_len) */
 };
 
+/*
+ * In the value of an mw_file_prefixes entry (beside the rule set's
+ * generation): every rule the entry was made for wants an executable
+ * (minerwatch.file.executable == true, e.g. the drop rules on /tmp), so
+ * the kernel sends a record under it only when the mode has an x bit.
+ */
+#define MW_WATCH_EXEC_ONLY (1u << 31)
+
 /* Kind of a watch entry (value of the watch maps, a bit set). */
 enum mw_watch_kind {
 	MW_WATCH_PREFIX = 1 << 0,	/* LPM entry: a directory, recursive */

@@ -105,6 +105,15 @@ static __always_inline int file_send_hdr(struct mw_file_event *e, __u32 match,
 {
 	__u32 n;
 
+	/*
+	 * Under an executables-only prefix, a mode without an x bit (or no
+	 * mode: a by-name op) is no file those rules can match.
+	 */
+	if (match & MW_FILE_MATCH_EXEC_ONLY) {
+		match &= ~MW_FILE_MATCH_EXEC_ONLY;
+		if (!(e->mode & 0111))
+			match = 0;
+	}
 	match |= e->flags & MW_FILE_MATCH_UNSURE;
 	if (!match) {
 		stat_inc(MW_STAT_FILE_FILTERED);
@@ -200,11 +209,7 @@ static __always_inline int file_op_two(long dfd1, const char *u1, long dfd2,
 	if (n2 < 0)
 		return file_send(e, match);
 	e->target_len = n2;
-	if (!match) {
-		match = watch_match(&e->data[off], n2, NULL);
-		if (match)
-			match |= MW_FILE_MATCH_TARGET;
-	}
+	match = watch_or_target(match, &e->data[off], n2);
 	return file_send(e, match);
 }
 

@@ -45,6 +45,13 @@ struct {
 
 #define TAIL_LEN 64 /* bytes of a path's end searched for names */
 
+/*
+ * watch_match() bit, never sent: the match is an executables-only prefix
+ * (MW_WATCH_EXEC_ONLY); file_send_hdr() keeps the record only when its
+ * mode has an x bit.
+ */
+#define MW_FILE_MATCH_EXEC_ONLY (1u << 31)
+
 /* Per-CPU room for the LPM key and a path's last bytes. */
 struct file_scratch {
 	struct mw_watch_key key;
@@ -141,7 +148,7 @@ static __always_inline __u32 names_match(const char *path, __u32 len)
 static __always_inline __u32 dir_match(__u32 len)
 {
 	struct file_scratch *fs;
-	__u32 zero = 0;
+	__u32 zero = 0, *v;
 
 	fs = bpf_map_lookup_elem(&mw_file_scratch, &zero);
 	if (!fs || len < 2 || len >= MW_WATCH_KEY - 1)
@@ -149,7 +156,12 @@ static __always_inline __u32 dir_match(__u32 len)
 	barrier_var(len); /* keep the mask: the verifier needs it */
 	fs->key.path[len & (MW_WATCH_KEY - 1)] = '/';
 	fs->key.prefixlen = (len + 1) * 8;
-	if (bpf_map_lookup_elem(&mw_file_prefixes, &fs->key))
+	/*
+	 * The longest entry that is a prefix of "path/": an executables-only
+	 * one above it (/tmp/ for /tmp/x) is no watched directory.
+	 */
+	v = bpf_map_lookup_elem(&mw_file_prefixes, &fs->key);
+	if (v && !(*v & MW_WATCH_EXEC_ONLY))
 		return MW_FILE_MATCH_PREFIX;
 	return 0;
 }
@@ -179,7 +191,7 @@ static __always_inline __u32 watch_match(const char *path, __u32 len,
 					 struct dentry *d)
 {
 	struct file_scratch *fs;
-	__u32 zero = 0, n = len + 1;
+	__u32 zero = 0, n = len + 1, *v, m;
 
 	fs = bpf_map_lookup_elem(&mw_file_scratch, &zero);
 	if (!fs)
@@ -194,15 +206,46 @@ static __always_inline __u32 watch_match(const char *path, __u32 len,
 	fs->key.prefixlen = n * 8;
 	if (bpf_probe_read_kernel(fs->key.path, n, path))
 		return 0;
-	if (bpf_map_lookup_elem(&mw_file_prefixes, &fs->key))
+	v = bpf_map_lookup_elem(&mw_file_prefixes, &fs->key);
+	if (v && !(*v & MW_WATCH_EXEC_ONLY))
 		return MW_FILE_MATCH_PREFIX;
+	/*
+	 * An executables-only prefix (/tmp/ for the drop rules) does not
+	 * hide a name watched anywhere: .ssh/authorized_keys under it is
+	 * still a match of its own.
+	 */
 	if (!d)
-		return dir_match(len) ?: names_match(path, len);
-	if (dname_in(d, &mw_file_names, fs))
-		return MW_FILE_MATCH_NAME;
-	if (dname_in(FR(d, d_parent), &mw_file_dirnames, fs))
-		return MW_FILE_MATCH_DIR;
-	return 0;
+		m = dir_match(len) ?: names_match(path, len);
+	else if (dname_in(d, &mw_file_names, fs))
+		m = MW_FILE_MATCH_NAME;
+	else if (dname_in(FR(d, d_parent), &mw_file_dirnames, fs))
+		m = MW_FILE_MATCH_DIR;
+	else
+		m = 0;
+	if (!m && v)
+		m = MW_FILE_MATCH_PREFIX | MW_FILE_MATCH_EXEC_ONLY;
+	return m;
+}
+
+/*
+ * The match of a record with two names: the first name's (match), else
+ * the second's (t, flagged MW_FILE_MATCH_TARGET). A first name under an
+ * executables-only prefix gives way to a full match of the second:
+ * /tmp/x renamed over /etc/cron.d/x is a cron write whatever x's mode.
+ */
+static __always_inline __u32 watch_or_target(__u32 match, const char *t,
+					     __u32 tlen)
+{
+	__u32 m2;
+
+	if (match && !(match & MW_FILE_MATCH_EXEC_ONLY))
+		return match;
+	m2 = watch_match(t, tlen, NULL);
+	if (m2 && !(m2 & MW_FILE_MATCH_EXEC_ONLY))
+		return m2 | MW_FILE_MATCH_TARGET;
+	if (match)
+		return match;
+	return m2 ? m2 | MW_FILE_MATCH_TARGET : 0;
 }
 
 #endif /* MW_FILE_WATCH_BPF_H */

@@ -135,11 +135,7 @@ static __always_inline int fe_two(struct dentry *d1, struct vfsmount *m1,
 	if (trunc)
 		e->flags |= MW_FILE_TARGET_TRUNC | MW_FILE_MATCH_UNSURE;
 	e->target_len = n2;
-	if (!match) {
-		match = watch_match(&e->data[off], n2, NULL);
-		if (match)
-			match |= MW_FILE_MATCH_TARGET;
-	}
+	match = watch_or_target(match, &e->data[off], n2);
 	return file_send(e, match);
 }
 
@@ -372,11 +368,8 @@ int FPROG(fe_path_symlink)(__u64 *ctx)
 		e->target_len = m - 1;
 	match = watch_match(e->data, n, NULL);
 	/* A link pointing into a watched place: see link.bpf.c. */
-	if (!match && m > 1 && e->data[off] == '/') {
-		match = watch_match(&e->data[off], m - 1, NULL);
-		if (match)
-			match |= MW_FILE_MATCH_TARGET;
-	}
+	if (m > 1 && e->data[off] == '/')
+		match = watch_or_target(match, &e->data[off], m - 1);
 	return file_send(e, match);
 }
 

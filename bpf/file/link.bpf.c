@@ -52,11 +52,8 @@ static __always_inline int on_symlink(long ret, long dfd, unsigned long name,
 	 * how a later by-name operation through it would slip past the
 	 * lexical filter: report it too. Relative contents are not resolved.
 	 */
-	if (!match && n > 1 && e->data[off] == '/') {
-		match = watch_match(&e->data[off], n - 1, NULL);
-		if (match)
-			match |= MW_FILE_MATCH_TARGET;
-	}
+	if (n > 1 && e->data[off] == '/')
+		match = watch_or_target(match, &e->data[off], n - 1);
 	return file_send(e, match);
 }
 

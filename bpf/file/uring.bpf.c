@@ -112,11 +112,7 @@ static __always_inline int uring_stash(__u64 req, int cqe_skip, __u32 op,
 				    MW_FILE_TARGET_LEXICAL);
 		if (l2 > 0) {
 			e->target_len = l2;
-			if (!match) {
-				match = watch_match(&e->data[off], l2, NULL);
-				if (match)
-					match |= MW_FILE_MATCH_TARGET;
-			}
+			match = watch_or_target(match, &e->data[off], l2);
 		}
 	}
 	match |= e->flags & MW_FILE_MATCH_UNSURE;

@@ -198,6 +198,25 @@ struct watch_fill {
 	int err;
 };
 
+/*
+ * The value of prefix entry key for rule rule_idx: the generation, with
+ * MW_WATCH_EXEC_ONLY while every rule that put the entry there in this
+ * generation wants only executables (one that wants any file clears it).
+ */
+static uint32_t watch_value(struct watch_fill *f, const struct mw_watch_key *key,
+			    int rule_idx)
+{
+	uint32_t old;
+
+	if (!rules__file_rule_wants_executable(f->rs, rule_idx))
+		return f->gen;
+	if (bpf_map__lookup_elem(f->ld->skel->maps.mw_file_prefixes, key,
+				 sizeof(*key), &old, sizeof(old), 0) == 0 &&
+	    (old & ~MW_WATCH_EXEC_ONLY) == f->gen && !(old & MW_WATCH_EXEC_ONLY))
+		return f->gen;
+	return f->gen | MW_WATCH_EXEC_ONLY;
+}
+
 static void watch_add(enum rules_watch_op op, const char *value, int rule_idx,
 		      void *ctx)
 {
@@ -206,6 +225,7 @@ static void watch_add(enum rules_watch_op op, const char *value, int rule_idx,
 	struct file_watch_entry we;
 	struct mw_watch_key key;
 	char name[MW_WATCH_NAME];
+	uint32_t val;
 	int ret;
 
 	if (file_watch__entry(op, value, &we)) {
@@ -222,8 +242,9 @@ static void watch_add(enum rules_watch_op op, const char *value, int rule_idx,
 		/* An exact entry includes the NUL: it matches itself only. */
 		key.prefixlen =
 		    (strlen(we.key) + (we.kind & MW_WATCH_EXACT ? 1 : 0)) * 8;
+		val = watch_value(f, &key, rule_idx);
 		ret = bpf_map__update_elem(sk->maps.mw_file_prefixes, &key,
-					   sizeof(key), &f->gen, sizeof(f->gen),
+					   sizeof(key), &val, sizeof(val),
 					   BPF_ANY);
 	} else {
 		memset(name, 0, sizeof(name));
@@ -259,7 +280,7 @@ static void watch_prune(struct bpf_map *map, size_t key_size, uint32_t gen)
 	while (bpf_map__get_next_key(map, prev, next, key_size) == 0) {
 		if (bpf_map__lookup_elem(map, next, key_size, &val, sizeof(val),
 					 0) == 0 &&
-		    val != gen &&
+		    (val & ~MW_WATCH_EXEC_ONLY) != gen &&
 		    bpf_map__delete_elem(map, next, key_size, 0) == 0) {
 			/* Restart: entries of gen stay, so this ends. */
 			prev = NULL;

@@ -1184,6 +1184,27 @@ int rules__file_watch_paths(const struct rules *rs, rules_watch_fn cb,
 	return n;
 }
 
+bool rules__file_rule_wants_executable(const struct rules *rs, int rule_idx)
+{
+	const struct cond *c;
+	int i;
+
+	if (!rs || rule_idx < 0 || rule_idx >= rs->n)
+		return false;
+	c = &rs->v[rule_idx].cond;
+	if (c->type != COND_ALL)
+		return false;
+	for (i = 0; i < c->n; i++) {
+		const struct leaf *l = &c->kids[i].leaf;
+
+		if (c->kids[i].type == COND_LEAF && l->f &&
+		    !strcmp(l->f->name, "minerwatch.file.executable") &&
+		    (l->op == OP_EQ || l->op == OP_IN) && l->b)
+			return true;
+	}
+	return false;
+}
+
 struct deny_paths {
 	const struct rules *rs;
 	rules_path_fn cb;

@@ -131,6 +131,13 @@ int rules__file_watch_paths(const struct rules *rs, rules_watch_fn cb,
 			    void *ctx, rules_unbounded_fn unbounded);
 
 /*
+ * Does rule rule_idx only ever match an executable file (its condition is
+ * an all() with minerwatch.file.executable == true among its children)?
+ * Its watch entries can then drop every other file in the kernel.
+ */
+bool rules__file_rule_wants_executable(const struct rules *rs, int rule_idx);
+
+/*
  * File deny rules, as paths the kernel protects (BPF-LSM refuses changes
  * there): of each enabled deny rule for file events, the file.path /
  * file.target_path eq and prefix values that bound its paths (see
