@@ -141,6 +141,8 @@ line=$(wait_for ".event.kind == \"alert\" and .rule.id == \"MW-CONTENT-003\" and
 # The same bytes installed in an ordinary directory are left alone. Not
 # under the checkout: a clone in /tmp (CI's, for one) is a temp place.
 D=$(mktemp -d /var/lib/mw-content-place.XXXXXX) && chmod 755 "$D" && cp "$T/packed" "$D/tool"
+# Removed however the test ends (finish and skip exit early).
+trap 'rm -rf "$D"; cleanup' EXIT
 "$D/tool" "$T/m5"
 rc=$?
 "$T/bin/hello" >/dev/null & # a later verdict: the one before is judged

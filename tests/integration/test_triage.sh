@@ -27,6 +27,8 @@ done
 # The checkout may live under /tmp (a CI clone), which the scenarios hide
 # under a tmpfs: they run the binary and the rules from a copy in /run.
 BIN_STAGE=$(mktemp -d /run/mw-triage-bin.XXXXXX)
+# Removed however the test ends (finish and skip exit early).
+trap 'rm -rf "${STAGE:-}" "$BIN_STAGE"; cleanup' EXIT
 cp "$MW_BIN" "$BIN_STAGE/minerwatch" && cp -r "$MW_ROOT/rules" "$BIN_STAGE/rules" ||
 	fail "cannot stage the binary and rules in $BIN_STAGE"
 

@@ -25,6 +25,8 @@ xmrig_fetch
 
 # Staged in /run: the scenario hides /tmp (where a checkout may live).
 STAGE=$(mktemp -d /run/mw-triage-content.XXXXXX)
+# Removed however the test ends (finish and skip exit early).
+trap 'rm -rf "$STAGE"; cleanup' EXIT
 cp "$MW_BIN" "$STAGE/minerwatch" && cp -r "$MW_ROOT/rules" "$STAGE/rules" &&
 	cp "$XMRIG" "$STAGE/xmrig" && cp "$MW_ROOT/tests/integration/helpers/fakepool.py" "$STAGE/" ||
 	fail "cannot stage in $STAGE"

@@ -16,6 +16,8 @@ done
 [ -d /root ] && [ -d /home ] || skip "no /root or /home"
 
 STAGE=$(mktemp -d /run/mw-triage-keys.XXXXXX)
+# Removed however the test ends (finish and skip exit early).
+trap 'rm -rf "$STAGE"; cleanup' EXIT
 cp "$MW_BIN" "$STAGE/minerwatch" && cp -r "$MW_ROOT/rules" "$STAGE/rules" || fail "cannot stage in $STAGE"
 
 unshare -m --propagation private bash -c '

@@ -24,6 +24,8 @@ JOURNALD=/lib/systemd/systemd-journald
 uptime_s=$(cut -d. -f1 /proc/uptime)
 
 STAGE=$(mktemp -d /run/mw-triage-wiped.XXXXXX)
+# Removed however the test ends (finish and skip exit early).
+trap 'rm -rf "$STAGE"; cleanup' EXIT
 cp "$MW_BIN" "$STAGE/minerwatch" && cp -r "$MW_ROOT/rules" "$STAGE/rules" || fail "cannot stage in $STAGE"
 now=$(date +%s)
 python3 - "$STAGE" "$now" <<'EOF'
