@@ -13,6 +13,7 @@
  * one record through these stages.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -382,6 +383,13 @@ int monitor__run(const struct monitor_opts *o)
 	char err[1024] = "";
 
 	report__init();
+	/*
+	 * A fixed mmap threshold: big buffers (a scanned executable, a spool
+	 * rewrite) are mapped and unmapped whole, so a burst's memory goes
+	 * back when it ends. Left dynamic, glibc raises the threshold after
+	 * the first such free and keeps the next ones in the heap.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 << 10);
 	code = stages_open(&m);
 	if (code != MW_EXIT_OK)
 		goto out;
@@ -395,6 +403,8 @@ int monitor__run(const struct monitor_opts *o)
 	 */
 	proc_cache__seed(m.pc, NULL);
 	loader__read_stats(m.ld, m.stats);
+	/* Seeding read all of /proc: its buffers go back, not into the heap. */
+	malloc_trim(0);
 	if (o->control && control__open(o->control, &m.ctl, err, sizeof(err))) {
 		fprintf(stderr, "minerwatch: %s\n", err);
 		code = MW_EXIT_ENV;

@@ -11,6 +11,7 @@
  * comes from the rule engine, what a record means is for the sensors.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -931,6 +932,12 @@ int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
 	ret = skel_setup_fallback(ld, lo, err, err_len);
 	if (ret)
 		goto err_free;
+	/*
+	 * Loading parsed the kernel's BTF more than once (ours and libbpf's
+	 * copies, several MiB each, all freed by now): give those pages back
+	 * before the rings are mapped, so the two never add up in the peak.
+	 */
+	malloc_trim(0);
 	ret = state_pin(ld, err, err_len);
 	if (ret)
 		goto err_destroy_skel;
