@@ -61,7 +61,7 @@ static const char usage[] =
     "                          " CONTROL_DEFAULT_PATH ")\n"
     "      --spool-dir PATH    where outputs spool when a sink is down\n"
     "      --ring-size RING=SIZE  bytes of a kernel ring: events (default "
-    "8M),\n"
+    "4M),\n"
     "                          alerts (1M) or findings (2M); a power of two,\n"
     "                          64K-1G (repeatable)\n"
     "      --config PATH       config file (default " CONFIG_DEFAULT_PATH ",\n"

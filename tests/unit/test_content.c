@@ -68,13 +68,16 @@ static void test_elf_whole_and_cut(void **state)
 
 	(void)state;
 	assert_non_null(b);
-	assert_null(elf__truncated(b, len));
-	why = elf__truncated(b, 4000);
+	assert_null(elf__truncated(b, len, len));
+	why = elf__truncated(b, 4000, 4000);
 	assert_non_null(why);
 	assert_non_null(strstr(why, "truncated ELF"));
 	/* Cut by one byte: the section header table is the file's tail. */
-	assert_non_null(elf__truncated(b, len - 1));
-	assert_non_null(elf__truncated(b, 20));
+	assert_non_null(elf__truncated(b, len - 1, len - 1));
+	assert_non_null(elf__truncated(b, 20, 20));
+	/* A head of the file judged against the file's whole length. */
+	assert_null(elf__truncated(b, 65536, len));
+	assert_non_null(elf__truncated(b, 65536, 4000));
 	free(b);
 }
 
@@ -89,10 +92,10 @@ static void test_elf_hostile_headers(void **state)
 	h[54] = 56;
 	h[56] = 0xff;
 	h[57] = 0xff;
-	assert_non_null(elf__truncated(h, sizeof(h)));
+	assert_non_null(elf__truncated(h, sizeof(h), sizeof(h)));
 	/* Not an ELF at all: not our business. */
-	assert_null(elf__truncated((const unsigned char *)"#!/bin/sh\n", 10));
-	assert_null(elf__truncated((const unsigned char *)"", 0));
+	assert_null(elf__truncated((const unsigned char *)"#!/bin/sh\n", 10, 10));
+	assert_null(elf__truncated((const unsigned char *)"", 0, 0));
 }
 
 /* --- places -------------------------------------------------------------- */
@@ -192,6 +195,58 @@ static void test_miner_strings_match(void **state)
 	    yara_rules__scan(s, body + 8, sizeof(body) - 8, 0, &c, &why), 0);
 	assert_int_equal(c.n_sigs, 0);
 	yara_rules__put(s);
+}
+
+/* A memory "file" for yara_rules__scan_source, counting its fetches. */
+struct mem_src {
+	const unsigned char *b;
+	int fetches;
+};
+
+static const unsigned char *mem_fetch(void *ctx, uint64_t off, size_t len)
+{
+	struct mem_src *m = ctx;
+
+	(void)len;
+	m->fetches++;
+	return m->b + off;
+}
+
+/*
+ * A big file is scanned a window at a time: six algorithm names (the
+ * rule needs six) with one, "cn/half", across a window edge are found,
+ * thanks to the windows' overlap; the ELF magic at 0 is read again for
+ * the condition after the scan moved past it.
+ */
+static void test_windows_find_across_edges(void **state)
+{
+	static const char tmpl[] =
+	    "rx#0\0rx#wow\0rx#arq\0cn#half\0cn#rwz\0cn-lite#1\0";
+	const size_t win = 64 << 10, size = 5 * win + 123;
+	unsigned char *b = calloc(1, size);
+	struct yara_set *s = shipped();
+	struct mem_src m = {.b = b};
+	struct yara_source src = {
+	    .size = size, .window = win, .fetch = mem_fetch, .ctx = &m};
+	struct mw_content c = {0};
+	const char *why = NULL;
+	size_t i, at = 3 * win - 21; /* "cn/half" at the edge -2 */
+
+	(void)state;
+	assert_non_null(b);
+	memcpy(b, "\x7f" "ELF\2\1\1", 7);
+	for (i = 0; i < sizeof(tmpl); i++)
+		b[at + i] = tmpl[i] == '#' ? '/' : tmpl[i];
+	assert_int_equal(yara_rules__scan_source(s, &src, 0, &c, &why), 0);
+	assert_int_equal(c.n_sigs, 1);
+	assert_string_equal(c.sigs[0], "MW_Miner_XMRig_Algorithms");
+	assert_true(m.fetches >= 6);
+	/* Without the ELF magic at offset 0 (read again): nothing. */
+	b[0] = 0;
+	assert_int_equal(yara_rules__scan_source(s, &src, 0, &c, &why), 0);
+	assert_int_equal(c.n_sigs, 0);
+	yara_rules__put(s);
+	free(b);
 }
 
 /* Scan one file as if it ran from the worst place; fail on any match. */
@@ -385,6 +440,7 @@ int main(void)
 	    cmocka_unit_test(test_shipped_rules_compile),
 	    cmocka_unit_test(test_bad_rule_names_file_and_line),
 	    cmocka_unit_test(test_miner_strings_match),
+	    cmocka_unit_test(test_windows_find_across_edges),
 	    cmocka_unit_test(test_usr_bin_and_fresh_build_raise_nothing),
 	    cmocka_unit_test(test_worker_verdict_then_cache),
 	    cmocka_unit_test(test_worker_queue_overflow_counted),

@@ -36,6 +36,14 @@
 
 #define RESULTS 1024
 #define KEEP_BUF (4 << 20) /* read buffer kept between files */
+/*
+ * A file is read, hashed and scanned a window at a time, so a 60 MiB
+ * binary costs 1 MiB of memory, not 60 (the daemon's peak RSS is the
+ * biggest file it scanned otherwise). The head keeps the first bytes for
+ * the ELF and UPX header checks.
+ */
+#define WINDOW (1 << 20)
+#define HEAD (64 << 10)
 
 struct job {
 	uint32_t pid;
@@ -70,6 +78,8 @@ struct worker {
 	bool started;
 	unsigned char *buf;
 	size_t buf_cap;
+	unsigned char head[HEAD]; /* the file's first head_len bytes */
+	size_t head_len;
 };
 
 struct content {
@@ -172,44 +182,100 @@ static int open_exe(const struct job *j, struct stat *st, const char **why)
 
 /* --- reading -------------------------------------------------------------- */
 
-/* The whole file into w->buf; NULL with *why when it changed meanwhile. */
-static const unsigned char *read_all(struct worker *w, int fd,
-				     const struct stat *st, const char **why)
+static bool buf_reserve(struct worker *w, size_t want)
 {
-	size_t want = st->st_size, got = 0;
-	struct stat after;
+	unsigned char *b;
+
+	if (want <= w->buf_cap)
+		return true;
+	b = realloc(w->buf, want);
+	if (!b)
+		return false;
+	w->buf = b;
+	w->buf_cap = want;
+	return true;
+}
+
+/* One pass over a file: windows for YARA, the digest in file order. */
+struct pass {
+	struct worker *w;
+	int fd;
+	uint64_t size, hashed; /* bytes digested so far, from 0 */
+	struct hash_stream *hs;
+	const char *why; /* the first read failure */
+};
+
+/*
+ * len bytes at off into w->buf (struct yara_source's fetch). Bytes past
+ * what the digest has seen are added to it: YARA asks for the windows in
+ * order, and again for a few when a condition reads at an offset.
+ */
+static const unsigned char *pass_fetch(void *ctx, uint64_t off, size_t len)
+{
+	struct pass *p = ctx;
+	struct worker *w = p->w;
+	size_t got = 0;
 	ssize_t n;
 
-	if (want > w->buf_cap) {
-		unsigned char *b = realloc(w->buf, want);
-
-		if (!b) {
-			*why = "out of memory for the file";
-			return NULL;
-		}
-		w->buf = b;
-		w->buf_cap = want;
+	if (!buf_reserve(w, len)) {
+		p->why = "out of memory for the file";
+		return NULL;
 	}
-	while (got < want) {
-		n = pread(fd, w->buf + got, want - got, got);
+	while (got < len) {
+		n = pread(p->fd, w->buf + got, len - got, off + got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			*why = n < 0 ? "read error"
-				     : "file changed during "
-				       "the scan (shrank)";
+			p->why = n < 0 ? "read error"
+				       : "file changed during the scan (shrank)";
 			return NULL;
 		}
 		got += n;
 	}
-	if (fstat(fd, &after) || after.st_size != st->st_size ||
-	    after.st_mtim.tv_sec != st->st_mtim.tv_sec ||
-	    after.st_mtim.tv_nsec != st->st_mtim.tv_nsec ||
-	    after.st_ctim.tv_nsec != st->st_ctim.tv_nsec) {
-		*why = "file changed during the scan";
-		return NULL;
+	if (off == 0) {
+		w->head_len = len < HEAD ? len : HEAD;
+		memcpy(w->head, w->buf, w->head_len);
+	}
+	if (off <= p->hashed && p->hashed < off + len) {
+		hash__stream_add(p->hs, w->buf + (p->hashed - off),
+				 off + len - p->hashed);
+		p->hashed = off + len;
 	}
 	return w->buf;
+}
+
+/* The file is not what it was when the pass began. */
+static bool changed(int fd, const struct stat *st)
+{
+	struct stat after;
+
+	return fstat(fd, &after) || after.st_size != st->st_size ||
+	       after.st_mtim.tv_sec != st->st_mtim.tv_sec ||
+	       after.st_mtim.tv_nsec != st->st_mtim.tv_nsec ||
+	       after.st_ctim.tv_nsec != st->st_ctim.tv_nsec;
+}
+
+/*
+ * Scan the file with ys and digest it, a window at a time. Returns YARA's
+ * result (0 or a negative errno with *why); a read failure or a change
+ * during the pass is p->why.
+ */
+static int pass_run(struct pass *p, struct yara_set *ys, unsigned loc,
+		    struct mw_content *mc, const char **why)
+{
+	struct yara_source src = {
+	    .size = p->size, .window = WINDOW, .fetch = pass_fetch, .ctx = p};
+	size_t n;
+	int ret;
+
+	p->w->head_len = 0;
+	ret = yara_rules__scan_source(ys, &src, loc, mc, why);
+	/* The digest needs every byte, whatever YARA read. */
+	while (!p->why && p->hashed < p->size) {
+		n = p->size - p->hashed < WINDOW ? p->size - p->hashed : WINDOW;
+		pass_fetch(p, p->hashed, n);
+	}
+	return ret;
 }
 
 /* --- the cache ------------------------------------------------------------ */
@@ -331,8 +397,9 @@ static void scan_fd(struct worker *w, int fd, const struct stat *st,
 		    unsigned loc, struct yara_set *ys, struct mw_content *mc)
 {
 	struct content *c = w->c;
-	const unsigned char *buf;
+	struct pass p = {.w = w, .fd = fd, .size = st->st_size};
 	const char *why = NULL;
+	int ret;
 
 	if ((uint64_t)st->st_size > c->max_size) {
 		pthread_mutex_lock(&c->mu);
@@ -341,19 +408,26 @@ static void scan_fd(struct worker *w, int fd, const struct stat *st,
 		unscanned(mc, "over the size cap");
 		return;
 	}
-	buf = read_all(w, fd, st, &why);
-	if (!buf) {
-		unscanned(mc, why);
+	p.hs = hash__stream_new();
+	if (!p.hs) {
+		unscanned(mc, "out of memory for the digest");
 		return;
 	}
-	hash__buf(buf, st->st_size, mc->sha256);
-	mc->packed = unpack__is_upx(buf, st->st_size);
-	if (yara_rules__scan(ys, buf, st->st_size, loc, mc, &why)) {
+	ret = pass_run(&p, ys, loc, mc, &why);
+	if (!p.why && changed(fd, st))
+		p.why = "file changed during the scan";
+	if (hash__stream_end(p.hs, mc->sha256) || p.why) {
+		mc->sha256[0] = '\0';
+		unscanned(mc, p.why ? p.why : "digest failed");
+		return;
+	}
+	mc->packed = unpack__is_upx(w->head, w->head_len);
+	if (ret) {
 		unscanned(mc, why);
 		return;
 	}
 	/* Broken files keep what matched: truncation is no way out. */
-	why = elf__truncated(buf, st->st_size);
+	why = elf__truncated(w->head, w->head_len, st->st_size);
 	if (why)
 		unscanned(mc, why);
 	else

@@ -13,10 +13,12 @@
 unsigned content__location(const char *exe, uint32_t proc_flags);
 
 /*
- * Why buf (a whole file of len bytes) is a broken ELF, or NULL when it is
- * not an ELF or is whole: headers or segments that reach past the end of
- * the file. elf_check.c.
+ * Why a file of len bytes, whose first head_len bytes are head, is a
+ * broken ELF, or NULL when it is not an ELF or is whole: headers or
+ * segments that reach past the end of the file. Program headers beyond
+ * the head are not read. elf_check.c.
  */
-const char *elf__truncated(const unsigned char *buf, size_t len);
+const char *elf__truncated(const unsigned char *head, size_t head_len,
+			   uint64_t len);
 
 #endif /* MW_CONTENT_INT_H */

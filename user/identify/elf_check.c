@@ -37,7 +37,7 @@ static const struct layout l32 = {28, 4,  42, 44, 0,  4, 16,
 				  4,  52, 32, 32, 46, 48};
 
 /* The section header table (not needed to run) cut off: a partial copy. */
-static const char *sections_cut(const unsigned char *buf, size_t len,
+static const char *sections_cut(const unsigned char *buf, uint64_t len,
 				const struct layout *l, bool be)
 {
 	uint64_t off = rd(buf + l->shoff, l->phoff_w, be);
@@ -49,31 +49,37 @@ static const char *sections_cut(const unsigned char *buf, size_t len,
 	return NULL;
 }
 
-const char *elf__truncated(const unsigned char *buf, size_t len)
+const char *elf__truncated(const unsigned char *head, size_t head_len,
+			   uint64_t len)
 {
 	const struct layout *l;
 	uint64_t phoff, off, sz;
 	unsigned phnum, entsz, i;
 	bool be;
 
-	if (len < 4 || memcmp(buf, ELFMAG, SELFMAG))
+	if (head_len > len)
+		head_len = len;
+	if (head_len < 4 || memcmp(head, ELFMAG, SELFMAG))
 		return NULL;
-	if (len < EI_NIDENT)
+	if (head_len < EI_NIDENT)
 		return "truncated ELF: header cut short";
-	l = buf[EI_CLASS] == ELFCLASS64 ? &l64 : &l32;
-	be = buf[EI_DATA] == ELFDATA2MSB;
-	if (len < l->ehsize)
+	l = head[EI_CLASS] == ELFCLASS64 ? &l64 : &l32;
+	be = head[EI_DATA] == ELFDATA2MSB;
+	if (head_len < l->ehsize)
 		return "truncated ELF: header cut short";
-	phoff = rd(buf + l->phoff, l->phoff_w, be);
-	entsz = rd(buf + l->phentsize, 2, be);
-	phnum = rd(buf + l->phnum, 2, be);
+	phoff = rd(head + l->phoff, l->phoff_w, be);
+	entsz = rd(head + l->phentsize, 2, be);
+	phnum = rd(head + l->phnum, 2, be);
 	if (!phnum)
-		return sections_cut(buf, len, l, be);
+		return sections_cut(head, len, l, be);
 	if (entsz < l->phsize || phoff > len ||
 	    (uint64_t)phnum * entsz > len - phoff)
 		return "truncated ELF: program headers past the end";
+	/* Headers the head does not hold are not read (nor judged). */
+	if (phoff > head_len || (uint64_t)phnum * entsz > head_len - phoff)
+		return sections_cut(head, len, l, be);
 	for (i = 0; i < phnum; i++) {
-		const unsigned char *ph = buf + phoff + (uint64_t)i * entsz;
+		const unsigned char *ph = head + phoff + (uint64_t)i * entsz;
 
 		if (rd(ph + l->p_type, 4, be) != PT_LOAD)
 			continue;
@@ -82,5 +88,5 @@ const char *elf__truncated(const unsigned char *buf, size_t len)
 		if (off > len || sz > len - off)
 			return "truncated ELF: a segment reaches past the end";
 	}
-	return sections_cut(buf, len, l, be);
+	return sections_cut(head, len, l, be);
 }

@@ -324,8 +324,10 @@ static int on_scan_msg(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *user)
 	return CALLBACK_CONTINUE;
 }
 
-int yara_rules__scan(struct yara_set *s, const void *buf, size_t len,
-		     unsigned loc, struct mw_content *c, const char **why)
+/* The scan of one set, over an iterator (a buffer or a source). */
+static int scan_it(struct yara_set *s, YR_MEMORY_BLOCK_ITERATOR *it,
+		   const void *buf, size_t len, unsigned loc,
+		   struct mw_content *c, const char **why)
 {
 	YR_SCANNER *sc;
 	int i, ret;
@@ -343,7 +345,8 @@ int yara_rules__scan(struct yara_set *s, const void *buf, size_t len,
 	yr_scanner_set_callback(sc, on_scan_msg, c);
 	yr_scanner_set_timeout(sc, SCAN_TIMEOUT_S);
 	yr_scanner_set_flags(sc, SCAN_FLAGS_FAST_MODE);
-	ret = yr_scanner_scan_mem(sc, buf, len);
+	ret = it ? yr_scanner_scan_mem_blocks(sc, it)
+		 : yr_scanner_scan_mem(sc, buf, len);
 	yr_scanner_destroy(sc);
 	if (ret == ERROR_SUCCESS)
 		return 0;
@@ -351,4 +354,86 @@ int yara_rules__scan(struct yara_set *s, const void *buf, size_t len,
 	       : ret == ERROR_INSUFFICIENT_MEMORY ? "yara: out of memory"
 						  : "yara: scan failed";
 	return ret == ERROR_SCAN_TIMEOUT ? -ETIMEDOUT : -EIO;
+}
+
+int yara_rules__scan(struct yara_set *s, const void *buf, size_t len,
+		     unsigned loc, struct mw_content *c, const char **why)
+{
+	return scan_it(s, NULL, buf, len, loc, c, why);
+}
+
+/* --- windows of a file ---------------------------------------------------- */
+
+struct source_it {
+	YR_MEMORY_BLOCK block;
+	const struct yara_source *src;
+	bool failed; /* a fetch failed: YARA skips the block silently */
+};
+
+static const uint8_t *source_fetch(YR_MEMORY_BLOCK *b)
+{
+	struct source_it *si = b->context;
+	const unsigned char *p = si->src->fetch(si->src->ctx, b->base, b->size);
+
+	if (!p)
+		si->failed = true;
+	return p;
+}
+
+static YR_MEMORY_BLOCK *source_at(YR_MEMORY_BLOCK_ITERATOR *it, uint64_t base)
+{
+	struct source_it *si = it->context;
+	uint64_t left;
+
+	it->last_error = ERROR_SUCCESS;
+	if (base >= si->src->size)
+		return NULL;
+	left = si->src->size - base;
+	si->block.base = base;
+	si->block.size = left < si->src->window + YARA_OVERLAP
+			     ? left
+			     : si->src->window + YARA_OVERLAP;
+	si->block.context = si;
+	si->block.fetch_data = source_fetch;
+	return &si->block;
+}
+
+static YR_MEMORY_BLOCK *source_first(YR_MEMORY_BLOCK_ITERATOR *it)
+{
+	return source_at(it, 0);
+}
+
+static YR_MEMORY_BLOCK *source_next(YR_MEMORY_BLOCK_ITERATOR *it)
+{
+	struct source_it *si = it->context;
+
+	if (si->block.base + si->block.size >= si->src->size)
+		return NULL;
+	return source_at(it, si->block.base + si->src->window);
+}
+
+static uint64_t source_size(YR_MEMORY_BLOCK_ITERATOR *it)
+{
+	return ((struct source_it *)it->context)->src->size;
+}
+
+int yara_rules__scan_source(struct yara_set *s, const struct yara_source *src,
+			    unsigned loc, struct mw_content *c,
+			    const char **why)
+{
+	struct source_it si = {.src = src};
+	YR_MEMORY_BLOCK_ITERATOR it = {.context = &si,
+				       .first = source_first,
+				       .next = source_next,
+				       .file_size = source_size};
+	int ret;
+
+	if (!src->window)
+		return -EINVAL;
+	ret = scan_it(s, &it, NULL, 0, loc, c, why);
+	if (!ret && si.failed) {
+		*why = "read error";
+		return -EIO;
+	}
+	return ret;
 }

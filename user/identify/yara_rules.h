@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "model/content_event.h"
 
@@ -52,5 +53,25 @@ int yara_rules__count(const struct yara_set *s); /* rules compiled */
  */
 int yara_rules__scan(struct yara_set *s, const void *buf, size_t len,
 		     unsigned loc, struct mw_content *c, const char **why);
+
+/*
+ * A file too big to hold whole, scanned a window at a time. fetch returns
+ * len bytes at off (NULL on a read error); the pointer may be reused by
+ * the next call. Windows overlap by YARA_OVERLAP bytes, so a string up to
+ * that long is found across a window edge (YARA counts a match seen in
+ * two windows once: it keys matches by file offset).
+ */
+#define YARA_OVERLAP 4096
+struct yara_source {
+	uint64_t size;
+	size_t window; /* bytes each step advances; blocks are window+overlap */
+	const unsigned char *(*fetch)(void *ctx, uint64_t off, size_t len);
+	void *ctx;
+};
+
+/* As yara_rules__scan, over src. A read error is -EIO ("read error"). */
+int yara_rules__scan_source(struct yara_set *s, const struct yara_source *src,
+			    unsigned loc, struct mw_content *c,
+			    const char **why);
 
 #endif /* MW_YARA_RULES_H */

@@ -78,6 +78,39 @@ int hash__buf(const void *buf, size_t len, char hex[MW_SHA256_HEX])
 	return 0;
 }
 
+struct hash_stream *hash__stream_new(void)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+	if (ctx && !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+		EVP_MD_CTX_free(ctx);
+		ctx = NULL;
+	}
+	return (struct hash_stream *)ctx;
+}
+
+void hash__stream_add(struct hash_stream *h, const void *buf, size_t len)
+{
+	if (h)
+		EVP_DigestUpdate((EVP_MD_CTX *)h, buf, len);
+}
+
+int hash__stream_end(struct hash_stream *h, char hex[MW_SHA256_HEX])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int md_len = 0, i;
+	int ret = -EIO;
+
+	hex[0] = '\0';
+	if (h && EVP_DigestFinal_ex((EVP_MD_CTX *)h, md, &md_len)) {
+		for (i = 0; i < md_len && i < 32; i++)
+			snprintf(hex + 2 * i, 3, "%02x", md[i]);
+		ret = 0;
+	}
+	EVP_MD_CTX_free((EVP_MD_CTX *)h);
+	return ret;
+}
+
 int hash__open(const struct mw_process *p)
 {
 	char path[64];

@@ -33,4 +33,14 @@ int hash__file(int fd, char hex[MW_SHA256_HEX]);
  */
 int hash__buf(const void *buf, size_t len, char hex[MW_SHA256_HEX]);
 
+/*
+ * A digest fed a piece at a time (the content worker reads big files a
+ * window at a time). NULL on ENOMEM; end() frees and is NULL-safe, giving
+ * "" and -EIO then.
+ */
+struct hash_stream;
+struct hash_stream *hash__stream_new(void);
+void hash__stream_add(struct hash_stream *h, const void *buf, size_t len);
+int hash__stream_end(struct hash_stream *h, char hex[MW_SHA256_HEX]);
+
 #endif /* MW_HASH_H */

@@ -238,7 +238,7 @@ static void scan(struct triage_content *tc, int fd, const struct stat *st,
 		c->reason = why;
 	} else {
 		/* Broken files keep what matched: truncation is no way out. */
-		c->reason = elf__truncated(tc->buf, st->st_size);
+		c->reason = elf__truncated(tc->buf, st->st_size, st->st_size);
 		c->scanned = !c->reason;
 	}
 	tc->scanned++;
