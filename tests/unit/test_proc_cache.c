@@ -206,6 +206,39 @@ static void test_cap_evicts_exited_first(void **state)
 }
 
 /*
+ * An exec storm: more exits than PC_EXITED_CAP within the grace period.
+ * The newest exited records stay, the oldest go early (counted), live
+ * ones are untouched.
+ */
+static void test_exited_cap(void **state)
+{
+	struct proc_cache *pc = proc_cache__new();
+	struct proc_cache_stats st;
+	const uint32_t n = PC_EXITED_CAP + 100;
+	struct mw_hdr h;
+	uint32_t pid;
+
+	(void)state;
+	assert_non_null(pc);
+	h = hdr(500, 1, 1000ULL);
+	assert_non_null(proc_cache__on_fork(pc, &h)); /* stays alive */
+	for (pid = 1000; pid < 1000 + n; pid++) {
+		h = hdr(pid, 500, pid * 1000ULL);
+		assert_non_null(proc_cache__on_fork(pc, &h));
+		proc_cache__on_exit(pc, &h);
+	}
+	proc_cache__stats(pc, &st);
+	assert_int_equal(st.exited, PC_EXITED_CAP);
+	assert_int_equal(st.evicted, 100);
+	assert_int_equal(st.size, PC_EXITED_CAP + 1);
+	assert_null(proc_cache__lookup(pc, 1000 + 99));	    /* oldest went */
+	assert_non_null(proc_cache__lookup(pc, 1000 + 100)); /* newest stay */
+	assert_non_null(proc_cache__lookup(pc, 1000 + n - 1));
+	assert_non_null(proc_cache__lookup(pc, 500));
+	proc_cache__free(pc);
+}
+
+/*
  * A lost exit record: the process is gone but its record says alive. The
  * reconcile pass (when enabled) marks it exited, then it expires.
  */
@@ -248,6 +281,7 @@ int main(void)
 	    cmocka_unit_test(test_entity_id_stable),
 	    cmocka_unit_test(test_seed_self),
 	    cmocka_unit_test(test_cap_evicts_exited_first),
+	    cmocka_unit_test(test_exited_cap),
 	    cmocka_unit_test(test_reconcile_lost_exit),
 	};
 

@@ -179,7 +179,8 @@ void status__check_losses(struct monitor *m)
 static json_t *caps_json(void)
 {
 	return json_pack(
-	    "{s:i,s:i,s:i,s:i,s:i,s:I,s:I,s:I}", "processes", PC_CAP,
+	    "{s:i,s:i,s:i,s:i,s:i,s:i,s:I,s:I,s:I}", "processes", PC_CAP,
+	    "exited_processes", PC_EXITED_CAP,
 	    "aggregate_pairs", 4096 /* AGG_MAX, app/monitor.c */, "dns_names",
 	    4096 /* DNS_SLOTS, sensors/net.c */, "burst_windows",
 	    256 /* WINDOWS, sensors/net_burst.c */, "container_ids",

@@ -10,11 +10,12 @@
  * processes linger for a grace period so late records still find their
  * writer and lineage.
  *
- * Memory is bounded: at most PC_CAP records. Exited records wait in a FIFO
- * in exit order; expiry pops its old end (no scan of the table), and a new
- * process at the cap evicts the oldest exited record first (counted); only
- * when every record is a live process does the cap give way (counted). After a burst expires, freed memory is handed
- * back to the system (malloc_trim). An exit record the kernel lost would
+ * Memory is bounded: at most PC_CAP records, of which at most
+ * PC_EXITED_CAP exited. Exited records wait in a FIFO in exit order; expiry
+ * pops its old end (no scan of the table), and a new process at either
+ * cap evicts the oldest exited record first (counted); only when every
+ * record is a live process does the cap give way (counted). After a burst
+ * expires, freed memory is handed back to the system (malloc_trim). An exit record the kernel lost would
  * leave its process alive here forever: once a minute, live records whose
  * pid no longer exists are marked exited (when our pids are the host's).
  */
@@ -725,12 +726,23 @@ static void entry_exited(struct proc_cache *pc, struct pc_entry *e,
 	exited_push(pc, e);
 }
 
+/* Past PC_EXITED_CAP exited records, the oldest go early (counted). */
+static void exited_trim(struct proc_cache *pc)
+{
+	while (pc->exited > PC_EXITED_CAP && pc->x_head) {
+		entry_remove(pc, pc->x_head);
+		pc->evicted++;
+	}
+}
+
 void proc_cache__on_exit(struct proc_cache *pc, const struct mw_hdr *h)
 {
 	struct pc_entry *e = entry_find(pc, h->pid);
 
-	if (e)
+	if (e) {
 		entry_exited(pc, e, h->ts_ns);
+		exited_trim(pc);
+	}
 }
 
 /*
@@ -763,6 +775,7 @@ void proc_cache__expire(struct proc_cache *pc, uint64_t now_ns)
 {
 	while (pc->x_head && now_ns > pc->x_head->exited_ns + PC_GRACE_NS)
 		entry_remove(pc, pc->x_head);
+	exited_trim(pc); /* after a reconcile, below, at the latest next time */
 	if (pc->reconcile &&
 	    now_ns - pc->last_reconcile_ns >= PC_RECONCILE_NS) {
 		pc->last_reconcile_ns = now_ns;

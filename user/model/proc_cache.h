@@ -102,11 +102,17 @@ unsigned int proc_cache__size(const struct proc_cache *pc);
 
 /* Records at most (the default; proc_cache__set_cap() for tests). */
 #define PC_CAP 65536
+/*
+ * Exited records kept at most, the newest (each for 30 s at most): an exec
+ * storm of 5k/s would otherwise hold 150k of them (~100 MiB) for lineage
+ * that the last few seconds already give.
+ */
+#define PC_EXITED_CAP 4096
 
 struct proc_cache_stats {
 	uint64_t size, cap; /* records now, and the bound */
 	uint64_t exited;    /* ... of which exited, waiting out the grace */
-	uint64_t evicted;   /* exited records dropped early for the cap */
+	uint64_t evicted;   /* exited records dropped early for a cap */
 	uint64_t over_cap;  /* records made past the cap: all were alive */
 	uint64_t reconciled; /* live records found gone in /proc (lost exits) */
 };
