@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -915,6 +916,23 @@ err_free:
 	return ret;
 }
 
+/*
+ * The BPF object built into this binary (~2.9 MB, most of it line info)
+ * is read only while loading. Its pages are the binary's own, clean and
+ * read-only: dropping them takes them off our RSS and leaves them in the
+ * page cache; a later read (a fallback load) faults them back unchanged.
+ */
+static void elf_bytes_release(void)
+{
+	size_t sz = 0;
+	uintptr_t p = (uintptr_t)minerwatch_bpf__elf_bytes(&sz);
+	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a = (p + pg - 1) & ~(pg - 1), e = (p + sz) & ~(pg - 1);
+
+	if (e > a)
+		madvise((void *)a, e - a, MADV_DONTNEED);
+}
+
 int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
 		 struct loader **out, char *err, size_t err_len)
 {
@@ -938,6 +956,7 @@ int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
 	 * before the rings are mapped, so the two never add up in the peak.
 	 */
 	malloc_trim(0);
+	elf_bytes_release();
 	ret = state_pin(ld, err, err_len);
 	if (ret)
 		goto err_destroy_skel;

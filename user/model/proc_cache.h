@@ -107,7 +107,7 @@ unsigned int proc_cache__size(const struct proc_cache *pc);
  * storm of 5k/s would otherwise hold 150k of them (~100 MiB) for lineage
  * that the last few seconds already give.
  */
-#define PC_EXITED_CAP 4096
+#define PC_EXITED_CAP 2048
 
 struct proc_cache_stats {
 	uint64_t size, cap; /* records now, and the bound */
