@@ -3,7 +3,7 @@
 # Tamper: root rewrites the daemon's kernel settings map with bpftool
 # (enforce off, self_tgid pointed elsewhere): at the next health interval
 # the daemon alerts (MW-TAMPER-001, what it found and what it expected)
-# and puts its settings back. And a rules file owned by anyone but root is
+# and puts its settings back. And a rules or YARA file owned by anyone but root is
 # refused like a world-writable one.
 . "$(dirname "$0")/lib.sh"
 
@@ -65,6 +65,25 @@ chown 65534:65534 "$T/r2"
 rc=$?
 [ "$rc" -eq 3 ] && ok "a rules directory owned by nobody is refused" ||
 	fail "rules dir owned by nobody: exit $rc: $(cat "$T/check.out")"
+# YARA rules decide kills too: a file or directory owned by nobody.
+mkdir -p "$T/r3/yara"
+cp "$T/rules/miners.json" "$T/r3/"
+cp "$MW_ROOT/rules/yara/miners.yar" "$T/r3/yara/"
+"$MW_BIN" --no-config --check-rules "$T/r3" >"$T/check.out" 2>&1 ||
+	fail "the root-owned YARA copy should load: $(cat "$T/check.out")"
+chown 65534:65534 "$T/r3/yara/miners.yar"
+"$MW_BIN" --no-config --check-rules "$T/r3" >"$T/check.out" 2>&1
+rc=$?
+[ "$rc" -eq 3 ] && grep -q 'miners.yar is owned by uid 65534' "$T/check.out" &&
+	ok "a YARA file owned by nobody is refused" ||
+	fail "YARA file owned by nobody: exit $rc: $(cat "$T/check.out")"
+chown 0:0 "$T/r3/yara/miners.yar"
+chown 65534:65534 "$T/r3/yara"
+"$MW_BIN" --no-config --check-rules "$T/r3" >"$T/check.out" 2>&1
+rc=$?
+[ "$rc" -eq 3 ] && grep -q 'yara is owned by uid 65534' "$T/check.out" &&
+	ok "a YARA directory owned by nobody is refused" ||
+	fail "YARA dir owned by nobody: exit $rc: $(cat "$T/check.out")"
 # And the config file.
 echo '{"enforce": true}' >"$T/mw.json"
 chown 65534:65534 "$T/mw.json"

@@ -78,18 +78,49 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/*
+ * Rules decide what gets killed: as rules.c, a file or directory someone
+ * else can change is refused. -EPERM: owned by neither root nor us (its
+ * owner can make it writable at will); -EACCES: group- or world-writable.
+ */
+static int unsafe(const struct stat *st)
+{
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return -EPERM;
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return -EACCES;
+	return 0;
+}
+
+static void unsafe_msg(int ret, const char *path, const struct stat *st,
+		       char *err, size_t err_len)
+{
+	if (ret == -EPERM)
+		snprintf(err, err_len,
+			 "%s is owned by uid %u, not root: refusing to load "
+			 "rules from it (chown root)",
+			 path, st ? (unsigned int)st->st_uid : 0u);
+	else
+		snprintf(err, err_len,
+			 "%s is group- or world-writable: refusing to load "
+			 "rules from it (chmod go-w)",
+			 path);
+}
+
 /* Rule files of one path into files[] (malloc'd names, sorted per dir). */
-static int collect(const char *path, char **files, int *n)
+static int collect(const char *path, char **files, int *n, struct stat *st_out)
 {
 	struct dirent *de;
 	struct stat st;
-	int first = *n;
+	int first = *n, ret;
 	DIR *d;
 
 	if (stat(path, &st))
 		return -errno;
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return -EACCES;
+	*st_out = st;
+	ret = unsafe(&st);
+	if (ret)
+		return ret;
 	if (!S_ISDIR(st.st_mode)) {
 		if (*n == MAX_FILES)
 			return -E2BIG;
@@ -121,7 +152,7 @@ static int add_files(YR_COMPILER *c, char **files, int n, char *err,
 		     size_t err_len)
 {
 	struct stat st;
-	int i, fd, errors;
+	int i, fd, errors, ret = 0;
 
 	for (i = 0; i < n; i++) {
 		fd = open(files[i], O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -131,13 +162,11 @@ static int add_files(YR_COMPILER *c, char **files, int n, char *err,
 			return -errno;
 		}
 		/* Rules decide what gets killed: as rules.c, no one else's. */
-		if (fstat(fd, &st) || (st.st_mode & (S_IWGRP | S_IWOTH))) {
-			snprintf(err, err_len,
-				 "%s is group- or world-writable: refusing "
-				 "to load rules from it (chmod go-w)",
-				 files[i]);
+		if (fstat(fd, &st) || (ret = unsafe(&st)) != 0) {
+			ret = ret ? ret : -EACCES;
+			unsafe_msg(ret, files[i], &st, err, err_len);
 			close(fd);
-			return -EACCES;
+			return ret;
 		}
 		errors = yr_compiler_add_fd(c, fd, NULL, files[i]);
 		close(fd);
@@ -243,12 +272,11 @@ int yara_rules__compile(const char *const *paths, int n_paths,
 	int i, n = 0, ret = 0;
 
 	for (i = 0; i < n_paths && !ret; i++) {
-		ret = collect(paths[i], files, &n);
-		if (ret == -EACCES)
-			snprintf(err, err_len,
-				 "%s is group- or world-writable: refusing to "
-				 "load rules from it (chmod go-w)",
-				 paths[i]);
+		struct stat st = {0};
+
+		ret = collect(paths[i], files, &n, &st);
+		if (ret == -EACCES || ret == -EPERM)
+			unsafe_msg(ret, paths[i], &st, err, err_len);
 		else if (ret)
 			snprintf(err, err_len, "%s: %s", paths[i],
 				 strerror(-ret));
