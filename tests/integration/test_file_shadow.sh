@@ -4,7 +4,8 @@
 # renamed over /etc/cron.d and over ~/.ssh (and exchanged with a full
 # cron.d: renameat2 RENAME_EXCHANGE), a file bind-mounted over a cron file
 # and a tmpfs mounted over /var/log in the host's (here: the daemon's)
-# mount namespace each raise the alert of what they shadow; a mount in a
+# mount namespace each raise the alert of what they shadow (so do a file
+# bind-mounted over /etc/ld.so.conf and a tmpfs over /var/spool); a mount in a
 # private namespace of its own, a remount and a propagation change raise
 # nothing. After a rename, a write
 # through a bind mount into the new directory still has its real path (the
@@ -36,6 +37,8 @@ if libc.renameat2(-100, b\"/etc/.swap\", -100, b\"/etc/cron.daily\", 2) != 0:
 echo "* * * * * root /tmp/z" > "$DNS_ROOT/evil"
 mount --bind "$DNS_ROOT/evil" /etc/cron.d/job
 mount -t tmpfs tmpfs /var/log
+echo "/root/.bashtemp/lib" > "$DNS_ROOT/ldconf"
+mount --bind "$DNS_ROOT/ldconf" /etc/ld.so.conf
 # Propagation changes and remounts shadow nothing.
 mount --make-private /var/log
 mount -o remount,ro /var/log && mount -o remount,rw /var/log
@@ -51,6 +54,9 @@ line=$(expect_one_alert MW-PERSIST-014 '.event.action == "rename" and .file.targ
 
 line=$(expect_one_alert MW-PERSIST-014 '.event.action == "mount" and .file.path == "/etc/cron.d/job"' "file bind-mounted over a cron file")
 [ -n "$line" ] && expect "$line" ".file.target_path == \"$DNS_ROOT/evil\" and .threat.technique.id == [\"T1053.003\"]" "bind source, T1053.003"
+
+line=$(expect_one_alert MW-PERSIST-016 '.event.action == "mount" and .file.path == "/etc/ld.so.conf"' "file bind-mounted over /etc/ld.so.conf")
+[ -n "$line" ] && expect "$line" '.event.severity >= 80' "high severity"
 
 line=$(expect_one_alert MW-AF-005 '.event.action == "mount" and .file.path == "/var/log"' "tmpfs mounted over /var/log")
 [ -n "$line" ] && expect "$line" '.threat.technique.id == ["T1070.002"]' "T1070.002"
@@ -73,6 +79,11 @@ dns_run 'mount -t tmpfs tmpfs /var/spool/cron/crontabs && mount --bind /etc/host
 dns_marker shadow
 n=$(alerts_where '.event.action == "mount" and (.file.path == "/var/spool/cron/crontabs" or .file.path == "/etc/cron.d/job")' | wc -l)
 [ "$n" -eq 1 ] && ok "mounts in a private namespace raise nothing" || fail "$n mount alerts, expected only the first bind"
+
+# Last (it hides the crontabs): a directory that holds persistence files,
+# mounted over in the daemon's namespace.
+in_dns 'mount -t tmpfs mwspool /var/spool' || fail "mount over /var/spool failed"
+expect_one_alert MW-PERSIST-017 '.event.action == "mount" and .file.path == "/var/spool"' "tmpfs mounted over /var/spool" >/dev/null
 
 mw_stop
 expect_valid_json
