@@ -143,6 +143,53 @@ static void test_tree_drop_kill_restart(void **state)
 	incidents__free(in);
 }
 
+/*
+ * A killed interpreter is not every later run of it: python3 killed for
+ * one script, then python3 run for another under a session whose pid 1 is
+ * not systemd, is no restart; the same command line under systemd is.
+ */
+static void test_interpreter_restart(void **state)
+{
+	struct incidents *in = incidents__new(NULL);
+	struct mw_process init = proc(1, 0, "/usr/bin/process_api", "process_api");
+	struct mw_process sh = proc(20, 1, "/usr/bin/bash", "bash");
+	struct mw_process py = proc(21, 20, "/usr/bin/python3.11", "python3");
+	struct mw_process py2 = proc(22, 20, "/usr/bin/python3.11", "python3");
+	struct mw_process sd = proc(30, 1, "/usr/lib/systemd/systemd", "systemd");
+	struct mw_process py3 = proc(31, 30, "/usr/bin/python3.11", "python3");
+	struct mw_process py4 = proc(32, 30, "/usr/bin/python3.11", "python3");
+	const struct mw_process *a1[] = {&sh, &init};
+	const struct mw_process *a2[] = {&sd};
+	struct incident_restart r;
+	struct mw_event ev;
+	char id[INCIDENT_ID_LEN];
+
+	(void)state;
+	assert_non_null(in);
+	py.cmdline = "python3 -c import socket; pool()";
+	py2.cmdline = "python3 /opt/app/report.py";
+	py3.cmdline = "python3 /opt/app/report.py";
+	py4.cmdline = py.cmdline;
+	ev = event(&py, a1, 2);
+	tag(in, &ev, 0, id);
+	incidents__killed(in, &ev);
+	/* Another python3 line, under a pid 1 that is not systemd. */
+	ev = event(&py2, a1, 2);
+	assert_false(incidents__restart(in, &ev, &r));
+	/* Another line under systemd: not the killed program. */
+	ev = event(&py3, a2, 1);
+	assert_false(incidents__restart(in, &ev, &r));
+	/* The killed line again, run by systemd: a restart. */
+	ev = event(&py4, a2, 1);
+	assert_true(incidents__restart(in, &ev, &r));
+	assert_string_equal(r.via, "systemd");
+	/* The killed line under the non-systemd pid 1: no persistence. */
+	py2.cmdline = py.cmdline;
+	ev = event(&py2, a1, 2);
+	assert_false(incidents__restart(in, &ev, &r));
+	incidents__free(in);
+}
+
 static void test_tcp_line(void **state)
 {
 	char peer[64];
@@ -177,6 +224,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_tree_drop_kill_restart),
+	    cmocka_unit_test(test_interpreter_restart),
 	    cmocka_unit_test(test_tcp_line),
 	};
 

@@ -38,8 +38,16 @@
 
 struct killed {
 	char exe[PATH_MAX];
+	char prog[PATH_MAX]; /* the script an interpreter ran, else exe */
 	uint64_t ino, ts_ns;
 	uint32_t dev;
+	/*
+	 * A system program (python3, bash, curl...) killed for what it did:
+	 * its restart is the same program with the same command line, not
+	 * every later run of that interpreter.
+	 */
+	bool shared;
+	uint64_t args_hash;
 };
 
 struct incident {
@@ -351,6 +359,19 @@ const char *incidents__tag(struct incidents *in, const struct mw_event *ev,
 	return c->id;
 }
 
+/* A program of the system's own directories, shared by everything. */
+static bool system_program(const char *path)
+{
+	static const char *const dirs[] = {"/usr/", "/bin/", "/sbin/",
+					   "/lib/", "/lib64/", "/opt/"};
+	size_t i;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (!strncmp(path, dirs[i], strlen(dirs[i])))
+			return true;
+	return false;
+}
+
 void incidents__killed(struct incidents *in, const struct mw_event *ev)
 {
 	const struct mw_process *p = ev->proc;
@@ -365,8 +386,12 @@ void incidents__killed(struct incidents *in, const struct mw_event *ev)
 	key_add(in, in->cur, incidents__key('f', p->exe));
 	kd = &c->killed[c->n_killed < 4 ? c->n_killed++ : 3];
 	snprintf(kd->exe, sizeof(kd->exe), "%s", p->exe);
+	snprintf(kd->prog, sizeof(kd->prog), "%s",
+		 p->exec_path ? p->exec_path : p->exe);
 	kd->ino = p->exe_ino;
 	kd->dev = p->exe_dev;
+	kd->shared = system_program(kd->prog);
+	kd->args_hash = fnv1a64_str(FNV64_INIT, p->cmdline ? p->cmdline : "");
 	kd->ts_ns = ev->ts_ns ? ev->ts_ns : clock__boot_ns();
 }
 
@@ -389,7 +414,12 @@ static bool is_rc(const struct mw_process *a, const char *n)
 	       strncmp(x, "/etc/rc", 7) == 0;
 }
 
-/* Who ran it: the nearest of cron, an rc script, systemd. */
+/*
+ * Who ran it: the nearest of cron, an rc script, systemd. systemd only as
+ * the parent or the grandparent (a unit's ExecStart, or its sh -c), and
+ * by name: every process has pid 1 among its ancestors, and pid 1 is not
+ * systemd everywhere (a container's, this test host's).
+ */
 static const char *via_of(const struct mw_event *ev, const char **evidence)
 {
 	const struct mw_process *a;
@@ -406,7 +436,7 @@ static const char *via_of(const struct mw_event *ev, const char **evidence)
 			return *evidence = "restart_by_cron", "cron";
 		if (is_rc(a, n) || (script && is_rc(a, script + 1)))
 			return *evidence = "restart_by_rc", "rc";
-		if (!strcmp(n, "systemd") || a->pid == 1)
+		if (i < 1 && (!strcmp(n, "systemd") || !strcmp(a->comm, "systemd")))
 			return *evidence = "restart_by_systemd", "systemd";
 	}
 	return NULL;
@@ -471,12 +501,23 @@ static const struct killed *killed_match(const struct incident *c,
 {
 	int i;
 
+	const char *prog = p->exec_path ? p->exec_path : p->exe;
+
 	for (i = 0; i < c->n_killed; i++) {
 		const struct killed *k = &c->killed[i];
 
 		if (now - k->ts_ns > KILL_MEMORY_NS || k->ts_ns > now)
 			continue;
-		if (!strcmp(k->exe, p->exe) ||
+		if (k->shared) {
+			/* An interpreter or tool: same program, same line. */
+			if (!strcmp(k->prog, prog) &&
+			    k->args_hash ==
+				fnv1a64_str(FNV64_INIT,
+					    p->cmdline ? p->cmdline : ""))
+				return k;
+			continue;
+		}
+		if (!strcmp(k->exe, p->exe) || !strcmp(k->prog, prog) ||
 		    (k->ino && k->ino == p->exe_ino && k->dev == p->exe_dev))
 			return k;
 	}
