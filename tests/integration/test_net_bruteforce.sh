@@ -3,7 +3,8 @@
 # Brute force: 30 rapid connections from an "attacker" namespace to an
 # sshd started in a "server" namespace (veth between them). Inbound: one
 # brute-force alert naming the source address. Outbound: one naming the
-# process that made the connections.
+# process that made the connections. Then the real tool, hydra, against the
+# same sshd: named at exec (MW-RECON-004) and by its connections (MW-NET-007).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/net_lib.sh"
 
@@ -48,7 +49,7 @@ line=$(wait_for '.event.kind == "alert" and .rule.id == "MW-NET-006"' 8) || fail
 if [ -n "$line" ]; then
 	expect "$line" '.source.ip == "198.51.100.2"' "names the source address"
 	expect "$line" '.destination.port == 22 and .network.direction == "ingress"' "names the login port"
-	expect "$line" '.minerwatch.net.connections >= 30' "counts the connections"
+	expect "$line" '.minerwatch.net.connections >= 12' "counts the connections (at the threshold)"
 	expect "$line" '.threat.technique.id | index("T1110") != null' "MITRE T1110"
 fi
 line=$(wait_for '.event.kind == "alert" and .rule.id == "MW-NET-007"' 5) || fail "no outbound brute-force alert"
@@ -56,6 +57,27 @@ line=$(wait_for '.event.kind == "alert" and .rule.id == "MW-NET-007"' 5) || fail
 sleep 1
 n=$(count_of '.event.kind == "alert" and .rule.id == "MW-NET-006"')
 [ "$n" -eq 1 ] && ok "one inbound alert per burst" || fail "$n inbound alerts"
+
+# The real tool: hydra against the same sshd. Against OpenSSH it is slow:
+# -t 6 opens 6 connections every 32 s (each tries several passwords), so
+# the threshold (12) is crossed at the second batch, about 32 s in.
+if command -v hydra >/dev/null; then
+	for i in $(seq 1 60); do echo "mw-not-the-password-$i"; done >"$T/pw"
+	ip netns exec "$ATK" hydra -l root -P "$T/pw" -t 6 -I \
+		ssh://198.51.100.1 >"$T/hydra.out" 2>&1 &
+	hpid=$!
+	line=$(wait_for '.event.kind == "alert" and .rule.id == "MW-RECON-004" and .process.name == "hydra"' 10) &&
+		ok "hydra executed: MW-RECON-004" || fail "no MW-RECON-004 for hydra"
+	line=$(wait_for '.event.kind == "alert" and .rule.id == "MW-NET-007" and .process.name == "hydra"' 75) &&
+		ok "hydra's slow connections: outbound brute force (MW-NET-007) names hydra" ||
+		fail "no MW-NET-007 naming hydra within 75 s: $(tail -n 2 "$T/hydra.out")"
+	[ -n "$line" ] && expect "$line" ".destination.port == 22 and .minerwatch.net.connections >= 12 and .process.pid == $hpid" \
+		"hydra's pid, :22, 12 connections"
+	kill "$hpid" 2>/dev/null
+	wait "$hpid" 2>/dev/null
+else
+	log "hydra not installed (tools/deps.sh test): the real-tool half not run"
+fi
 mw_stop
 [ -n "$made_run_sshd" ] && rmdir /run/sshd 2>/dev/null
 expect_valid_json

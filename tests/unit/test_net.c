@@ -310,6 +310,8 @@ static const struct burst_params params = {
     .fanout_hosts = 32,
     .fanout_ports = 32,
     .brute_count = 10,
+    .login_idle_ns = 2 * SEC,
+    .login_max_ns = 10 * SEC,
 };
 
 static void addr4(uint8_t *a, int last)
@@ -444,14 +446,16 @@ static void test_burst_brute_in(void **state)
 	/* Another source with a few connections stays quiet. */
 	for (i = 0; i < 3; i++)
 		burst__accept(b, i * 10000000ULL, AF_INET, src2, dst, 22);
+	/* The crossing (at the threshold), then the final counts. */
 	while (burst__next(b, 5 * SEC, &r)) {
 		n++;
 		assert_int_equal(r.kind, BURST_BRUTE_IN);
-		assert_int_equal(r.count, 30);
+		assert_int_equal(r.count, 30); /* fed before the first poll */
+		assert_true(r.crossing == (n == 1));
 		assert_int_equal(r.port, 22);
 		assert_memory_equal(r.addr, src, 16);
 	}
-	assert_int_equal(n, 1);
+	assert_int_equal(n, 2);
 	burst__free(b);
 }
 
@@ -463,20 +467,74 @@ static void test_burst_brute_out(void **state)
 	int i, brute = 0, fan = 0;
 
 	addr4(dst, 9);
-	for (i = 0; i < 40; i++)
+	/* Polled as the loop does: the crossing comes at the threshold. */
+	for (i = 0; i < 40; i++) {
 		burst__connect(b, i * 1000000ULL, 77, "hydra", AF_INET, dst,
 			       22);
+		while (burst__next(b, i * 1000000ULL, &r)) {
+			assert_int_equal(r.kind, BURST_BRUTE_OUT);
+			assert_true(r.crossing);
+			assert_int_equal(r.count, params.brute_count);
+			brute++;
+		}
+	}
 	while (burst__next(b, 5 * SEC, &r)) {
 		if (r.kind == BURST_BRUTE_OUT) {
 			brute++;
+			assert_false(r.crossing);
 			assert_int_equal(r.count, 40);
 			assert_int_equal(r.pid, 77);
 			assert_int_equal(r.port, 22);
 		}
 		fan += r.kind == BURST_FANOUT;
 	}
-	assert_int_equal(brute, 1);
+	assert_int_equal(brute, 2);
 	assert_int_equal(fan, 0); /* one host, one port: not a scan */
+	burst__free(b);
+}
+
+/*
+ * hydra -t 4 against OpenSSH on Debian 12, as measured: 4 connections
+ * every 32 s. With the default windows the login brute force crosses at
+ * the third batch (12) and ends 40 s after the last; the same pacing to a
+ * web port is no burst at all.
+ */
+static void test_burst_login_pacing(void **state)
+{
+	struct burst *b = burst__new(NULL);
+	struct burst_report r;
+	uint8_t dst[16], src[16];
+	int batch, k, crossings = 0, ends = 0, web = 0;
+	uint64_t t = 0;
+
+	addr4(dst, 1);
+	addr4(src, 2);
+	for (batch = 0; batch < 4; batch++) {
+		for (k = 0; k < 4; k++) {
+			t = batch * 32 * SEC + k * 1000000ULL;
+			burst__connect(b, t, 88, "hydra", AF_INET, dst, 22);
+			burst__accept(b, t, AF_INET, src, dst, 22);
+			burst__connect(b, t, 89, "curl", AF_INET, dst, 443);
+		}
+		while (burst__next(b, t, &r)) {
+			web += r.port == 443;
+			if (r.crossing) {
+				assert_int_equal(batch, 2);
+				assert_int_equal(r.count, 12);
+				crossings++;
+			}
+		}
+	}
+	while (burst__next(b, t + 41 * SEC, &r)) {
+		web += r.port == 443;
+		if (!r.crossing) {
+			assert_int_equal(r.count, 16);
+			ends++;
+		}
+	}
+	assert_int_equal(crossings, 2); /* outbound and inbound */
+	assert_int_equal(ends, 2);
+	assert_int_equal(web, 0);
 	burst__free(b);
 }
 
@@ -512,6 +570,7 @@ int main(void)
 	    cmocka_unit_test(test_burst_long_scan_windows),
 	    cmocka_unit_test(test_burst_brute_in),
 	    cmocka_unit_test(test_burst_brute_out),
+	    cmocka_unit_test(test_burst_login_pacing),
 	    cmocka_unit_test(test_burst_table_full),
 	};
 

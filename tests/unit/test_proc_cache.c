@@ -97,10 +97,15 @@ static void test_fork_exec_exit_lineage(void **state)
 	/* A forked child runs its parent's image until it execs. */
 	assert_string_equal(p->exe, "/bin/sh");
 	assert_string_equal(p->cmdline, "sh -c run");
+	assert_int_equal(p->image_pid, 100);
+	/* ... and so does its own forked child (a pool of workers). */
+	h = hdr(250, 200, 2100000000);
+	assert_int_equal(proc_cache__on_fork(pc, &h)->image_pid, 100);
 	h = hdr(200, 100, 2000000000);
 	p = proc_cache__on_exec(pc, &h, "/root/.x/xmrig", "./xmrig", 8,
 				"/root/.x", "./xmrig", MW_PROC_DELETED);
 	assert_string_equal(p->exec_path, "/root/.x/xmrig");
+	assert_int_equal(p->image_pid, 200); /* its own image now */
 	assert_int_equal(proc_cache__ancestors(pc, p, chain, 8), 1);
 	assert_int_equal(chain[0]->pid, 100);
 	assert_string_equal(p->parent_entity_id, chain[0]->entity_id);

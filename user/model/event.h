@@ -37,6 +37,12 @@ enum mw_proc_flags {
  */
 struct mw_process {
 	uint32_t pid;			/* host tgid */
+	/*
+	 * The pid whose exec made the image this process runs: itself after
+	 * an exec, its parent's for a child that forked without one (hydra's
+	 * tasks, a daemonized miner). Network bursts count per image.
+	 */
+	uint32_t image_pid;
 	uint32_t ppid;			/* host tgid of the parent */
 	uint32_t ns_pid;		/* pid in its own namespace */
 	uint32_t uid, gid, euid;

@@ -26,6 +26,7 @@ enum mw_net_action {
 	NET_ACT_BRUTE_IN = 17,	/* many connections from one source */
 	NET_ACT_BRUTE_OUT = 18, /* one process, many connects to one service */
 	NET_ACT_SCAN_END = 19,	/* a fan-out's window ended: final counts */
+	NET_ACT_BRUTE_END = 20, /* a login brute force's window ended */
 };
 
 struct mw_net_info {

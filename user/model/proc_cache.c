@@ -248,6 +248,7 @@ static struct pc_entry *entry_new(struct proc_cache *pc, uint32_t pid)
 		pc->size++;
 	}
 	e->p.pid = pid;
+	e->p.image_pid = pid;
 	e->p.loginuid = UINT32_MAX;
 	return e;
 }
@@ -661,6 +662,7 @@ struct mw_process *proc_cache__on_fork(struct proc_cache *pc,
 		memcpy(p->sha256, pp->sha256, sizeof(p->sha256));
 		p->exe_ino = pp->exe_ino;
 		p->exe_dev = pp->exe_dev;
+		p->image_pid = pp->image_pid ? pp->image_pid : pp->pid;
 	}
 	parent_link(pc, p);
 	return p;
@@ -710,6 +712,7 @@ struct mw_process *proc_cache__on_exec(struct proc_cache *pc,
 	p->name = proc_name__pick(p);
 	p->flags = flags | MW_PROC_EXECED;
 	p->exec_ts_ns = h->ts_ns;
+	p->image_pid = p->pid;
 	p->sha256[0] = '\0';
 	p->container_id[0] = '\0';
 	container_lookup(pc, p);

@@ -27,6 +27,7 @@ struct dns_entry {
 
 struct net_state {
 	struct burst *burst;
+	uint32_t burst_pid; /* net__set_burst_pid(): who a connect counts for */
 	struct dns_entry *dns; /* direct-mapped: a newer answer replaces */
 };
 
@@ -267,7 +268,9 @@ int net__decode(struct net_state *ns, const void *data, size_t size,
 		info->action = "connect";
 		info->direction = "egress";
 		if (e->family && !(e->flags & MW_NET_LOOPBACK))
-			burst__connect(ns->burst, e->hdr.ts_ns, e->hdr.pid,
+			burst__connect(ns->burst, e->hdr.ts_ns,
+				       ns->burst_pid ? ns->burst_pid
+						     : e->hdr.pid,
 				       e->hdr.comm, e->family, e->daddr,
 				       e->dport);
 		break;
@@ -298,6 +301,11 @@ int net__decode(struct net_state *ns, const void *data, size_t size,
 	return 0;
 }
 
+void net__set_burst_pid(struct net_state *ns, uint32_t pid)
+{
+	ns->burst_pid = pid;
+}
+
 int net__next_burst(struct net_state *ns, uint64_t now,
 		    struct mw_net_info *info, uint32_t *pid, char comm[16])
 {
@@ -322,16 +330,17 @@ int net__next_burst(struct net_state *ns, uint64_t now,
 		info->transport = NULL; /* connects of any kind */
 		break;
 	case BURST_BRUTE_OUT:
-		info->act = NET_ACT_BRUTE_OUT;
-		info->action = "brute_force";
+		/* The alert at the crossing, the counts when it ends. */
+		info->act = r.crossing ? NET_ACT_BRUTE_OUT : NET_ACT_BRUTE_END;
+		info->action = r.crossing ? "brute_force" : "brute_force_end";
 		info->direction = "egress";
 		ip_str(r.family, r.addr, info->dst_ip);
 		info->dst_port = r.port;
 		info->domain = net__domain(ns, r.family, r.addr);
 		break;
 	case BURST_BRUTE_IN:
-		info->act = NET_ACT_BRUTE_IN;
-		info->action = "brute_force";
+		info->act = r.crossing ? NET_ACT_BRUTE_IN : NET_ACT_BRUTE_END;
+		info->action = r.crossing ? "brute_force" : "brute_force_end";
 		info->direction = "ingress";
 		ip_str(r.family, r.addr, info->src_ip);
 		ip_str(r.family, r.laddr, info->dst_ip);

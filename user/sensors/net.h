@@ -31,6 +31,13 @@ void net__free(struct net_state *ns); /* NULL is fine */
  * next call), 1 when the record was consumed (a DNS answer: learn is
  * called per address), -EINVAL when malformed.
  */
+/*
+ * The pid the next decoded connect counts for in the fan-out and
+ * brute-force windows (0: the record's own): the process's image_pid, so
+ * a tool that forks workers (hydra) is one burst, not one per worker.
+ */
+void net__set_burst_pid(struct net_state *ns, uint32_t pid);
+
 int net__decode(struct net_state *ns, const void *data, size_t size,
 		struct mw_net_info *info, net_learn_fn learn, void *ctx);
 

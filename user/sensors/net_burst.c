@@ -5,10 +5,16 @@
  * counted in small open-addressing sets of hashes; once a set is full the
  * count stops growing, which is already far above every threshold.
  *
- * A fan-out is reported twice: when it crosses the threshold (the caller
- * polls every pass, so within a tick of the connect that crossed it: the
- * alert and, in enforce mode, the kill come while the scan runs) and, with
- * the final counts, when its window ends.
+ * A burst is reported when it crosses its threshold (the caller polls
+ * every pass, so within a tick of the connect that crossed it: the alert
+ * and, in enforce mode, the kill come while it runs). A fan-out, and a
+ * brute force on a login port, are reported again with the final counts
+ * when the window ends; other repeated services (a browser's 12 requests
+ * to one CDN) only cross, and no rule alerts on them.
+ *
+ * Brute-force windows on login ports are long (40 s idle, 5 min at most):
+ * password guessing over SSH is slow, a few connections every half
+ * minute. They are the last evicted when the table is full.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +41,8 @@ struct window {
 	uint8_t addr[16], laddr[16];
 	uint16_t port;
 	int count;
-	bool crossed; /* FANOUT: the threshold report was given */
+	bool crossed; /* the threshold report was given */
+	bool login;   /* BRUTE_* on a login port: the long window */
 	uint64_t first_ns, last_ns;
 	struct hset *hosts, *ports; /* FANOUT only */
 };
@@ -51,7 +58,26 @@ static const struct burst_params defaults = {
     .fanout_hosts = 32,
     .fanout_ports = 32,
     .brute_count = 12,
+    .login_idle_ns = 40000000000ULL, /* 40 s */
+    .login_max_ns = 300000000000ULL, /* 5 min */
 };
+
+/*
+ * Login services (the rules' @login_ports): brute force there is slow and
+ * worth a long window. Kept in step with rules/network.json.
+ */
+static bool login_port(uint16_t port)
+{
+	static const uint16_t ports[] = {21,   22,   23,   25,	 110,	143,
+					 445,  1433, 3306, 3389, 5432, 5900,
+					 5985, 5986, 6379, 27017};
+	size_t i;
+
+	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++)
+		if (ports[i] == port)
+			return true;
+	return false;
+}
 
 /* FNV-1a, never 0 (0 marks an empty slot). */
 static uint32_t hash(const void *data, size_t len)
@@ -107,11 +133,14 @@ void burst__free(struct burst *b)
 	free(b);
 }
 
-/* The window with this key, or a fresh one (evicting the stalest). */
+/*
+ * The window with this key, or a fresh one (evicting the stalest, a login
+ * brute-force window only when every window is one).
+ */
 static struct window *window_get(struct burst *b, const struct window *key,
 				 uint64_t ts)
 {
-	struct window *free_w = NULL, *stale = &b->w[0];
+	struct window *free_w = NULL, *stale = NULL, *stale_login = NULL;
 	int i;
 
 	for (i = 0; i < WINDOWS; i++) {
@@ -127,16 +156,21 @@ static struct window *window_get(struct burst *b, const struct window *key,
 		    !memcmp(w->addr, key->addr, 16) &&
 		    !memcmp(w->laddr, key->laddr, 16))
 			return w;
-		if (w->last_ns < stale->last_ns)
+		if (w->login) {
+			if (!stale_login || w->last_ns < stale_login->last_ns)
+				stale_login = w;
+		} else if (!stale || w->last_ns < stale->last_ns) {
 			stale = w;
+		}
 	}
 	if (!free_w) {
-		window_clear(stale);
-		free_w = stale;
+		free_w = stale ? stale : stale_login;
+		window_clear(free_w);
 	}
 	*free_w = *key;
 	free_w->used = true;
 	free_w->first_ns = ts;
+	free_w->login = key->kind != BURST_FANOUT && login_port(key->port);
 	if (key->kind == BURST_FANOUT) {
 		free_w->hosts = calloc(1, sizeof(struct hset));
 		free_w->ports = calloc(1, sizeof(struct hset));
@@ -213,34 +247,40 @@ static void report_fill(const struct window *w, bool crossing,
 	r->last_ns = w->last_ns;
 }
 
+/* Has w's window ended by now? */
+static bool window_done(const struct burst *b, const struct window *w,
+			uint64_t now)
+{
+	uint64_t idle = w->login ? b->p.login_idle_ns : b->p.idle_ns;
+	uint64_t max = w->login ? b->p.login_max_ns : b->p.max_ns;
+
+	return now - w->last_ns >= idle || now - w->first_ns >= max;
+}
+
 bool burst__next(struct burst *b, uint64_t now, struct burst_report *r)
 {
 	int i;
 
 	for (i = 0; i < WINDOWS; i++) {
 		struct window *w = &b->w[i];
-		bool done;
+		bool again;
 
 		if (!w->used)
 			continue;
-		if (w->kind == BURST_FANOUT && !w->crossed &&
-		    window_reportable(b, w)) {
+		if (!w->crossed && window_reportable(b, w)) {
 			/* Crossed since the last pass: report it now. */
 			w->crossed = true;
 			report_fill(w, true, r);
 			return true;
 		}
-		done = now - w->last_ns >= b->p.idle_ns ||
-		       now - w->first_ns >= b->p.max_ns;
-		if (!done)
+		if (!window_done(b, w, now))
 			continue;
-		if (!window_reportable(b, w)) {
-			window_clear(w);
-			continue;
-		}
-		report_fill(w, false, r);
+		again = w->crossed && (w->kind == BURST_FANOUT || w->login);
+		if (again)
+			report_fill(w, false, r);
 		window_clear(w);
-		return true;
+		if (again)
+			return true;
 	}
 	return false;
 }

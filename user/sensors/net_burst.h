@@ -3,9 +3,13 @@
  * net_burst.h - behaviour across network events, in windows: outbound
  * fan-out (one process reaching many hosts or ports: a scan, a 445 worm)
  * and brute force (many connections to one service, inbound from one
- * source or outbound from one process). Each burst is reported once, when
- * it ends, with its counts: never once per connection. A fan-out is also
- * reported when it crosses its threshold (crossing), while it still runs.
+ * source or outbound from one process). A burst is reported when it
+ * crosses its threshold (crossing), while it still runs, and a fan-out or
+ * a login-service brute force once more when it ends, with its final
+ * counts: never once per connection. Brute force on a login port gets a
+ * long window: a login brute-forcer is slow (hydra -t 4 against OpenSSH on
+ * Debian 12 opens 4 connections every 32 s, each trying several
+ * passwords), so a short burst window never saw it.
  *
  * Pure logic with explicit timestamps, so tests drive it without a kernel.
  */
@@ -27,12 +31,14 @@ struct burst_params {
 	int fanout_hosts; /* report a fan-out from this many hosts */
 	int fanout_ports; /* ... or this many ports */
 	int brute_count;  /* report brute force from this many conns */
+	uint64_t login_idle_ns; /* brute force on a login port: idle end */
+	uint64_t login_max_ns;	/* ... and its longest window */
 };
 
 /* One finished burst, or a fan-out that just crossed its threshold. */
 struct burst_report {
 	enum burst_kind kind;
-	bool crossing; /* FANOUT: threshold crossed, the window still open */
+	bool crossing; /* threshold crossed, the window still open */
 	uint32_t pid; /* FANOUT, BRUTE_OUT */
 	char comm[16];
 	int family;	   /* of addr */

@@ -33,8 +33,8 @@ static void judge(struct sensors *s, uint64_t ts, uint32_t pid,
 	if (s->events &&
 	    (info->act <= NET_ACT_RAW || info->act == NET_ACT_TLS))
 		reporter__emit(s->rep, report__event(&ev, info->action));
-	/* A scan's final counts: once per burst, always reported. */
-	if (info->act == NET_ACT_SCAN_END)
+	/* A scan's or login brute force's final counts: once per burst. */
+	if (info->act == NET_ACT_SCAN_END || info->act == NET_ACT_BRUTE_END)
 		reporter__emit(s->rep, report__event(&ev, info->action));
 	verdict__judge(s->v, &ev);
 }
@@ -42,11 +42,16 @@ static void judge(struct sensors *s, uint64_t ts, uint32_t pid,
 void net_sensor__record(struct sensors *s, const void *data, size_t size)
 {
 	const struct mw_net_event *e = data;
+	const struct mw_process *p = NULL;
 	struct mw_net_info info;
 	int ret;
 
+	if (size >= sizeof(e->hdr))
+		p = proc_cache__lookup(s->pc, e->hdr.pid);
+	net__set_burst_pid(s->net, p ? p->image_pid : 0);
 	/* A DNS answer teaches names; the respond stage blocks by them. */
 	ret = net__decode(s->net, data, size, &info, verdict__on_dns, s->v);
+	net__set_burst_pid(s->net, 0);
 	if (ret < 0)
 		s->bad_records++;
 	if (ret)
