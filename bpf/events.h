@@ -359,6 +359,10 @@ enum mw_file_flags {
 					 * identity (map mw_file_anchors): the
 					 * caller named it differently, its
 					 * view follows in data[] (seen_len) */
+	MW_FILE_UNCONFIRMED = 1 << 15,	/* sent when the operation was asked
+					 * for, before it ran (io_uring with
+					 * IOSQE_CQE_SKIP_SUCCESS posts no
+					 * result): it may have failed */
 };
 
 /*
