@@ -415,7 +415,8 @@ struct mw_file_event {
 	__u16 target_len;	/* strlen of target (rename/link), 0 if none */
 	__u16 seen_len;		/* strlen of the caller's view of path, 0 if
 				 * the same (MW_FILE_ANCHORED) */
-	__u16 pad;		/* zero */
+	__u16 tseen_len;	/* strlen of the caller's view of target, 0
+				 * if the same (MW_FILE_ANCHORED) */
 	__u32 pad2;		/* zero; the fold key is 8-aligned */
 	/*
 	 * The fold (bpf/fold.bpf.h): this record's pair, and the occurrences
@@ -423,7 +424,7 @@ struct mw_file_event {
 	 */
 	struct mw_fold_key fold;
 	__u64 fold_count;
-	/* path NUL, [target NUL], [seen NUL] */
+	/* path NUL, [target NUL], [seen NUL], [target's seen NUL] */
 	char data[];
 };
 

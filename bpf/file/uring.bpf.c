@@ -72,12 +72,10 @@ struct {
 static __always_inline int uring_kpath_at(long dfd, const char *kname,
 					  char *dst, struct mw_scratch *s,
 					  __u32 *flags, __u32 trunc_flag,
-					  __u32 lex_flag)
+					  __u32 lex_flag, __u32 *vseen)
 {
-	__u32 vseen;
-
 	return path_at_v(dfd, kname, dst, s, flags, trunc_flag, lex_flag,
-			 &vseen, 1);
+			 vseen, 1);
 }
 
 /* A struct filename's kernel copy of the name. */
@@ -125,7 +123,7 @@ __noinline int FPROG(uring_stash_g)(__u64 req, int cqe_skip, __u32 op,
 {
 	struct mw_file_event *e;
 	struct mw_scratch *s;
-	__u32 match, off;
+	__u32 match, off, v1, v2 = 0, l1v;
 	int l1, l2;
 
 	if (!nm)
@@ -134,25 +132,31 @@ __noinline int FPROG(uring_stash_g)(__u64 req, int cqe_skip, __u32 op,
 	if (!e)
 		return 0;
 	l1 = uring_kpath_at(nm->d1, nm->n1, e->data, s, &e->flags,
-			    MW_FILE_PATH_TRUNC, MW_FILE_LEXICAL);
+			    MW_FILE_PATH_TRUNC, MW_FILE_LEXICAL, &v1);
 	if (l1 < 0) {
 		stat_inc(MW_STAT_FILE_UNREADABLE);
 		return 0;
 	}
 	e->path_len = l1;
 	match = watch_match(e->data, l1, NULL);
+	l1v = view_build(v1, nm->n1, 1); /* before the second walk */
 	off = (l1 + 1) & (MW_PATH_MAX - 1);
 	if (op == MW_FILE_OP_SYMLINK && nm->n2) {
 		match = uring_symlink_target(e, off, nm->n2, match);
 	} else if (nm->n2) {
 		l2 = uring_kpath_at(nm->d2, nm->n2, &e->data[off], s,
 				    &e->flags, MW_FILE_TARGET_TRUNC,
-				    MW_FILE_TARGET_LEXICAL);
+				    MW_FILE_TARGET_LEXICAL, &v2);
 		if (l2 > 0) {
 			e->target_len = l2;
 			match = watch_or_target(match, &e->data[off], l2);
+		} else {
+			v2 = 0;
 		}
 	}
+	if (e->target_len)
+		off += e->target_len + 1;
+	FPROG(views_two_g)(off, l1v, v2, (unsigned long)nm->n2, 1);
 	match |= e->flags & MW_FILE_MATCH_UNSURE;
 	if (!match) {
 		stat_inc(MW_STAT_FILE_FILTERED);

@@ -106,6 +106,7 @@ static void file_judge(struct sensors *s, const void *data, size_t size,
 		fi.target_path = target;
 	}
 	fi.seen_as = v.seen_as;
+	fi.target_seen_as = v.target_seen_as;
 	slash = strrchr(path, '/');
 	fi.name = slash && slash[1] ? slash + 1 : path;
 	file_info(e, &fi);
