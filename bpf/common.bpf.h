@@ -81,7 +81,12 @@ const volatile __u32 mw_load_gen __weak = 0;
 
 /* Per-CPU scratch: records are built here, never on the 512-byte stack. */
 struct mw_scratch {
-	char rec[sizeof(struct mw_exec_event) + MW_EXEC_DATA_MAX + MW_PATH_MAX];
+	/*
+	 * An exec record with room to spare; MW_NAME_MAX more so that a file
+	 * record also has its view stash (MW_VIEW_STASH, file_path.bpf.h).
+	 */
+	char rec[sizeof(struct mw_exec_event) + MW_EXEC_DATA_MAX + MW_PATH_MAX +
+		 MW_NAME_MAX];
 	/* path_walk() writes backwards into this and copies the result out */
 	char path[MW_PATH_MAX + MW_NAME_MAX];
 	/*

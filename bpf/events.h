@@ -359,6 +359,10 @@ enum mw_file_flags {
 					 * identity (map mw_file_anchors): the
 					 * caller named it differently, its
 					 * view follows in data[] (seen_len) */
+	MW_FILE_UNCONFIRMED = 1 << 15,	/* sent when the operation was asked
+					 * for, before it ran (io_uring with
+					 * IOSQE_CQE_SKIP_SUCCESS posts no
+					 * result): it may have failed */
 };
 
 /*
@@ -411,7 +415,8 @@ struct mw_file_event {
 	__u16 target_len;	/* strlen of target (rename/link), 0 if none */
 	__u16 seen_len;		/* strlen of the caller's view of path, 0 if
 				 * the same (MW_FILE_ANCHORED) */
-	__u16 pad;		/* zero */
+	__u16 tseen_len;	/* strlen of the caller's view of target, 0
+				 * if the same (MW_FILE_ANCHORED) */
 	__u32 pad2;		/* zero; the fold key is 8-aligned */
 	/*
 	 * The fold (bpf/fold.bpf.h): this record's pair, and the occurrences
@@ -419,7 +424,7 @@ struct mw_file_event {
 	 */
 	struct mw_fold_key fold;
 	__u64 fold_count;
-	/* path NUL, [target NUL], [seen NUL] */
+	/* path NUL, [target NUL], [seen NUL], [target's seen NUL] */
 	char data[];
 };
 

@@ -268,7 +268,14 @@ __noinline int FPROG(fpath_resolve_g)(unsigned long dentry,
 		pc.a = a->path;
 		pc.off = off;
 		pc.len = soff > off ? soff - off : 0;
-		if (pc.len != alen)
+		/*
+		 * The root itself, "/", is the root anchor's "": the same
+		 * (a task whose root is a mount stacked on its namespace's
+		 * root names files as they are).
+		 */
+		if (pc.len == 1 && alen == 0 && soff == MW_PATH_MAX - 1)
+			pc.len = 0;
+		else if (pc.len != alen)
 			pc.differ = 1;
 		else
 			bpf_loop(MW_WATCH_KEY, prefix_cmp_step, &pc, 0);
@@ -438,6 +445,43 @@ static __always_inline long name_read_str(void *dst, __u32 n, const char *src,
 		    : bpf_probe_read_user_str(dst, n, src);
 }
 
+/* path_at_v()'s *vseen when the caller's view is its string as given. */
+#define MW_VIEW_STRING MW_PATH_MAX
+
+/*
+ * Does the absolute string ustr start with "/proc/self/root" or
+ * "/proc/thread-self/root" as a whole component? Returns the prefix's
+ * length, 0 when not. (Another task's /proc/PID/root is not followed: the
+ * number is in the caller's pid namespace.)
+ */
+static __always_inline int bytes_differ(const char *a, const char *b,
+					__u32 n)
+{
+	int d = 0;
+
+#pragma unroll
+	for (__u32 i = 0; i < n; i++)
+		d |= a[i] ^ b[i];
+	return d;
+}
+
+static __always_inline __u32 proc_root_prefix(const char *ustr, int kstr)
+{
+	char b[24] = {};
+	__u32 n;
+
+	if (name_read_str(b, sizeof(b), ustr, kstr) < 16 ||
+	    bytes_differ(b, "/proc/", 6))
+		return 0;
+	if (!bytes_differ(b + 6, "self/root", 9))
+		n = 15;
+	else if (!bytes_differ(b + 6, "thread-self/root", 16))
+		n = 22;
+	else
+		return 0;
+	return b[n & 31] == '/' || b[n & 31] == '\0' ? n : 0;
+}
+
 /*
  * dirfd (or the cwd) joined with the string ustr, into dst (room for
  * MW_PATH_MAX bytes). Absolute strings are copied as they are. The string
@@ -454,14 +498,26 @@ static __always_inline int path_at_v(long dfd, const char *ustr, char *dst,
 	struct dot_scan ds = {};
 	unsigned long bd, bm;
 	struct file *f;
-	__u32 off = 0, room, seen;
-	int trunc = 0;
+	__u32 off = 0, room, seen, plen;
+	int trunc = 0, proc = 0;
 	long n;
 	char c;
 
 	if (name_read(&c, 1, ustr, kstr))
 		return -1;
-	if (c == '/') {
+	*vseen = 0;
+	if (c == '/' && (plen = proc_root_prefix(ustr, kstr))) {
+		/*
+		 * /proc/self/root/...: the kernel follows the task's root, so
+		 * do we; the caller's view is its string as given.
+		 */
+		ustr += plen;
+		if (name_read(&c, 1, ustr, kstr))
+			return -1;
+		bd = (unsigned long)BPF_CORE_READ(t, fs, root.dentry);
+		bm = (unsigned long)BPF_CORE_READ(t, fs, root.mnt);
+		proc = 1;
+	} else if (c == '/') {
 		/*
 		 * Absolute: from the task's root, which a chroot moved. The
 		 * root's real name comes from the anchors: "/" after
@@ -483,11 +539,10 @@ static __always_inline int path_at_v(long dfd, const char *ustr, char *dst,
 		bd = (unsigned long)BPF_CORE_READ(f, f_path.dentry);
 		bm = (unsigned long)BPF_CORE_READ(f, f_path.mnt);
 	}
-	*vseen = 0;
 	if (bd) {
 		/* The base by its real name; its caller's view stays in s. */
 		off = fpath_resolve(bd, bm, dst, s, &trunc, &seen);
-		*vseen = seen;
+		*vseen = proc ? MW_VIEW_STRING : seen;
 		if (c == '/' && off == 1) { /* the real root: as given */
 			off = 0;
 		} else if (c == '/' && off < MW_PATH_MAX - 2) {
@@ -541,41 +596,141 @@ static __always_inline int path_at(long dfd, const char *ustr, char *dst,
 }
 
 /*
+ * Where a caller's view is built (view_build()) before it is placed after
+ * the names (view_place()): data[] past everything a record sends, so the
+ * second name's walk cannot overwrite it.
+ */
+#define MW_VIEW_STASH MW_FILE_DATA_MAX
+
+_Static_assert(sizeof(struct mw_file_event) + MW_VIEW_STASH +
+			   2 * MW_PATH_MAX <=
+		       sizeof(((struct mw_scratch *)0)->rec),
+	       "mw_scratch.rec holds a file record and its view stash");
+
+/*
+ * The caller's view of a by-name path, from path_at_v()'s vseen, into the
+ * stash of the record at the start of scratch rec[] (as file_rec() makes
+ * it): the string itself (MW_VIEW_STRING), or its base's view
+ * (s->path[vseen..], valid until the next walk) joined with the string
+ * again. Returns its length, 0 when there is none.
+ *
+ * The view functions are global, so the verifier checks each once and not
+ * in every program that names two files (FPROG(): one per build).
+ */
+__noinline int FPROG(view_build_g)(__u32 vseen, unsigned long ustr, int kstr)
+{
+	struct mw_scratch *s = scratch_get();
+	struct mw_file_event *e;
+	__u32 vlen = 0;
+	char *dst;
+	long m;
+	char c = 0;
+
+	if (!s || !vseen)
+		return 0;
+	e = (void *)s->rec;
+	dst = &e->data[MW_VIEW_STASH];
+	if (vseen != MW_VIEW_STRING) {
+		if (name_read(&c, 1, (const char *)ustr, kstr))
+			return 0;
+		vseen &= MW_PATH_MAX - 1;
+		vlen = MW_PATH_MAX - 1 - vseen; /* without the NUL */
+		if (vlen + 2 >= MW_PATH_MAX)
+			return 0;
+		bpf_probe_read_kernel(dst, vlen & (MW_PATH_MAX - 1),
+				      &s->path[vseen]);
+		if (c != '/')
+			dst[vlen++ & (MW_PATH_MAX - 1)] = '/';
+	}
+	vlen &= MW_PATH_MAX - 1;
+	m = name_read_str(&dst[vlen], MW_PATH_MAX - vlen, (const char *)ustr,
+			  kstr);
+	if (m <= 1 || vlen + m > MW_PATH_MAX - 1)
+		return 0;
+	return vlen + m - 1;
+}
+
+/*
+ * Move the view (len bytes) from the stash to data[at], right after the
+ * strings already there; 0 when it does not fit the record.
+ */
+__noinline int FPROG(view_place_g)(__u32 at, __u32 len)
+{
+	struct mw_scratch *s = scratch_get();
+	struct mw_file_event *e;
+
+	if (!s || !len || len >= MW_PATH_MAX || at >= MW_FILE_DATA_MAX ||
+	    at + len + 1 > MW_FILE_DATA_MAX)
+		return 0;
+	e = (void *)s->rec;
+	/* The masks for the verifier: the barriers keep clang from dropping
+	 * them as implied by the checks above, which it rewrites. */
+	barrier_var(len);
+	len &= MW_PATH_MAX - 1;
+	barrier_var(at);
+	at &= 4 * MW_PATH_MAX - 1;
+	return !bpf_probe_read_kernel(&e->data[at], len + 1,
+				      &e->data[MW_VIEW_STASH]);
+}
+
+static __always_inline __u32 view_build(__u32 vseen, const char *ustr,
+					int kstr)
+{
+	int n = FPROG(view_build_g)(vseen, (unsigned long)ustr, kstr);
+
+	return n > 0 && n < MW_PATH_MAX ? n : 0;
+}
+
+/*
+ * The views of a two-name record (e at the start of scratch rec[]), after
+ * both names (ending before data[at]): the first name's, waiting in the
+ * stash (l1v bytes; built before the second name's walk), then the
+ * second's (vseen2 from its path_at_v()).
+ */
+__noinline int FPROG(views_two_g)(__u32 at, __u32 l1v, __u32 vseen2,
+				  unsigned long u2, int kstr)
+{
+	struct mw_scratch *s = scratch_get();
+	struct mw_file_event *e;
+	__u32 l2v;
+
+	if (!s)
+		return 0;
+	e = (void *)s->rec;
+	if (l1v && FPROG(view_place_g)(at, l1v)) {
+		e->seen_len = l1v;
+		e->flags |= MW_FILE_ANCHORED;
+		at += l1v + 1;
+	}
+	l2v = view_build(vseen2, (const char *)u2, kstr);
+	if (l2v && FPROG(view_place_g)(at, l2v)) {
+		e->tseen_len = l2v;
+		e->flags |= MW_FILE_ANCHORED;
+	}
+	return 0;
+}
+
+/*
  * path_at() into e->data for a record without a target; when the base was
- * rebased (a chroot, a bind mount), the caller's view (its base's view
- * joined with the string again) follows the path as seen_as.
+ * rebased (a chroot, a bind mount) or the string went through
+ * /proc/self/root, the caller's view follows the path as seen_as.
  */
 static __always_inline int path_at_ev(long dfd, const char *ustr,
 				      struct mw_file_event *e,
 				      struct mw_scratch *s)
 {
-	__u32 vseen, off, vlen;
+	__u32 vseen, vlen;
 	int n;
-	long m;
-	char c = 0;
 
 	n = path_at_v(dfd, ustr, e->data, s, &e->flags, MW_FILE_PATH_TRUNC,
 		      MW_FILE_LEXICAL, &vseen, 0);
-	if (n < 0 || !vseen || bpf_probe_read_user(&c, 1, ustr))
+	if (n < 0)
 		return n;
-	vseen &= MW_PATH_MAX - 1;
-	vlen = MW_PATH_MAX - 1 - vseen; /* the base's view, without NUL */
-	off = (n + 1) & (MW_PATH_MAX - 1);
-	if (vlen + 2 >= MW_PATH_MAX)
-		return n;
-	bpf_probe_read_kernel(&e->data[off], vlen & (MW_PATH_MAX - 1),
-			      &s->path[vseen]);
-	off = (off + vlen) & (2 * MW_PATH_MAX - 1);
-	if (c != '/') {
-		e->data[off] = '/';
-		off = (off + 1) & (2 * MW_PATH_MAX - 1);
+	vlen = view_build(vseen, ustr, 0);
+	if (vlen && FPROG(view_place_g)(n + 1, vlen)) {
+		e->seen_len = vlen;
+		e->flags |= MW_FILE_ANCHORED;
 	}
-	m = bpf_probe_read_user_str(
-	    &e->data[off], MW_PATH_MAX - 1 - (vlen & (MW_PATH_MAX - 1)), ustr);
-	if (m <= 0)
-		return n;
-	e->seen_len = vlen + (c != '/') + m - 1;
-	e->flags |= MW_FILE_ANCHORED;
 	return n;
 }
 

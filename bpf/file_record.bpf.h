@@ -133,6 +133,8 @@ static __always_inline int file_send_hdr(struct mw_file_event *e, __u32 match,
 		n += (e->target_len & (MW_PATH_MAX - 1)) + 1;
 	if (e->seen_len)
 		n += (e->seen_len & (MW_PATH_MAX - 1)) + 1;
+	if (e->tseen_len)
+		n += (e->tseen_len & (MW_PATH_MAX - 1)) + 1;
 	n += sizeof(*e);
 	e->hdr.size = n;
 	stat_inc(MW_STAT_FILE_SENT);
@@ -186,30 +188,34 @@ static __always_inline int file_op_at(long dfd, const char *ustr,
  * Two names (rename: source and destination; link: new name and existing
  * file). Reported when either side is watched: moving a log away hides it
  * as well as moving a file over it does. path is the first, target the
- * second.
+ * second; each caller's view (a chroot, a bind mount, /proc/self/root)
+ * follows as seen_as and target_seen_as when it differs.
  */
 static __always_inline int file_op_two(long dfd1, const char *u1, long dfd2,
 				       const char *u2, struct mw_file_event *e,
 				       struct mw_scratch *s)
 {
-	__u32 match, off;
+	__u32 match, off, v1, v2 = 0, l1v;
 	int n1, n2;
 
-	n1 = path_at(dfd1, u1, e->data, s, &e->flags, MW_FILE_PATH_TRUNC,
-		     MW_FILE_LEXICAL);
+	n1 = path_at_v(dfd1, u1, e->data, s, &e->flags, MW_FILE_PATH_TRUNC,
+		       MW_FILE_LEXICAL, &v1, 0);
 	if (n1 < 0) {
 		stat_inc(MW_STAT_FILE_UNREADABLE);
 		return 0;
 	}
 	e->path_len = n1;
 	match = watch_match(e->data, n1, NULL);
+	l1v = view_build(v1, u1, 0); /* before the second walk */
 	off = (n1 + 1) & (MW_PATH_MAX - 1);
-	n2 = path_at(dfd2, u2, &e->data[off], s, &e->flags,
-		     MW_FILE_TARGET_TRUNC, MW_FILE_TARGET_LEXICAL);
-	if (n2 < 0)
-		return file_send(e, match);
-	e->target_len = n2;
-	match = watch_or_target(match, &e->data[off], n2);
+	n2 = path_at_v(dfd2, u2, &e->data[off], s, &e->flags,
+		       MW_FILE_TARGET_TRUNC, MW_FILE_TARGET_LEXICAL, &v2, 0);
+	if (n2 >= 0) {
+		e->target_len = n2;
+		match = watch_or_target(match, &e->data[off], n2);
+		off += n2 + 1;
+	}
+	FPROG(views_two_g)(off, l1v, n2 >= 0 ? v2 : 0, (unsigned long)u2, 0);
 	return file_send(e, match);
 }
 

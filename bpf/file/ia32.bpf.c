@@ -11,10 +11,12 @@
  * syscall_32.tbl); arguments are in ebx, ecx, edx, esi, edi.
  *
  * Covered: open, openat, openat2, open_by_handle_at, creat, truncate(64),
- * ftruncate(64), rename, renameat, renameat2, link, linkat, symlink,
- * symlinkat, unlink, unlinkat, chmod, fchmodat, chown32, lchown32,
- * fchownat. A truncate
- * through ftruncate reports the inode's size after, not before.
+ * ftruncate(64), fallocate (punch hole, collapse and zero range), rename,
+ * renameat, renameat2, link, linkat, symlink, symlinkat, unlink, unlinkat,
+ * chmod, fchmod, fchmodat, fchmodat2, chown, lchown, fchown (16-bit ids),
+ * chown32, lchown32, fchown32, fchownat, and ioctl FS_IOC32_SETFLAGS
+ * (chattr). A truncate through ftruncate reports the inode's size after,
+ * not before.
  */
 #include "file_record.bpf.h"
 
@@ -43,6 +45,14 @@
 #define IA32_RENAMEAT2 353
 #define IA32_OPEN_BY_HANDLE_AT 342
 #define IA32_OPENAT2 437
+#define IA32_LCHOWN 16	 /* 16-bit uid and gid */
+#define IA32_IOCTL 54
+#define IA32_FCHMOD 94
+#define IA32_FCHOWN 95	 /* 16-bit uid and gid */
+#define IA32_CHOWN 182	 /* 16-bit uid and gid */
+#define IA32_FCHOWN32 207
+#define IA32_FALLOCATE 324
+#define IA32_FCHMODAT2 452
 
 /* A 32-bit pointer or int from a saved register. */
 #define A32(r) ((unsigned long)(__u32)(r))
@@ -63,13 +73,24 @@ static __noinline int ia32_openat2(long ret, unsigned long how_ptr)
 	return on_open(ret, how.flags, 0);
 }
 
-/* The exit of one ia32 syscall: number, result, ebx..edi. */
+/* The exit of one ia32 syscall: number, result, ebx..ebp. */
 struct ia32_call {
 	long nr, ret;
-	unsigned long bx, cx, dx, si, di;
+	unsigned long bx, cx, dx, si, di, bp;
 };
 
-/* By name: unlink, unlinkat, chmod, fchmodat, chown32, lchown32, fchownat. */
+/* A 16-bit uid or gid (chown, lchown, fchown): 0xffff is "unchanged". */
+static __always_inline __u32 id16(unsigned long r)
+{
+	__u16 id = r;
+
+	return id == 0xffff ? (__u32)-1 : id;
+}
+
+/*
+ * By name: unlink, unlinkat, chmod, fchmodat(2), chown, lchown, chown32,
+ * lchown32, fchownat.
+ */
 static __noinline int ia32_name(struct ia32_call *c)
 {
 	__u32 op, mode = 0, uid = -1, gid = -1;
@@ -103,6 +124,19 @@ static __noinline int ia32_name(struct ia32_call *c)
 		name = A32(c->cx);
 		uid = c->dx;
 		gid = c->si;
+		break;
+	case IA32_FCHMODAT2:
+		op = MW_FILE_OP_CHMOD;
+		dfd = I32(c->bx);
+		name = A32(c->cx);
+		mode = c->dx;
+		break;
+	case IA32_CHOWN:
+	case IA32_LCHOWN:
+		op = MW_FILE_OP_CHOWN;
+		name = A32(c->bx);
+		uid = id16(c->cx);
+		gid = id16(c->dx);
 		break;
 	default: /* IA32_CHOWN32, IA32_LCHOWN32 */
 		op = MW_FILE_OP_CHOWN;
@@ -191,6 +225,48 @@ static __noinline int ia32_ftruncate(long ret, long fd)
 	return file_op_fd(f, MW_FILE_OP_TRUNCATE, e, s);
 }
 
+/*
+ * By descriptor: fchmod, fchown, fchown32, fallocate, and ioctl
+ * FS_IOC32_SETFLAGS (chattr; the native FS_IOC_SETFLAGS number too, which
+ * the compat ioctl also accepts). attr.bpf.c's and fallocate.bpf.c's
+ * handlers, with the ia32 registers.
+ */
+static __noinline int ia32_fd(struct ia32_call *c)
+{
+	__u32 attr = 0, cmd = c->cx;
+	struct file *f;
+
+	switch (c->nr) {
+	case IA32_FCHMOD:
+		return on_fd(c->ret, MW_FILE_OP_CHMOD, I32(c->bx), c->cx, -1,
+			     -1, 0);
+	case IA32_FCHOWN:
+		return on_fd(c->ret, MW_FILE_OP_CHOWN, I32(c->bx), 0,
+			     id16(c->cx), id16(c->dx), 0);
+	case IA32_FCHOWN32:
+		return on_fd(c->ret, MW_FILE_OP_CHOWN, I32(c->bx), 0, c->cx,
+			     c->dx, 0);
+	case IA32_FALLOCATE:
+		/* fd, mode, offset lo/hi, len lo/hi (ia32_fallocate) */
+		if (c->ret < 0 || !falloc_op(c->cx))
+			return 0;
+		f = fd_file((void *)bpf_get_current_task_btf(), I32(c->bx));
+		if (!f) {
+			stat_inc(MW_STAT_FILE_UNREADABLE);
+			return 0;
+		}
+		return on_fallocate(
+		    f, c->cx,
+		    (__s64)(((__u64)(__u32)c->bp << 32) | (__u32)c->di));
+	}
+	/* IA32_IOCTL: the command first, ioctl is frequent */
+	if (c->ret < 0 || (cmd != FS_IOC32_SETFLAGS && cmd != FS_IOC_SETFLAGS))
+		return 0;
+	if (bpf_probe_read_user(&attr, sizeof(attr), (void *)A32(c->dx)))
+		return 0;
+	return on_fd(c->ret, MW_FILE_OP_CHATTR, I32(c->bx), 0, -1, -1, attr);
+}
+
 /* The syscalls that change files, by number. */
 static __noinline int ia32_exit(struct ia32_call *c)
 {
@@ -221,7 +297,16 @@ static __noinline int ia32_exit(struct ia32_call *c)
 	case IA32_CHOWN32:
 	case IA32_LCHOWN32:
 	case IA32_FCHOWNAT:
+	case IA32_FCHMODAT2:
+	case IA32_CHOWN:
+	case IA32_LCHOWN:
 		return ia32_name(c);
+	case IA32_FCHMOD:
+	case IA32_FCHOWN:
+	case IA32_FCHOWN32:
+	case IA32_FALLOCATE:
+	case IA32_IOCTL:
+		return ia32_fd(c);
 	case IA32_RENAME:
 	case IA32_RENAMEAT:
 	case IA32_RENAMEAT2:
@@ -253,5 +338,6 @@ int FPROG(sys_exit_ia32)(__u64 *ctx)
 	c.dx = regs->dx;
 	c.si = regs->si;
 	c.di = regs->di;
+	c.bp = regs->bp;
 	return ia32_exit(&c);
 }

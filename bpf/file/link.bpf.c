@@ -27,7 +27,7 @@ static __always_inline int on_symlink(long ret, long dfd, unsigned long name,
 {
 	struct mw_file_event *e;
 	struct mw_scratch *s;
-	__u32 off, match;
+	__u32 off, match, v1, l1v;
 	long n;
 	int len;
 
@@ -36,16 +36,19 @@ static __always_inline int on_symlink(long ret, long dfd, unsigned long name,
 	e = file_rec(&s, MW_FILE_OP_SYMLINK);
 	if (!e)
 		return 0;
-	len = path_at(dfd, (const char *)name, e->data, s, &e->flags,
-		      MW_FILE_PATH_TRUNC, MW_FILE_LEXICAL);
+	len = path_at_v(dfd, (const char *)name, e->data, s, &e->flags,
+			MW_FILE_PATH_TRUNC, MW_FILE_LEXICAL, &v1, 0);
 	if (len < 0)
 		return 0;
 	e->path_len = len;
+	l1v = view_build(v1, (const char *)name, 0);
 	off = (len + 1) & (MW_PATH_MAX - 1);
 	n = bpf_probe_read_user_str(&e->data[off], MW_PATH_MAX,
 				    (const char *)target);
 	if (n > 0)
 		e->target_len = n - 1;
+	/* The new name's view (the contents are the caller's anyway). */
+	FPROG(views_two_g)(off + (n > 0 ? n : 0), l1v, 0, 0, 0);
 	match = watch_match(e->data, len, NULL);
 	/*
 	 * A link pointing into a watched place (ln -s /var/log /tmp/x) is

@@ -20,9 +20,12 @@
  *     matches, and sent at completion only when the result says it
  *     succeeded.
  * A request submitted with IOSQE_CQE_SKIP_SUCCESS gets no completion event
- * when it succeeds: a rename, an unlink or an open for writing is then sent
- * at submit by name, unconfirmed. Not seen: writes with
- * IOSQE_CQE_SKIP_SUCCESS and writes to fixed (registered) files.
+ * when it succeeds: a rename, link, symlink, unlink or an open for writing
+ * is then sent at submit by name, and a write through the file its issue
+ * will use (the fd table's, or the registered file table's for
+ * IOSQE_FIXED_FILE), both flagged MW_FILE_UNCONFIRMED. A write to a
+ * registered file that posts its completion is judged there through
+ * req->file, like any write.
  */
 #include "file_record.bpf.h"
 
@@ -35,6 +38,8 @@
 #define URING_UNLINKAT 36   /* IORING_OP_UNLINKAT */
 #define URING_FTRUNCATE 55  /* IORING_OP_FTRUNCATE (6.9+) */
 #define URING_FALLOCATE 17  /* IORING_OP_FALLOCATE */
+#define URING_SYMLINKAT 38  /* IORING_OP_SYMLINKAT (5.15+) */
+#define URING_LINKAT 39	    /* IORING_OP_LINKAT (5.15+) */
 /* REQ_F_* bits that mirror the IOSQE_* flags: the same on every kernel. */
 #define URING_REQ_FIXED_FILE (1 << 0) /* req->file is a registered file */
 #define URING_REQ_CQE_SKIP (1 << 6)   /* IOSQE_CQE_SKIP_SUCCESS */
@@ -67,12 +72,10 @@ struct {
 static __always_inline int uring_kpath_at(long dfd, const char *kname,
 					  char *dst, struct mw_scratch *s,
 					  __u32 *flags, __u32 trunc_flag,
-					  __u32 lex_flag)
+					  __u32 lex_flag, __u32 *vseen)
 {
-	__u32 vseen;
-
 	return path_at_v(dfd, kname, dst, s, flags, trunc_flag, lex_flag,
-			 &vseen, 1);
+			 vseen, 1);
 }
 
 /* A struct filename's kernel copy of the name. */
@@ -82,39 +85,78 @@ static __always_inline const char *uring_name(struct filename *fn)
 }
 
 /*
- * Build the record of a by-name request at submit; keep it for the
- * completion when a name is watched. n2 may be NULL (one name).
+ * The names of a by-name request: n1 under dirfd d1, and n2 (NULL: none)
+ * under d2, or, for a symlink, n2 is the link's contents as given.
  */
-static __always_inline int uring_stash(__u64 req, int cqe_skip, __u32 op,
-				       long d1, const char *n1, long d2,
-				       const char *n2)
+struct uring_names {
+	long d1, d2;
+	const char *n1, *n2;
+};
+
+/*
+ * The second name of a symlink: its contents, copied as they are (like
+ * link.bpf.c's on_symlink()); an absolute one into a watched place is
+ * reported, a relative one is not resolved.
+ */
+static __always_inline __u32 uring_symlink_target(struct mw_file_event *e,
+						  __u32 off, const char *n2,
+						  __u32 match)
+{
+	long n = bpf_probe_read_kernel_str(&e->data[off], MW_PATH_MAX, n2);
+
+	if (n <= 0)
+		return match;
+	e->target_len = n - 1;
+	if (n > 1 && e->data[off] == '/')
+		match = watch_or_target(match, &e->data[off], n - 1);
+	return match;
+}
+
+/*
+ * Build the record of a by-name request at submit; keep it for the
+ * completion when a name is watched. A global function, so the verifier
+ * checks it once and not once per request kind (FPROG() names the two
+ * builds apart, like fpath_resolve_g()).
+ */
+__noinline int FPROG(uring_stash_g)(__u64 req, int cqe_skip, __u32 op,
+				    struct uring_names *nm)
 {
 	struct mw_file_event *e;
 	struct mw_scratch *s;
-	__u32 match, off;
+	__u32 match, off, v1, v2 = 0, l1v;
 	int l1, l2;
 
+	if (!nm)
+		return 0;
 	e = file_rec(&s, op);
 	if (!e)
 		return 0;
-	l1 = uring_kpath_at(d1, n1, e->data, s, &e->flags, MW_FILE_PATH_TRUNC,
-			    MW_FILE_LEXICAL);
+	l1 = uring_kpath_at(nm->d1, nm->n1, e->data, s, &e->flags,
+			    MW_FILE_PATH_TRUNC, MW_FILE_LEXICAL, &v1);
 	if (l1 < 0) {
 		stat_inc(MW_STAT_FILE_UNREADABLE);
 		return 0;
 	}
 	e->path_len = l1;
 	match = watch_match(e->data, l1, NULL);
-	if (n2) {
-		off = (l1 + 1) & (MW_PATH_MAX - 1);
-		l2 = uring_kpath_at(d2, n2, &e->data[off], s, &e->flags,
-				    MW_FILE_TARGET_TRUNC,
-				    MW_FILE_TARGET_LEXICAL);
+	l1v = view_build(v1, nm->n1, 1); /* before the second walk */
+	off = (l1 + 1) & (MW_PATH_MAX - 1);
+	if (op == MW_FILE_OP_SYMLINK && nm->n2) {
+		match = uring_symlink_target(e, off, nm->n2, match);
+	} else if (nm->n2) {
+		l2 = uring_kpath_at(nm->d2, nm->n2, &e->data[off], s,
+				    &e->flags, MW_FILE_TARGET_TRUNC,
+				    MW_FILE_TARGET_LEXICAL, &v2);
 		if (l2 > 0) {
 			e->target_len = l2;
 			match = watch_or_target(match, &e->data[off], l2);
+		} else {
+			v2 = 0;
 		}
 	}
+	if (e->target_len)
+		off += e->target_len + 1;
+	FPROG(views_two_g)(off, l1v, v2, (unsigned long)nm->n2, 1);
 	match |= e->flags & MW_FILE_MATCH_UNSURE;
 	if (!match) {
 		stat_inc(MW_STAT_FILE_FILTERED);
@@ -123,8 +165,10 @@ static __always_inline int uring_stash(__u64 req, int cqe_skip, __u32 op,
 	/* The header now: current is the submitter. */
 	hdr_fill(&e->hdr, (void *)bpf_get_current_task_btf(), MW_EV_FILE);
 	/* No completion will say it succeeded: send it now, unconfirmed. */
-	if (cqe_skip)
+	if (cqe_skip) {
+		e->flags |= MW_FILE_UNCONFIRMED;
 		return file_send_hdr(e, match, 0);
+	}
 	e->flags |= match;
 	/* e is at the start of scratch rec[], which is larger than a value. */
 	bpf_map_update_elem(&mw_uring_pending, &req, s->rec, BPF_ANY);
@@ -163,23 +207,18 @@ static __always_inline int uring_done_open(struct io_open *o, int fd)
 	return on_open(fd, how.flags, 1);
 }
 
-/* Completion of a write or ftruncate: the request holds the file. */
-static __always_inline int uring_done_fd(struct io_kiocb *req, __u32 op,
-					 int res)
+/* A write or ftruncate through f: the record from the file, sent now. */
+static __always_inline int uring_on_file(struct file *f, __u32 op,
+					 __u32 xflags)
 {
 	struct mw_file_event *e;
 	struct mw_scratch *s;
 	struct inode *ino;
-	struct file *f;
 
-	if (res < 0 || (BPF_CORE_READ(req, flags) & URING_REQ_FIXED_FILE))
-		return 0;
-	f = AS_FILE(BPF_CORE_READ(req, file));
-	if (!f)
-		return 0;
 	e = file_rec(&s, op);
 	if (!e)
 		return 0;
+	e->flags |= xflags;
 	if (op == MW_FILE_OP_TRUNCATE) {
 		ino = FR(f, f_inode);
 		e->size_after = FR(ino, i_size);
@@ -191,6 +230,102 @@ static __always_inline int uring_done_fd(struct io_kiocb *req, __u32 op,
 			e->flags |= MW_FILE_APPEND;
 	}
 	return file_op_fd(f, op, e, s);
+}
+
+/*
+ * Completion of a write or ftruncate: the request holds the file, a
+ * registered one too (its issue put the table's file in req->file).
+ */
+static __always_inline int uring_done_fd(struct io_kiocb *req, __u32 op,
+					 int res)
+{
+	struct file *f;
+
+	if (res < 0)
+		return 0;
+	f = AS_FILE(BPF_CORE_READ(req, file));
+	if (!f)
+		return 0;
+	return uring_on_file(f, op, 0);
+}
+
+/* The registered file table before 6.13 (6.1, 6.12): an array of slots. */
+struct io_fixed_file___old {
+	unsigned long file_ptr;
+} __attribute__((preserve_access_index));
+
+struct io_file_table___old {
+	struct io_fixed_file___old *files;
+} __attribute__((preserve_access_index));
+
+struct io_ring_ctx___old {
+	struct io_file_table___old file_table;
+	unsigned int nr_user_files;
+} __attribute__((preserve_access_index));
+
+/* The low bits of a slot's file_ptr are flags (FFS_NOWAIT, FFS_ISREG, ...). */
+#define URING_FFS_MASK (~7UL)
+
+/*
+ * Slot idx of ring ctx's registered file table, as io_file_get_fixed()
+ * will read it at issue; NULL when out of range or empty. 6.13+ keeps a
+ * node per slot (io_rsrc_node), older kernels the slot itself.
+ */
+static __always_inline struct file *uring_fixed_file(struct io_ring_ctx *ctx,
+						     __u32 idx)
+{
+	unsigned long fp = 0;
+
+	if (bpf_core_field_exists(struct io_file_table, data)) {
+		struct io_rsrc_node **nodes;
+		struct io_rsrc_node *node = NULL;
+
+		if (idx >= BPF_CORE_READ(ctx, file_table.data.nr))
+			return NULL;
+		nodes = BPF_CORE_READ(ctx, file_table.data.nodes);
+		if (bpf_probe_read_kernel(&node, sizeof(node), &nodes[idx]) ||
+		    !node)
+			return NULL;
+		fp = BPF_CORE_READ(node, file_ptr);
+	} else {
+		struct io_ring_ctx___old *o = (void *)ctx;
+		struct io_fixed_file___old *files;
+
+		if (idx >= BPF_CORE_READ(o, nr_user_files))
+			return NULL;
+		files = BPF_CORE_READ(o, file_table.files);
+		if (bpf_probe_read_kernel(&fp, sizeof(fp), &files[idx]))
+			return NULL;
+	}
+	fp &= URING_FFS_MASK;
+	return fp ? AS_FILE(fp) : NULL;
+}
+
+/*
+ * A write whose success posts no completion (IOSQE_CQE_SKIP_SUCCESS),
+ * at submit: the file its issue will use. Prep leaves req->file unset
+ * (6.x assigns it at issue) and the fd, or the registered slot with
+ * IOSQE_FIXED_FILE, in req->cqe.fd; the submitter (or the SQPOLL thread,
+ * which shares its fd table) is current. Sent unconfirmed: the write may
+ * still fail, and the fd may change before the issue.
+ */
+static __noinline int uring_submit_write(struct io_kiocb *req, __u64 flags)
+{
+	struct file *f = AS_FILE(BPF_CORE_READ(req, file));
+	int fd;
+
+	if (!f) {
+		fd = BPF_CORE_READ(req, cqe.fd);
+		if (flags & URING_REQ_FIXED_FILE)
+			f = uring_fixed_file(BPF_CORE_READ(req, ctx), fd);
+		else
+			f = fd_file((void *)bpf_get_current_task_btf(), fd);
+	}
+	if (!f) {
+		stat_inc(MW_STAT_FILE_UNREADABLE);
+		return 0;
+	}
+	return uring_on_file(f, MW_FILE_OP_WRITE, MW_FILE_UNCONFIRMED);
 }
 
 /* Completion of a fallocate (its request is a struct io_sync). */
@@ -211,22 +346,41 @@ static __always_inline int uring_submit(__u64 req, __u8 opc, __u64 flags)
 {
 	int skip = !!(flags & URING_REQ_CQE_SKIP);
 
+	struct uring_names nm = {};
+
 	if (opc == URING_RENAMEAT) {
 		struct io_rename *r = (void *)req;
 
-		return uring_stash(req, skip, MW_FILE_OP_RENAME,
-				   BPF_CORE_READ(r, old_dfd),
-				   uring_name(BPF_CORE_READ(r, oldpath)),
-				   BPF_CORE_READ(r, new_dfd),
-				   uring_name(BPF_CORE_READ(r, newpath)));
+		nm.d1 = BPF_CORE_READ(r, old_dfd);
+		nm.n1 = uring_name(BPF_CORE_READ(r, oldpath));
+		nm.d2 = BPF_CORE_READ(r, new_dfd);
+		nm.n2 = uring_name(BPF_CORE_READ(r, newpath));
+		return FPROG(uring_stash_g)(req, skip, MW_FILE_OP_RENAME, &nm);
+	}
+	if (opc == URING_LINKAT || opc == URING_SYMLINKAT) {
+		struct io_link *l = (void *)req;
+
+		/* path: the new name; target: the existing file (link) or
+		 * the contents (symlink: no dirfd of its own). */
+		nm.d1 = BPF_CORE_READ(l, new_dfd);
+		nm.n1 = uring_name(BPF_CORE_READ(l, newpath));
+		nm.d2 = BPF_CORE_READ(l, old_dfd);
+		nm.n2 = uring_name(BPF_CORE_READ(l, oldpath));
+		return FPROG(uring_stash_g)(req, skip,
+				   opc == URING_LINKAT ? MW_FILE_OP_LINK
+						       : MW_FILE_OP_SYMLINK,
+				   &nm);
 	}
 	if (opc == URING_UNLINKAT) {
 		struct io_unlink *u = (void *)req;
 
-		return uring_stash(
-		    req, skip, MW_FILE_OP_UNLINK, BPF_CORE_READ(u, dfd),
-		    uring_name(BPF_CORE_READ(u, filename)), 0, NULL);
+		nm.d1 = BPF_CORE_READ(u, dfd);
+		nm.n1 = uring_name(BPF_CORE_READ(u, filename));
+		return FPROG(uring_stash_g)(req, skip, MW_FILE_OP_UNLINK, &nm);
 	}
+	if (skip && (opc == URING_WRITE || opc == URING_WRITEV ||
+		     opc == URING_WRITE_FIXED))
+		return uring_submit_write((struct io_kiocb *)req, flags);
 	if (opc == URING_OPENAT || opc == URING_OPENAT2) {
 		struct io_open *o = (void *)req;
 		__u64 fl = BPF_CORE_READ(o, how.flags);
@@ -239,9 +393,9 @@ static __always_inline int uring_submit(__u64 req, __u8 opc, __u64 flags)
 		    ((fl & O_ACCMODE) == O_RDONLY &&
 		     !(fl & (O_CREAT | O_TRUNC))))
 			return 0;
-		return uring_stash(
-		    req, skip, MW_FILE_OP_WRITE, BPF_CORE_READ(o, dfd),
-		    uring_name(BPF_CORE_READ(o, filename)), 0, NULL);
+		nm.d1 = BPF_CORE_READ(o, dfd);
+		nm.n1 = uring_name(BPF_CORE_READ(o, filename));
+		return FPROG(uring_stash_g)(req, skip, MW_FILE_OP_WRITE, &nm);
 	}
 	return 0;
 }
@@ -296,6 +450,8 @@ int FPROG(io_uring_complete)(struct trace_event_raw_io_uring_complete *ctx)
 		return uring_done_falloc((struct io_sync *)req, res);
 	case URING_RENAMEAT:
 	case URING_UNLINKAT:
+	case URING_LINKAT:
+	case URING_SYMLINKAT:
 		return uring_done_by_name((__u64)req, res);
 	}
 	return 0;

@@ -5,7 +5,8 @@
 # (no syscall tracepoint fires for them), raise the same alerts with the
 # real paths as the syscalls would (bpf/file/uring.bpf.c). So do an open
 # for writing and an unlink submitted with IOSQE_CQE_SKIP_SUCCESS, whose
-# success posts no completion (reported at submit).
+# success posts no completion (reported at submit), and a hard link into
+# /etc/cron.d and a symlink as authorized_keys made with LINKAT/SYMLINKAT.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/file_lib.sh"
 
@@ -28,6 +29,10 @@ sleep 0.2
 "$NS/uring_file" skipwrite /etc/cron.d/skipped "* * * * * root /tmp/.x/z
 " || echo skipwrite >> '"$T"'/bad
 "$NS/uring_file" skipunlink /var/log/syslog || echo skipunlink >> '"$T"'/bad
+echo "* * * * * root /tmp/.x/l" > /etc/prepared-link
+mkdir -p /root/.ssh
+"$NS/uring_file" link /etc/prepared-link /etc/cron.d/linked || echo link >> '"$T"'/bad
+"$NS/uring_file" symlink /tmp/.x/keys /root/.ssh/authorized_keys || echo symlink >> '"$T"'/bad
 '
 [ -e "$T/bad" ] && fail "io_uring operations failed: $(cat "$T/bad" | tr '\n' ' ')"
 
@@ -53,6 +58,10 @@ else
 	[ -n "$line" ] && expect "$line" '.event.action == "file-write" and .process.name == "uring_file"' "file-write by uring_file"
 fi
 line=$(expect_one_alert MW-AF-002 '.file.path == "/var/log/syslog"' "UNLINKAT with IOSQE_CQE_SKIP_SUCCESS of a log")
+line=$(expect_one_alert MW-PERSIST-001 '.file.path == "/etc/cron.d/linked"' "IORING_OP_LINKAT into cron.d")
+[ -n "$line" ] && expect "$line" '.event.action == "link" and .file.target_path == "/etc/prepared-link" and .process.name == "uring_file"' "link to /etc/prepared-link by uring_file"
+line=$(expect_one_alert MW-PERSIST-003 '.file.path == "/root/.ssh/authorized_keys"' "IORING_OP_SYMLINKAT as authorized_keys")
+[ -n "$line" ] && expect "$line" '.event.action == "symlink" and .file.target_path == "/tmp/.x/keys" and .threat.technique.id == ["T1098.004"]' "symlink to /tmp/.x/keys, T1098.004"
 if [ "$(cat "$T/ftrunc.rc")" = 3 ]; then
 	log "IORING_OP_FTRUNCATE not in this kernel (6.9+): not checked"
 else

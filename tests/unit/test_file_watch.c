@@ -421,6 +421,19 @@ static void test_decode(void **state)
 	/* a view that does not fit */
 	e->seen_len += 1;
 	assert_int_equal(decode__file(buf, n, &v), -EINVAL);
+
+	/* a rename's target view only: path, target, target's view */
+	n = file_rec(buf, "/a", "/etc/cron.d/j");
+	memcpy(e->data + 17, "/proc/self/root/etc/cron.d/j", 29);
+	e->tseen_len = 28;
+	e->hdr.size = sizeof(*e) + 17 + 29;
+	assert_int_equal(decode__file(buf, e->hdr.size, &v), 0);
+	assert_string_equal(v.target, "/etc/cron.d/j");
+	assert_null(v.seen_as);
+	assert_string_equal(v.target_seen_as, "/proc/self/root/etc/cron.d/j");
+	/* a target view without its NUL */
+	e->tseen_len = 27;
+	assert_int_equal(decode__file(buf, e->hdr.size, &v), -EINVAL);
 }
 
 /* minerwatch.file.in_home: directly in a home of the passwd file given. */

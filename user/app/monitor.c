@@ -316,6 +316,8 @@ static void tick(struct monitor *m, uint64_t *last_tick, uint64_t *last_health)
 	net_sensor__bursts(&m->sensors, now);
 	behaviour_sensor__tick(&m->sensors, now);
 	content_verdict__drain(m->cv);
+	if (file_sensor__anchors_due(&m->sensors, now))
+		loader__file_anchors_refresh(m->ld); /* right after a rename */
 	if (now - *last_tick >= 1000000000ULL) {
 		*last_tick = now;
 		fold_drain(m, now, false);

@@ -29,6 +29,8 @@ struct mw_file_info {
 	const char *seen_as;	 /* the caller's name for the file when it
 				  * differs from path (chroot, bind mount,
 				  * /proc/PID/root); NULL when the same */
+	const char *target_seen_as; /* the same for target_path (rename,
+				     * link); NULL when the same */
 	uint32_t flags;		 /* enum mw_file_flags */
 	int64_t size_before;	 /* -1 when unknown */
 	int64_t size_after;	 /* -1 when unknown */

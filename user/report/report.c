@@ -422,6 +422,11 @@ void report__file(json_t *doc, const struct mw_event *ev)
 		json_object_set_new(mf, "append", json_true());
 	if (f->seen_as)
 		json_object_set_new(mf, "seen_as", jsonx_str(f->seen_as));
+	if (f->target_seen_as)
+		json_object_set_new(mf, "target_seen_as",
+				    jsonx_str(f->target_seen_as));
+	if (f->flags & MW_FILE_UNCONFIRMED)
+		json_object_set_new(mf, "unconfirmed", json_true());
 	/* How the kernel resolved the path, and which watch let it through. */
 	json_object_set_new(
 	    mf, "path_source",

@@ -107,6 +107,11 @@ int decode__file(const void *data, size_t size, struct file_view *v)
 		if (!v->seen_as)
 			return -EINVAL;
 	}
+	if (e->tseen_len) {
+		v->target_seen_as = file_str(e, avail, &off, e->tseen_len);
+		if (!v->target_seen_as)
+			return -EINVAL;
+	}
 	return 0;
 }
 

@@ -34,6 +34,7 @@ struct file_view {
 	const char *target; /* NUL-terminated, or NULL when none */
 	const char *seen_as; /* the caller's view of path when it named the
 			      * object differently (MW_FILE_ANCHORED), or NULL */
+	const char *target_seen_as; /* the same for target, or NULL */
 };
 
 int decode__file(const void *data, size_t size, struct file_view *out);

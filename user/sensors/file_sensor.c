@@ -106,6 +106,10 @@ static void file_judge(struct sensors *s, const void *data, size_t size,
 		fi.target_path = target;
 	}
 	fi.seen_as = v.seen_as;
+	if (e->op == MW_FILE_OP_RENAME || e->op == MW_FILE_OP_UNLINK ||
+	    e->op == MW_FILE_OP_MOUNT)
+		s->anchors_stale = true; /* see file_sensor__anchors_due() */
+	fi.target_seen_as = v.target_seen_as;
 	slash = strrchr(path, '/');
 	fi.name = slash && slash[1] ? slash + 1 : path;
 	file_info(e, &fi);
@@ -169,6 +173,22 @@ void file_sensor__fold_expire(struct sensors *s, uint64_t now_ns)
 	file_fold__expire(s->fold, now_ns < MW_FOLD_WINDOW_NS
 				       ? 0
 				       : now_ns - MW_FOLD_WINDOW_NS);
+}
+
+/*
+ * A watched directory renamed over, removed or mounted on has a new
+ * identity: the anchors (user/kernel/file_anchors.c) are re-read now
+ * instead of at the next 1 s timer, so a write through another name right
+ * after it still comes out under the real path. Throttled: a rename storm
+ * under /var/log must not turn into a stat() storm.
+ */
+bool file_sensor__anchors_due(struct sensors *s, uint64_t now_ns)
+{
+	if (!s->anchors_stale || now_ns - s->anchors_ns < 100000000ULL)
+		return false;
+	s->anchors_stale = false;
+	s->anchors_ns = now_ns;
+	return true;
 }
 
 void file_sensor__free(struct sensors *s)

@@ -41,6 +41,9 @@ struct sensors {
 	uint64_t fold_untracked; /* drained repeats with no record to name */
 	uint64_t behaviour_last_ns; /* last CPU sample (behaviour_sensor.c) */
 	char scope[4096];	    /* --cgroup below its mount; "" for all */
+	bool anchors_stale;	    /* file_sensor.c: a watched place renamed,
+				     * unlinked or mounted on since ... */
+	uint64_t anchors_ns;	    /* ... the last refresh (boot ns) */
 };
 
 /*
@@ -80,6 +83,11 @@ void file_sensor__drained(void *ctx, const struct mw_fold_key *key,
 			  uint64_t count);
 void file_sensor__fold_expire(struct sensors *s, uint64_t now_ns);
 void file_sensor__free(struct sensors *s);
+/*
+ * Is a refresh of the file anchors due now? After a record that may have
+ * replaced a watched place (rename, unlink, mount), at most every 100 ms.
+ */
+bool file_sensor__anchors_due(struct sensors *s, uint64_t now_ns);
 
 /* net_sensor.c: MW_EV_NET, and the scan/brute-force bursts that ended. */
 void net_sensor__record(struct sensors *s, const void *data, size_t size);

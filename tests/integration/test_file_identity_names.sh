@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Renames and links by another name: a file renamed or hard-linked into
+# /etc/cron.d through /proc/self/root, and renamed and symlinked there
+# inside a chroot on `mount --rbind /` (what `docker run -v /:/host` +
+# chroot does), raise MW-PERSIST-001 with the real paths in file.path and
+# file.target_path, and the caller's own strings in
+# minerwatch.file.seen_as and minerwatch.file.target_seen_as.
+DNS_ETC_COPY=1
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/file_lib.sh"
+. "$(dirname "$0")/file_ns_lib.sh"
+
+file_rules_copy
+mw_start --rules "$T/rules" || finish
+H=$DNS_ROOT/hostroot
+
+dns_run '
+set -e
+mkdir "$DNS_ROOT/hostroot"
+mount --rbind / "$DNS_ROOT/hostroot"
+mountpoint -q "$DNS_ROOT/hostroot/etc" || exit 99
+set +e
+for f in prep1 prep2 prep3; do echo "* * * * * root /tmp/x" > /etc/$f; done
+mv /etc/prep1 /proc/self/root/etc/cron.d/procmv
+ln /etc/prep2 /proc/self/root/etc/cron.d/procln
+chroot "$DNS_ROOT/hostroot" /bin/mv /etc/prep3 /etc/cron.d/chrootmv
+chroot "$DNS_ROOT/hostroot" /bin/ln -s /tmp/x /etc/cron.d/chrootsym
+' || fail "scenario failed"
+
+# Kernel functions (fentry: 6.1, 6.12) resolve both names from dentries:
+# real paths, no caller's view to check.
+views=1
+file_hooks_fentry && { views=0; log "file sensor on kernel functions: views not checked"; }
+view() { [ "$views" = 1 ] && expect "$@"; }
+
+line=$(expect_one_alert MW-PERSIST-001 '.event.action == "rename" and .file.target_path == "/etc/cron.d/procmv"' "rename into cron.d through /proc/self/root")
+[ -n "$line" ] && view "$line" '.file.path == "/etc/prep1" and .minerwatch.file.seen_as == null and .minerwatch.file.target_seen_as == "/proc/self/root/etc/cron.d/procmv"' "real target path, the caller's string in target_seen_as"
+
+line=$(expect_one_alert MW-PERSIST-001 '.event.action == "link" and .file.path == "/etc/cron.d/procln"' "hard link into cron.d through /proc/self/root")
+[ -n "$line" ] && view "$line" '.file.target_path == "/etc/prep2" and .minerwatch.file.seen_as == "/proc/self/root/etc/cron.d/procln" and .minerwatch.file.target_seen_as == null' "real new name, the caller's string in seen_as"
+
+line=$(expect_one_alert MW-PERSIST-001 '.event.action == "rename" and .file.target_path == "/etc/cron.d/chrootmv"' "rename into cron.d inside a chroot on rbind /")
+[ -n "$line" ] && view "$line" ".file.path == \"/etc/prep3\" and .minerwatch.file.seen_as == \"$H/etc/prep3\" and .minerwatch.file.target_seen_as == \"$H/etc/cron.d/chrootmv\"" "both names real, both views the caller's"
+
+line=$(expect_one_alert MW-PERSIST-001 '.event.action == "symlink" and .file.path == "/etc/cron.d/chrootsym"' "symlink in cron.d inside a chroot on rbind /")
+[ -n "$line" ] && view "$line" ".file.target_path == \"/tmp/x\" and .minerwatch.file.seen_as == \"$H/etc/cron.d/chrootsym\"" "real path, the caller's view in seen_as"
+
+mw_stop
+expect_valid_json
+finish
