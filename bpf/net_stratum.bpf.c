@@ -34,8 +34,9 @@ struct {
  * Feed the payload at off to the flow's parser, a chunk at a time (the
  * record's data[] holds one); the last chunk read stays in e->data.
  * Returns the method once recognised; *n is the bytes in e->data. When
- * the flow's budget is spent first, *rest is where the unread payload
- * starts (for userspace, net_stratum_fwd.bpf.h).
+ * the flow's budget is spent first, or the packet is longer than what is
+ * read of it here, *rest is where the unread payload starts (for
+ * userspace, net_stratum_fwd.bpf.h).
  */
 static __always_inline int stratum_packet(struct __sk_buff *skb,
 					  struct stratum_scan *st,
@@ -69,9 +70,13 @@ static __always_inline int stratum_packet(struct __sk_buff *skb,
 		if (m)
 			return m;
 	}
-	/* Bytes past what we read: the rest of this line is unknown. */
+	/*
+	 * Bytes past what we read (a big write on loopback, a GSO packet):
+	 * userspace reads them (net_stratum_fwd.bpf.h), so that padding a
+	 * login past 2 KiB of one packet does not hide it.
+	 */
 	if (skb->len > off + STRATUM_CHUNKS * MW_NET_DATA_MAX)
-		st->mode = SM_SKIPLINE;
+		*rest = off + STRATUM_CHUNKS * MW_NET_DATA_MAX;
 	return 0;
 }
 

@@ -23,8 +23,11 @@
  * ring). A record that cannot be sent (rate limit, ring full) ends the
  * flow's forwarding, counted by cause: userspace never reads across a
  * hole it was not told about.
+ * A packet longer than the kernel reads of it (STRATUM_CHUNKS chunks: a
+ * big write on loopback, a GSO packet) is handed over the same way, from
+ * its first unread byte.
  * Cost: nothing for flows decided within the kernel's window; for a
- * forwarded one, one cookie lookup and up to STRATUM_CHUNKS records a
+ * forwarded one, one cookie lookup and up to FWD_CHUNKS records a
  * packet, and no parsing.
  */
 #ifndef MW_NET_STRATUM_FWD_BPF_H
@@ -34,6 +37,8 @@
 #include "stratum.h"
 
 #define MW_STRATUM_FWD_PER_SEC 4096 /* records per CPU and second */
+/* Records (MW_NET_DATA_MAX bytes) of one packet: the whole budget. */
+#define FWD_CHUNKS 64
 
 struct fwd_rate {
 	__u64 window;
@@ -116,48 +121,66 @@ static __always_inline void fwd_hdr(struct __sk_buff *skb, struct net_flow *f,
 	e->cookie = bpf_get_socket_cookie(skb);
 }
 
+struct fwd_loop {
+	struct __sk_buff *skb;
+	struct stratum_scan *st;
+	struct net_flow *f;
+	struct mw_net_event *e;
+	__u32 off;
+};
+
 /*
- * Forward the payload from off on, a chunk a record (the same chunks the
- * kernel parser reads; bytes past them are flagged MW_NET_FWD_GAP, as the
- * kernel parser skips the rest of that line). Ends the flow with a
- * MW_NET_FWD_END record once the forwarding budget is spent. One emit
- * site: each inlined copy of it is walked by the verifier.
+ * One chunk (k) of the payload from l->off on: a record of its bytes, or
+ * MW_NET_FWD_END once the forwarding budget is spent. A bpf_loop()
+ * callback: the verifier walks it once, whatever the count; what changes
+ * per chunk lives in the flow's storage (st->bytes), not on the stack.
+ * Returns 1 to stop.
+ */
+static long fwd_chunk(__u32 k, void *ctx)
+{
+	struct fwd_loop *l = ctx;
+	struct mw_net_event *e = l->e;
+	struct stratum_scan *st = l->st;
+	__u32 c, coff = l->off + k * MW_NET_DATA_MAX;
+
+	if (l->skb->len <= coff)
+		return 1;
+	if (st->bytes >= MW_STRATUM_FLOW_BYTES + MW_STRATUM_FWD_BYTES ||
+	    st->packets > MW_STRATUM_FLOW_PACKETS + MW_STRATUM_FWD_PACKETS) {
+		e->flags = MW_NET_FWD_END;
+		if (!fwd_emit(l->f, e, 0)) {
+			stat_inc(MW_STAT_NET_STRATUM_FWD_SPENT);
+			l->f->state = FLOW_DONE;
+		}
+		return 1;
+	}
+	c = l->skb->len - coff;
+	if (c > MW_NET_DATA_MAX)
+		c = MW_NET_DATA_MAX;
+	c = ((c - 1) & (MW_NET_DATA_MAX - 1)) + 1;
+	if (bpf_skb_load_bytes(l->skb, coff, e->data, c))
+		return 1;
+	st->bytes += c;
+	e->flags = 0;
+	if (k == FWD_CHUNKS - 1 && l->skb->len > coff + c)
+		e->flags = MW_NET_FWD_GAP;
+	return fwd_emit(l->f, e, c) ? 1 : 0;
+}
+
+/*
+ * Forward the payload from off on, a chunk a record, up to FWD_CHUNKS of
+ * one packet (32 KiB, the budget); bytes past them are flagged
+ * MW_NET_FWD_GAP (the parser skips the rest of that line). Ends the flow
+ * with a MW_NET_FWD_END record once the forwarding budget is spent.
  */
 static __always_inline void fwd_payload(struct __sk_buff *skb,
 					struct stratum_scan *st,
 					struct net_flow *f,
 					struct mw_net_event *e, __u32 off)
 {
-	__u32 k, c, coff;
+	struct fwd_loop l = {.skb = skb, .st = st, .f = f, .e = e, .off = off};
 
-	for (k = 0; k < STRATUM_CHUNKS; k++) {
-		coff = off + k * MW_NET_DATA_MAX;
-		if (skb->len <= coff)
-			return;
-		if (st->bytes >= MW_STRATUM_FLOW_BYTES + MW_STRATUM_FWD_BYTES ||
-		    st->packets >
-			MW_STRATUM_FLOW_PACKETS + MW_STRATUM_FWD_PACKETS) {
-			e->flags = MW_NET_FWD_END;
-			c = 0;
-		} else {
-			c = skb->len - coff;
-			if (c > MW_NET_DATA_MAX)
-				c = MW_NET_DATA_MAX;
-			c = ((c - 1) & (MW_NET_DATA_MAX - 1)) + 1;
-			if (bpf_skb_load_bytes(skb, coff, e->data, c))
-				return;
-			st->bytes += c;
-			e->flags = 0;
-			if (k == STRATUM_CHUNKS - 1 && skb->len > coff + c)
-				e->flags = MW_NET_FWD_GAP;
-		}
-		if (fwd_emit(f, e, c) || !c)
-			break;
-	}
-	if (e->flags == MW_NET_FWD_END) {
-		stat_inc(MW_STAT_NET_STRATUM_FWD_SPENT);
-		f->state = FLOW_DONE;
-	}
+	bpf_loop(FWD_CHUNKS, fwd_chunk, &l, 0);
 }
 
 /*

@@ -10,13 +10,16 @@
 # decoys are valid JSON objects whose "method" is not a stratum one (a
 # "login" without an agent among them), sent one line a packet to the
 # repo's fake pool. A client that sends the same >8 KiB of benign JSON and
-# no login raises no stratum alert. Enforce mode: the client is killed.
+# no login raises no stratum alert. So does one 3 KiB write of whitespace
+# and the login (one loopback packet: the kernel reads 2 KiB of a packet,
+# userspace the rest). Enforce mode: the client is killed.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/net_lib.sh"
 
 PORT=$((20000 + ($$ + 7) % 20000))
 cat >"$T/client.py" <<'PY'
-# One flow to the pool: MODE decoy | tiny | benign. Writes its pid first.
+# One flow to the pool: MODE decoy | tiny | big | benign. Writes its pid
+# first.
 import os, socket, sys, time
 mode, port, pidfile = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 open(pidfile, "w").write("%d\n" % os.getpid())
@@ -39,9 +42,12 @@ if mode in ("decoy", "benign"):
 elif mode == "tiny":
     for i in range(90):
         send(b" \n")
-if mode != "benign":
-    send(b'{"id":1,"jsonrpc":"2.0","method":"login","params":{"login":"4A",'
+LOGIN = (b'{"id":1,"jsonrpc":"2.0","method":"login","params":{"login":"4A",'
          b'"pass":"x","agent":"XMRig/6.21.0 (Linux x86_64) libuv/1.44.2"}}\n')
+if mode == "big":
+    s.sendall(b" " * 3000 + LOGIN)  # one write: one 3 KiB loopback packet
+elif mode != "benign":
+    send(LOGIN)
 try:
     s.settimeout(2)
     s.recv(4096)
@@ -60,11 +66,11 @@ run_client() {
 
 rules_copy
 bg python3 "$MW_ROOT/tests/integration/helpers/fakepool.py" --addr 127.0.0.1 \
-	--port "$PORT" --log "$T/pool.log" --timeout 90
+	--port "$PORT" --log "$T/pool.log" --timeout 600
 wait_file "$T/pool.log" listening 10 || fail "fake pool did not start"
 
 mw_start --rules "$T/rules" || finish
-for mode in decoy tiny; do
+for mode in decoy tiny big; do
 	run_client "$mode"
 	line=$(wait_for ".event.kind == \"alert\" and .rule.id == \"MW-NET-003\" and .process.pid == $cpid" 10) ||
 		fail "$mode: no stratum alert for a login past the kernel's window"
@@ -84,11 +90,11 @@ wait_for ".rule.id == \"MW-NET-003\" and .process.pid == $cpid" 10 >/dev/null ||
 	fail "marker flow not recognised"
 [ "$(count_of ".rule.id == \"MW-NET-003\" and .process.pid == $bpid")" -eq 0 ] &&
 	ok ">8 KiB of benign JSON: no stratum alert" || fail "benign JSON taken for stratum"
-[ "$(count_of '.rule.id == "MW-NET-003"')" -eq 3 ] &&
-	ok "one alert per stratum flow" || fail "$(count_of '.rule.id == "MW-NET-003"') stratum alerts, want 3"
+[ "$(count_of '.rule.id == "MW-NET-003"')" -eq 4 ] &&
+	ok "one alert per stratum flow" || fail "$(count_of '.rule.id == "MW-NET-003"') stratum alerts, want 4"
 mw_stop
 line=$(jq -c 'select(.event.action == "stopped")' "$OUT" | tail -n 1)
-expect "$line" '.minerwatch.counters.net_stratum_budget_spent >= 4 and .minerwatch.counters.stratum_fwd_flows >= 4 and .minerwatch.counters.stratum_fwd_matched == 3 and .minerwatch.counters.stratum_fwd_bad == 0' \
+expect "$line" '.minerwatch.counters.net_stratum_budget_spent >= 5 and .minerwatch.counters.stratum_fwd_flows >= 5 and .minerwatch.counters.stratum_fwd_matched == 4 and .minerwatch.counters.stratum_fwd_bad == 0' \
 	"counters: flows handed over and matched in userspace"
 
 mw_start --rules "$T/rules" --enforce || finish

@@ -46,8 +46,8 @@ static struct mw_net_event *mk(uint64_t cookie, uint64_t ts, uint32_t flags,
 static int start(struct stratum_fwd *t, uint64_t cookie, uint64_t ts,
 		 const struct stratum_scan *st)
 {
-	return stratum_fwd__record(t, mk(cookie, ts, MW_NET_FWD_START, st,
-					 sizeof(*st)));
+	return stratum_fwd__record(
+	    t, mk(cookie, ts, MW_NET_FWD_START, st, sizeof(*st)));
 }
 
 static int data(struct stratum_fwd *t, uint64_t cookie, uint64_t ts,
@@ -79,8 +79,8 @@ static char *stream(size_t *len, int with_login)
  * the state and the rest to userspace. Returns the first method found
  * (kernel or userspace) and how many records userspace decided on.
  */
-static int run(struct stratum_fwd *t, uint64_t cookie, const char *s,
-	       size_t n, size_t chunk, int *decided)
+static int run(struct stratum_fwd *t, uint64_t cookie, const char *s, size_t n,
+	       size_t chunk, int *decided)
 {
 	static unsigned char buf[MW_STRATUM_BUF];
 	struct stratum_scan st = {0};
@@ -133,8 +133,8 @@ static void test_fwd_login_after_window(void **state)
 		assert_int_equal(d, 1);
 	}
 	/* A keepalived after the login is not a second alert. */
-	assert_int_equal(data(t, 100 + 7, 3, "{\"method\":\"keepalived\"}\n", 0),
-			 0);
+	assert_int_equal(
+	    data(t, 100 + 7, 3, "{\"method\":\"keepalived\"}\n", 0), 0);
 	stratum_fwd__stats(t, &st);
 	assert_int_equal(st.flows, 6);
 	assert_int_equal(st.matched, 6);
@@ -174,7 +174,8 @@ static void test_fwd_state_carried(void **state)
 	/* Without the state (a fresh parser): the tail alone is nothing. */
 	memset(&st, 0, sizeof(st));
 	assert_int_equal(start(t, 8, 1, &st), 0);
-	assert_int_equal(data(t, 8, 2, "\"params\":{\"agent\":\"x\"}}\n", 0), 0);
+	assert_int_equal(data(t, 8, 2, "\"params\":{\"agent\":\"x\"}}\n", 0),
+			 0);
 	stratum_fwd__free(t);
 }
 
@@ -187,8 +188,11 @@ static void test_fwd_gap(void **state)
 	(void)state;
 	assert_int_equal(start(t, 9, 1, &st), 0);
 	assert_int_equal(data(t, 9, 2, "{\"id\":1,", MW_NET_FWD_GAP), 0);
-	assert_int_equal(data(t, 9, 3, "\"method\":\"login\",\"params\":"
-				       "{\"agent\":\"x\"}}\n", 0), 0);
+	assert_int_equal(data(t, 9, 3,
+			      "\"method\":\"login\",\"params\":"
+			      "{\"agent\":\"x\"}}\n",
+			      0),
+			 0);
 	assert_int_equal(data(t, 9, 4, login, 0), MW_STRATUM_LOGIN);
 	stratum_fwd__free(t);
 }
@@ -216,9 +220,8 @@ static void test_fwd_table_bounds(void **state)
 	assert_int_equal(fs.orphans, 1);
 	/* END frees, counted as spent. */
 	assert_int_equal(start(t, 500, 202, &st), 0);
-	assert_int_equal(stratum_fwd__record(t, mk(500, 203, MW_NET_FWD_END,
-						   "", 0)),
-			 0);
+	assert_int_equal(
+	    stratum_fwd__record(t, mk(500, 203, MW_NET_FWD_END, "", 0)), 0);
 	stratum_fwd__stats(t, &fs);
 	assert_int_equal(fs.spent, 1);
 	/* Idle past the timeout: all freed; only undecided ones counted. */
@@ -244,13 +247,13 @@ static void test_fwd_malformed(void **state)
 
 	(void)state;
 	assert_int_equal(stratum_fwd__record(t, mk(0, 1, 0, "x", 1)), -EINVAL);
-	assert_int_equal(stratum_fwd__record(t, mk(5, 1, MW_NET_FWD_START,
-						   "x", 1)),
-			 -EINVAL);
-	assert_int_equal(stratum_fwd__record(
-			     t, mk(5, 1, MW_NET_FWD_START | MW_NET_FWD_END,
-				   "", 0)),
-			 -EINVAL);
+	assert_int_equal(
+	    stratum_fwd__record(t, mk(5, 1, MW_NET_FWD_START, "x", 1)),
+	    -EINVAL);
+	assert_int_equal(
+	    stratum_fwd__record(
+		t, mk(5, 1, MW_NET_FWD_START | MW_NET_FWD_END, "", 0)),
+	    -EINVAL);
 	stratum_fwd__stats(t, &fs);
 	assert_int_equal(fs.bad, 3);
 	/* Depth past the limit, found set, an unknown mode: a reset. */
