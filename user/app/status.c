@@ -120,6 +120,9 @@ static json_t *counters_json(struct monitor *m, const uint64_t *st)
 	fwd_counters(c, m);
 	counter_set(c, "file_fold_untracked", m->sensors.fold_untracked);
 	counter_set(c, "alerts", vs.alerts);
+	counter_set(c, "hash_waits", vs.hash_waits);
+	counter_set(c, "hash_wait_expired", vs.hash_wait_expired);
+	counter_set(c, "hash_wait_full", vs.hash_wait_full);
 	counter_set(c, "alerts_aggregated", reporter__suppressed(m->rep));
 	counter_set(c, "emit_failed", reporter__emit_failed(m->rep));
 	counter_set(c, "output_lines", os.lines);
