@@ -12,14 +12,16 @@
 # repo's fake pool. A client that sends the same >8 KiB of benign JSON and
 # no login raises no stratum alert. So does one 3 KiB write of whitespace
 # and the login (one loopback packet: the kernel reads 2 KiB of a packet,
-# userspace the rest). Enforce mode: the client is killed.
+# userspace the rest). Enforce mode: the client is killed; and when a
+# forked child that left the process group goes on talking on the socket,
+# the kernel drops its packets (the cut userspace asked for).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/net_lib.sh"
 
 PORT=$((20000 + ($$ + 7) % 20000))
 cat >"$T/client.py" <<'PY'
-# One flow to the pool: MODE decoy | tiny | big | benign. Writes its pid
-# first.
+# One flow to the pool: MODE decoy | tiny | big | benign | fork. Writes
+# its pid first.
 import os, socket, sys, time
 mode, port, pidfile = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 open(pidfile, "w").write("%d\n" % os.getpid())
@@ -28,7 +30,7 @@ s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 def send(b):
     s.sendall(b)
     time.sleep(0.002)  # one line a packet: no coalescing on loopback
-if mode in ("decoy", "benign"):
+if mode in ("decoy", "benign", "fork"):
     # ~14 KiB in ~70 packets: past both the byte and the packet budget.
     methods = ["eth_getBalance", "login", "mining.subscribed", "submitx",
                "getjob", "status"]
@@ -46,6 +48,23 @@ LOGIN = (b'{"id":1,"jsonrpc":"2.0","method":"login","params":{"login":"4A",'
          b'"pass":"x","agent":"XMRig/6.21.0 (Linux x86_64) libuv/1.44.2"}}\n')
 if mode == "big":
     s.sendall(b" " * 3000 + LOGIN)  # one write: one 3 KiB loopback packet
+elif mode == "fork":
+    # A child shares the socket, leaves the process group and, once the
+    # login is judged, goes on talking on it: the flow must be cut.
+    if os.fork() == 0:
+        os.setsid()
+        time.sleep(0.8)
+        n = 0
+        for i in range(20):
+            try:
+                s.sendall(b'{"id":9,"method":"keepalived","params":{}}\n')
+                n += 1
+            except OSError:
+                break
+            time.sleep(0.05)
+        open(pidfile + ".child", "w").write("%d %d\n" % (os.getpid(), n))
+        os._exit(0)
+    send(LOGIN)
 elif mode != "benign":
     send(LOGIN)
 try:
@@ -105,6 +124,28 @@ line=$(wait_for ".event.action == \"kill\" and .process.pid == $cpid" 10) || fai
 [ -n "$line" ] && expect "$line" '.event.outcome == "success" and .rule.id == "MW-NET-003"' "enforce: kill reported"
 line=$(wait_for ".event.kind == \"alert\" and .rule.id == \"MW-NET-003\" and .process.pid == $cpid" 5)
 [ -n "$line" ] && expect "$line" '.minerwatch.net.stratum.where == "userspace"' "enforce: decided in userspace"
+
 mw_stop
+
+# The cut: a forked child that left the process group keeps the socket
+# and sends keepalived lines after the login was judged; none may arrive.
+# (A daemon of its own: the first one's incident would take the next
+# python3 for the killed program restarted, MW-INC-002.)
+mw_start --rules "$T/rules" --enforce || finish
+run_client fork
+[ "$crc" -eq 137 ] && ok "enforce (fork): the login's sender is killed" ||
+	fail "enforce (fork): client exit $crc, want 137"
+wait_file "$T/pid.fork.child" . 10 || fail "the forked child did not finish"
+log "child: $(cat "$T/pid.fork.child" 2>/dev/null) (pid, keepalived lines written)"
+sleep 1
+[ "$(grep -c '^keepalived$' "$T/pool.log")" -eq 0 ] &&
+	ok "enforce: the flow is cut after the userspace match (no keepalived reached the pool)" ||
+	fail "enforce: $(grep -c '^keepalived$' "$T/pool.log") keepalived lines reached the pool after the match"
+line=$(wait_for ".event.action == \"block\" and .process.pid == $cpid" 5) || fail "enforce: no block event"
+[ -n "$line" ] && expect "$line" '.minerwatch.response.where == "kernel" and .rule.id == "MW-NET-003"' \
+	"enforce: the flow's cut reported"
+mw_stop
+line=$(jq -c 'select(.event.action == "stopped")' "$OUT" | tail -n 1)
+expect "$line" '.minerwatch.counters.net_stratum_dropped >= 1' "enforce: packets dropped after the match counted"
 expect_valid_json
 finish
