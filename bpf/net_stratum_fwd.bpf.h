@@ -223,15 +223,18 @@ __noinline int mw_stratum_fwd(struct __sk_buff *skb, struct stratum_scan *st,
 	if (!skb || !st || !f || !slot)
 		return VERDICT_PASS;
 	fwd_hdr(skb, f, e);
+	cookie = e->cookie;
 	if (f->state != FLOW_FWD) {
 		stat_inc(MW_STAT_NET_STRATUM_SPENT); /* the kernel's budget */
+		/* A socket reconnected (AF_UNSPEC) keeps its cookie: a new
+		 * flow starts undecided. */
+		bpf_map_delete_elem(&mw_stratum_cut, &cookie);
 		f->state = FLOW_FWD;
 		e->flags = MW_NET_FWD_START;
 		__builtin_memcpy(e->data, st, sizeof(*st));
 		if (fwd_emit(f, e, sizeof(*st)))
 			return VERDICT_PASS;
 	} else {
-		cookie = e->cookie;
 		if (bpf_map_lookup_elem(&mw_stratum_cut, &cookie))
 			return fwd_decided(f);
 		st->packets++;
