@@ -99,6 +99,11 @@ enum mw_stat {
 	MW_STAT_NET_STRATUM_SPENT = 51,	/* flows read to the byte/packet budget */
 	MW_STAT_NET_NO_SLOT = 52,	/* record slots all in use: not inspected */
 	MW_STAT_EXEC_PATH_TRUNC = 53,	/* exe or cwd path cut at a walk limit */
+	/* Stratum flows handed to userspace at the kernel's budget (counted
+	 * ..._SPENT above), read on there (bpf/net_stratum_fwd.bpf.h): */
+	MW_STAT_NET_STRATUM_FWD_SPENT = 58, /* forwarding budget spent too */
+	MW_STAT_NET_STRATUM_FWD_LIMITED = 59, /* stopped at the rate limit */
+	MW_STAT_NET_STRATUM_FWD_LOST = 60, /* stopped: mw_events full */
 	MW_STAT_MAX = 64,	/* size of the map; keep the enum below it */
 };
 
@@ -206,6 +211,11 @@ enum mw_net_kind {
 	MW_NET_DNS = 4,		/* a DNS answer arrived: message in data[] */
 	MW_NET_RAW = 5,		/* first packet sent on a raw/packet socket */
 	MW_NET_TLS = 6,		/* TLS ClientHello: its first bytes in data[] */
+	/* A flow still undecided at the kernel's stratum budget, handed over
+	 * (bpf/net_stratum_fwd.bpf.h): FWD_START carries the parser's state
+	 * (struct stratum_scan) in data[], the next records the flow's next
+	 * payload bytes, FWD_END says the forwarding budget is spent. */
+	MW_NET_STRATUM_FWD = 7,
 };
 
 /* Flags of struct mw_net_event.flags. */
@@ -216,6 +226,9 @@ enum mw_net_flags {
 	MW_NET_SENDMSG = 1 << 3,	/* from sendto/sendmsg, not connect */
 	MW_NET_LOOPBACK = 1 << 4,	/* destination is a loopback address */
 	MW_NET_DATA_TRUNC = 1 << 5,	/* data[] holds only the first bytes */
+	MW_NET_FWD_START = 1 << 6,	/* STRATUM_FWD: data[] is the parser */
+	MW_NET_FWD_GAP = 1 << 7,	/* STRATUM_FWD: bytes after these unread */
+	MW_NET_FWD_END = 1 << 8,	/* STRATUM_FWD: budget spent, no more */
 };
 
 /* Stratum methods recognised (struct mw_net_event.method). */

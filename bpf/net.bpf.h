@@ -41,6 +41,7 @@
 #define FLOW_OPEN 0	 /* inspecting the first payload packets */
 #define FLOW_CUT 1	 /* stratum seen in enforce mode: drop everything */
 #define FLOW_DONE 2	 /* inspected: nothing more to do */
+#define FLOW_FWD 3	 /* undecided past the budget: sent to userspace */
 #define STRATUM_BUDGET 3 /* payload packets inspected per flow by default */
 
 struct {

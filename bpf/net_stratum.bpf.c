@@ -27,19 +27,29 @@ struct {
 
 #define STRATUM_CHUNKS 4 /* MW_STRATUM_SCAN-byte chunks read per packet */
 
+/* Flows undecided past the budget go on in userspace (issue 14). */
+#include "net_stratum_fwd.bpf.h"
+
 /*
  * Feed the payload at off to the flow's parser, a chunk at a time (the
  * record's data[] holds one); the last chunk read stays in e->data.
- * Returns the method once recognised; *n is the bytes in e->data.
+ * Returns the method once recognised; *n is the bytes in e->data. When
+ * the flow's budget is spent first, or the packet is longer than what is
+ * read of it here, *rest is where the unread payload starts (for
+ * userspace, net_stratum_fwd.bpf.h).
  */
 static __always_inline int stratum_packet(struct __sk_buff *skb,
 					  struct stratum_scan *st,
 					  struct mw_net_event *e, __u32 off,
-					  __u32 *n)
+					  __u32 *n, __u32 *rest)
 {
 	__u32 k, c, coff;
 	int m = 0;
 
+	if (st->packets >= MW_STRATUM_FLOW_PACKETS) {
+		*rest = off;
+		return 0;
+	}
 	st->packets++;
 	for (k = 0; k < STRATUM_CHUNKS; k++) {
 		coff = off + k * MW_NET_DATA_MAX;
@@ -49,6 +59,10 @@ static __always_inline int stratum_packet(struct __sk_buff *skb,
 		if (c > MW_NET_DATA_MAX)
 			c = MW_NET_DATA_MAX;
 		c = ((c - 1) & (MW_NET_DATA_MAX - 1)) + 1;
+		if (st->bytes + c > MW_STRATUM_FLOW_BYTES) {
+			*rest = coff;
+			return 0;
+		}
 		if (bpf_skb_load_bytes(skb, coff, e->data, c))
 			break;
 		*n = c;
@@ -56,9 +70,13 @@ static __always_inline int stratum_packet(struct __sk_buff *skb,
 		if (m)
 			return m;
 	}
-	/* Bytes past what we read: the rest of this line is unknown. */
+	/*
+	 * Bytes past what we read (a big write on loopback, a GSO packet):
+	 * userspace reads them (net_stratum_fwd.bpf.h), so that padding a
+	 * login past 2 KiB of one packet does not hide it.
+	 */
 	if (skb->len > off + STRATUM_CHUNKS * MW_NET_DATA_MAX)
-		st->mode = SM_SKIPLINE;
+		*rest = off + STRATUM_CHUNKS * MW_NET_DATA_MAX;
 	return 0;
 }
 
@@ -71,10 +89,10 @@ static __always_inline int egress_inspect(struct __sk_buff *skb,
 	struct stratum_scan *st;
 	struct mw_config *cfg;
 	struct mw_net_config *nc;
-	__u32 l4off, n = 0;
+	__u32 l4off, n = 0, rest = 0;
 	__u8 l4proto;
 	__u16 ports[2];
-	int m, cut;
+	int m = 0, cut;
 
 	if (skb_parse(skb, e, &l4proto, &l4off) || l4proto != IPPROTO_TCP) {
 		stat_inc(MW_STAT_NET_UNPARSED);
@@ -98,15 +116,19 @@ static __always_inline int egress_inspect(struct __sk_buff *skb,
 	}
 	/*
 	 * Read as a stream, bounded per flow in bytes and packets, so junk
-	 * or tiny packets before the message do not hide it.
+	 * or tiny packets before the message do not hide it; past that
+	 * budget, the rest of the decision is userspace's.
 	 */
-	m = stratum_packet(skb, st, e, off, &n);
+	if (f->state != FLOW_FWD)
+		m = stratum_packet(skb, st, e, off, &n, &rest);
 	if (!m) {
-		if (stratum__spent(st)) {
-			f->state = FLOW_DONE;
-			stat_inc(MW_STAT_NET_STRATUM_SPENT);
-		}
-		return VERDICT_PASS;
+		if (!rest && f->state != FLOW_FWD)
+			return VERDICT_PASS;
+		e->sport = bpf_ntohs(ports[0]);
+		e->dport = bpf_ntohs(ports[1]);
+		/* A global's result is any scalar to the verifier: bound it. */
+		return mw_stratum_fwd(skb, st, f, (struct net_slot *)e,
+				      rest ? rest : off) & 1;
 	}
 	/* data[] holds the chunk the match ended in, not the whole payload. */
 	if (skb->len - off > n)

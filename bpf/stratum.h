@@ -4,8 +4,10 @@
  * reading them as JSON. Pure C with no includes and a fixed amount of work
  * per byte, so the same code runs in the kernel (bpf/net_stratum.bpf.c, a
  * byte at a time under bpf_loop, its state kept per socket so a message
- * split across packets is read whole) and in the unit tests and the fuzz
- * target (tests/unit/test_net.c, tests/fuzz/fuzz_stratum.c).
+ * split across packets is read whole), in userspace for the flows the
+ * kernel hands over at its budget (user/sensors/stratum_fwd.c), and in the
+ * unit tests and the fuzz target (tests/unit/test_net.c,
+ * tests/unit/test_stratum_fwd.c, tests/fuzz/fuzz_stratum.c).
  *
  * Stratum is JSON-RPC over TCP, one object per line. What miners send first:
  *   XMRig / cryptonote pools: {"id":1,"jsonrpc":"2.0","method":"login",
@@ -37,6 +39,13 @@
 /* Bytes and payload packets of one flow read before giving up. */
 #define MW_STRATUM_FLOW_BYTES 8192
 #define MW_STRATUM_FLOW_PACKETS 64
+/*
+ * Past that, a flow still undecided is handed to userspace, which goes on
+ * reading it with this same parser (user/sensors/stratum_fwd.c): this many
+ * more bytes and payload packets are forwarded, then it is given up.
+ */
+#define MW_STRATUM_FWD_BYTES 32768
+#define MW_STRATUM_FWD_PACKETS 256
 #define MW_STRATUM_DEPTH 30 /* nesting kept track of (bits of nest) */
 
 #define MW_SB(b, i) ((b)[(i) & (MW_STRATUM_BUF - 1)])
@@ -406,6 +415,22 @@ stratum__feed(struct stratum_scan *s, const unsigned char *b, unsigned int len)
 	f.len = len;
 	s->bytes += len;
 	stratum__loop(MW_STRATUM_SCAN, stratum__feed_cb, &f);
+	return s->found;
+}
+
+/*
+ * Feed b[0..len) (len <= MW_STRATUM_BUF) with no byte budget: userspace
+ * goes on reading a flow the kernel handed over with its parser state
+ * (user/sensors/stratum_fwd.c). Returns the method once recognised.
+ */
+static __always_inline int stratum__feed_more(struct stratum_scan *s,
+					      const unsigned char *b,
+					      unsigned int len)
+{
+	struct stratum_feed f = {.b = b, .s = s, .len = len};
+
+	if (!s->found && len)
+		stratum__loop(len, stratum__feed_cb, &f);
 	return s->found;
 }
 

@@ -8,7 +8,11 @@
  *   first input byte picks the packet size; within the packet budget);
  * - a single-line JSON object that jansson reads as a stratum request
  *   (method value, and an agent key in params for a login) is recognised:
- *   the byte-level parser agrees with a real JSON parser.
+ *   the byte-level parser agrees with a real JSON parser;
+ * - the userspace continuation (user/sensors/stratum_fwd.c): a flow the
+ *   kernel hands over at any chunk boundary, read on from the handed-over
+ *   state, ends as the same parser reading the whole flow with no budget;
+ *   and a START record with any bytes as the parser state is survived.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,6 +22,7 @@
 #include <linux/types.h>
 
 #include "events.h"
+#include "sensors/stratum_fwd.h"
 #include "stratum.h"
 
 static int feed_split(const uint8_t *d, size_t n, size_t step)
@@ -35,6 +40,93 @@ static int feed_split(const uint8_t *d, size_t n, size_t step)
 		m = stratum__feed(&st, buf, k);
 		if (!m && stratum__spent(&st))
 			break;
+	}
+	return m;
+}
+
+static union {
+	struct mw_net_event e;
+	unsigned char b[sizeof(struct mw_net_event) + MW_STRATUM_BUF];
+} rec;
+
+static int fwd_rec(struct stratum_fwd *t, uint32_t flags, const void *p,
+		   size_t n)
+{
+	memset(&rec, 0, sizeof(rec));
+	rec.e.hdr.type = MW_EV_NET;
+	rec.e.kind = MW_NET_STRATUM_FWD;
+	rec.e.cookie = 42;
+	rec.e.flags = flags;
+	rec.e.data_len = (uint16_t)n;
+	memcpy(rec.e.data, p, n);
+	return stratum_fwd__record(t, &rec.e);
+}
+
+/*
+ * The kernel reads step-sized chunks until `handover` bytes, then the
+ * state and the rest go to userspace, step bytes a record. Returns the
+ * first method found on either side.
+ */
+static int feed_handover(const uint8_t *d, size_t n, size_t step,
+			 size_t handover)
+{
+	static unsigned char buf[MW_STRATUM_BUF];
+	struct stratum_scan st = {0};
+	struct stratum_fwd *t = stratum_fwd__new(4, 1);
+	size_t off, k;
+	int m = 0, r;
+
+	if (!t)
+		abort();
+	for (off = 0; off < n && off + step <= handover && !m; off += k) {
+		k = n - off < step ? n - off : step;
+		memcpy(buf, d + off, k);
+		m = stratum__feed_more(&st, buf, k);
+	}
+	if (!m && fwd_rec(t, MW_NET_FWD_START, &st, sizeof(st)))
+		abort();
+	for (; off < n && !m; off += k) {
+		k = n - off < step ? n - off : step;
+		r = fwd_rec(t, 0, d + off, k);
+		if (r < 0)
+			abort();
+		m = r;
+	}
+	stratum_fwd__free(t);
+	return m;
+}
+
+/* Any bytes as the handed-over state, then the input: no crash. */
+static void fwd_any_state(const uint8_t *d, size_t n)
+{
+	struct stratum_scan st;
+	struct stratum_fwd *t = stratum_fwd__new(4, 1);
+	size_t off, k;
+
+	if (!t || n < sizeof(st))
+		goto out;
+	memcpy(&st, d, sizeof(st));
+	fwd_rec(t, MW_NET_FWD_START, &st, sizeof(st));
+	for (off = sizeof(st); off < n; off += k) {
+		k = n - off < MW_NET_DATA_MAX ? n - off : MW_NET_DATA_MAX;
+		fwd_rec(t, d[off] & 1 ? MW_NET_FWD_GAP : 0, d + off, k);
+	}
+out:
+	stratum_fwd__free(t);
+}
+
+/* The whole flow read by one parser with no budget. */
+static int feed_unbounded(const uint8_t *d, size_t n)
+{
+	static unsigned char buf[MW_STRATUM_BUF];
+	struct stratum_scan st = {0};
+	size_t off, k;
+	int m = 0;
+
+	for (off = 0; off < n && !m; off += k) {
+		k = n - off < MW_STRATUM_SCAN ? n - off : MW_STRATUM_SCAN;
+		memcpy(buf, d + off, k);
+		m = stratum__feed_more(&st, buf, k);
 	}
 	return m;
 }
@@ -100,5 +192,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	want = oracle(data, size);
 	if (want > 0 && whole != want)
 		abort();
+	/* Handed over anywhere: the same answer as no budget at all. */
+	if (feed_handover(data, size, step, (size * data[-1]) / 256) !=
+	    feed_unbounded(data, size))
+		abort();
+	fwd_any_state(data, size);
 	return 0;
 }

@@ -251,6 +251,8 @@ static int kernel_open(struct monitor *m, int *n_deny)
 		fprintf(stderr, "minerwatch: %s\n", err);
 		return MW_EXIT_ENV;
 	}
+	/* Stratum flows decided in userspace are answered to the kernel. */
+	net__on_stratum_decided(m->net, loader__stratum_decided, m->ld);
 	ret = loader__set_config(m->ld, o->enforce, getpid());
 	if (!ret)
 		ret =

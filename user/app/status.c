@@ -21,6 +21,8 @@
 #include "respond/content_verdict.h"
 #include "respond/verdict.h"
 #include "rules/rules.h"
+#include "sensors/net.h"
+#include "sensors/stratum_fwd.h"
 #include "util/clock.h"
 
 /* Kernel counters as the health, loss and stopped events name them. */
@@ -65,6 +67,11 @@ static const struct {
     {"net_unparsed", MW_STAT_NET_UNPARSED},
     {"net_stratum_budget_spent", MW_STAT_NET_STRATUM_SPENT},
     {"net_no_slot", MW_STAT_NET_NO_SLOT},
+    /* Stratum flows handed to userspace at the kernel's budget (the one
+     * above): forwarding ended by cause (bpf/net_stratum_fwd.bpf.h). */
+    {"net_stratum_fwd_budget_spent", MW_STAT_NET_STRATUM_FWD_SPENT},
+    {"net_stratum_fwd_rate_limited", MW_STAT_NET_STRATUM_FWD_LIMITED},
+    {"net_stratum_fwd_lost", MW_STAT_NET_STRATUM_FWD_LOST},
     /* Exec records whose exe or cwd path hit the walk's limits. */
     {"exec_path_truncated", MW_STAT_EXEC_PATH_TRUNC},
     /* What the BPF-LSM hooks refused (0 where they are not loaded). */
@@ -76,6 +83,21 @@ static const struct {
 static void counter_set(json_t *o, const char *name, uint64_t v)
 {
 	json_object_set_new(o, name, json_integer((json_int_t)v));
+}
+
+/* The userspace half of the stratum window (sensors/stratum_fwd.c). */
+static void fwd_counters(json_t *c, struct monitor *m)
+{
+	struct stratum_fwd_stats fs;
+
+	net__fwd_stats(m->net, &fs);
+	counter_set(c, "stratum_fwd_flows", fs.flows);
+	counter_set(c, "stratum_fwd_matched", fs.matched);
+	counter_set(c, "stratum_fwd_spent", fs.spent);
+	counter_set(c, "stratum_fwd_expired", fs.expired);
+	counter_set(c, "stratum_fwd_evicted", fs.evicted);
+	counter_set(c, "stratum_fwd_orphans", fs.orphans);
+	counter_set(c, "stratum_fwd_bad", fs.bad);
 }
 
 static json_t *counters_json(struct monitor *m, const uint64_t *st)
@@ -95,8 +117,12 @@ static json_t *counters_json(struct monitor *m, const uint64_t *st)
 	output__stats(m->out, &os);
 	verdict__stats(m->verdict, &vs);
 	counter_set(c, "bad_records", m->sensors.bad_records);
+	fwd_counters(c, m);
 	counter_set(c, "file_fold_untracked", m->sensors.fold_untracked);
 	counter_set(c, "alerts", vs.alerts);
+	counter_set(c, "hash_waits", vs.hash_waits);
+	counter_set(c, "hash_wait_expired", vs.hash_wait_expired);
+	counter_set(c, "hash_wait_full", vs.hash_wait_full);
 	counter_set(c, "alerts_aggregated", reporter__suppressed(m->rep));
 	counter_set(c, "emit_failed", reporter__emit_failed(m->rep));
 	counter_set(c, "output_lines", os.lines);

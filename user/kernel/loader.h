@@ -95,6 +95,14 @@ int loader__sync(struct loader *ld);
 int loader__set_config(struct loader *ld, bool enforce, uint32_t self_tgid);
 
 /*
+ * A stratum flow the kernel handed over was found in userspace
+ * (kernel/stratum_cut.c): stop forwarding it, and cut it where the
+ * kernel's own path would. ctx is the struct loader (a net_stratum_fn).
+ * Returns 1 when the flow will be cut, 0 when not, < 0 on error.
+ */
+int loader__stratum_decided(void *ctx, uint64_t cookie);
+
+/*
  * Compare the settings map with what loader__set_config() wrote; restore
  * ours when it differs. 1 (found/want filled), 0 (same), or -errno.
  */

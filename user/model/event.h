@@ -132,6 +132,9 @@ struct mw_event {
 	 * (identify/): the process is judged again with it. NULL otherwise.
 	 */
 	const struct mw_content *content;
+	/* Exec: the content worker took the executable; its hash will come
+	 * (a judgement may wait for it, respond/hash_wait.h). */
+	bool hash_coming;
 };
 
 #endif /* MW_EVENT_H */

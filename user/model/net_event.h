@@ -40,6 +40,8 @@ struct mw_net_info {
 	const char *domain;	  /* name the destination came from, or NULL */
 	const char *method;	  /* stratum method, or NULL */
 	char agent[MW_AGENT_MAX]; /* stratum "agent" value, "" when none */
+	const char *stratum_where; /* "kernel", or "userspace" for a flow
+				      the kernel handed over */
 	const char *sock_family;  /* "inet", "inet6", "packet" */
 	const char *sock_type;	  /* "stream", "dgram", "raw", ... */
 	uint32_t flags;		  /* enum mw_net_flags */

@@ -73,6 +73,9 @@ void report__net(json_t *doc, const struct mw_net_info *n, bool set_action)
 		if (n->agent[0])
 			jsonx_set_path(mw, "stratum.agent",
 				       jsonx_str(n->agent));
+		if (n->stratum_where)
+			jsonx_set_path(mw, "stratum.where",
+				       jsonx_str(n->stratum_where));
 	}
 	if (n->act == NET_ACT_TLS)
 		report__tls(doc, mw, n);

@@ -234,6 +234,8 @@ void content_verdict__drain(struct content_verdict *cv)
 		judge_one(cv, &cv->r);
 		free(cv->r.exe);
 	}
+	/* Judgements that waited for a hash that did not come in time. */
+	verdict__hash_waits(cv->v, clock__boot_ns());
 	losses(cv);
 }
 

@@ -22,6 +22,7 @@
 #include "report/report.h"
 #include "report/report_content.h"
 #include "report/reporter.h"
+#include "respond/hash_wait.h"
 #include "respond/incident.h"
 #include "respond/response.h"
 #include "respond/score.h"
@@ -40,6 +41,7 @@ struct verdict {
 	struct verdict_stats st;
 	struct incidents *inc;	 /* owned; NULL when out of memory */
 	const char *cur_inc;	 /* the incident of the match being reported */
+	struct hash_wait *hw;	 /* judgements waiting for a hash (owned) */
 };
 
 /* One event's judgement: what was done so far across its matches. */
@@ -57,6 +59,8 @@ struct match_ctx {
 	 */
 	char sha256[MW_SHA256_HEX];
 	int acted_rule;	      /* content verdict: 1 + first kill/deny rule */
+	const bool *waited;   /* content verdict: judged now, not at exec,
+				 only because it waited for the hash */
 };
 
 /* What was done about one match, reported after the alert. */
@@ -82,13 +86,16 @@ struct verdict *verdict__new(struct reporter *rep, struct proc_cache *pc,
 	v->ld = ld;
 	v->enforce = enforce;
 	v->inc = incidents__new(rep);
+	v->hw = hash_wait__new(HASH_WAIT_CAP);
 	return v;
 }
 
 void verdict__free(struct verdict *v)
 {
-	if (v)
+	if (v) {
 		incidents__free(v->inc);
+		hash_wait__free(v->hw);
+	}
 	free(v);
 }
 
@@ -269,6 +276,27 @@ static int pin_exe(const struct mw_event *ev)
 	return hash__open(p);
 }
 
+/*
+ * A rule with an exception on process.hash.sha256 matched an exec whose
+ * hash the content worker is computing: wait for it (hash_wait.h) rather
+ * than fire or spare now. Not when the table is full: judged now, with no
+ * hash, no hash exception applies.
+ */
+static bool hash_defer(struct verdict *v, const struct rule *r,
+		       const struct mw_event *ev)
+{
+	if (!ev->hash_coming || ev->proc->sha256[0] ||
+	    !rule__hash_exception(r))
+		return false;
+	if (hash_wait__add(v->hw, ev->proc->pid, ev->proc->start_ns,
+			   clock__boot_ns() + HASH_WAIT_NS)) {
+		v->st.hash_wait_full++;
+		return false;
+	}
+	v->st.hash_waits++;
+	return true;
+}
+
 /* Report the acts of one match, after its alert. */
 static void report_acts(struct verdict *v, const struct mw_event *ev,
 			const struct rule *r, const struct act *a)
@@ -299,6 +327,9 @@ static int on_match(const struct rule *r, int idx, const struct mw_event *ev,
 
 	if (c->skip && c->skip[idx])
 		return 0;
+	/* An exception by hash: the exec's judgement waits for the hash. */
+	if (!c->skip && hash_defer(v, r, ev))
+		return 0;
 	v->st.alerts++;
 	if ((ev->exec_flags & MW_EXEC_DENIED) && (int)ev->deny_rule == idx)
 		c->denied_reported = true;
@@ -324,7 +355,9 @@ static int on_match(const struct rule *r, int idx, const struct mw_event *ev,
 	v->cur_inc = incidents__tag(v->inc, &rev, r, doc);
 	reporter__alert(v->rep, idx, &rev, doc,
 			ev->ts_ns ? ev->ts_ns : clock__boot_ns());
+	/* A rule that waited for the hash is not about the file's bytes. */
 	if (ev->content && v->enforce && !c->acted_rule &&
+	    !(c->waited && c->waited[idx]) &&
 	    (rule__action(r) == RULE_ACT_KILL ||
 	     rule__action(r) == RULE_ACT_DENY))
 		c->acted_rule = idx + 1;
@@ -368,10 +401,22 @@ void verdict__judge(struct verdict *v, const struct mw_event *ev)
 		proc_cache__set_sha256(v->pc, ev->proc, c.sha256);
 }
 
+struct before_ctx {
+	bool *skip, *waited;
+	struct hash_wait *hw;
+};
+
+/* Judged at exec already, unless the judgement waited for this hash. */
 static int on_match_before(const struct rule *r, int idx,
 			   const struct mw_event *ev, void *ctx)
 {
-	((bool *)ctx)[idx] = true;
+	struct before_ctx *b = ctx;
+
+	if (!rule__hash_exception(r) ||
+	    !hash_wait__has(b->hw, ev->proc->pid, ev->proc->start_ns))
+		b->skip[idx] = true;
+	else
+		b->waited[idx] = true;
 	return 0;
 }
 
@@ -381,7 +426,9 @@ int verdict__content(struct verdict *v, const struct mw_event *ev)
 	struct mw_event before = *ev;
 	struct match_ctx c = {.v = v};
 	int n = rules__count(v->rules);
-	bool *skip = calloc(n + 1, sizeof(bool));
+	bool *skip = calloc(2 * (n + 1), sizeof(bool));
+	struct before_ctx b = {
+	    .skip = skip, .waited = skip + n + 1, .hw = v->hw};
 
 	if (!skip)
 		return -1;
@@ -389,11 +436,37 @@ int verdict__content(struct verdict *v, const struct mw_event *ev)
 	before_proc.sha256[0] = '\0';
 	before.proc = &before_proc;
 	before.content = NULL;
-	rules__eval(v->rules, &before, on_match_before, skip);
+	rules__eval(v->rules, &before, on_match_before, &b);
 	c.skip = skip;
+	c.waited = b.waited;
 	rules__eval(v->rules, ev, on_match, &c);
+	hash_wait__del(v->hw, ev->proc->pid, ev->proc->start_ns);
 	free(skip);
 	return c.acted_rule - 1;
+}
+
+void verdict__hash_waits(struct verdict *v, uint64_t now)
+{
+	const struct mw_process *chain[16];
+	struct mw_event ev = {.kind = MW_KIND_EXEC};
+	struct mw_process *p;
+	uint64_t start;
+	uint32_t pid;
+	int n = 0;
+
+	/* Bounded per call; what is left waits for the next one. */
+	while (n++ < 64 && hash_wait__expired(v->hw, now, &pid, &start)) {
+		p = proc_cache__lookup(v->pc, pid);
+		if (p && p->start_ns == start) {
+			/* With the hash if a match's digest gave it. */
+			v->st.hash_wait_expired++;
+			ev.ts_ns = now;
+			ev.proc = p;
+			proc_cache__lineage(v->pc, &ev, chain, 16);
+			verdict__content(v, &ev);
+		}
+		hash_wait__del(v->hw, pid, start);
+	}
 }
 
 struct domain_block_ctx {

@@ -67,6 +67,9 @@ int verdict__content(struct verdict *v, const struct mw_event *ev);
 struct verdict_stats {
 	uint64_t alerts; /* rule matches reported */
 	uint64_t kills;	 /* kills that succeeded (kernel or userspace) */
+	/* Exec judgements that waited for the hash (hash_wait.h): how many,
+	 * went on without it at the deadline, judged at once (table full). */
+	uint64_t hash_waits, hash_wait_expired, hash_wait_full;
 };
 void verdict__stats(const struct verdict *v, struct verdict_stats *st);
 
@@ -75,5 +78,12 @@ void verdict__stats(const struct verdict *v, struct verdict_stats *st);
  * in enforce mode, kill it under the same rule and report the act.
  */
 void verdict__inherit(struct verdict *v, const struct mw_event *ev);
+
+/*
+ * Judge, without their hash, the processes whose judgement waited for it
+ * past the deadline (respond/hash_wait.h): never spared by a hash not
+ * known. Called from the loop (content_verdict__drain).
+ */
+void verdict__hash_waits(struct verdict *v, uint64_t now);
 
 #endif /* MW_VERDICT_H */

@@ -56,6 +56,7 @@ struct rule {
 	int n_exc;
 	bool deny_shape;  /* kill on exec, only process.name eq/in */
 	bool kernel_only; /* deny_shape and every name fits the map key */
+	bool hash_exc;	  /* an exception reads process.hash.sha256 */
 	char *file;	  /* where it was defined, for messages */
 };
 
@@ -186,6 +187,20 @@ void rules__free(struct rules *rs)
 	free(rs->v);
 	free(rs);
 }
+
+/* Does condition c test field name anywhere (under all/any/not too)? */
+static bool cond_reads(const struct cond *c, const char *name)
+{
+	int i;
+
+	if (c->type == COND_LEAF)
+		return c->leaf.f && strcmp(c->leaf.f->name, name) == 0;
+	for (i = 0; i < c->n; i++)
+		if (cond_reads(&c->kids[i], name))
+			return true;
+	return false;
+}
+
 /* --- rules ------------------------------------------------------------------
  */
 
@@ -355,6 +370,7 @@ static int rule__conditions(struct rules_parser *p, json_t *jr, struct rule *r)
 				    &r->exc[i], 0);
 		if (err)
 			return err;
+		r->hash_exc |= cond_reads(&r->exc[i], "process.hash.sha256");
 	}
 	return 0;
 }
@@ -924,6 +940,11 @@ void rules__exec_deny_names(const struct rules *rs, rules_name_fn cb, void *ctx)
 int rule__kernel_only(const struct rule *r)
 {
 	return r->kernel_only;
+}
+
+bool rule__hash_exception(const struct rule *r)
+{
+	return r->hash_exc;
 }
 
 /* --- network: what the kernel can block ----------------------------------

@@ -80,6 +80,12 @@ void rules__exec_deny_names(const struct rules *rs, rules_name_fn cb,
 			    void *ctx);
 /* True when the rule is fully enforced in the kernel (see above). */
 int rule__kernel_only(const struct rule *r);
+/*
+ * An exception of r tests process.hash.sha256: an operator spares one
+ * binary by its content. Such a rule is not judged on an exec whose hash
+ * is still being computed; respond/verdict.c waits for the hash.
+ */
+bool rule__hash_exception(const struct rule *r);
 
 /*
  * Network block rules the connect hooks enforce: a block rule for net

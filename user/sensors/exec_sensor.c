@@ -147,7 +147,7 @@ static void identity(struct sensors *s, struct mw_process *p,
 		     struct mw_event *ev, struct mw_content *known)
 {
 	if (!(ev->exec_flags & MW_EXEC_KILLED)) {
-		content__submit(s->content, p, ev->ts_ns);
+		ev->hash_coming = content__submit(s->content, p, ev->ts_ns) == 0;
 	} else if (content__known(s->content, p->exe_dev, p->exe_ino, known)) {
 		proc_cache__set_sha256(s->pc, p, known->sha256);
 		ev->content = known;
@@ -252,8 +252,8 @@ static void judge_running(struct mw_process *p, void *ctx)
 		return;
 	ev.ts_ns = clock__boot_ns();
 	ev.proc = p;
+	ev.hash_coming = content__submit(rc->s->content, p, ev.ts_ns) == 0;
 	judge(rc->s, &ev, NULL, chain);
-	content__submit(rc->s->content, p, ev.ts_ns);
 }
 
 void exec_sensor__running(struct sensors *s, uint32_t self)

@@ -13,6 +13,7 @@
 #include "sensors/dns.h"
 #include "sensors/net.h"
 #include "sensors/hosts.h"
+#include "sensors/stratum_fwd.h"
 #include "sensors/tls.h"
 #include "util/fnv.h"
 
@@ -29,6 +30,9 @@ struct net_state {
 	struct burst *burst;
 	uint32_t burst_pid; /* net__set_burst_pid(): who a connect counts for */
 	struct dns_entry *dns; /* direct-mapped: a newer answer replaces */
+	struct stratum_fwd *fwd; /* flows the kernel handed over */
+	net_stratum_fn decided;	 /* tell the kernel (may be NULL) */
+	void *decided_ctx;
 };
 
 struct net_state *net__new(const struct burst_params *bp)
@@ -39,7 +43,8 @@ struct net_state *net__new(const struct burst_params *bp)
 		return NULL;
 	ns->burst = burst__new(bp);
 	ns->dns = calloc(DNS_SLOTS, sizeof(*ns->dns));
-	if (!ns->burst || !ns->dns) {
+	ns->fwd = stratum_fwd__new(STRATUM_FWD_CAP, STRATUM_FWD_IDLE_NS);
+	if (!ns->burst || !ns->dns || !ns->fwd) {
 		net__free(ns);
 		return NULL;
 	}
@@ -51,6 +56,7 @@ void net__free(struct net_state *ns)
 	if (!ns)
 		return;
 	burst__free(ns->burst);
+	stratum_fwd__free(ns->fwd);
 	free(ns->dns);
 	free(ns);
 }
@@ -233,6 +239,47 @@ static void tls_decode(const struct mw_net_event *e, struct mw_net_info *info)
 	}
 }
 
+void net__on_stratum_decided(struct net_state *ns, net_stratum_fn fn,
+			     void *ctx)
+{
+	ns->decided = fn;
+	ns->decided_ctx = ctx;
+}
+
+void net__expire(struct net_state *ns, uint64_t now)
+{
+	stratum_fwd__expire(ns->fwd, now);
+}
+
+void net__fwd_stats(const struct net_state *ns, struct stratum_fwd_stats *st)
+{
+	stratum_fwd__stats(ns->fwd, st);
+}
+
+/*
+ * A record of a flow the kernel handed over (sensors/stratum_fwd.c): 1
+ * while undecided, 0 with *info the stratum event once this chunk decided
+ * it, as a kernel match would give it. The kernel is told, so that it
+ * stops forwarding and, where its own path would, cuts the flow.
+ */
+static int fwd_decode(struct net_state *ns, const struct mw_net_event *e,
+		      struct mw_net_info *info)
+{
+	int m = stratum_fwd__record(ns->fwd, e);
+
+	if (m <= 0)
+		return m < 0 ? m : 1;
+	info->act = NET_ACT_STRATUM;
+	info->action = "stratum";
+	info->direction = "egress";
+	info->method = net__method_str(m);
+	info->stratum_where = "userspace";
+	agent_extract(e->data, e->data_len, info->agent, sizeof(info->agent));
+	if (ns->decided && ns->decided(ns->decided_ctx, e->cookie) == 1)
+		info->flags |= MW_NET_DROPPED;
+	return 0;
+}
+
 int net__decode(struct net_state *ns, const void *data, size_t size,
 		struct mw_net_info *info, net_learn_fn learn, void *ctx)
 {
@@ -285,12 +332,15 @@ int net__decode(struct net_state *ns, const void *data, size_t size,
 		info->action = "stratum";
 		info->direction = "egress";
 		info->method = net__method_str(e->method);
+		info->stratum_where = "kernel";
 		agent_extract(e->data, e->data_len, info->agent,
 			      sizeof(info->agent));
 		break;
 	case MW_NET_TLS:
 		tls_decode(e, info);
 		break;
+	case MW_NET_STRATUM_FWD:
+		return fwd_decode(ns, e, info);
 	case MW_NET_RAW:
 		info->action = "raw_socket";
 		info->direction = "egress";

@@ -54,6 +54,19 @@ void net__for_each_domain(struct net_state *ns, net_learn_fn fn, void *ctx);
 int net__next_burst(struct net_state *ns, uint64_t now,
 		    struct mw_net_info *info, uint32_t *pid, char comm[16]);
 
+/*
+ * Stratum flows the kernel handed over (sensors/stratum_fwd.c). fn is
+ * called when one is found to be stratum: it tells the kernel, and
+ * returns 1 when the kernel will cut the flow, 0 when not, < 0 on error.
+ */
+typedef int (*net_stratum_fn)(void *ctx, uint64_t cookie);
+void net__on_stratum_decided(struct net_state *ns, net_stratum_fn fn,
+			     void *ctx);
+/* Free the handed-over flows idle too long (the loop's tick). */
+void net__expire(struct net_state *ns, uint64_t now);
+struct stratum_fwd_stats;
+void net__fwd_stats(const struct net_state *ns, struct stratum_fwd_stats *st);
+
 /* "login", "mining.subscribe", ... for enum mw_stratum_method, or NULL. */
 const char *net__method_str(int method);
 

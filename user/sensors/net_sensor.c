@@ -66,6 +66,7 @@ void net_sensor__bursts(struct sensors *s, uint64_t now)
 	char comm[16];
 	int i;
 
+	net__expire(s->net, now);
 	/* Bounded: a flood of bursts waits for the next tick. */
 	for (i = 0; i < 64 && net__next_burst(s->net, now, &info, &pid, comm);
 	     i++)
