@@ -288,6 +288,51 @@ static __always_inline __u32 payload_load(struct __sk_buff *skb, __u32 off,
 	return n;
 }
 
+/*
+ * The header of a record about flow f's payload (a stratum match, a TLS
+ * ClientHello, a forwarded chunk): packets run in softirq, so the process
+ * is the one flow_owner() kept when the flow opened, not "current".
+ */
+static __always_inline void flow_hdr(struct mw_net_event *e,
+				     const struct net_flow *f, __u8 kind)
+{
+	e->hdr.type = MW_EV_NET;
+	e->hdr.ts_ns = bpf_ktime_get_boot_ns();
+	e->hdr.pid = f->tgid;
+	e->hdr.tid = f->tid;
+	e->hdr.start_ns = f->start_ns;
+	__builtin_memcpy(e->hdr.comm, f->comm, MW_COMM_LEN);
+	e->kind = kind;
+	e->transport = IPPROTO_TCP;
+	e->sock_family = e->family;
+	e->sock_type = SOCK_STREAM;
+}
+
+/*
+ * A per-CPU budget of records per second (a flood of "answers" from port
+ * 53, forwarded stratum chunks): r is the CPU's slot of a per-CPU array.
+ */
+struct mw_rate {
+	__u64 window; /* start of the current second, boot ns */
+	__u64 count;  /* records in it */
+};
+
+static __always_inline int rate_ok(struct mw_rate *r, __u64 per_sec)
+{
+	__u64 now = bpf_ktime_get_boot_ns();
+
+	if (!r)
+		return 0;
+	if (now - r->window >= 1000000000ULL) {
+		r->window = now;
+		r->count = 0;
+	}
+	if (r->count >= per_sec)
+		return 0;
+	r->count++;
+	return 1;
+}
+
 /* Set e->hdr.size for n payload bytes; returns it, bounded for emit(). */
 static __always_inline __u32 payload_size(struct mw_net_event *e, __u32 n)
 {

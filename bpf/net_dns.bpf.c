@@ -31,17 +31,11 @@ struct {
 	__type(value, __u64); /* boot ns when sent */
 } mw_dns_queries SEC(".maps");
 
-struct dns_rate {
-	__u64 window; /* start of the current second, boot ns */
-	__u32 count;  /* answers sent in it */
-	__u32 pad;
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct dns_rate);
+	__type(value, struct mw_rate);
 } mw_dns_rate SEC(".maps");
 
 /* UDP transport header offset of skb, or -1. */
@@ -89,19 +83,9 @@ static __always_inline int dns_solicited(struct __sk_buff *skb, __u16 port,
 static __always_inline int dns_rate_ok(void)
 {
 	__u32 zero = 0;
-	struct dns_rate *r = bpf_map_lookup_elem(&mw_dns_rate, &zero);
-	__u64 now = bpf_ktime_get_boot_ns();
 
-	if (!r)
-		return 0;
-	if (now - r->window >= 1000000000ULL) {
-		r->window = now;
-		r->count = 0;
-	}
-	if (r->count >= DNS_ANSWERS_PER_SEC)
-		return 0;
-	r->count++;
-	return 1;
+	return rate_ok(bpf_map_lookup_elem(&mw_dns_rate, &zero),
+		       DNS_ANSWERS_PER_SEC);
 }
 
 /* A UDP datagram: when it is a DNS answer, hand it to userspace. */

@@ -138,17 +138,8 @@ static __always_inline int egress_inspect(struct __sk_buff *skb,
 	cfg = config_get();
 	nc = net_config_get();
 	cut = cfg && cfg->enforce && nc && nc->stratum_drop;
-	e->hdr.type = MW_EV_NET;
-	e->hdr.ts_ns = bpf_ktime_get_boot_ns();
-	e->hdr.pid = f->tgid;
-	e->hdr.tid = f->tid;
-	e->hdr.start_ns = f->start_ns;
-	__builtin_memcpy(e->hdr.comm, f->comm, MW_COMM_LEN);
-	e->kind = MW_NET_STRATUM;
-	e->transport = IPPROTO_TCP;
+	flow_hdr(e, f, MW_NET_STRATUM);
 	e->method = m;
-	e->sock_family = e->family;
-	e->sock_type = SOCK_STREAM;
 	e->sport = bpf_ntohs(ports[0]);
 	e->dport = bpf_ntohs(ports[1]);
 	e->cookie = bpf_get_socket_cookie(skb);

@@ -40,16 +40,11 @@
 /* Records (MW_NET_DATA_MAX bytes) of one packet: the whole budget. */
 #define FWD_CHUNKS 64
 
-struct fwd_rate {
-	__u64 window;
-	__u64 count;
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct fwd_rate);
+	__type(value, struct mw_rate);
 } mw_stratum_fwd_rate SEC(".maps");
 
 /*
@@ -67,19 +62,9 @@ struct {
 static __always_inline int fwd_rate_ok(void)
 {
 	__u32 zero = 0;
-	struct fwd_rate *r = bpf_map_lookup_elem(&mw_stratum_fwd_rate, &zero);
-	__u64 now = bpf_ktime_get_boot_ns();
 
-	if (!r)
-		return 0;
-	if (now - r->window >= 1000000000ULL) {
-		r->window = now;
-		r->count = 0;
-	}
-	if (r->count >= MW_STRATUM_FWD_PER_SEC)
-		return 0;
-	r->count++;
-	return 1;
+	return rate_ok(bpf_map_lookup_elem(&mw_stratum_fwd_rate, &zero),
+		       MW_STRATUM_FWD_PER_SEC);
 }
 
 /*
@@ -108,16 +93,7 @@ static __always_inline int fwd_emit(struct net_flow *f, struct mw_net_event *e,
 static __always_inline void fwd_hdr(struct __sk_buff *skb, struct net_flow *f,
 				    struct mw_net_event *e)
 {
-	e->hdr.type = MW_EV_NET;
-	e->hdr.ts_ns = bpf_ktime_get_boot_ns();
-	e->hdr.pid = f->tgid;
-	e->hdr.tid = f->tid;
-	e->hdr.start_ns = f->start_ns;
-	__builtin_memcpy(e->hdr.comm, f->comm, MW_COMM_LEN);
-	e->kind = MW_NET_STRATUM_FWD;
-	e->transport = IPPROTO_TCP;
-	e->sock_family = e->family;
-	e->sock_type = SOCK_STREAM;
+	flow_hdr(e, f, MW_NET_STRATUM_FWD);
 	e->cookie = bpf_get_socket_cookie(skb);
 }
 

@@ -26,16 +26,7 @@ static __always_inline int tls_inspect(struct __sk_buff *skb,
 {
 	if (!tls__client_hello((const unsigned char *)e->data, n))
 		return 0;
-	e->hdr.type = MW_EV_NET;
-	e->hdr.ts_ns = bpf_ktime_get_boot_ns();
-	e->hdr.pid = f->tgid;
-	e->hdr.tid = f->tid;
-	e->hdr.start_ns = f->start_ns;
-	__builtin_memcpy(e->hdr.comm, f->comm, MW_COMM_LEN);
-	e->kind = MW_NET_TLS;
-	e->transport = IPPROTO_TCP;
-	e->sock_family = e->family;
-	e->sock_type = SOCK_STREAM;
+	flow_hdr(e, f, MW_NET_TLS);
 	e->sport = bpf_ntohs(ports[0]);
 	e->dport = bpf_ntohs(ports[1]);
 	e->cookie = bpf_get_socket_cookie(skb);
