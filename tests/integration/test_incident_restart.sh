@@ -9,7 +9,8 @@
 # it, and runs it. The miner is killed. Then "cron" (a copy of bash named
 # cron, running the crontab's command as cron would) brings it back:
 # MW-INC-001 (restart by cron, T1053.003) names the cron file and the
-# miner is killed again. Every finding of the chain (the drop, the cron
+# miner is killed again. So does a unit's ExecStart (MW-INC-002) and an
+# init script (MW-INC-003). Every finding of the chain (the drop, the cron
 # write, the miner's alerts, the kills, the restart) carries one
 # minerwatch.incident.id; an unrelated drop gets another; the incident's
 # state summary at exit counts the kills and the restart.
@@ -81,6 +82,28 @@ if [ -n "$line" ]; then
 fi
 wait_for ".event.action == \"kill\" and .process.executable == \"$MINER\" and .process.parent.name == \"cron\"" 15 >/dev/null &&
 	ok "the restarted miner was killed again" || fail "the restarted miner was not killed"
+
+# A unit's ExecStart brings it back ("systemd": a copy of bash by that
+# name, the miner its child), then an init script (/etc/init.d/ on a
+# tmpfs of a private mount namespace). Each fetches the miner again first,
+# as the cron line does: the kill quarantined it.
+cp /bin/bash "$T/sbin/systemd"
+in_ns "
+	cd '$T/.x' && timeout 40 '$T/sbin/systemd' -c 'cp $T/srv/kworker $MINER; ./kworker; true' >'$T/m3.out' 2>&1
+	mount -t tmpfs mwinit /etc/init.d && mountpoint -q /etc/init.d || exit 99
+	printf '#!/bin/sh\ncp %s %s\ncd %s && ./kworker\ntrue\n' '$T/srv/kworker' '$MINER' '$T/.x' >/etc/init.d/mwkworker
+	chmod +x /etc/init.d/mwkworker
+	timeout 40 /etc/init.d/mwkworker start >'$T/m4.out' 2>&1
+"
+[ $? -ne 99 ] || fail "/etc/init.d is not a private mount: the rc restart not run"
+line=$(wait_for ".event.kind == \"alert\" and .rule.id == \"MW-INC-002\" and .process.executable == \"$MINER\"" 15) ||
+	fail "no MW-INC-002 for the restart by systemd"
+[ -n "$line" ] && expect "$line" '.minerwatch.incident.restart.via == "systemd" and .process.parent.name == "systemd"' \
+	"restart by systemd: via systemd, its child"
+line=$(wait_for ".event.kind == \"alert\" and .rule.id == \"MW-INC-003\" and .process.executable == \"$MINER\"" 15) ||
+	fail "no MW-INC-003 for the restart by an init script"
+[ -n "$line" ] && expect "$line" '.minerwatch.incident.restart.via == "rc" and .event.severity >= 90' \
+	"restart by an init script: via rc, severity 90"
 
 # An unrelated drop by the test itself: another incident.
 mkdir -p "$T/.other"
