@@ -4,7 +4,9 @@
  * model's rule (model/proc_name.c) case by case, then the default rules on
  * what the real sensor reported on Debian 12 for modprobe, iptables,
  * service and busybox (tests/unit/fixtures/exec/, recorded by
- * tests/integration/test_exec_names.sh with MW_FIXTURE_OUT). Each fixture
+ * tests/integration/test_exec_names.sh with MW_FIXTURE_OUT) and for the
+ * intrusion chain's shell tricks, miner command lines and attack tools
+ * (recorded by tools/record-exec-fixtures). Each fixture
  * record goes through the process cache as the exec sensor feeds it (exe,
  * argv, cwd and execve path as the kernel gave them), never a hand-built
  * process.
@@ -173,6 +175,20 @@ static const struct fixture_case fixture_cases[] = {
     {"iptables.json", "MW-EVASION-003"},
     {"service.json", "MW-EVASION-001"},
     {"busybox-modprobe.json", "MW-MINER-008"},
+    /* tools/record-exec-fixtures: the intrusion chain's shell tricks. */
+    {"evasion-curl-sh.json", "MW-EVASION-004"},
+    {"evasion-base64-sh.json", "MW-EVASION-005"},
+    {"evasion-devtcp.json", "MW-EVASION-006"},
+    {"evasion-pkill.json", "MW-EVASION-002"},
+    {"forensics-journal-vacuum.json", "MW-FORENSICS-001"},
+    {"exec-devshm.json", "MW-EXEC-004"},
+    {"exec-kthread-argv0.json", "MW-EXEC-003,MW-EXEC-007"},
+    {"miner-algo.json", "MW-EXEC-003,MW-MINER-004"},
+    {"miner-pool-login.json", "MW-EXEC-003,MW-MINER-005"},
+    {"miner-wallet.json", "MW-EXEC-003,MW-MINER-006"},
+    {"benign-args.json", "MW-EXEC-003"},
+    {"recon-hydra.json", "MW-RECON-004"},
+    {"recon-masscan.json", "MW-RECON-001"},
 };
 
 static const char *jstr(json_t *doc, const char *a, const char *b,
