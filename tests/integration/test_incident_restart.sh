@@ -82,6 +82,8 @@ if [ -n "$line" ]; then
 fi
 wait_for ".event.action == \"kill\" and .process.executable == \"$MINER\" and .process.parent.name == \"cron\"" 15 >/dev/null &&
 	ok "the restarted miner was killed again" || fail "the restarted miner was not killed"
+wait_for ".event.kind == \"alert\" and .rule.id == \"MW-EXEC-002\" and .process.executable == \"$MINER\"" 5 >/dev/null &&
+	ok "a hidden-directory program started by cron: MW-EXEC-002" || fail "no MW-EXEC-002 for the cron-started miner"
 
 # A unit's ExecStart brings it back ("systemd": a copy of bash by that
 # name, the miner its child), then an init script (/etc/init.d/ on a

@@ -4,7 +4,8 @@
 # answers a pool domain with an address of the namespace; the connect that
 # follows carries destination.domain and the pool-domain rule matches. In
 # enforce mode a domain block rule makes the kernel refuse the addresses
-# learned for that domain (EPERM) while others still connect. The entry is
+# learned for that domain (EPERM) while others still connect, and so does
+# the shipped pool-domain rule (MW-NET-008). The entry is
 # added when the daemon has read the answer: a connect racing it within
 # the same millisecond may still pass (docs/network-sensor.md), so the
 # test checks the connects that follow.
@@ -19,6 +20,11 @@ ip -n "$NS" addr add 127.0.0.2/8 dev lo 2>/dev/null
 in_ns() { ip netns exec "$NS" "$@"; }
 
 rules_copy
+# MW-NET-008 ships disabled (pools may be legitimate somewhere); enabled
+# here as an operator would.
+jq '(.rules[] | select(.id == "MW-NET-008") | .enabled) = true' \
+	"$T/rules/network.json" >"$T/network.json" && cat "$T/network.json" >"$T/rules/network.json" ||
+	fail "could not enable MW-NET-008"
 cat >"$T/rules/zz-test-domain.json" <<JSON
 {"rules": [{
   "id": "TEST-NET-DOMAIN-BLOCK", "name": "test: block a domain", "event": "net",
@@ -55,6 +61,16 @@ line=$(wait_for ".event.action == \"block\" and .rule.id == \"TEST-NET-DOMAIN-BL
 [ -n "$line" ] && expect "$line" '.event.outcome == "success" and .destination.domain == "c.blocked.example" and .destination.ip == "198.51.100.8"' "block event names domain and address"
 out=$(in_ns "$MW_HELPERS/mwnet" resolve-connect 127.0.0.1 www.other.example "$PORT")
 echo "$out" | grep -q connected && ok "enforce: other domains unaffected" || fail "other domain: $out"
+# The shipped rule (enabled above): a pool's domain (MW-NET-008) is blocked.
+in_ns "$MW_HELPERS/mwnet" resolve-connect 127.0.0.1 pool.supportxmr.com "$PORT" >/dev/null
+wait_for '.destination.domain == "pool.supportxmr.com"' >/dev/null || fail "the pool domain's connect not reported"
+out=$(in_ns "$MW_HELPERS/mwnet" connect 198.51.100.7 "$PORT")
+[ "$out" = EPERM ] && ok "enforce: a pool domain's learned address refused" ||
+	fail "enforce: pool domain: $out, want EPERM"
+line=$(wait_for '.event.action == "block" and .rule.id == "MW-NET-008" and .destination.ip == "198.51.100.7" and .event.outcome == "success"') ||
+	fail "no successful MW-NET-008 block event"
+[ -n "$line" ] && expect "$line" '.destination.domain == "pool.supportxmr.com"' \
+	"MW-NET-008 names the pool domain"
 mw_stop
 expect_valid_json
 finish

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Real masscan (the incident's scanner) against a host in a test namespace:
 # it sends its own frames through a packet socket, which no connect hook
-# sees. An alert names masscan.
+# sees. An alert names masscan (MW-NET-005, MW-RECON-001); a renamed copy
+# on a range is known by its command line (MW-RECON-002).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/net_lib.sh"
 
@@ -38,6 +39,21 @@ if [ -n "$line" ]; then
 fi
 n=$(count_of '.event.kind == "alert" and .rule.id == "MW-NET-005"')
 [ "$n" -eq 1 ] && ok "reported once per process" || fail "$n raw-socket alerts"
+wait_for '.event.kind == "alert" and .rule.id == "MW-RECON-001" and .process.name == "masscan"' 5 >/dev/null &&
+	ok "masscan executed: MW-RECON-001" || fail "no MW-RECON-001 for masscan"
+
+# Renamed (a campaign's payload name), on a range: known by its command
+# line (MW-RECON-002) and its name (MW-MINER-007), not by being masscan.
+mkdir -p "$T/bin"
+cp "$(command -v masscan)" "$T/bin/dbused"
+timeout 20 ip netns exec "$ATK" "$T/bin/dbused" 198.51.100.1/32 -p22 --rate 100 \
+	-e mwv1 --adapter-ip 198.51.100.2 --router-mac "$MAC" --wait 0 \
+	>"$T/renamed.out" 2>&1 || fail "renamed masscan: $(tail -n 2 "$T/renamed.out")"
+line=$(wait_for '.event.kind == "alert" and .rule.id == "MW-RECON-002" and .process.name == "dbused"' 5) ||
+	fail "no MW-RECON-002 for the renamed masscan on a range"
+[ -n "$line" ] && expect "$line" '.event.severity >= 50' "mass-scan command line: severity 50 or more"
+wait_for '.event.kind == "alert" and .rule.id == "MW-MINER-007" and .process.name == "dbused"' 5 >/dev/null &&
+	ok "a campaign payload's name: MW-MINER-007" || fail "no MW-MINER-007 for dbused"
 mw_stop
 expect_valid_json
 finish
