@@ -3,7 +3,8 @@
 # Real masscan (the incident's scanner) against a host in a test namespace:
 # it sends its own frames through a packet socket, which no connect hook
 # sees. An alert names masscan (MW-NET-005, MW-RECON-001); a renamed copy
-# on a range is known by its command line (MW-RECON-002).
+# on a range is known by its command line (MW-RECON-002); nmap is a port
+# scanner (MW-RECON-003).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/net_lib.sh"
 
@@ -54,6 +55,17 @@ line=$(wait_for '.event.kind == "alert" and .rule.id == "MW-RECON-002" and .proc
 [ -n "$line" ] && expect "$line" '.event.severity >= 50' "mass-scan command line: severity 50 or more"
 wait_for '.event.kind == "alert" and .rule.id == "MW-MINER-007" and .process.name == "dbused"' 5 >/dev/null &&
 	ok "a campaign payload's name: MW-MINER-007" || fail "no MW-MINER-007 for dbused"
+
+# nmap, a connect scan of three ports: a port scanner (MW-RECON-003, weak).
+if command -v nmap >/dev/null; then
+	timeout 30 ip netns exec "$ATK" nmap -n -Pn -sT -p22,80,445 198.51.100.1 \
+		>"$T/nmap.out" 2>&1 || fail "nmap: $(tail -n 2 "$T/nmap.out")"
+	line=$(wait_for '.event.kind == "alert" and .rule.id == "MW-RECON-003" and .process.name == "nmap"' 5) ||
+		fail "no MW-RECON-003 for nmap"
+	[ -n "$line" ] && expect "$line" '.event.severity < 50' "a port scanner alone is weak (below 50)"
+else
+	log "nmap not installed (tools/deps.sh test): MW-RECON-003 not run"
+fi
 mw_stop
 expect_valid_json
 finish
