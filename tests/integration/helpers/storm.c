@@ -10,6 +10,10 @@
  *                                     the first missing one
  *   storm write   SECONDS DIR         open(O_CREAT|O_TRUNC) + write + close
  *   storm read    SECONDS FILE        open(O_RDONLY) + close
+ *   storm rename  SECONDS DIR         create + rename + unlink of a file
+ *                                     (three by-name operations per op)
+ *   storm chown   SECONDS DIR         chown of DIR's 64 files to root, one
+ *                                     after the other (what chown -R does)
  *   storm connect SECONDS PORT        connect to 127.0.0.1:PORT, close
  *                                     (a listener is started on PORT)
  *   storm connect SECONDS ADDR:PORT   connect to an IPv4 ADDR:PORT, close
@@ -117,6 +121,49 @@ static long run_read(double end, const char *file)
 		if (fd < 0)
 			return -1;
 		close(fd);
+		n++;
+	}
+	return n;
+}
+
+static long run_rename(double end, const char *dir)
+{
+	char a[4096], b[4096];
+	long n = 0;
+
+	while (now() < end) {
+		int fd;
+
+		snprintf(a, sizeof(a), "%s/r%ld", dir, n % 64);
+		snprintf(b, sizeof(b), "%s/s%ld", dir, n % 64);
+		fd = open(a, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0)
+			return -1;
+		close(fd);
+		if (rename(a, b) || unlink(b))
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+static long run_chown(double end, const char *dir)
+{
+	char path[4096];
+	long n = 0;
+	int i, fd;
+
+	for (i = 0; i < 64; i++) {
+		snprintf(path, sizeof(path), "%s/c%d", dir, i);
+		fd = open(path, O_WRONLY | O_CREAT, 0644);
+		if (fd < 0)
+			return -1;
+		close(fd);
+	}
+	while (now() < end) {
+		snprintf(path, sizeof(path), "%s/c%ld", dir, n % 64);
+		if (chown(path, 0, 0))
+			return -1;
 		n++;
 	}
 	return n;
@@ -245,6 +292,10 @@ int main(int argc, char **argv)
 		n = run_execnew(end, argv[3]);
 	else if (strcmp(argv[1], "write") == 0)
 		n = run_write(end, argv[3]);
+	else if (strcmp(argv[1], "rename") == 0)
+		n = run_rename(end, argv[3]);
+	else if (strcmp(argv[1], "chown") == 0)
+		n = run_chown(end, argv[3]);
 	else if (strcmp(argv[1], "read") == 0)
 		n = run_read(end, argv[3]);
 	else if (strcmp(argv[1], "connect") == 0)
