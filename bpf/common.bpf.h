@@ -59,6 +59,20 @@ struct {
 } mw_config_map SEC(".maps") __weak;
 
 /*
+ * File operations no loaded rule can match, as bits 1 << enum mw_file_op
+ * (only LINK..ZERO_RANGE are ever set): the file sensor drops them before
+ * any path work. Userspace fills it from the rules (chown -R on a big tree
+ * cost 1.7x the empty-hook floor while no default rule reads a chown);
+ * 0, the default, drops nothing.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} mw_file_ops_off SEC(".maps") __weak;
+
+/*
  * --cgroup scope: slot 0 holds the cgroup v2 directory whose subtree is
  * watched (when mw_config.scoped). The kernel checks ancestry itself
  * (bpf_current_task_under_cgroup), so no cgroup levels or ids need to be

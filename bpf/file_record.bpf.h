@@ -67,6 +67,18 @@ static __always_inline void file_fold_key(struct mw_file_event *e)
  * A zeroed record in scratch (the header is filled only for a match, in
  * file_send()); NULL when the current task is not to be reported.
  */
+/* No loaded rule can match op (mw_file_ops_off): skip it before any work. */
+static __always_inline int file_op_off(__u32 op)
+{
+	__u32 zero = 0, *off;
+
+	/* Writes, creates, truncations, renames, unlinks, mounts: always. */
+	if (op < MW_FILE_OP_LINK || op > MW_FILE_OP_ZERO_RANGE)
+		return 0;
+	off = bpf_map_lookup_elem(&mw_file_ops_off, &zero);
+	return off && (*off & (1u << op));
+}
+
 static __always_inline struct mw_file_event *file_rec(struct mw_scratch **sp,
 						      __u32 op)
 {
@@ -79,6 +91,10 @@ static __always_inline struct mw_file_event *file_rec(struct mw_scratch **sp,
 	stat_inc(MW_STAT_FILE_SEEN);
 	if (!mw_wanted(cfg))
 		return NULL;
+	if (file_op_off(op)) {
+		stat_inc(MW_STAT_FILE_FILTERED);
+		return NULL;
+	}
 	if (is_self(cfg, bpf_get_current_pid_tgid() >> 32)) {
 		stat_inc(MW_STAT_SELF_FILTERED);
 		return NULL;

@@ -6,7 +6,8 @@
 # drop-in (011), /etc/rc.local and an init script (012), and a program made
 # executable directly in /tmp (MW-DROP-003, weak). (Mounts over ld.so.conf
 # and /var/spool, 016 and 017, count only in the host's mount namespace:
-# test_file_shadow.sh makes them there.)
+# test_file_shadow.sh makes them there.) Chown, which no default rule
+# reads, is skipped in the kernel; a rule that reads it gets it.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/file_lib.sh"
 
@@ -45,6 +46,25 @@ line=$(wait_for ".event.kind == \"alert\" and .rule.id == \"MW-DROP-003\" and .f
 	fail "no MW-DROP-003 for $drop"
 [ -n "$line" ] && expect "$line" '.event.severity < 50 and .process.name == "cp"' "weak (below 50), by cp"
 
+# No default rule reads a chown: the kernel skips them (the started event
+# says so). A rule that does read them gets them.
+expect "$(jq -c 'select(.event.action == "started")' "$OUT")" \
+	'.minerwatch.file_ops_skipped == ["chown"]' "default rules: chown skipped in the kernel"
+mw_stop
+cat >"$T/rules/zz-chown.json" <<'JSON'
+{"rules": [{"id": "TEST-CHOWN", "name": "test: chown in cron.d", "event": "file",
+  "condition": {"all": [{"field": "file.path", "prefix": "/etc/cron.d/"},
+                        {"field": "event.action", "eq": "chown"}]},
+  "severity": 40, "mitre": {"techniques": ["T1222.002"]}}]}
+JSON
+chmod 644 "$T/rules/zz-chown.json"
+: >"$OUT"
+mw_start --rules "$T/rules" || finish
+expect "$(jq -c 'select(.event.action == "started")' "$OUT")" \
+	'.minerwatch.file_ops_skipped == []' "with a chown rule: nothing skipped"
+ns_run 'echo "# x" > /etc/cron.d/mwowned; chown 1000:1000 /etc/cron.d/mwowned'
+line=$(wait_for '.event.kind == "alert" and .rule.id == "TEST-CHOWN" and .file.path == "/etc/cron.d/mwowned"' 10) &&
+	ok "a chown rule sees the chown" || fail "no TEST-CHOWN alert for the chown"
 mw_stop
 expect_valid_json
 finish

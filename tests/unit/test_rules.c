@@ -353,6 +353,52 @@ static void test_ops(void **state)
 	}
 }
 
+static const char *rules_dir(void);
+
+/*
+ * Which file actions can a rule set match? The kernel skips the others
+ * (mw_file_ops_off). all pins by any kid, any only when every kid pins,
+ * not never; one unpinned file rule needs every action.
+ */
+static void test_file_actions(void **state)
+{
+	static const char *const names[] = {"chmod", "chown", "link"};
+	const char *paths[1] = {rules_dir()};
+	struct rules *rs;
+	char err[512];
+
+	(void)state;
+	/* The shipped rules read chmod and link, never chown. */
+	assert_int_equal(rules__load(paths, 1, &rs, err, sizeof(err)), 0);
+	assert_int_equal(rules__file_actions(rs, names, 3), 1u << 0 | 1u << 2);
+	rules__free(rs);
+#define FRULE(c)                                                               \
+	"{\"rules\": [{\"id\": \"T-F\", \"name\": \"t\", \"event\": \"file\", "  \
+	"\"condition\": " c ", \"severity\": 50, "                            \
+	"\"mitre\": {\"techniques\": [\"T1222\"]}}]}"
+	write_file("fa.json", 0644,
+		   FRULE("{\"all\": [{\"field\": \"file.path\", \"prefix\": \"/etc/\"},"
+			 " {\"field\": \"event.action\", \"eq\": \"chown\"}]}"));
+	assert_int_equal(load_path("fa.json", &rs, err, sizeof(err)), 0);
+	assert_int_equal(rules__file_actions(rs, names, 3), 1u << 1);
+	rules__free(rs);
+	/* any: one kid without an action pin lets every action through. */
+	write_file("fa.json", 0644,
+		   FRULE("{\"any\": [{\"field\": \"event.action\", \"eq\": \"chown\"},"
+			 " {\"field\": \"file.path\", \"eq\": \"/etc/x\"}]}"));
+	assert_int_equal(load_path("fa.json", &rs, err, sizeof(err)), 0);
+	assert_int_equal(rules__file_actions(rs, names, 3), 7u);
+	rules__free(rs);
+	/* not: never pins. */
+	write_file("fa.json", 0644,
+		   FRULE("{\"not\": {\"field\": \"event.action\", \"eq\": \"chown\"}}"));
+	assert_int_equal(load_path("fa.json", &rs, err, sizeof(err)), 0);
+	assert_int_equal(rules__file_actions(rs, names, 3), 7u);
+	rules__free(rs);
+	rm_file("fa.json");
+#undef FRULE
+}
+
 static void test_missing_parent(void **state)
 {
 	struct tev t;
@@ -1412,6 +1458,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ops),
+	    cmocka_unit_test(test_file_actions),
 	    cmocka_unit_test(test_missing_parent),
 	    cmocka_unit_test(test_exceptions),
 	    cmocka_unit_test(test_validation),

@@ -254,6 +254,8 @@ static int kernel_open(struct monitor *m, int *n_deny)
 	/* Stratum flows decided in userspace are answered to the kernel. */
 	net__on_stratum_decided(m->net, loader__stratum_decided, m->ld);
 	ret = loader__set_config(m->ld, o->enforce, getpid());
+	/* --events streams every file record: the kernel may skip none. */
+	loader__all_file_ops(m->ld, o->events);
 	if (!ret)
 		ret =
 		    loader__apply_rules(m->ld, m->rules, m->rules_gen, n_deny);

@@ -21,6 +21,7 @@
 #include "respond/content_verdict.h"
 #include "respond/verdict.h"
 #include "rules/rules.h"
+#include "sensors/file_decode.h"
 #include "sensors/net.h"
 #include "sensors/stratum_fwd.h"
 #include "util/clock.h"
@@ -305,6 +306,18 @@ void status__stopped(struct monitor *m)
 					       counters_json(m, m->stats))));
 }
 
+/* The file operations no rule can match, which the kernel skips. */
+static json_t *file_ops_skipped(const struct monitor *m)
+{
+	uint32_t off = loader__file_ops_off(m->ld), op;
+	json_t *a = json_array();
+
+	for (op = 0; op < 32; op++)
+		if (off & (1u << op))
+			json_array_append_new(a, json_string(file_op__str(op)));
+	return a;
+}
+
 void status__started(struct monitor *m, int n_deny)
 {
 	json_t *paths = json_array(), *d;
@@ -327,6 +340,7 @@ void status__started(struct monitor *m, int n_deny)
 	jsonx_set_path(d, "yara_rules", json_integer(content__rules(m->content)));
 	jsonx_set_path(d, "caps", caps_json());
 	jsonx_set_path(d, "rings", loader__rings_json(m->ld));
+	jsonx_set_path(d, "file_ops_skipped", file_ops_skipped(m));
 	/* /proc names the kernel's pids only outside a pid namespace. */
 	proc_cache__set_reconcile(m->pc,
 				  (uint32_t)getpid() == loader__self_tgid(m->ld));

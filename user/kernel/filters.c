@@ -372,6 +372,58 @@ static void protect_prune(struct bpf_map *map, uint32_t gen)
 	}
 }
 
+/*
+ * The file operations the kernel may skip when no rule can match them
+ * (bpf/common.bpf.h mw_file_ops_off), by their event.action names (as
+ * sensors/file_decode.c gives them). Writes, creates, truncations,
+ * renames, unlinks and mounts are never skipped: other stages read them
+ * too (anchors, drops, incidents).
+ */
+static const struct {
+	uint32_t op;
+	const char *action;
+} skippable[] = {
+    {MW_FILE_OP_LINK, "link"},
+    {MW_FILE_OP_SYMLINK, "symlink"},
+    {MW_FILE_OP_CHMOD, "chmod"},
+    {MW_FILE_OP_CHOWN, "chown"},
+    {MW_FILE_OP_CHATTR, "chattr"},
+    {MW_FILE_OP_PUNCH_HOLE, "punch-hole"},
+    {MW_FILE_OP_COLLAPSE, "collapse-range"},
+    {MW_FILE_OP_ZERO_RANGE, "zero-range"},
+};
+#define N_SKIPPABLE (int)(sizeof(skippable) / sizeof(skippable[0]))
+
+static int file_ops_apply(struct loader *ld, const struct rules *rs)
+{
+	const char *names[N_SKIPPABLE];
+	uint32_t need, off = 0, zero = 0;
+	int i;
+
+	for (i = 0; i < N_SKIPPABLE; i++)
+		names[i] = skippable[i].action;
+	need = ld->all_file_ops ? UINT32_MAX
+				: rules__file_actions(rs, names, N_SKIPPABLE);
+	for (i = 0; i < N_SKIPPABLE; i++)
+		if (!(need & (1u << i)))
+			off |= 1u << skippable[i].op;
+	ld->file_ops_off = off;
+	if (bpf_map__update_elem(ld->skel->maps.mw_file_ops_off, &zero,
+				 sizeof(zero), &off, sizeof(off), BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+void loader__all_file_ops(struct loader *ld, bool all)
+{
+	ld->all_file_ops = all;
+}
+
+uint32_t loader__file_ops_off(const struct loader *ld)
+{
+	return ld->file_ops_off;
+}
+
 int loader__apply_rules(struct loader *ld, const struct rules *rs, uint32_t gen,
 			int *n_names)
 {
@@ -391,6 +443,8 @@ int loader__apply_rules(struct loader *ld, const struct rules *rs, uint32_t gen,
 		*n_names = f.n;
 	ret = net_apply_rules(ld, rs, gen);
 	err = file_watch_apply(ld, rs, f.gen);
+	if (!err)
+		err = file_ops_apply(ld, rs);
 	loader__file_anchors_apply(ld, rs); /* best effort: "/" fallback */
 	rules__file_deny_paths(rs, protect_add,
 			       &(struct protect_fill){ld, f.gen});

@@ -127,6 +127,14 @@ int loader__net_block_addr(struct loader *ld, int family, const uint8_t *addr,
 
 /* Entries the last loader__apply_rules() put in the file watch maps. */
 int loader__file_watch_count(const struct loader *ld);
+/*
+ * With all (--events: every file record streamed), no file operation is
+ * skipped; otherwise loader__apply_rules() lets the kernel skip the ones
+ * no rule can match (chown with the default rules). The skipped ones, as
+ * bits 1 << enum mw_file_op.
+ */
+void loader__all_file_ops(struct loader *ld, bool all);
+uint32_t loader__file_ops_off(const struct loader *ld);
 
 /*
  * The in-kernel fold (bpf/fold.bpf.h): for every pair that sent no record

@@ -27,6 +27,8 @@ struct loader {
 	int epfd;		    /* both rings' epoll fds */
 	int ncpu;
 	int file_watch_entries; /* entries in the file sensor's watch maps */
+	bool all_file_ops;	/* --events: the kernel skips no file op */
+	uint32_t file_ops_off;	/* the ops it skips (1 << enum mw_file_op) */
 	struct features feat;
 	bool try_lsm;	     /* load the lsm/ programs if the kernel allows */
 	bool lsm_on;	     /* lsm/ programs are loaded and attached */

@@ -1226,6 +1226,72 @@ bool rules__file_rule_wants_executable(const struct rules *rs, int rule_idx)
 	return false;
 }
 
+/*
+ * Does c pin event.action down? Then *mask holds the names it can match.
+ * all: one pinned kid pins it (their intersection); any: every kid must;
+ * not: never (it may match every other action).
+ */
+static bool cond_actions(const struct cond *c, const char *const *names,
+			 int n, uint32_t *mask)
+{
+	uint32_t m, km;
+	bool pinned = false;
+	int i, j;
+
+	switch (c->type) {
+	case COND_LEAF:
+		if (!c->leaf.f || strcmp(c->leaf.f->name, "event.action") ||
+		    (c->leaf.op != OP_EQ && c->leaf.op != OP_IN) ||
+		    c->leaf.nocase)
+			return false;
+		m = 0;
+		for (i = 0; i < n; i++)
+			for (j = 0; j < c->leaf.n; j++)
+				if (!strcmp(names[i], c->leaf.s[j]))
+					m |= 1u << i;
+		*mask = m;
+		return true;
+	case COND_ALL:
+		m = UINT32_MAX;
+		for (i = 0; i < c->n; i++)
+			if (cond_actions(&c->kids[i], names, n, &km)) {
+				m &= km;
+				pinned = true;
+			}
+		*mask = m;
+		return pinned;
+	case COND_ANY:
+		m = 0;
+		for (i = 0; i < c->n; i++) {
+			if (!cond_actions(&c->kids[i], names, n, &km))
+				return false;
+			m |= km;
+		}
+		*mask = m;
+		return true;
+	default:
+		return false;
+	}
+}
+
+uint32_t rules__file_actions(const struct rules *rs, const char *const *names,
+			     int n)
+{
+	uint32_t all = n >= 32 ? UINT32_MAX : (1u << n) - 1, m = 0, rm;
+	int i;
+
+	for (i = 0; rs && i < rs->n; i++) {
+		const struct rule *r = &rs->v[i];
+
+		if (!r->enabled || r->kind != MW_KIND_FILE)
+			continue;
+		if (!cond_actions(&r->cond, names, n, &rm))
+			return all;
+		m |= rm & all;
+	}
+	return m;
+}
+
 struct deny_paths {
 	const struct rules *rs;
 	rules_path_fn cb;

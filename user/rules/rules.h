@@ -144,6 +144,15 @@ int rules__file_watch_paths(const struct rules *rs, rules_watch_fn cb,
 bool rules__file_rule_wants_executable(const struct rules *rs, int rule_idx);
 
 /*
+ * Which of the file actions names[0..n) (event.action values) an enabled
+ * file rule can match: bit i set for names[i]. A rule whose condition does
+ * not pin event.action down (an "eq"/"in" it cannot match without) can
+ * match every action: then every bit is set. n <= 32.
+ */
+uint32_t rules__file_actions(const struct rules *rs, const char *const *names,
+			     int n);
+
+/*
  * File deny rules, as paths the kernel protects (BPF-LSM refuses changes
  * there): of each enabled deny rule for file events, the file.path /
  * file.target_path eq and prefix values that bound its paths (see
