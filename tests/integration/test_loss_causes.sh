@@ -3,7 +3,8 @@
 # Every kernel drop has its cause's counter. Forced here, each on its own:
 #  - a ring too small for a storm of reported connects (--ring-size
 #    events=64K, the smallest allowed; UDP connect() to a TEST-NET address
-#    is the cheapest record to cause: one per call, no packet sent):
+#    is the cheapest record to cause: one per call, no packet sent; the
+#    daemon is held stopped for its first second, as a descheduled reader):
 #    events_lost counts it, reported in events_lost state events that add
 #    up to it, and the other rings lost nothing;
 #  - a TCP flow that sends junk past the stratum reader's byte budget:
@@ -20,6 +21,11 @@ st=$(jq -c 'select(.event.action == "started")' "$OUT" | head -n 1)
 expect "$st" '.minerwatch.rings.events == 65536' "started names the events ring's size (64 KiB)"
 expect "$st" '.minerwatch.rings.alerts == 1048576 and .minerwatch.rings.findings == 2097152' \
 	"the other rings keep their built-in sizes"
+# The reader drains a ring early once it is a quarter full, so it keeps up
+# with one storm: hold the daemon stopped (a descheduled reader) for the
+# first second of it.
+kill -STOP "$MW_PID"
+(sleep 1; kill -CONT "$MW_PID") &
 python3 - >"$T/e.out" <<'EOF'
 import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
