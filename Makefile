@@ -136,7 +136,8 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
 
 # Small programs the integration tests exec (static: they also run in
 # namespaces with only a few mounts).
-$(BUILD)/tests/helpers/%: tests/integration/helpers/%.c | $(DEPS_OK)
+# Order-only on the test packages too: some link against them (liburing).
+$(BUILD)/tests/helpers/%: tests/integration/helpers/%.c | $(DEPS_OK) $(TDEPS_OK)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -Wall -Wextra -static $< -o $@ $(HELPER_LIBS)
@@ -154,7 +155,7 @@ $(FUZZ_LIB): $(FUZZ_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) | $(DEPS_OK)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) | $(DEPS_OK) $(TDEPS_OK)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ -o $@ $(LDLIBS)
