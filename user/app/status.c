@@ -117,7 +117,9 @@ static json_t *counters_json(struct monitor *m, const uint64_t *st)
 			    st[kernel_counters[i].idx]);
 	output__stats(m->out, &os);
 	verdict__stats(m->verdict, &vs);
-	counter_set(c, "bad_records", m->sensors.bad_records);
+	/* A ring record we could not read is a bad record too. */
+	counter_set(c, "bad_records",
+		    m->sensors.bad_records + loader__rings_unjoined(m->ld));
 	fwd_counters(c, m);
 	counter_set(c, "file_fold_untracked", m->sensors.fold_untracked);
 	counter_set(c, "alerts", vs.alerts);

@@ -810,68 +810,59 @@ static int state_pin(struct loader *ld, char *err, size_t err_len)
 	return ret;
 }
 
-/* One epoll set over both consumers' own epoll fds. */
+/* One epoll set over the rings' map fds (readable: records to read). */
 static int rings_epoll(struct loader *ld)
 {
 	struct epoll_event ev = {.events = EPOLLIN};
+	int i;
 
 	ld->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (ld->epfd < 0)
 		return -errno;
-	ev.data.u32 = 0;
-	if (epoll_ctl(ld->epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(ld->rb),
-		      &ev))
-		return -errno;
-	ev.data.u32 = 1;
-	if (epoll_ctl(ld->epfd, EPOLL_CTL_ADD,
-		      ring_buffer__epoll_fd(ld->rb_tel), &ev))
-		return -errno;
+	for (i = 0; i < LOADER_RINGS; i++) {
+		ev.data.u32 = i;
+		if (epoll_ctl(ld->epfd, EPOLL_CTL_ADD, ld->rings[i].map_fd,
+			      &ev))
+			return -errno;
+	}
 	return 0;
 }
 
 /* Free what rings_open() made; fine on a partial or no setup. */
 static void rings_close(struct loader *ld)
 {
+	int i;
+
 	if (ld->epfd >= 0)
 		close(ld->epfd);
 	ld->epfd = -1;
-	ring_buffer__free(ld->rb_tel);
-	ring_buffer__free(ld->rb);
-	ld->rb_tel = NULL;
-	ld->rb = NULL;
+	for (i = 0; i < LOADER_RINGS; i++)
+		ring__close(&ld->rings[i]);
 }
 
 /*
- * Two consumers: telemetry apart from the rest, so that a finding (a
+ * Telemetry is read apart from the rest, so that a finding (a
  * watched-file change, on its own ring) is judged only after the exec and
  * fork records written before it: loader__sync() drains telemetry first,
- * and every poll does too. On error nothing is left open.
+ * and every poll does too. Our own consumer (kernel/ring.h) maps each
+ * ring's data once. On error nothing is left open.
  */
 static int rings_open(struct loader *ld, loader_record_fn fn, void *ctx,
 		      char *err, size_t err_len)
 {
-	int ret;
+	int i, ret = 0;
 
 	ld->epfd = -1;
-	ld->rb = ring_buffer__new(bpf_map__fd(ld->skel->maps.mw_alerts), fn,
-				  ctx, NULL);
-	ld->rb_tel = ring_buffer__new(bpf_map__fd(ld->skel->maps.mw_events), fn,
-				      ctx, NULL);
-	if (!ld->rb || !ld->rb_tel) {
-		ret = -errno;
-		goto err_close_rings;
-	}
-	ret = ring_buffer__add(ld->rb, bpf_map__fd(ld->skel->maps.mw_findings),
-			       fn, ctx);
+	for (i = 0; i < LOADER_RINGS && !ret; i++)
+		ret = ring__open(&ld->rings[i], bpf_map__fd(ring_map(ld, i)),
+				 fn, ctx);
 	if (!ret)
 		ret = rings_epoll(ld);
-	if (ret)
-		goto err_close_rings;
-	return 0;
-
-err_close_rings:
-	snprintf(err, err_len, "ring buffer setup failed: %s", strerror(-ret));
-	rings_close(ld);
+	if (ret) {
+		snprintf(err, err_len, "ring buffer setup failed: %s",
+			 strerror(-ret));
+		rings_close(ld);
+	}
 	return ret;
 }
 
@@ -1055,23 +1046,36 @@ int loader__detach_all(const char *pin_dir, char *err, size_t err_len)
 
 int loader__sync(struct loader *ld)
 {
-	return ring_buffer__consume(ld->rb_tel);
+	return (int)ring__consume(&ld->rings[LOADER_RING_EVENTS]);
+}
+
+uint64_t loader__rings_unjoined(const struct loader *ld)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < LOADER_RINGS; i++)
+		n += ld->rings[i].unjoined;
+	return n;
 }
 
 int loader__poll(struct loader *ld, int timeout_ms)
 {
-	struct epoll_event ev[2];
-	int n, ret, ret2;
+	struct epoll_event ev[LOADER_RINGS];
+	int64_t n, total = 0;
+	int i;
 
-	n = epoll_wait(ld->epfd, ev, 2, timeout_ms);
+	n = epoll_wait(ld->epfd, ev, LOADER_RINGS, timeout_ms);
 	if (n < 0)
 		return -errno;
-	/* Telemetry first: see loader__sync(). */
-	ret = ring_buffer__consume(ld->rb_tel);
-	ret2 = ring_buffer__consume(ld->rb);
-	if (ret < 0)
-		return ret;
-	return ret2 < 0 ? ret2 : ret + ret2;
+	/* Every ring, telemetry first (see loader__sync()). */
+	for (i = 0; i < LOADER_RINGS; i++) {
+		n = ring__consume(&ld->rings[i]);
+		if (n < 0)
+			return (int)n;
+		total += n;
+	}
+	return total > INT_MAX ? INT_MAX : (int)total;
 }
 
 int loader__set_config(struct loader *ld, bool enforce, uint32_t self_tgid)

@@ -87,6 +87,8 @@ int loader__poll(struct loader *ld, int timeout_ms);
  * telemetry handlers themselves.
  */
 int loader__sync(struct loader *ld);
+/* Records skipped because one that wrapped could not be joined (ENOMEM). */
+uint64_t loader__rings_unjoined(const struct loader *ld);
 
 /*
  * Write the settings map. self_tgid is the caller's getpid(); the loader

@@ -16,15 +16,16 @@
 
 #include "kernel/kernel_features.h"
 #include "kernel/loader.h"
+#include "kernel/ring.h"
 #include "minerwatch.skel.h"
 
 #define MAX_CG_LINKS 16
 
 struct loader {
 	struct minerwatch_bpf *skel;
-	struct ring_buffer *rb;	    /* kernel acts and findings */
-	struct ring_buffer *rb_tel; /* telemetry (exec/fork/exit, net) */
-	int epfd;		    /* both rings' epoll fds */
+	/* enum LOADER_RING_* order: telemetry, kernel acts, findings */
+	struct mw_ring rings[LOADER_RINGS];
+	int epfd; /* the three rings' map fds */
 	int ncpu;
 	int file_watch_entries; /* entries in the file sensor's watch maps */
 	bool all_file_ops;	/* --events: the kernel skips no file op */
