@@ -8,6 +8,10 @@ DESTDIR   ?=
 ARCH      ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 CLANG     ?= clang
 BPFTOOL   ?= bpftool
+OBJCOPY_BPF ?= llvm-objcopy
+# 1 keeps the BPF programs' line info (source lines in verifier logs and
+# bpftool prog dump) at ~2.5 MB of daemon heap: tools/btfext-noline.c.
+BPF_LINE_INFO ?= 0
 CC        ?= cc
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
@@ -98,9 +102,23 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(VMLINUX) | $(DEPS_OK)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(BPF_LINK): $(BPF_OBJS)
+# The line info goes unless BPF_LINE_INFO=1 (tools/btfext-noline.c says
+# why); the flag is a prerequisite so that changing it relinks.
+$(BUILD)/.line-info-$(BPF_LINE_INFO):
+	$(Q)mkdir -p $(@D) && rm -f $(BUILD)/.line-info-* && touch $@
+
+$(BUILD)/tools/btfext-noline: tools/btfext-noline.c | $(DEPS_OK)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -Wall -Wextra $< -o $@ -lelf
+
+$(BPF_LINK): $(BPF_OBJS) $(BUILD)/tools/btfext-noline $(BUILD)/.line-info-$(BPF_LINE_INFO)
 	$(call msg,LINK,$@)
-	$(Q)$(BPFTOOL) gen object $@ $^
+	$(Q)$(BPFTOOL) gen object $@ $(BPF_OBJS)
+ifneq ($(BPF_LINE_INFO),1)
+	$(Q)$(BUILD)/tools/btfext-noline $@ $@.ext && \
+		$(OBJCOPY_BPF) --update-section .BTF.ext=$@.ext $@ && rm -f $@.ext
+endif
 
 $(SKEL): $(BPF_LINK)
 	$(call msg,SKEL,$@)
