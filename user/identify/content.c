@@ -549,8 +549,16 @@ static void *worker(void *arg)
 		return NULL;
 	pthread_mutex_lock(&c->mu);
 	for (;;) {
-		while (!c->qn && !c->stop)
+		while (!c->qn && !c->stop) {
+			/*
+			 * Idle: the read buffer (a 1 MiB window once a file
+			 * was read) goes back until the next burst.
+			 */
+			free(w->buf);
+			w->buf = NULL;
+			w->buf_cap = 0;
 			pthread_cond_wait(&c->cv, &c->mu);
+		}
 		if (c->stop)
 			break;
 		j = c->jobs[c->qhead];
