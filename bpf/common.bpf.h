@@ -22,7 +22,7 @@
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4 << 20);
+	__uint(max_entries, 2 << 20);
 } mw_events SEC(".maps") __weak;
 
 /*
@@ -31,7 +31,7 @@ struct {
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 20);
+	__uint(max_entries, 512 << 10);
 } mw_alerts SEC(".maps") __weak;
 
 /*
@@ -41,7 +41,7 @@ struct {
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 2 << 20);
+	__uint(max_entries, 1 << 20);
 } mw_findings SEC(".maps") __weak;
 
 struct {

@@ -19,7 +19,7 @@ rules_copy
 mw_start --rules "$T/rules" --ring-size events=64K || finish
 st=$(jq -c 'select(.event.action == "started")' "$OUT" | head -n 1)
 expect "$st" '.minerwatch.rings.events == 65536' "started names the events ring's size (64 KiB)"
-expect "$st" '.minerwatch.rings.alerts == 1048576 and .minerwatch.rings.findings == 2097152' \
+expect "$st" '.minerwatch.rings.alerts == 524288 and .minerwatch.rings.findings == 1048576' \
 	"the other rings keep their built-in sizes"
 # The reader drains a ring early once it is a quarter full, so it keeps up
 # with one storm: hold the daemon stopped (a descheduled reader) for the
