@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The real file, whatever name it goes by: a cron file written through a
 # chroot on `mount --rbind /` (what `docker run -v /:/host` + chroot does),
-# through a bind mount of /etc elsewhere, and through /proc/self/root is
+# through a bind mount of /etc elsewhere, through /proc/self/root and
+# another task's /proc/PID/root is
 # reported as /etc/cron.d/NAME, with the caller's own name for it in
 # minerwatch.file.seen_as when that differs; 64 mounts stacked on the
 # directory do not exhaust the walk silently.
@@ -25,6 +26,13 @@ set +e
 chroot "$DNS_ROOT/hostroot" /bin/sh -c "echo \"* * * * * root /tmp/x\" > /etc/cron.d/chrootjob"
 echo "* * * * * root /tmp/x" > "$DNS_ROOT/etcb/cron.d/bindjob"
 echo "* * * * * root /tmp/x" > /proc/self/root/etc/cron.d/procjob
+# Another task'"'"'s root, as a host reaches into a container: a process
+# chrooted into the rbind copy, written through /proc/PID/root.
+chroot "$DNS_ROOT/hostroot" /bin/sleep 30 &
+sl=$!
+for i in $(seq 50); do [ "$(readlink /proc/$sl/root)" != / ] && break; sleep 0.1; done
+echo "* * * * * root /tmp/x" > /proc/$sl/root/etc/cron.d/pidrootjob
+kill $sl
 cd "$DNS_ROOT/etcb/cron.d" && mv bindjob bindjob2
 chroot "$DNS_ROOT/hostroot" /bin/rm /etc/cron.d/chrootjob
 '
@@ -42,6 +50,9 @@ line=$(expect_one_alert MW-PERSIST-001 '.file.path == "/etc/cron.d/bindjob" and 
 
 line=$(expect_one_alert MW-PERSIST-001 '.file.path == "/etc/cron.d/procjob"' "write through /proc/self/root")
 [ -n "$line" ] && expect "$line" '.minerwatch.file.seen_as == null' "resolved from the object: no other name"
+
+line=$(expect_one_alert MW-PERSIST-001 '.file.path == "/etc/cron.d/pidrootjob"' "write through another task's /proc/PID/root")
+[ -n "$line" ] && expect "$line" ".minerwatch.file.seen_as == \"$DNS_ROOT/hostroot/etc/cron.d/pidrootjob\"" "the object's name in the caller's view in seen_as"
 
 line=$(expect_one_alert MW-PERSIST-001 '.event.action == "rename" and .file.target_path == "/etc/cron.d/bindjob2"' "rename by relative names inside the bind mount")
 [ -n "$line" ] && expect "$line" '.file.path == "/etc/cron.d/bindjob"' "source by its real path"
