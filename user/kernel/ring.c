@@ -20,7 +20,7 @@
 /* A wrapping record up to this size needs no allocation while consuming. */
 #define SCRATCH_START (64u << 10)
 
-int ring__open(struct mw_ring *r, int map_fd, loader_record_fn fn, void *ctx)
+int ring__open(struct mw_ring *r, int map_fd, ring_record_fn fn, void *ctx)
 {
 	struct bpf_map_info info;
 	uint32_t len = sizeof(info);

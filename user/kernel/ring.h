@@ -17,7 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kernel/loader.h"
+/* A record's handler: loader_record_fn's shape (ring.h is below loader). */
+typedef int (*ring_record_fn)(void *ctx, void *data, size_t size);
 
 struct mw_ring {
 	int map_fd;
@@ -29,12 +30,12 @@ struct mw_ring {
 	uint8_t *scratch;	     /* a wrapping record, joined */
 	size_t scratch_len;
 	uint64_t unjoined; /* wrapping records skipped: no memory to join */
-	loader_record_fn fn;
+	ring_record_fn fn;
 	void *ctx;
 };
 
 /* Map the ring of map_fd; 0 or -errno (nothing left mapped). */
-int ring__open(struct mw_ring *r, int map_fd, loader_record_fn fn, void *ctx);
+int ring__open(struct mw_ring *r, int map_fd, ring_record_fn fn, void *ctx);
 /*
  * Hand every committed record to fn, in order, until the ring is empty or
  * a record is still being written. Returns the records handed over, or
