@@ -65,6 +65,12 @@ in_ns "
 	fail "miner exit $(cat "$T/m1.rc" 2>/dev/null), want 137 ($(tail -n 3 "$T/m1.out" | tr '\n' ' '))"
 kill1=$(wait_for ".event.action == \"kill\" and .process.executable == \"$MINER\" and .event.outcome == \"success\"" 10) ||
 	fail "no kill event for the miner"
+# The first kill may be the stratum rule's, before the content verdict
+# quarantines the file: cron comes back a minute later, after it, and so
+# does this test (a restart copied in before the quarantine would be
+# moved away under it).
+wait_for ".event.action == \"quarantine\" and .file.path == \"$MINER\" and .event.outcome == \"success\"" 15 >/dev/null ||
+	fail "the miner was not quarantined"
 
 # Cron brings it back.
 in_ns "
@@ -100,7 +106,8 @@ line=$(wait_for ".event.kind == \"alert\" and .rule.id == \"MW-INC-002\" and .pr
 # Its kill (and quarantine) done before the next restart fetches it again.
 wait_for ".event.action == \"kill\" and .process.executable == \"$MINER\" and .process.parent.name == \"systemd\"" 15 >/dev/null ||
 	fail "the miner restarted by systemd was not killed"
-sleep 0.5
+wait_for ".event.action == \"quarantine\" and .file.path == \"$MINER\" and .process.parent.name == \"systemd\"" 15 >/dev/null ||
+	fail "the miner restarted by systemd was not quarantined"
 in_ns "
 	mount -t tmpfs mwinit /etc/init.d && mountpoint -q /etc/init.d || exit 99
 	printf '#!/bin/sh\ncp %s %s\ncd %s && ./kworker\ntrue\n' '$T/srv/kworker' '$MINER' '$T/.x' >/etc/init.d/mwkworker
