@@ -13,7 +13,10 @@
 #   at 25 (MW-NET-001) and scores below 50. Together (the same with a
 #   config.json holding "pools" beside it): MW-BEH-001.
 # - Enforce: the busy loop with a miner config beside it scores 100 and
-#   MW-BEH-002 kills it.
+#   MW-BEH-002 kills it; the one without stays alive (an alert only).
+#
+# One daemon, enforcing, for all of it (benign work killed would show as
+# an alert too); the benign work runs side by side, one process per core.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/net_lib.sh"
 
@@ -35,21 +38,24 @@ truncate -s 20G "$T/big.img" # sparse: reading it costs CPU, not disk
 netns_new beh || skip "cannot create a network namespace"
 export MINERWATCH_NET_LOOPBACK=1 # report connects to loopback
 
-mw_start --rules "$T/rules" --events || finish
+mw_start --rules "$T/rules" --events --enforce || finish
 bg ip netns exec "$NS" "$MW_HELPERS/mwnet" listen 127.0.0.1 3333 "$T/pool" 60 >"$T/listen"
 wait_file "$T/listen" ready || fail "fake pool did not start"
 
-# Weak alone, then together: connect to the pool port and stay a while.
+# Weak alone, then together: connect to the pool port and stay a while;
+# meanwhile benign CPU work, bounded, one process per core.
+jobs=
 for w in 1 2; do
 	ip netns exec "$NS" "$T/app$w/worker" -c \
-		"echo \$\$ >'$T/w$w.pid'; exec 3<>/dev/tcp/127.0.0.1/3333; sleep 6; true" </dev/null
+		"echo \$\$ >'$T/w$w.pid'; exec 3<>/dev/tcp/127.0.0.1/3333; sleep 6; true" </dev/null &
+	jobs="$jobs $!"
 done
+timeout 20 bash -c "echo \$\$ >'$T/sha.pid'; exec sha256sum '$T/big.img'" >/dev/null 2>&1 &
+jobs="$jobs $!"
+timeout 20 "$T/sbin/cron" -c "bash -c \"echo \\\$\\\$ >'$T/gz.pid'; exec gzip -c '$T/big.img'\" >/dev/null; true" 2>/dev/null
+wait $jobs
 W1=$(cat "$T/w1.pid")
 W2=$(cat "$T/w2.pid")
-
-# Benign CPU work, bounded.
-timeout 20 bash -c "echo \$\$ >'$T/sha.pid'; exec sha256sum '$T/big.img'" >/dev/null 2>&1
-timeout 20 "$T/sbin/cron" -c "bash -c \"echo \\\$\\\$ >'$T/gz.pid'; exec gzip -c '$T/big.img'\" >/dev/null; true" 2>/dev/null
 SHA=$(cat "$T/sha.pid")
 GZ=$(cat "$T/gz.pid")
 timeout 180 make -j2 -C "$MW_ROOT" BUILD="$T/build" "$T/build/minerwatch" >"$T/make.out" 2>&1 ||
@@ -70,7 +76,19 @@ if [ -n "$line" ]; then
 	expect "$line" '.threat.technique.id | index("T1496") != null' "busy loop: T1496"
 	expect "$line" '.minerwatch.behaviour.cpu.pct >= 75 and .minerwatch.behaviour.cpu.busy_s >= 15' "busy loop: CPU numbers"
 fi
+kill -0 "$BUSY" 2>/dev/null && ok "no config, score below 80: alerted, not killed" ||
+	fail "the busy loop without a config is gone: $(jq -c "select(.event.action == \"kill\" and .process.pid == $BUSY) | .rule.id" "$OUT")"
 kill "$BUSY" 2>/dev/null
+
+# Enforce: busy + hidden temp dir + miner config + cron: killed. One
+# busy loop at a time: each wants a core, the test's jq polling the other.
+bg timeout 45 "$T/sbin/cron" -c "bash -c \"echo \\\$\\\$ >'$T/busy2.pid'; exec '$T/.cache/y/kworkerd' -c 'while :; do :; done'\"; true"
+wait_file "$T/busy2.pid" . 5 || fail "busy loop with a config did not start"
+BUSY2=$(cat "$T/busy2.pid")
+line=$(wait_for ".event.action == \"kill\" and .process.pid == $BUSY2" 30) || fail "enforce: busy miner-like loop not killed"
+[ -n "$line" ] && expect "$line" '.event.outcome == "success" and .rule.id == "MW-BEH-002"' "enforce: killed by MW-BEH-002"
+sleep 0.3
+kill -0 "$BUSY2" 2>/dev/null && fail "enforce: still running" || ok "enforce: gone"
 
 # Weak alone: the pool-port alert at 25 and a score below 50, no more.
 line=$(wait_for ".event.kind == \"alert\" and .rule.id == \"MW-NET-001\" and .process.pid == $W1" 1) ||
@@ -87,7 +105,7 @@ line=$(wait_for ".event.kind == \"alert\" and .rule.id == \"MW-BEH-001\" and .pr
 [ -n "$line" ] && expect "$line" '[.minerwatch.behaviour.evidence[]] | (index("miner_config") != null and index("pool_port") != null and index("exe_in_temp_dir") != null)' "together: evidence named"
 
 # Benign: no behaviour alert for any of it.
-n=$(count_of ".event.kind == \"alert\" and (.rule.id // \"\" | startswith(\"MW-BEH\")) and .process.pid != $BUSY and .process.pid != $W2")
+n=$(count_of ".event.kind == \"alert\" and (.rule.id // \"\" | startswith(\"MW-BEH\")) and .process.pid != $BUSY and .process.pid != $BUSY2 and .process.pid != $W2")
 [ "$n" -eq 0 ] && ok "no behaviour alert for sha256sum, gzip under cron, make -j2" ||
 	fail "$n behaviour alerts for benign work: $(jq -c 'select(.event.kind == "alert" and (.rule.id // "" | startswith("MW-BEH"))) | [.process.name, .minerwatch.behaviour]' "$OUT" | head -3)"
 for p in "sha256sum:$SHA" "gzip:$GZ"; do
@@ -98,18 +116,6 @@ for p in "sha256sum:$SHA" "gzip:$GZ"; do
 		log "${p%%:*} was never busy long enough to be scored (machine busy?)"
 	fi
 done
-mw_stop
-
-# Enforce: busy + hidden temp dir + miner config + cron: killed.
-mw_start --rules "$T/rules" --enforce || finish
-rm -f "$T/busy.pid"
-bg timeout 45 "$T/sbin/cron" -c "bash -c \"echo \\\$\\\$ >'$T/busy.pid'; exec '$T/.cache/y/kworkerd' -c 'while :; do :; done'\"; true"
-wait_file "$T/busy.pid" . 5 || fail "busy loop did not start"
-BUSY=$(cat "$T/busy.pid")
-line=$(wait_for ".event.action == \"kill\" and .process.pid == $BUSY" 30) || fail "enforce: busy miner-like loop not killed"
-[ -n "$line" ] && expect "$line" '.event.outcome == "success" and .rule.id == "MW-BEH-002"' "enforce: killed by MW-BEH-002"
-sleep 0.3
-kill -0 "$BUSY" 2>/dev/null && fail "enforce: still running" || ok "enforce: gone"
 mw_stop
 expect_valid_json
 finish
