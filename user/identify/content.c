@@ -563,7 +563,14 @@ static void *worker(void *arg)
 			break;
 		j = c->jobs[c->qhead];
 		c->qhead = (c->qhead + 1) % c->qlen;
-		c->qn--;
+		/*
+		 * Empty: start again at slot 0, so the queue touches only as
+		 * many pages as it was ever deep (an exec storm that never
+		 * backs up stays in the first page instead of walking all
+		 * of it into RSS). The same for the results below.
+		 */
+		if (!--c->qn)
+			c->qhead = 0;
 		ys = c->ys;
 		if (ys)
 			yara_rules__get(ys);
@@ -809,7 +816,8 @@ int content__poll(struct content *c, struct content_result *r)
 	if (c->rn) {
 		*r = c->res[c->rhead];
 		c->rhead = (c->rhead + 1) % RESULTS;
-		c->rn--;
+		if (!--c->rn)
+			c->rhead = 0;
 		got = 1;
 	}
 	pthread_mutex_unlock(&c->mu);

@@ -43,6 +43,7 @@
 #define PC_CG_SLOTS 1024 /* cgroup id -> container id cache */
 #define PC_RECONCILE_NS (60ULL * 1000000000ULL)
 #define PC_TRIM_AFTER 1024 /* records freed before memory is trimmed */
+#define PC_TRIM_LATEST_NS (30ULL * 1000000000ULL) /* the rest trimmed by then */
 
 struct pc_entry {
 	struct mw_process p;
@@ -65,6 +66,7 @@ struct proc_cache {
 	uint64_t last_reconcile_ns;
 	bool reconcile;		 /* /proc shows the kernel's pids */
 	unsigned int freed_since_trim;
+	uint64_t last_trim_ns;
 	char boot_id[40];
 	long ticks_per_sec;
 	char proc_root[64];
@@ -784,9 +786,16 @@ void proc_cache__expire(struct proc_cache *pc, uint64_t now_ns)
 		pc->last_reconcile_ns = now_ns;
 		proc_cache__reconcile(pc, now_ns);
 	}
-	/* A burst is over: give its freed memory back. */
-	if (pc->freed_since_trim >= PC_TRIM_AFTER) {
+	/*
+	 * A burst is over: give its freed memory back, every PC_TRIM_AFTER
+	 * records, and what is left over (the tail of a burst's expiry)
+	 * within PC_TRIM_LATEST_NS.
+	 */
+	if (pc->freed_since_trim >= PC_TRIM_AFTER ||
+	    (pc->freed_since_trim &&
+	     now_ns - pc->last_trim_ns >= PC_TRIM_LATEST_NS)) {
 		pc->freed_since_trim = 0;
+		pc->last_trim_ns = now_ns;
 		malloc_trim(0);
 	}
 }
