@@ -204,8 +204,7 @@ static int anchor_put(struct loader *ld, const struct anchor *a, uint32_t gen)
 		v.len = strlen(a->path);
 		memcpy(v.path, a->path, v.len);
 	}
-	if (bpf_map__update_elem(ld->skel->maps.mw_file_anchors, &a->key,
-				 sizeof(a->key), &v, sizeof(v), BPF_ANY))
+	if (bpf_map_update_elem(ld->m.mw_file_anchors, &a->key, &v, BPF_ANY))
 		return -errno;
 	return 0;
 }
@@ -213,16 +212,15 @@ static int anchor_put(struct loader *ld, const struct anchor *a, uint32_t gen)
 /* Entries another generation wrote: replaced or gone objects. */
 static void anchors_prune(struct loader *ld, uint32_t gen)
 {
-	struct bpf_map *map = ld->skel->maps.mw_file_anchors;
+	int map = ld->m.mw_file_anchors;
 	struct mw_inode_key key, next;
 	struct mw_file_anchor v;
 	void *prev = NULL;
 
-	while (bpf_map__get_next_key(map, prev, &next, sizeof(next)) == 0) {
-		if (bpf_map__lookup_elem(map, &next, sizeof(next), &v,
-					 sizeof(v), 0) == 0 &&
+	while (bpf_map_get_next_key(map, prev, &next) == 0) {
+		if (bpf_map_lookup_elem(map, &next, &v) == 0 &&
 		    v.gen != gen &&
-		    bpf_map__delete_elem(map, &next, sizeof(next), 0) == 0) {
+		    bpf_map_delete_elem(map, &next) == 0) {
 			prev = NULL; /* restart: entries of gen stay */
 			continue;
 		}
@@ -263,7 +261,7 @@ static int anchors_write(struct loader *ld, bool force)
 
 int loader__file_anchors_refresh(struct loader *ld)
 {
-	if (!ld || !ld->skel || !ld->skel->maps.mw_file_anchors)
+	if (!ld || ld->m.mw_file_anchors < 0)
 		return 0;
 	return anchors_write(ld, false);
 }
@@ -280,13 +278,12 @@ static void host_ns_set(struct loader *ld)
 		if (sscanf(link, "mnt:[%u]", &ino) != 1)
 			ino = 0;
 	}
-	bpf_map__update_elem(ld->skel->maps.mw_file_host_ns, &zero,
-			     sizeof(zero), &ino, sizeof(ino), BPF_ANY);
+	bpf_map_update_elem(ld->m.mw_file_host_ns, &zero, &ino, BPF_ANY);
 }
 
 int loader__file_anchors_apply(struct loader *ld, const struct rules *rs)
 {
-	if (!ld || !ld->skel || !ld->skel->maps.mw_file_anchors)
+	if (!ld || ld->m.mw_file_anchors < 0)
 		return 0;
 	host_ns_set(ld);
 	anchors.n = 0;

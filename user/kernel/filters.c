@@ -27,7 +27,7 @@
 /* --- exec deny names ---------------------------------------------------- */
 
 struct deny_fill {
-	struct bpf_map *map;
+	int map;
 	const struct rules *rs;
 	uint32_t gen;
 	int n;
@@ -47,8 +47,7 @@ static void deny_name_add(const char *name, int rule_idx, void *ctx)
 	if (strlen(name) >= sizeof(key))
 		return;
 	memcpy(key, name, strlen(name));
-	if (bpf_map__update_elem(f->map, key, sizeof(key), &val, sizeof(val),
-				 BPF_ANY)) {
+	if (bpf_map_update_elem(f->map, key, &val, BPF_ANY)) {
 		if (!f->err)
 			f->err = -errno;
 		return;
@@ -57,18 +56,17 @@ static void deny_name_add(const char *name, int rule_idx, void *ctx)
 }
 
 /* Delete entries of map whose generation is not gen. */
-static void deny_prune(struct bpf_map *map, uint32_t gen)
+static void deny_prune(int map, uint32_t gen)
 {
 	char key[MW_DENY_NAME], next[MW_DENY_NAME];
 	struct mw_deny val;
 	void *prev = NULL;
 
-	while (bpf_map__get_next_key(map, prev, next, sizeof(next)) == 0) {
-		if (bpf_map__lookup_elem(map, next, sizeof(next), &val,
-					 sizeof(val), 0) == 0 &&
+	while (bpf_map_get_next_key(map, prev, next) == 0) {
+		if (bpf_map_lookup_elem(map, next, &val) == 0 &&
 		    val.rules_gen != gen) {
 			/* Deleting the current key would restart iteration. */
-			if (bpf_map__delete_elem(map, next, sizeof(next), 0) ==
+			if (bpf_map_delete_elem(map, next) ==
 			    0)
 				continue;
 		}
@@ -99,8 +97,7 @@ static void net_port_add(uint32_t lo, uint32_t hi, int rule_idx, void *ctx)
 	uint32_t p;
 
 	for (p = lo; p <= hi && p <= 65535; p++) {
-		if (bpf_map__update_elem(f->ld->skel->maps.mw_net_block_ports,
-					 &p, sizeof(p), &v, sizeof(v), BPF_ANY))
+		if (bpf_map_update_elem(f->ld->m.mw_net_block_ports, &p, &v, BPF_ANY))
 			return net_fill_err(f);
 		f->n++;
 	}
@@ -116,14 +113,12 @@ static int net_addr_add(struct loader *ld, int family, const uint8_t *addr,
 		struct mw_lpm_v4 k = {.prefixlen = bits};
 
 		memcpy(k.addr, addr, 4);
-		ret = bpf_map__update_elem(ld->skel->maps.mw_net_block_v4, &k,
-					   sizeof(k), &v, sizeof(v), BPF_ANY);
+		ret = bpf_map_update_elem(ld->m.mw_net_block_v4, &k, &v, BPF_ANY);
 	} else {
 		struct mw_lpm_v6 k = {.prefixlen = bits};
 
 		memcpy(k.addr, addr, 16);
-		ret = bpf_map__update_elem(ld->skel->maps.mw_net_block_v6, &k,
-					   sizeof(k), &v, sizeof(v), BPF_ANY);
+		ret = bpf_map_update_elem(ld->m.mw_net_block_v6, &k, &v, BPF_ANY);
 	}
 	return ret ? -errno : 0;
 }
@@ -147,17 +142,16 @@ int loader__net_block_addr(struct loader *ld, int family, const uint8_t *addr,
 }
 
 /* Delete entries of a block map (any key size) not written by gen. */
-static void net_prune(struct bpf_map *map, size_t ksz, uint32_t gen)
+static void net_prune(int map, size_t ksz, uint32_t gen)
 {
 	uint8_t key[32], next[32];
 	struct mw_net_block val;
 	void *prev = NULL;
 
-	while (bpf_map__get_next_key(map, prev, next, ksz) == 0) {
-		if (bpf_map__lookup_elem(map, next, ksz, &val, sizeof(val),
-					 0) == 0 &&
+	while (bpf_map_get_next_key(map, prev, next) == 0) {
+		if (bpf_map_lookup_elem(map, next, &val) == 0 &&
 		    val.rules_gen != gen &&
-		    bpf_map__delete_elem(map, next, ksz, 0) == 0)
+		    bpf_map_delete_elem(map, next) == 0)
 			continue; /* prev still leads to what followed */
 		memcpy(key, next, ksz);
 		prev = key;
@@ -176,13 +170,12 @@ static int net_apply_rules(struct loader *ld, const struct rules *rs,
 	nc.stratum_drop = rules__cuts_stratum(rs);
 
 	rules__net_blocks(rs, net_port_add, net_cidr_add, &f);
-	net_prune(ld->skel->maps.mw_net_block_ports, sizeof(uint32_t), gen);
-	net_prune(ld->skel->maps.mw_net_block_v4, sizeof(struct mw_lpm_v4),
+	net_prune(ld->m.mw_net_block_ports, sizeof(uint32_t), gen);
+	net_prune(ld->m.mw_net_block_v4, sizeof(struct mw_lpm_v4),
 		  gen);
-	net_prune(ld->skel->maps.mw_net_block_v6, sizeof(struct mw_lpm_v6),
+	net_prune(ld->m.mw_net_block_v6, sizeof(struct mw_lpm_v6),
 		  gen);
-	if (bpf_map__update_elem(ld->skel->maps.mw_net_config, &zero,
-				 sizeof(zero), &nc, sizeof(nc), BPF_ANY) &&
+	if (bpf_map_update_elem(ld->m.mw_net_config, &zero, &nc, BPF_ANY) &&
 	    !f.err)
 		f.err = -errno;
 	return f.err;
@@ -210,8 +203,7 @@ static uint32_t watch_value(struct watch_fill *f, const struct mw_watch_key *key
 
 	if (!rules__file_rule_wants_executable(f->rs, rule_idx))
 		return f->gen;
-	if (bpf_map__lookup_elem(f->ld->skel->maps.mw_file_prefixes, key,
-				 sizeof(*key), &old, sizeof(old), 0) == 0 &&
+	if (bpf_map_lookup_elem(f->ld->m.mw_file_prefixes, key, &old) == 0 &&
 	    (old & ~MW_WATCH_EXEC_ONLY) == f->gen && !(old & MW_WATCH_EXEC_ONLY))
 		return f->gen;
 	return f->gen | MW_WATCH_EXEC_ONLY;
@@ -221,7 +213,7 @@ static void watch_add(enum rules_watch_op op, const char *value, int rule_idx,
 		      void *ctx)
 {
 	struct watch_fill *f = ctx;
-	struct minerwatch_bpf *sk = f->ld->skel;
+	struct loader *ld = f->ld;
 	struct file_watch_entry we;
 	struct mw_watch_key key;
 	char name[MW_WATCH_NAME];
@@ -243,16 +235,12 @@ static void watch_add(enum rules_watch_op op, const char *value, int rule_idx,
 		key.prefixlen =
 		    (strlen(we.key) + (we.kind & MW_WATCH_EXACT ? 1 : 0)) * 8;
 		val = watch_value(f, &key, rule_idx);
-		ret = bpf_map__update_elem(sk->maps.mw_file_prefixes, &key,
-					   sizeof(key), &val, sizeof(val),
-					   BPF_ANY);
+		ret = bpf_map_update_elem(ld->m.mw_file_prefixes, &key, &val, BPF_ANY);
 	} else {
 		memset(name, 0, sizeof(name));
 		memcpy(name, we.key, sizeof(name));
-		ret = bpf_map__update_elem(
-		    we.kind & MW_WATCH_NAME ? sk->maps.mw_file_names
-					    : sk->maps.mw_file_dirnames,
-		    name, sizeof(name), &f->gen, sizeof(f->gen), BPF_ANY);
+		ret = bpf_map_update_elem(we.kind & MW_WATCH_NAME ? ld->m.mw_file_names
+					    : ld->m.mw_file_dirnames, name, &f->gen, BPF_ANY);
 	}
 	if (ret && !f->err)
 		f->err = -errno;
@@ -271,17 +259,16 @@ static void watch_unbounded(int rule_idx, void *ctx)
 }
 
 /* Delete entries of a watch map that an older generation wrote. */
-static void watch_prune(struct bpf_map *map, size_t key_size, uint32_t gen)
+static void watch_prune(int map, size_t key_size, uint32_t gen)
 {
 	char key[sizeof(struct mw_watch_key)], next[sizeof(key)];
 	void *prev = NULL;
 	uint32_t val;
 
-	while (bpf_map__get_next_key(map, prev, next, key_size) == 0) {
-		if (bpf_map__lookup_elem(map, next, key_size, &val, sizeof(val),
-					 0) == 0 &&
+	while (bpf_map_get_next_key(map, prev, next) == 0) {
+		if (bpf_map_lookup_elem(map, next, &val) == 0 &&
 		    (val & ~MW_WATCH_EXEC_ONLY) != gen &&
-		    bpf_map__delete_elem(map, next, key_size, 0) == 0) {
+		    bpf_map_delete_elem(map, next) == 0) {
 			/* Restart: entries of gen stay, so this ends. */
 			prev = NULL;
 			continue;
@@ -291,13 +278,13 @@ static void watch_prune(struct bpf_map *map, size_t key_size, uint32_t gen)
 	}
 }
 
-static int map_count(struct bpf_map *map, size_t key_size)
+static int map_count(int map, size_t key_size)
 {
 	char key[sizeof(struct mw_watch_key)], next[sizeof(key)];
 	void *prev = NULL;
 	int n = 0;
 
-	while (bpf_map__get_next_key(map, prev, next, key_size) == 0) {
+	while (bpf_map_get_next_key(map, prev, next) == 0) {
 		n++;
 		memcpy(key, next, key_size);
 		prev = key;
@@ -314,18 +301,17 @@ static int file_watch_apply(struct loader *ld, const struct rules *rs,
 			    uint32_t gen)
 {
 	struct watch_fill f = {.ld = ld, .rs = rs, .gen = gen};
-	struct minerwatch_bpf *sk = ld->skel;
 
 	rules__file_watch_paths(rs, watch_add, &f, watch_unbounded);
-	watch_prune(sk->maps.mw_file_prefixes, sizeof(struct mw_watch_key),
+	watch_prune(ld->m.mw_file_prefixes, sizeof(struct mw_watch_key),
 		    gen);
-	watch_prune(sk->maps.mw_file_names, MW_WATCH_NAME, gen);
-	watch_prune(sk->maps.mw_file_dirnames, MW_WATCH_NAME, gen);
+	watch_prune(ld->m.mw_file_names, MW_WATCH_NAME, gen);
+	watch_prune(ld->m.mw_file_dirnames, MW_WATCH_NAME, gen);
 	/* Rules share paths: count the distinct entries, not the updates. */
 	ld->file_watch_entries =
-	    map_count(sk->maps.mw_file_prefixes, sizeof(struct mw_watch_key)) +
-	    map_count(sk->maps.mw_file_names, MW_WATCH_NAME) +
-	    map_count(sk->maps.mw_file_dirnames, MW_WATCH_NAME);
+	    map_count(ld->m.mw_file_prefixes, sizeof(struct mw_watch_key)) +
+	    map_count(ld->m.mw_file_names, MW_WATCH_NAME) +
+	    map_count(ld->m.mw_file_dirnames, MW_WATCH_NAME);
 	return f.err;
 }
 
@@ -355,17 +341,16 @@ static void protect_add(const char *path, int rule_idx, void *ctx)
 }
 
 /* Drop rule entries of older generations; command line ones (-1) stay. */
-static void protect_prune(struct bpf_map *map, uint32_t gen)
+static void protect_prune(int map, uint32_t gen)
 {
 	struct mw_inode_key key, next;
 	struct mw_deny val;
 	void *prev = NULL;
 
-	while (bpf_map__get_next_key(map, prev, &next, sizeof(next)) == 0) {
-		if (bpf_map__lookup_elem(map, &next, sizeof(next), &val,
-					 sizeof(val), 0) == 0 &&
+	while (bpf_map_get_next_key(map, prev, &next) == 0) {
+		if (bpf_map_lookup_elem(map, &next, &val) == 0 &&
 		    val.rule_idx != (uint32_t)-1 && val.rules_gen != gen &&
-		    bpf_map__delete_elem(map, &next, sizeof(next), 0) == 0)
+		    bpf_map_delete_elem(map, &next) == 0)
 			continue;
 		key = next;
 		prev = &key;
@@ -408,8 +393,7 @@ static int file_ops_apply(struct loader *ld, const struct rules *rs)
 		if (!(need & (1u << i)))
 			off |= 1u << skippable[i].op;
 	ld->file_ops_off = off;
-	if (bpf_map__update_elem(ld->skel->maps.mw_file_ops_off, &zero,
-				 sizeof(zero), &off, sizeof(off), BPF_ANY))
+	if (bpf_map_update_elem(ld->m.mw_file_ops_off, &zero, &off, BPF_ANY))
 		return -errno;
 	return 0;
 }
@@ -431,7 +415,7 @@ int loader__apply_rules(struct loader *ld, const struct rules *rs, uint32_t gen,
 	 * Entries are tagged per load generation too, so the prune also drops
 	 * what an adopted, older rule set left in the pinned maps.
 	 */
-	struct deny_fill f = {.map = ld->skel->maps.mw_deny_names,
+	struct deny_fill f = {.map = ld->m.mw_deny_names,
 			      .rs = rs,
 			      .gen = ld->gen << 16 | (gen & 0xffff)};
 	int ret, err;
@@ -448,7 +432,7 @@ int loader__apply_rules(struct loader *ld, const struct rules *rs, uint32_t gen,
 	loader__file_anchors_apply(ld, rs); /* best effort: "/" fallback */
 	rules__file_deny_paths(rs, protect_add,
 			       &(struct protect_fill){ld, f.gen});
-	protect_prune(ld->skel->maps.mw_protect_inodes, f.gen);
+	protect_prune(ld->m.mw_protect_inodes, f.gen);
 	return f.err ? f.err : ret ? ret : err;
 }
 
@@ -471,15 +455,13 @@ int loader__deny_net(struct loader *ld, int family, const uint8_t *addr,
 
 	if (family == 4 && prefixlen >= 0 && prefixlen <= 32) {
 		memcpy(k4.addr, addr, 4);
-		if (bpf_map__update_elem(ld->skel->maps.mw_deny_net4, &k4,
-					 sizeof(k4), &v, sizeof(v), BPF_ANY))
+		if (bpf_map_update_elem(ld->m.mw_deny_net4, &k4, &v, BPF_ANY))
 			return -errno;
 		return 0;
 	}
 	if (family == 6 && prefixlen >= 0 && prefixlen <= 128) {
 		memcpy(k6.addr, addr, 16);
-		if (bpf_map__update_elem(ld->skel->maps.mw_deny_net6, &k6,
-					 sizeof(k6), &v, sizeof(v), BPF_ANY))
+		if (bpf_map_update_elem(ld->m.mw_deny_net6, &k6, &v, BPF_ANY))
 			return -errno;
 		return 0;
 	}
@@ -491,8 +473,7 @@ int loader__deny_port(struct loader *ld, uint16_t port, int rule_idx,
 {
 	struct mw_deny v = deny_val(rule_idx, gen);
 
-	if (bpf_map__update_elem(ld->skel->maps.mw_deny_ports, &port,
-				 sizeof(port), &v, sizeof(v), BPF_ANY))
+	if (bpf_map_update_elem(ld->m.mw_deny_ports, &port, &v, BPF_ANY))
 		return -errno;
 	return 0;
 }
@@ -509,8 +490,7 @@ int loader__protect_path(struct loader *ld, const char *path, int rule_idx,
 	/* The kernel's sb->s_dev is MKDEV: major << 20 | minor. */
 	k.ino = st.st_ino;
 	k.dev = major(st.st_dev) << 20 | minor(st.st_dev);
-	if (bpf_map__update_elem(ld->skel->maps.mw_protect_inodes, &k,
-				 sizeof(k), &v, sizeof(v), BPF_ANY))
+	if (bpf_map_update_elem(ld->m.mw_protect_inodes, &k, &v, BPF_ANY))
 		return -errno;
 	return 0;
 }

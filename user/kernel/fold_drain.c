@@ -22,7 +22,7 @@ static int drain_run(struct loader *ld, bool all)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts);
 	__u64 args[1] = {all};
-	int fd = bpf_program__fd(ld->skel->progs.mw_fold_drain);
+	int fd = ld->fold_drain_fd;
 
 	if (fd < 0)
 		return -EOPNOTSUPP;
@@ -36,7 +36,7 @@ static int drain_run(struct loader *ld, bool all)
 int loader__fold_drain(struct loader *ld, bool all, loader_fold_fn fn,
 		       void *ctx)
 {
-	int out_fd = bpf_map__fd(ld->skel->maps.mw_fold_out);
+	int out_fd = ld->m.mw_fold_out;
 	struct mw_fold_drained d;
 	int n, total = 0;
 	__u32 i;

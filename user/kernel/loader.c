@@ -491,8 +491,7 @@ static int scope_set(struct loader *ld, const char *cgroup, char *err,
 			 cgroup);
 		return -EINVAL;
 	}
-	ret = bpf_map__update_elem(ld->skel->maps.mw_cgroup_scope, &zero,
-				   sizeof(zero), &fd, sizeof(fd), BPF_ANY);
+	ret = bpf_map_update_elem(ld->m.mw_cgroup_scope, &zero, &fd, BPF_ANY);
 	if (ret)
 		ret = -errno;
 	close(fd);
@@ -505,6 +504,26 @@ static int scope_set(struct loader *ld, const char *cgroup, char *err,
 	snprintf(ld->scope_path, sizeof(ld->scope_path), "%s", cgroup);
 	return 0;
 }
+
+/*
+ * The maps' fds as the loaded skeleton has them (libbpf's, borrowed until
+ * object_release() makes them ours); -1 each when there is no skeleton.
+ */
+#define MAP_BORROW(name) ld->m.name = bpf_map__fd(ld->skel->maps.name);
+#define MAP_FORGET(name) ld->m.name = -1;
+static void maps_borrow(struct loader *ld)
+{
+	LOADER_MAPS(MAP_BORROW)
+	ld->fold_drain_fd = bpf_program__fd(ld->skel->progs.mw_fold_drain);
+}
+
+static void maps_forget(struct loader *ld)
+{
+	LOADER_MAPS(MAP_FORGET)
+	ld->fold_drain_fd = -1;
+}
+#undef MAP_BORROW
+#undef MAP_FORGET
 
 /* Learn the tgid the hooks see for us (see agent.bpf.c). */
 static void whoami(struct loader *ld)
@@ -535,8 +554,7 @@ static int config_write(struct loader *ld, uint32_t enforce, uint32_t self)
 						  : 0};
 	uint32_t zero = 0;
 
-	if (bpf_map__update_elem(ld->skel->maps.mw_config_map, &zero,
-				 sizeof(zero), &cfg, sizeof(cfg), BPF_ANY))
+	if (bpf_map_update_elem(ld->m.mw_config_map, &zero, &cfg, BPF_ANY))
 		return -errno;
 	ld->cfg_written = cfg;
 	ld->cfg_written_ok = true;
@@ -557,14 +575,12 @@ int loader__config_check(struct loader *ld, struct mw_config *found,
 
 	if (!ld->cfg_written_ok)
 		return 0;
-	if (bpf_map__lookup_elem(ld->skel->maps.mw_config_map, &zero,
-				 sizeof(zero), found, sizeof(*found), 0))
+	if (bpf_map_lookup_elem(ld->m.mw_config_map, &zero, found))
 		return -errno;
 	*want = ld->cfg_written;
 	if (!memcmp(found, want, sizeof(*found)))
 		return 0;
-	if (bpf_map__update_elem(ld->skel->maps.mw_config_map, &zero,
-				 sizeof(zero), want, sizeof(*want), BPF_ANY))
+	if (bpf_map_update_elem(ld->m.mw_config_map, &zero, want, BPF_ANY))
 		return -errno;
 	return 1;
 }
@@ -638,6 +654,7 @@ static int skel_load_attach(struct loader *ld, const struct loader_opts *lo,
 			 strerror(-ret));
 		return ret;
 	}
+	maps_borrow(ld);
 	whoami(ld);
 	if (lo->cgroup) {
 		ret = scope_set(ld, lo->cgroup, err, err_len);
@@ -675,6 +692,13 @@ static struct bpf_map *ring_map(const struct loader *ld, int i)
 					 : ld->skel->maps.mw_findings;
 }
 
+static int ring_fd(const struct loader *ld, int i)
+{
+	return i == LOADER_RING_EVENTS	 ? ld->m.mw_events
+	       : i == LOADER_RING_ALERTS ? ld->m.mw_alerts
+					 : ld->m.mw_findings;
+}
+
 /*
  * Ring sizes the operator chose (--ring-size). Not when adopting a
  * previous daemon's pinned rings: they keep the size they were made with
@@ -701,11 +725,11 @@ static int rings_size(struct loader *ld, const struct loader_opts *lo,
 
 json_t *loader__rings_json(const struct loader *ld)
 {
-	return json_pack(
-	    "{s:I,s:I,s:I}", "events",
-	    (json_int_t)bpf_map__max_entries(ring_map(ld, 0)), "alerts",
-	    (json_int_t)bpf_map__max_entries(ring_map(ld, 1)), "findings",
-	    (json_int_t)bpf_map__max_entries(ring_map(ld, 2)));
+	return json_pack("{s:I,s:I,s:I}", "events",
+			 (json_int_t)ld->ring_bytes[LOADER_RING_EVENTS],
+			 "alerts", (json_int_t)ld->ring_bytes[LOADER_RING_ALERTS],
+			 "findings",
+			 (json_int_t)ld->ring_bytes[LOADER_RING_FINDINGS]);
 }
 
 /*
@@ -737,6 +761,7 @@ static int skel_setup(struct loader *ld, const struct loader_opts *lo,
 err_destroy_skel:
 	minerwatch_bpf__destroy(ld->skel);
 	ld->skel = NULL;
+	maps_forget(ld);
 	return ret;
 }
 
@@ -855,8 +880,7 @@ static int rings_open(struct loader *ld, loader_record_fn fn, void *ctx,
 
 	ld->epfd = -1;
 	for (i = 0; i < LOADER_RINGS && !ret; i++)
-		ret = ring__open(&ld->rings[i], bpf_map__fd(ring_map(ld, i)),
-				 fn, ctx);
+		ret = ring__open(&ld->rings[i], ring_fd(ld, i), fn, ctx);
 	if (!ret)
 		ret = rings_epoll(ld);
 	if (ret) {
@@ -881,6 +905,7 @@ static int loader_new(const struct loader_opts *lo, struct loader **out,
 	if (!ld)
 		return -ENOMEM;
 	ld->epfd = -1;
+	maps_forget(ld);
 	ld->ncpu = libbpf_num_possible_cpus();
 	if (ld->ncpu <= 0) {
 		ret = ld->ncpu ? ld->ncpu : -EINVAL;
@@ -925,6 +950,64 @@ static void elf_bytes_release(void)
 		madvise((void *)a, e - a, MADV_DONTNEED);
 }
 
+static json_t *hooks_json_build(const struct loader *ld);
+static void loader_free(struct loader *ld);
+
+/*
+ * Once loaded, attached and pinned, what the daemon needs of the BPF
+ * object is fds: the maps', the on-demand program's, the links. libbpf's
+ * object (every program's instructions, our BTF: ~2 MiB of heap) is
+ * closed here and its memory given back; the kernel keeps the programs
+ * for the links, and the maps for our fds (and pins).
+ */
+#define MAP_DUP(name)                                                          \
+	m.name = ld->m.name < 0 ? -1 : fcntl(ld->m.name, F_DUPFD_CLOEXEC, 3);  \
+	if (ld->m.name >= 0 && m.name < 0 && !ret)                             \
+		ret = -errno;
+#define MAP_UNDUP(name)                                                        \
+	if (m.name >= 0)                                                       \
+		close(m.name);
+static int object_release(struct loader *ld, char *err, size_t err_len)
+{
+	const struct bpf_object_skeleton *sk = ld->skel->skeleton;
+	struct loader_maps m;
+	int i, fold = -1, ret = 0;
+
+	for (i = 0; i < LOADER_RINGS; i++)
+		ld->ring_bytes[i] = bpf_map__max_entries(ring_map(ld, i));
+	ld->hooks_json = hooks_json_build(ld);
+	ld->links = calloc(sk->prog_cnt + 1, sizeof(*ld->links));
+	if (!ld->hooks_json || !ld->links)
+		ret = -ENOMEM;
+	LOADER_MAPS(MAP_DUP)
+	if (!ret && ld->fold_drain_fd >= 0) {
+		fold = fcntl(ld->fold_drain_fd, F_DUPFD_CLOEXEC, 3);
+		if (fold < 0)
+			ret = -errno;
+	}
+	if (ret) {
+		LOADER_MAPS(MAP_UNDUP)
+		if (fold >= 0)
+			close(fold);
+		snprintf(err, err_len, "keeping the BPF maps: %s",
+			 strerror(-ret));
+		return ret;
+	}
+	for (i = 0; i < sk->prog_cnt; i++) {
+		if (*sk->progs[i].link)
+			ld->links[ld->n_links++] = *sk->progs[i].link;
+		*sk->progs[i].link = NULL; /* ours now */
+	}
+	minerwatch_bpf__destroy(ld->skel);
+	ld->skel = NULL;
+	ld->m = m;
+	ld->fold_drain_fd = fold;
+	malloc_trim(0);
+	return 0;
+}
+#undef MAP_DUP
+#undef MAP_UNDUP
+
 int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
 		 struct loader **out, char *err, size_t err_len)
 {
@@ -953,17 +1036,20 @@ int loader__open(const struct loader_opts *lo, loader_record_fn fn, void *ctx,
 	if (ret)
 		goto err_destroy_skel;
 	ret = cgroup_attach(ld, err, err_len);
+	if (!ret) {
+		hooks_describe(ld);
+		ret = object_release(ld, err, err_len);
+	}
+	if (!ret)
+		ret = rings_open(ld, fn, ctx, err, err_len);
 	if (ret)
-		goto err_detach_cgroup;
-	ret = rings_open(ld, fn, ctx, err, err_len);
-	if (ret)
-		goto err_detach_cgroup;
-	hooks_describe(ld);
+		goto err_free_all;
 	*out = ld;
 	return 0;
 
-err_detach_cgroup:
-	cgroup_detach(ld);
+err_free_all: /* links, cgroup links, maps, skeleton if still there */
+	loader_free(ld);
+	return ret;
 err_destroy_skel:
 	minerwatch_bpf__destroy(ld->skel);
 err_free:
@@ -981,12 +1067,11 @@ static void self_filter_clear(struct loader *ld)
 	struct mw_config cfg;
 	uint32_t zero = 0;
 
-	if (!bpf_map__lookup_elem(ld->skel->maps.mw_config_map, &zero,
-				  sizeof(zero), &cfg, sizeof(cfg), 0) &&
+	if (ld->m.mw_config_map >= 0 &&
+	    !bpf_map_lookup_elem(ld->m.mw_config_map, &zero, &cfg) &&
 	    cfg.active_gen == ld->gen) {
 		cfg.self_tgid = 0;
-		bpf_map__update_elem(ld->skel->maps.mw_config_map, &zero,
-				     sizeof(zero), &cfg, sizeof(cfg), BPF_ANY);
+		bpf_map_update_elem(ld->m.mw_config_map, &zero, &cfg, BPF_ANY);
 		ld->cfg_written_ok = false;
 	}
 }
@@ -1024,17 +1109,24 @@ static void links_detach(struct loader *ld)
 	struct bpf_link **links;
 	int i, n = 0;
 
-	links = calloc((sk ? sk->prog_cnt : 0) + ld->n_cg_links + 1,
+	links = calloc((sk ? sk->prog_cnt : 0) + ld->n_links +
+			   ld->n_cg_links + 1,
 		       sizeof(*links));
-	if (!links) { /* one at a time, as the skeleton would */
+	if (!links) { /* one at a time */
+		for (i = 0; i < ld->n_links; i++)
+			bpf_link__destroy(ld->links[i]);
+		ld->n_links = 0;
 		cgroup_detach(ld);
-		return;
+		return; /* the skeleton's go with it */
 	}
 	for (i = 0; sk && i < sk->prog_cnt; i++) {
 		if (*sk->progs[i].link)
 			links[n++] = *sk->progs[i].link;
 		*sk->progs[i].link = NULL; /* ours now, not the skeleton's */
 	}
+	for (i = 0; i < ld->n_links; i++)
+		links[n++] = ld->links[i];
+	ld->n_links = 0;
 	for (i = 0; i < ld->n_cg_links; i++)
 		links[n++] = ld->cg_links[i];
 	ld->n_cg_links = 0;
@@ -1050,6 +1142,26 @@ static void links_detach(struct loader *ld)
 	free(links);
 }
 
+/* Everything but the rings: links, maps (ours or the skeleton's), ld. */
+#define MAP_CLOSE(name)                                                        \
+	if (ld->m.name >= 0)                                                   \
+		close(ld->m.name);
+static void loader_free(struct loader *ld)
+{
+	links_detach(ld);
+	if (ld->skel) {
+		minerwatch_bpf__destroy(ld->skel); /* its fds were borrowed */
+	} else {
+		LOADER_MAPS(MAP_CLOSE)
+		if (ld->fold_drain_fd >= 0)
+			close(ld->fold_drain_fd);
+	}
+	json_decref(ld->hooks_json);
+	free(ld->links);
+	free(ld);
+}
+#undef MAP_CLOSE
+
 void loader__destroy(struct loader *ld)
 {
 	if (!ld)
@@ -1057,9 +1169,7 @@ void loader__destroy(struct loader *ld)
 	rings_close(ld);
 	if (ld->pin_dir[0])
 		self_filter_clear(ld);
-	links_detach(ld);
-	minerwatch_bpf__destroy(ld->skel);
-	free(ld);
+	loader_free(ld);
 }
 
 bool loader__adopted(const struct loader *ld)
@@ -1152,8 +1262,7 @@ int loader__read_stats(struct loader *ld, uint64_t *out)
 
 	for (i = 0; i < MW_STAT_MAX; i++) {
 		out[i] = 0;
-		if (bpf_map__lookup_elem(ld->skel->maps.mw_stats, &i, sizeof(i),
-					 vals, sizeof(vals), 0))
+		if (bpf_map_lookup_elem(ld->m.mw_stats, &i, vals))
 			return -errno;
 		for (c = 0; c < ld->ncpu; c++)
 			out[i] += vals[c];
@@ -1196,7 +1305,7 @@ static json_t *lsm_loaded(const struct loader *ld, const char *const *pfx)
 	return a;
 }
 
-json_t *loader__hooks_json(const struct loader *ld)
+static json_t *hooks_json_build(const struct loader *ld)
 {
 	static const char *const exec_pfx[] = {"bprm_", NULL};
 	static const char *const net_pfx[] = {"socket_", NULL};
@@ -1239,4 +1348,9 @@ json_t *loader__hooks_json(const struct loader *ld)
 	json_object_set_new(o, "file", json_string(ld->file_mode));
 	json_object_set_new(o, "programs", progs);
 	return o;
+}
+
+json_t *loader__hooks_json(const struct loader *ld)
+{
+	return ld->hooks_json ? json_deep_copy(ld->hooks_json) : NULL;
 }

@@ -12,7 +12,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <jansson.h>
 
 #include "kernel/kernel_features.h"
 #include "kernel/loader.h"
@@ -21,8 +23,54 @@
 
 #define MAX_CG_LINKS 16
 
+/*
+ * The maps the daemon reads and fills while it runs, by their names in
+ * the BPF object: their fds are all it keeps of the object once loaded
+ * (see loader__open: libbpf's copy of the object, ~2 MiB of instructions
+ * and BTF, is closed after load and attach).
+ */
+#define LOADER_MAPS(X)                                                         \
+	X(mw_config_map)                                                       \
+	X(mw_net_config)                                                       \
+	X(mw_cgroup_scope)                                                     \
+	X(mw_stats)                                                            \
+	X(mw_events)                                                           \
+	X(mw_alerts)                                                           \
+	X(mw_findings)                                                         \
+	X(mw_stratum_cut)                                                      \
+	X(mw_deny_inodes)                                                      \
+	X(mw_deny_names)                                                       \
+	X(mw_deny_net4)                                                        \
+	X(mw_deny_net6)                                                        \
+	X(mw_deny_ports)                                                       \
+	X(mw_protect_inodes)                                                   \
+	X(mw_net_block_ports)                                                  \
+	X(mw_net_block_v4)                                                     \
+	X(mw_net_block_v6)                                                     \
+	X(mw_file_prefixes)                                                    \
+	X(mw_file_names)                                                       \
+	X(mw_file_dirnames)                                                    \
+	X(mw_file_ops_off)                                                     \
+	X(mw_file_anchors)                                                     \
+	X(mw_file_host_ns)                                                     \
+	X(mw_fold_out)
+
+#define LOADER_MAP_FD(name) int name;
+struct loader_maps {
+	LOADER_MAPS(LOADER_MAP_FD)
+};
+#undef LOADER_MAP_FD
+
 struct loader {
+	/* libbpf's object: while loading only (NULL once loader__open is done) */
 	struct minerwatch_bpf *skel;
+	struct loader_maps m;	/* map fds, ours (-1: none) */
+	int fold_drain_fd;	/* the mw_fold_drain program, ours */
+	uint32_t ring_bytes[LOADER_RINGS]; /* each ring's size */
+	json_t *hooks_json;	/* what loader__hooks_json copies */
+	/* the links, taken from the skeleton before it is closed */
+	struct bpf_link **links;
+	int n_links;
 	/* enum LOADER_RING_* order: telemetry, kernel acts, findings */
 	struct mw_ring rings[LOADER_RINGS];
 	int epfd; /* the three rings' map fds */

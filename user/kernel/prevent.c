@@ -94,8 +94,7 @@ int prevent__deny_inode(struct loader *ld, uint32_t dev, uint64_t ino,
 
 	if (!ino)
 		return -EINVAL;
-	if (bpf_map__update_elem(ld->skel->maps.mw_deny_inodes, &k, sizeof(k),
-				 &v, sizeof(v), BPF_ANY))
+	if (bpf_map_update_elem(ld->m.mw_deny_inodes, &k, &v, BPF_ANY))
 		return -errno;
 	return 0;
 }
@@ -104,21 +103,20 @@ int prevent__allow_inode(struct loader *ld, uint32_t dev, uint64_t ino)
 {
 	struct mw_inode_key k = {.ino = ino, .dev = dev};
 
-	if (bpf_map__delete_elem(ld->skel->maps.mw_deny_inodes, &k, sizeof(k),
-				 0))
+	if (bpf_map_delete_elem(ld->m.mw_deny_inodes, &k))
 		return -errno;
 	return 0;
 }
 
 void prevent__clear_inodes(struct loader *ld)
 {
-	struct bpf_map *map = ld->skel->maps.mw_deny_inodes;
+	int map = ld->m.mw_deny_inodes;
 	struct mw_inode_key next;
 	int guard = 0;
 
 	/* Always delete the first key: iteration never restarts past it. */
-	while (bpf_map__get_next_key(map, NULL, &next, sizeof(next)) == 0 &&
+	while (bpf_map_get_next_key(map, NULL, &next) == 0 &&
 	       guard++ < 65536)
-		if (bpf_map__delete_elem(map, &next, sizeof(next), 0))
+		if (bpf_map_delete_elem(map, &next))
 			break;
 }

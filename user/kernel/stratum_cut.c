@@ -20,10 +20,8 @@ static int cuts_now(struct loader *ld)
 	struct mw_config cfg;
 	uint32_t zero = 0;
 
-	if (bpf_map__lookup_elem(ld->skel->maps.mw_config_map, &zero,
-				 sizeof(zero), &cfg, sizeof(cfg), 0) ||
-	    bpf_map__lookup_elem(ld->skel->maps.mw_net_config, &zero,
-				 sizeof(zero), &nc, sizeof(nc), 0))
+	if (bpf_map_lookup_elem(ld->m.mw_config_map, &zero, &cfg) ||
+	    bpf_map_lookup_elem(ld->m.mw_net_config, &zero, &nc))
 		return -errno;
 	return cfg.enforce && nc.stratum_drop;
 }
@@ -35,8 +33,7 @@ int loader__stratum_decided(void *ctx, uint64_t cookie)
 
 	if (!ld || !cookie)
 		return -EINVAL;
-	if (bpf_map__update_elem(ld->skel->maps.mw_stratum_cut, &cookie,
-				 sizeof(cookie), &one, sizeof(one), BPF_ANY))
+	if (bpf_map_update_elem(ld->m.mw_stratum_cut, &cookie, &one, BPF_ANY))
 		return -errno;
 	return cuts_now(ld);
 }
