@@ -14,8 +14,10 @@
  * PC_EXITED_CAP exited. Exited records wait in a FIFO in exit order; expiry
  * pops its old end (no scan of the table), and a new process at either
  * cap evicts the oldest exited record first (counted); only when every
- * record is a live process does the cap give way (counted). After a burst
- * expires, freed memory is handed back to the system (malloc_trim). An exit record the kernel lost would
+ * record is a live process does the cap give way (counted). Freed memory
+ * is handed back to the system (malloc_trim) every PC_TRIM_AFTER records,
+ * and what a burst's expiry left within PC_TRIM_LATEST_NS. An exit record
+ * the kernel lost would
  * leave its process alive here forever: once a minute, live records whose
  * pid no longer exists are marked exited (when our pids are the host's).
  */
