@@ -368,6 +368,11 @@ enum mw_file_flags {
 	MW_FILE_MATCH_UNSURE = 1 << 11,	/* kernel filter: the string has ".",
 					 * ".." or "//" components, which only
 					 * userspace normalizes: sent anyway */
+	MW_FILE_PROC_ROOT = 1 << 12,	/* path is a string through another
+					 * task's /proc/PID/root, as given:
+					 * userspace follows it (sent whatever
+					 * the filter says) */
+	MW_FILE_TARGET_PROC_ROOT = 1 << 13, /* same for the target */
 	MW_FILE_ANCHORED = 1 << 14,	/* path rebased on a watched object's
 					 * identity (map mw_file_anchors): the
 					 * caller named it differently, its

@@ -451,8 +451,10 @@ static __always_inline long name_read_str(void *dst, __u32 n, const char *src,
 /*
  * Does the absolute string ustr start with "/proc/self/root" or
  * "/proc/thread-self/root" as a whole component? Returns the prefix's
- * length, 0 when not. (Another task's /proc/PID/root is not followed: the
- * number is in the caller's pid namespace.)
+ * length, 0 when not. "/proc/<digits>/root" (another task's root: the
+ * number is in the caller's pid namespace, which the kernel cannot look
+ * up from here) returns its length with MW_PROC_PID_ROOT set: the string
+ * is sent as given, flagged, and userspace follows it (file_proc_root.c).
  */
 static __always_inline int bytes_differ(const char *a, const char *b,
 					__u32 n)
@@ -465,20 +467,35 @@ static __always_inline int bytes_differ(const char *a, const char *b,
 	return d;
 }
 
+#define MW_PROC_PID_ROOT (1u << 31)
+#define MW_PROC_PID_DIGITS 10 /* pid_max is at most 4194304: 7 digits */
+
 static __always_inline __u32 proc_root_prefix(const char *ustr, int kstr)
 {
-	char b[24] = {};
-	__u32 n;
+	char b[32] = {};
+	__u32 n, i, d = 0;
 
-	if (name_read_str(b, sizeof(b), ustr, kstr) < 16 ||
+	/* The shortest: "/proc/1/root" and its NUL. */
+	if (name_read_str(b, 24, ustr, kstr) < 13 ||
 	    bytes_differ(b, "/proc/", 6))
 		return 0;
-	if (!bytes_differ(b + 6, "self/root", 9))
+	if (!bytes_differ(b + 6, "self/root", 9)) {
 		n = 15;
-	else if (!bytes_differ(b + 6, "thread-self/root", 16))
+	} else if (!bytes_differ(b + 6, "thread-self/root", 16)) {
 		n = 22;
-	else
-		return 0;
+	} else {
+		/* b is zero past the string: a short one stops the count. */
+#pragma unroll
+		for (i = 0; i < MW_PROC_PID_DIGITS; i++) {
+			if (b[6 + i] < '0' || b[6 + i] > '9')
+				break;
+			d++;
+		}
+		if (!d || d == MW_PROC_PID_DIGITS ||
+		    bytes_differ(b + ((6 + d) & 15), "/root", 5))
+			return 0;
+		n = (6 + d + 5) | MW_PROC_PID_ROOT;
+	}
 	return b[n & 31] == '/' || b[n & 31] == '\0' ? n : 0;
 }
 
@@ -506,7 +523,8 @@ static __always_inline int path_at_v(long dfd, const char *ustr, char *dst,
 	if (name_read(&c, 1, ustr, kstr))
 		return -1;
 	*vseen = 0;
-	if (c == '/' && (plen = proc_root_prefix(ustr, kstr))) {
+	plen = c == '/' ? proc_root_prefix(ustr, kstr) : 0;
+	if (plen && !(plen & MW_PROC_PID_ROOT)) {
 		/*
 		 * /proc/self/root/...: the kernel follows the task's root, so
 		 * do we; the caller's view is its string as given.
@@ -528,6 +546,20 @@ static __always_inline int path_at_v(long dfd, const char *ustr, char *dst,
 		bm = (unsigned long)BPF_CORE_READ(t, fs, root.mnt);
 		if (!task_chrooted(t, bd, bm))
 			bd = 0;
+		/*
+		 * /proc/PID/root/...: flagged and sent whatever the filter
+		 * says; only userspace can tell which task PID is, and its
+		 * root. It follows the string only when the caller's root
+		 * is the real "/" (then the path is the string as given):
+		 * inside a chroot into a plain directory, /proc may be
+		 * anything, and the chroot's name stands (a fake tree
+		 * forges no alert).
+		 */
+		if (plen)
+			*flags |= MW_FILE_MATCH_UNSURE |
+				  (lex_flag == MW_FILE_LEXICAL
+					   ? MW_FILE_PROC_ROOT
+					   : MW_FILE_TARGET_PROC_ROOT);
 	} else if ((int)dfd == AT_FDCWD) {
 		bd = (unsigned long)BPF_CORE_READ(t, fs, pwd.dentry);
 		bm = (unsigned long)BPF_CORE_READ(t, fs, pwd.mnt);

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Renames and links by another name: a file renamed or hard-linked into
-# /etc/cron.d through /proc/self/root, and renamed and symlinked there
-# inside a chroot on `mount --rbind /` (what `docker run -v /:/host` +
-# chroot does), raise MW-PERSIST-001 with the real paths in file.path and
+# /etc/cron.d through /proc/self/root, renamed there through another
+# task's /proc/PID/root (from the host's pid namespace and from one of its
+# own), and renamed and symlinked there inside a chroot on
+# `mount --rbind /` (what `docker run -v /:/host` + chroot does), raise MW-PERSIST-001 with the real paths in file.path and
 # file.target_path, and the caller's own strings in
 # minerwatch.file.seen_as and minerwatch.file.target_seen_as.
 DNS_ETC_COPY=1
@@ -21,11 +22,20 @@ mkdir "$DNS_ROOT/hostroot"
 mount --rbind / "$DNS_ROOT/hostroot"
 mountpoint -q "$DNS_ROOT/hostroot/etc" || exit 99
 set +e
-for f in prep1 prep2 prep3; do echo "* * * * * root /tmp/x" > /etc/$f; done
+for f in prep1 prep2 prep3 prep4 prep5; do echo "* * * * * root /tmp/x" > /etc/$f; done
 mv /etc/prep1 /proc/self/root/etc/cron.d/procmv
 ln /etc/prep2 /proc/self/root/etc/cron.d/procln
 chroot "$DNS_ROOT/hostroot" /bin/mv /etc/prep3 /etc/cron.d/chrootmv
 chroot "$DNS_ROOT/hostroot" /bin/ln -s /tmp/x /etc/cron.d/chrootsym
+# Another task'"'"'s root, named by its host pid, then from a pid namespace
+# of its own by its inner pid. (The same through a task chrooted on the
+# rbind copy would cross mounts: mv copies, an open, resolved as any.)
+sleep 30 & p=$!
+sleep 0.2
+mv /etc/prep4 /proc/$p/root/etc/cron.d/pidmv
+echo "$p" > "${DNS_ROOT%/dns}/pid"
+kill $p
+unshare -p -f --mount-proc bash -c "sleep 30 & q=\$!; sleep 0.2; mv /etc/prep5 /proc/\$q/root/etc/cron.d/nspidmv; echo \$q > ${DNS_ROOT%/dns}/nspid; kill \$q"
 ' || fail "scenario failed"
 
 # Kernel functions (fentry: 6.1, 6.12) resolve both names from dentries:
@@ -45,6 +55,14 @@ line=$(expect_one_alert MW-PERSIST-001 '.event.action == "rename" and .file.targ
 
 line=$(expect_one_alert MW-PERSIST-001 '.event.action == "symlink" and .file.path == "/etc/cron.d/chrootsym"' "symlink in cron.d inside a chroot on rbind /")
 [ -n "$line" ] && view "$line" ".file.target_path == \"/tmp/x\" and .minerwatch.file.seen_as == \"$H/etc/cron.d/chrootsym\"" "real path, the caller's view in seen_as"
+
+p=$(cat "$T/pid" 2>/dev/null)
+line=$(expect_one_alert MW-PERSIST-001 '.event.action == "rename" and .file.target_path == "/etc/cron.d/pidmv"' "rename into cron.d through another task's /proc/PID/root")
+[ -n "$line" ] && view "$line" ".file.path == \"/etc/prep4\" and .minerwatch.file.target_seen_as == \"/proc/$p/root/etc/cron.d/pidmv\"" "real target path, /proc/PID/root as the caller's view"
+
+q=$(cat "$T/nspid" 2>/dev/null)
+line=$(expect_one_alert MW-PERSIST-001 '.event.action == "rename" and .file.target_path == "/etc/cron.d/nspidmv"' "rename through /proc/PID/root from inside a pid namespace")
+[ -n "$line" ] && view "$line" ".minerwatch.file.target_seen_as == \"/proc/$q/root/etc/cron.d/nspidmv\" and .process.pid != $q" "the inner pid followed to the host's task"
 
 mw_stop
 expect_valid_json

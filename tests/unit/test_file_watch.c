@@ -2,7 +2,8 @@
 /*
  * test_file_watch.c - the file sensor's pure logic: lexical path
  * normalization, the translation of path conditions into in-kernel watch
- * entries, and the watch list the rule engine derives from file rules.
+ * entries, the watch list the rule engine derives from file rules, and
+ * following a string through another task's /proc/PID/root.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,8 @@
 #include "sensors/decode.h"
 #include "model/file_event.h"
 #include "sensors/file_decode.h"
+#include "sensors/file_proc_root.h"
+#include "sensors/sensors.h"
 #include "rules/file_homes.h"
 #include "rules/file_watch.h"
 #include "rules/rules.h"
@@ -61,6 +64,95 @@ static void test_normalize(void **state)
 		assert_string_equal(buf, cases[i].out);
 		assert_int_equal(n, strlen(cases[i].out));
 	}
+}
+
+static void test_proc_root_prefix(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t len;
+		uint32_t pid;
+	} cases[] = {
+	    {"/proc/1/root/etc/cron.d/x", 12, 1},
+	    {"/proc/4194304/root", 18, 4194304},
+	    {"/proc/12/root/", 13, 12},
+	    {"/proc/12/rootfs/x", 0, 0},
+	    {"/proc/self/root/etc", 0, 0}, /* the kernel follows that one */
+	    {"/proc/0/root/x", 0, 0},
+	    {"/proc//root/x", 0, 0},
+	    {"/proc/123456789/root/x", 0, 0},
+	    {"/proc/12/cwd/x", 0, 0},
+	    {"/x/proc/1/root/etc", 0, 0},
+	};
+	uint32_t pid;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pid = 0;
+		assert_int_equal(file_proc_root__prefix(cases[i].in, &pid),
+				 cases[i].len);
+		if (cases[i].len)
+			assert_int_equal(pid, cases[i].pid);
+	}
+}
+
+/* An anchor map holding "/" only (this process's root). */
+static int root_anchor(void *ctx, uint64_t dev, uint64_t ino, char *buf,
+		       size_t n)
+{
+	struct stat st;
+
+	(void)ctx;
+	if (stat("/", &st) || st.st_dev != dev || st.st_ino != ino || n < 1)
+		return -ENOENT;
+	buf[0] = '\0';
+	return 0;
+}
+
+static void test_proc_root_follow(void **state)
+{
+	struct sensors s = {.anchor_name = root_anchor};
+	struct mw_hdr h = {.pidns = 0xEFFFFFFCU, .ts_ns = 5000000000ULL};
+	char in[128], out[256];
+	struct stat st;
+	unsigned i;
+
+	(void)state;
+	/* By host pid: this process's root is "/". */
+	snprintf(in, sizeof(in), "/proc/%d/root/etc/cron.d/job", getpid());
+	assert_true(file_proc_root__follow(&s, &h, in, out, sizeof(out)));
+	assert_string_equal(out, "/etc/cron.d/job");
+	snprintf(in, sizeof(in), "/proc/%d/root", getpid());
+	assert_true(file_proc_root__follow(&s, &h, in, out, sizeof(out)));
+	assert_string_equal(out, "/");
+	assert_int_equal(s.proc_root_unresolved, 0);
+
+	/* A root that is no anchor: left as given, counted. */
+	s.anchor_name = NULL;
+	strcpy(out, "untouched");
+	assert_false(file_proc_root__follow(&s, &h, in, out, sizeof(out)));
+	assert_string_equal(out, "untouched");
+	assert_int_equal(s.proc_root_unresolved, 1);
+	s.anchor_name = root_anchor;
+
+	/*
+	 * A caller in another pid namespace costs a /proc scan, at most 8 a
+	 * second (test_file_identity_names follows a real one): here a
+	 * namespace no task is in, found in none.
+	 */
+	assert_int_equal(stat("/proc/self/ns/pid", &st), 0);
+	h.pidns = (uint32_t)st.st_ino + 1;
+	snprintf(in, sizeof(in), "/proc/%d/root/x", getpid());
+	for (i = 0; i < 8; i++)
+		file_proc_root__follow(&s, &h, in, out, sizeof(out));
+	assert_int_equal(s.proc_root_scans, 8);
+	i = (unsigned)s.proc_root_unresolved;
+	assert_false(file_proc_root__follow(&s, &h, in, out, sizeof(out)));
+	assert_int_equal(s.proc_root_unresolved, i + 1);
+	h.ts_ns += 1000000000ULL; /* the next second: a new budget */
+	file_proc_root__follow(&s, &h, in, out, sizeof(out));
+	assert_int_equal(s.proc_root_scans, 1);
 }
 
 static void test_op_names(void **state)
@@ -490,6 +582,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_normalize),
+	    cmocka_unit_test(test_proc_root_prefix),
+	    cmocka_unit_test(test_proc_root_follow),
 	    cmocka_unit_test(test_op_names),
 	    cmocka_unit_test(test_entries),
 	    cmocka_unit_test(test_entry_long),

@@ -225,6 +225,13 @@ static int stages_open(struct monitor *m)
  * the command line, then hand the kernel to the verdict. Returns an enum
  * mw_exit code.
  */
+/* The file sensor's view of the anchors (sensors.h: anchor_name). */
+static int anchor_name(void *ctx, uint64_t dev, uint64_t ino, char *buf,
+		       size_t n)
+{
+	return loader__file_anchor_name(ctx, dev, ino, buf, n);
+}
+
 static int kernel_open(struct monitor *m, int *n_deny)
 {
 	const struct monitor_opts *o = m->o;
@@ -275,7 +282,9 @@ static int kernel_open(struct monitor *m, int *n_deny)
 				      .v = m->verdict,
 				      .rep = m->rep,
 				      .content = m->content,
-				      .events = o->events};
+				      .events = o->events,
+				      .anchor_name = anchor_name,
+				      .anchor_ctx = m->ld};
 	if (scope__init(&m->sensors, o->cgroup)) {
 		fprintf(stderr,
 			"minerwatch: --cgroup %s: not on a cgroup2 mount\n",

@@ -122,6 +122,8 @@ static json_t *counters_json(struct monitor *m, const uint64_t *st)
 		    m->sensors.bad_records + loader__rings_unjoined(m->ld));
 	fwd_counters(c, m);
 	counter_set(c, "file_fold_untracked", m->sensors.fold_untracked);
+	counter_set(c, "file_proc_root_unresolved",
+		    m->sensors.proc_root_unresolved);
 	counter_set(c, "alerts", vs.alerts);
 	counter_set(c, "hash_waits", vs.hash_waits);
 	counter_set(c, "hash_wait_expired", vs.hash_wait_expired);

@@ -209,6 +209,22 @@ static int anchor_put(struct loader *ld, const struct anchor *a, uint32_t gen)
 	return 0;
 }
 
+int loader__file_anchor_name(struct loader *ld, uint64_t dev, uint64_t ino,
+			     char *buf, size_t n)
+{
+	struct mw_inode_key k = {
+	    .ino = ino, .dev = major(dev) << 20 | minor(dev)};
+	struct mw_file_anchor v;
+
+	if (bpf_map_lookup_elem(ld->m.mw_file_anchors, &k, &v))
+		return -ENOENT;
+	if (v.len >= sizeof(v.path) || v.len >= n)
+		return -ENAMETOOLONG;
+	memcpy(buf, v.path, v.len);
+	buf[v.len] = '\0';
+	return 0;
+}
+
 /* Entries another generation wrote: replaced or gone objects. */
 static void anchors_prune(struct loader *ld, uint32_t gen)
 {

@@ -157,6 +157,13 @@ int loader__fold_drain(struct loader *ld, bool all, loader_fold_fn fn,
  */
 int loader__file_anchors_apply(struct loader *ld, const struct rules *rs);
 int loader__file_anchors_refresh(struct loader *ld);
+/*
+ * The daemon's name for the object (dev as stat() gives it, inode) when it
+ * is one of the anchors, into buf ("" for "/"). 0, -ENOENT when it is not
+ * one, -ENAMETOOLONG when buf is too small.
+ */
+int loader__file_anchor_name(struct loader *ld, uint64_t dev, uint64_t ino,
+			     char *buf, size_t n);
 
 /* Sum the per-CPU counters into out[MW_STAT_MAX]. */
 int loader__read_stats(struct loader *ld, uint64_t *out);

@@ -439,7 +439,10 @@ void report__file(json_t *doc, const struct mw_event *ev)
 		json_array_append_new(how, json_string("directory"));
 	if (f->flags & MW_FILE_MATCH_TARGET)
 		json_array_append_new(how, json_string("target"));
-	if (f->flags & MW_FILE_MATCH_UNSURE)
+	/* Both send past the filter; a /proc/PID/root string says which. */
+	if (f->flags & (MW_FILE_PROC_ROOT | MW_FILE_TARGET_PROC_ROOT))
+		json_array_append_new(how, json_string("proc_root"));
+	else if (f->flags & MW_FILE_MATCH_UNSURE)
 		json_array_append_new(how, json_string("unnormalized"));
 	json_object_set_new(mf, "watch", how);
 	if (f->flags & (MW_FILE_PATH_TRUNC | MW_FILE_TARGET_TRUNC))

@@ -19,6 +19,7 @@
 #include "model/file_event.h"
 #include "sensors/file_decode.h"
 #include "sensors/file_fold.h"
+#include "sensors/file_proc_root.h"
 #include "report/jsonx.h"
 #include "sensors/sensors.h"
 
@@ -93,23 +94,37 @@ static void file_judge(struct sensors *s, const void *data, size_t size,
 		return;
 	}
 	e = v.e;
-	snprintf(path, sizeof(path), "%s", v.path);
+	fi.seen_as = v.seen_as;
+	fi.target_seen_as = v.target_seen_as;
+	/*
+	 * Through another task's /proc/PID/root: the object's real name,
+	 * the string as the caller's view (file_proc_root.c).
+	 */
+	if (e->flags & MW_FILE_PROC_ROOT &&
+	    file_proc_root__follow(s, &e->hdr, v.path, path, sizeof(path)))
+		fi.seen_as = v.seen_as ? v.seen_as : v.path;
+	else
+		snprintf(path, sizeof(path), "%s", v.path);
 	if (e->flags & MW_FILE_LEXICAL)
 		file_path__normalize(path);
 	fi.path = path;
 	if (v.target) {
-		snprintf(target, sizeof(target), "%s", v.target);
+		if (e->flags & MW_FILE_TARGET_PROC_ROOT &&
+		    file_proc_root__follow(s, &e->hdr, v.target, target,
+					   sizeof(target)))
+			fi.target_seen_as =
+			    v.target_seen_as ? v.target_seen_as : v.target;
+		else
+			snprintf(target, sizeof(target), "%s", v.target);
 		/* A symlink's contents are not a path of ours to clean up. */
 		if (e->flags & MW_FILE_TARGET_LEXICAL &&
 		    e->op != MW_FILE_OP_SYMLINK)
 			file_path__normalize(target);
 		fi.target_path = target;
 	}
-	fi.seen_as = v.seen_as;
 	if (e->op == MW_FILE_OP_RENAME || e->op == MW_FILE_OP_UNLINK ||
 	    e->op == MW_FILE_OP_MOUNT)
 		s->anchors_stale = true; /* see file_sensor__anchors_due() */
-	fi.target_seen_as = v.target_seen_as;
 	slash = strrchr(path, '/');
 	fi.name = slash && slash[1] ? slash + 1 : path;
 	file_info(e, &fi);

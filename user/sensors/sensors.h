@@ -44,6 +44,17 @@ struct sensors {
 	bool anchors_stale;	    /* file_sensor.c: a watched place renamed,
 				     * unlinked or mounted on since ... */
 	uint64_t anchors_ns;	    /* ... the last refresh (boot ns) */
+	/*
+	 * The daemon's name of an anchored object (stat()'s dev, inode),
+	 * for strings through /proc/PID/root (file_proc_root.c): 0, or
+	 * non-zero when it is none. NULL: such strings stay as given.
+	 */
+	int (*anchor_name)(void *ctx, uint64_t dev, uint64_t ino, char *buf,
+			   size_t n);
+	void *anchor_ctx;
+	uint64_t proc_root_unresolved; /* ... left as given (counted) */
+	uint64_t proc_root_window_ns;  /* ... /proc scans: this second's */
+	uint32_t proc_root_scans;      /* ... and how many in it */
 };
 
 /*
