@@ -40,6 +40,12 @@ fi
 rm -f "$job/rc" "$job/console.log"
 # lsm=: Debian lists bpf already; say it so a changed default cannot
 # silently turn BPF-LSM off.
+# A guest whose tests print nothing for MW_KSILENCE seconds (default 240:
+# the longest guest test prints a check every minute or so) has hung:
+# stop it then instead of waiting out the whole timeout (seen on a
+# starved host: RCU stalls, then silence; run.sh boots such a guest once
+# more).
+silence=${MW_KSILENCE:-240}
 timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
 	-accel tcg,thread=multi -cpu max -smp 2 -m 2048 -net none \
 	-nographic -no-reboot -monitor none -serial file:"$job/serial.log" \
@@ -47,7 +53,26 @@ timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
 	-append "console=ttyS0 quiet panic=-1 lsm=lockdown,capability,landlock,yama,apparmor,bpf mw.job=$job mw.root=$project" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$job",mount_tag=results,security_model=none,multidevs=remap \
-	</dev/null >/dev/null 2>"$job/qemu.err" || true
+	</dev/null >/dev/null 2>"$job/qemu.err" &
+qpid=$!
+last=$(date +%s) size=-1
+while kill -0 "$qpid" 2>/dev/null; do
+	sleep 5
+	now=$(date +%s)
+	# The console and the serial log: a guest still booting or
+	# printing kernel messages is not silent.
+	cur=$( (cat "$job/console.log" "$job/serial.log" 2>/dev/null || true) | wc -c)
+	if [ "$cur" != "$size" ]; then
+		size=$cur last=$now
+	elif [ $((now - last)) -ge "$silence" ] && [ ! -f "$job/rc" ]; then
+		echo "boot: the guest printed nothing for ${silence}s: stopping it" >&2
+		kill "$qpid" 2>/dev/null || true
+		sleep 2
+		kill -9 "$qpid" 2>/dev/null || true
+		break
+	fi
+done
+wait "$qpid" 2>/dev/null || true
 if [ ! -f "$job/rc" ]; then
 	echo "boot: the guest did not finish (timeout ${timeout_s}s?); serial log tail:" >&2
 	tail -n 20 "$job/serial.log" >&2

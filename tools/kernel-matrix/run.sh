@@ -13,7 +13,8 @@
 #   --full   every tests/integration/test_*.sh
 # Env: MW_KM_TESTS (a regex of test names: runs those instead),
 #      MW_KCACHE (kernel cache, default /var/cache/minerwatch-kernels),
-#      MW_KTIMEOUT (seconds per guest, default 900: 6.12 under TCG needs ~700 for the smoke set).
+#      MW_KTIMEOUT (seconds per guest, default 900: 6.12 under TCG needs ~700 for the smoke set),
+#      MW_KSILENCE (seconds without guest output before it counts as hung, default 240).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -61,12 +62,15 @@ bash tests/integration/run.sh $root/build/minerwatch
 JOB
 	"$here/boot.sh" "$kdir" "$job" "${MW_KTIMEOUT:-900}"
 	rc=$?
-	# A guest that went silent until the timeout with no test failed
-	# (seen once: RCU stall warnings in the serial log from the first
-	# minutes, the emulated CPUs starved) is booted once more; a failed
-	# test is never retried.
+	# A guest that went silent (boot.sh stops it after MW_KSILENCE s)
+	# or timed out with no test failed (seen: RCU stall warnings in the
+	# serial log from the first minutes, the emulated CPUs starved) is
+	# booted once more, its logs kept in build/; a failed test is never
+	# retried.
 	if [ "$rc" -eq 124 ] && ! grep -q '^FAIL ' "$job/console.log" 2>/dev/null; then
-		echo "kernel $series: guest timed out after: $(grep -E '^(PASS|SKIP) ' "$job/console.log" 2>/dev/null | tail -n 1); rcu stalls: $(grep -c 'rcu.*stall' "$job/serial.log" 2>/dev/null); booting it once more"
+		echo "kernel $series: guest hung after: $(grep -E '^(PASS|SKIP) ' "$job/console.log" 2>/dev/null | tail -n 1); rcu stalls: $(grep -c 'rcu.*stall' "$job/serial.log" 2>/dev/null); booting it once more (logs: build/kernel-$series.hung.*)"
+		cp "$job/console.log" "$root/build/kernel-$series.hung.console.log" 2>/dev/null
+		cp "$job/serial.log" "$root/build/kernel-$series.hung.serial.log" 2>/dev/null
 		rm -f "$job/console.log" "$job/serial.log" "$job/rc"
 		"$here/boot.sh" "$kdir" "$job" "${MW_KTIMEOUT:-900}"
 		rc=$?
