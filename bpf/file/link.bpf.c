@@ -53,10 +53,21 @@ static __always_inline int on_symlink(long ret, long dfd, unsigned long name,
 	/*
 	 * A link pointing into a watched place (ln -s /var/log /tmp/x) is
 	 * how a later by-name operation through it would slip past the
-	 * lexical filter: report it too. Relative contents are not resolved.
+	 * lexical filter: report it too. Contents that can leave the
+	 * link's directory (absolute, or starting with "..") and match
+	 * nothing here go to userspace anyway, flagged: it joins them to
+	 * the directory, and a link into a watched place becomes an alias
+	 * whose path the kernel then watches (user/kernel/file_aliases.c).
 	 */
 	if (n > 1 && e->data[off] == '/')
 		match = watch_or_target(match, &e->data[off], n - 1);
+	/* (an executables-only match drops a link: it has no x bit) */
+	if ((!match || (match & MW_FILE_MATCH_EXEC_ONLY)) && n > 2 &&
+	    (e->data[off] == '/' ||
+	     (e->data[off] == '.' && e->data[(off + 1) & (MW_PATH_MAX - 1)] == '.'))) {
+		e->flags |= MW_FILE_SYMLINK_OUT;
+		match = MW_FILE_SYMLINK_OUT;
+	}
 	return file_send(e, match);
 }
 

@@ -232,6 +232,16 @@ static int anchor_name(void *ctx, uint64_t dev, uint64_t ino, char *buf,
 	return loader__file_anchor_name(ctx, dev, ino, buf, n);
 }
 
+static int alias_add(void *ctx, const char *link, const char *target)
+{
+	return loader__file_alias_add(ctx, link, target);
+}
+
+static int alias_resolve(void *ctx, const char *path, char *out, size_t n)
+{
+	return loader__file_alias_resolve(ctx, path, out, n);
+}
+
 static int kernel_open(struct monitor *m, int *n_deny)
 {
 	const struct monitor_opts *o = m->o;
@@ -284,6 +294,8 @@ static int kernel_open(struct monitor *m, int *n_deny)
 				      .content = m->content,
 				      .events = o->events,
 				      .anchor_name = anchor_name,
+				      .alias_add = alias_add,
+				      .alias_resolve = alias_resolve,
 				      .anchor_ctx = m->ld};
 	if (scope__init(&m->sensors, o->cgroup)) {
 		fprintf(stderr,

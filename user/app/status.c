@@ -124,6 +124,14 @@ static json_t *counters_json(struct monitor *m, const uint64_t *st)
 	counter_set(c, "file_fold_untracked", m->sensors.fold_untracked);
 	counter_set(c, "file_proc_root_unresolved",
 		    m->sensors.proc_root_unresolved);
+	{
+		uint64_t added, evicted;
+		int live;
+
+		loader__file_alias_stats(&added, &evicted, &live);
+		counter_set(c, "file_aliases", (uint64_t)live);
+		counter_set(c, "file_aliases_evicted", evicted);
+	}
 	counter_set(c, "alerts", vs.alerts);
 	counter_set(c, "hash_waits", vs.hash_waits);
 	counter_set(c, "hash_wait_expired", vs.hash_wait_expired);

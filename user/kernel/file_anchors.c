@@ -209,6 +209,16 @@ static int anchor_put(struct loader *ld, const struct anchor *a, uint32_t gen)
 	return 0;
 }
 
+bool file_anchors_has(const char *path)
+{
+	int i;
+
+	for (i = 0; i < anchors.n; i++)
+		if (strcmp(anchors.v[i].path, path) == 0)
+			return true;
+	return false;
+}
+
 int loader__file_anchor_name(struct loader *ld, uint64_t dev, uint64_t ino,
 			     char *buf, size_t n)
 {

@@ -303,6 +303,8 @@ static int file_watch_apply(struct loader *ld, const struct rules *rs,
 	struct watch_fill f = {.ld = ld, .rs = rs, .gen = gen};
 
 	rules__file_watch_paths(rs, watch_add, &f, watch_unbounded);
+	ld->watch_gen = gen;
+	file_aliases_rewatch(ld, gen); /* links into watched places */
 	watch_prune(ld->m.mw_file_prefixes, sizeof(struct mw_watch_key),
 		    gen);
 	watch_prune(ld->m.mw_file_names, MW_WATCH_NAME, gen);

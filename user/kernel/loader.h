@@ -165,6 +165,20 @@ int loader__file_anchors_refresh(struct loader *ld);
 int loader__file_anchor_name(struct loader *ld, uint64_t dev, uint64_t ino,
 			     char *buf, size_t n);
 
+/*
+ * Symbolic links into watched places (file_aliases.c). _add(): the link
+ * (absolute, normalized) now names target (its contents joined to its
+ * directory, normalized); kept, and watched in the kernel, when target is
+ * a directory the file rules care about: 0, -ENOENT when it is not.
+ * _resolve(): path through such links by the real names, into out: 0,
+ * -ENOENT when no link is on it.
+ */
+int loader__file_alias_add(struct loader *ld, const char *link,
+			   const char *target);
+int loader__file_alias_resolve(struct loader *ld, const char *path,
+			       char *out, size_t n);
+void loader__file_alias_stats(uint64_t *added, uint64_t *evicted, int *live);
+
 /* Sum the per-CPU counters into out[MW_STAT_MAX]. */
 int loader__read_stats(struct loader *ld, uint64_t *out);
 

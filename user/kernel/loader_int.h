@@ -93,6 +93,7 @@ struct loader {
 	char scope_path[PATH_MAX]; /* the --cgroup dir: cgroup programs go here
 				    */
 	uint32_t gen;		   /* mw_load_gen of our programs */
+	uint32_t watch_gen;	   /* generation of the file watch entries */
 	uint32_t old_enforce;	   /* enforce flag the adopted state had */
 	uint32_t self_tgid;	   /* tgid the kernel sees for us, 0 unknown */
 	uint64_t self_start;	   /* our start_boottime (ns), 0 unknown */
@@ -104,5 +105,10 @@ struct loader {
 	int n_cg_links;
 	char cgroup_root[PATH_MAX];
 };
+
+/* Is path (the daemon's name) one of the anchors? (file_anchors.c) */
+bool file_anchors_has(const char *path);
+/* The alias links' prefix entries again, under gen (file_aliases.c). */
+void file_aliases_rewatch(struct loader *ld, uint32_t gen);
 
 #endif /* MW_LOADER_INT_H */

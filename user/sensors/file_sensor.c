@@ -75,6 +75,55 @@ static const struct mw_process *writer_at(struct sensors *s,
 	return tmp;
 }
 
+/*
+ * p (normalized) through a symbolic link into a watched place: rewritten
+ * to the real name in place; the caller's view goes to seen (when the
+ * record had none, seen_as). true when rewritten.
+ */
+static bool through_alias(struct sensors *s, char *p, char *seen,
+			  const char *seen_as)
+{
+	char real[MW_PATH_MAX];
+
+	if (!s->alias_resolve ||
+	    s->alias_resolve(s->anchor_ctx, p, real, sizeof(real)))
+		return false;
+	snprintf(seen, MW_PATH_MAX, "%s", seen_as ? seen_as : p);
+	memcpy(p, real, strlen(real) + 1);
+	return true;
+}
+
+/*
+ * A new symbolic link (v: path the link, target its contents): hand it to
+ * the aliases when its contents, joined to its directory, name a place
+ * outside it. Returns true when the record is to be dropped (sent only
+ * for its contents, and they name no watched place).
+ */
+static bool symlink_learn(struct sensors *s, const struct file_view *v)
+{
+	char link[MW_PATH_MAX], t[MW_PATH_MAX];
+	const char *slash;
+	int n;
+
+	if (!s->alias_add || !v->target || !v->target[0])
+		return v->e->flags & MW_FILE_SYMLINK_OUT;
+	snprintf(link, sizeof(link), "%s", v->path);
+	file_path__normalize(link);
+	if (v->target[0] == '/') {
+		n = snprintf(t, sizeof(t), "%s", v->target);
+	} else {
+		slash = strrchr(link, '/');
+		n = snprintf(t, sizeof(t), "%.*s/%s",
+			     slash ? (int)(slash - link) : 0, link, v->target);
+	}
+	if (n < 0 || (size_t)n >= sizeof(t))
+		return v->e->flags & MW_FILE_SYMLINK_OUT;
+	file_path__normalize(t);
+	if (s->alias_add(s->anchor_ctx, link, t) == 0)
+		return false;
+	return v->e->flags & MW_FILE_SYMLINK_OUT;
+}
+
 /* Judge one decoded record standing for count occurrences. */
 static void file_judge(struct sensors *s, const void *data, size_t size,
 		       uint64_t count)
@@ -83,6 +132,7 @@ static void file_judge(struct sensors *s, const void *data, size_t size,
 	struct mw_event ev = {.kind = MW_KIND_FILE};
 	struct mw_file_info fi = {0};
 	char path[MW_PATH_MAX], target[MW_PATH_MAX];
+	char seen_p[MW_PATH_MAX], seen_t[MW_PATH_MAX];
 	const struct mw_file_event *e;
 	const struct mw_process *p;
 	struct mw_process then;
@@ -96,6 +146,11 @@ static void file_judge(struct sensors *s, const void *data, size_t size,
 	e = v.e;
 	fi.seen_as = v.seen_as;
 	fi.target_seen_as = v.target_seen_as;
+	if (e->flags & MW_FILE_SYMLINK_OUT) {
+		/* Sent only for its contents: an alias, or nothing. */
+		if (symlink_learn(s, &v))
+			return;
+	}
 	/*
 	 * Through another task's /proc/PID/root: the object's real name,
 	 * the string as the caller's view (file_proc_root.c).
@@ -122,6 +177,16 @@ static void file_judge(struct sensors *s, const void *data, size_t size,
 			file_path__normalize(target);
 		fi.target_path = target;
 	}
+	/* Through a symbolic link into a watched place (file_aliases.c). */
+	if (e->flags & MW_FILE_LEXICAL &&
+	    through_alias(s, path, seen_p, fi.seen_as))
+		fi.seen_as = seen_p;
+	if (v.target && e->flags & MW_FILE_TARGET_LEXICAL &&
+	    e->op != MW_FILE_OP_SYMLINK &&
+	    through_alias(s, target, seen_t, fi.target_seen_as))
+		fi.target_seen_as = seen_t;
+	if (e->op == MW_FILE_OP_SYMLINK && !(e->flags & MW_FILE_SYMLINK_OUT))
+		symlink_learn(s, &v);
 	if (e->op == MW_FILE_OP_RENAME || e->op == MW_FILE_OP_UNLINK ||
 	    e->op == MW_FILE_OP_MOUNT)
 		s->anchors_stale = true; /* see file_sensor__anchors_due() */

@@ -51,7 +51,14 @@ struct sensors {
 	 */
 	int (*anchor_name)(void *ctx, uint64_t dev, uint64_t ino, char *buf,
 			   size_t n);
-	void *anchor_ctx;
+	/*
+	 * Symbolic links into watched places (kernel/file_aliases.c): a
+	 * link learnt (0 when kept), a by-name path through one by its real
+	 * name (0 when it went through one). NULL: none kept.
+	 */
+	int (*alias_add)(void *ctx, const char *link, const char *target);
+	int (*alias_resolve)(void *ctx, const char *path, char *out, size_t n);
+	void *anchor_ctx; /* the three callbacks' ctx */
 	uint64_t proc_root_unresolved; /* ... left as given (counted) */
 	uint64_t proc_root_window_ns;  /* ... /proc scans: this second's */
 	uint32_t proc_root_scans;      /* ... and how many in it */

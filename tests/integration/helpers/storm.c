@@ -12,6 +12,9 @@
  *   storm read    SECONDS FILE        open(O_RDONLY) + close
  *   storm rename  SECONDS DIR         create + rename + unlink of a file
  *                                     (three by-name operations per op)
+ *   storm symlink SECONDS DIR         symlink with absolute contents
+ *                                     (/usr/lib) + unlink of it: each
+ *                                     one a link the file sensor checks
  *   storm chown   SECONDS DIR         chown of DIR's 64 files to root, one
  *                                     after the other (what chown -R does)
  *   storm connect SECONDS PORT        connect to 127.0.0.1:PORT, close
@@ -141,6 +144,20 @@ static long run_rename(double end, const char *dir)
 			return -1;
 		close(fd);
 		if (rename(a, b) || unlink(b))
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+static long run_symlink(double end, const char *dir)
+{
+	char a[4096];
+	long n = 0;
+
+	while (now() < end) {
+		snprintf(a, sizeof(a), "%s/l%ld", dir, n % 64);
+		if (symlink("/usr/lib", a) || unlink(a))
 			return -1;
 		n++;
 	}
@@ -294,6 +311,8 @@ int main(int argc, char **argv)
 		n = run_write(end, argv[3]);
 	else if (strcmp(argv[1], "rename") == 0)
 		n = run_rename(end, argv[3]);
+	else if (strcmp(argv[1], "symlink") == 0)
+		n = run_symlink(end, argv[3]);
 	else if (strcmp(argv[1], "chown") == 0)
 		n = run_chown(end, argv[3]);
 	else if (strcmp(argv[1], "read") == 0)

@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# By-name operations through a symbolic link into a watched place: a cron
+# file renamed into /etc/cron.d through a link to /etc/cron.d, to /etc, a
+# relative link climbing with "..", and a link to such a link; a log
+# removed through a link to /var/log. Each is reported under the real path
+# (file.path / file.target_path), with the caller's string as
+# minerwatch.file.seen_as / target_seen_as. Removing such a link is not
+# removing the place, and a link into a place no rule watches raises
+# nothing.
+DNS_ETC_COPY=1
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/file_lib.sh"
+. "$(dirname "$0")/file_ns_lib.sh"
+
+file_rules_copy
+mw_start --rules "$T/rules" || finish
+D=$DNS_ROOT
+
+dns_run '
+D=$DNS_ROOT
+for f in j1 j2 j3 j4 j5; do echo "* * * * * root /tmp/x" > /etc/$f; done
+ln -s /etc/cron.d "$D/c"
+ln -s /etc "$D/e"
+ln -s ../../../etc/cron.d "$D/rel"
+ln -s "$D/e" "$D/e2"
+ln -s /var/log "$D/l"
+mkdir "$D/plain"
+ln -s "$D/plain" "$D/p"
+sleep 0.3 # the links reach the daemon before they are used
+mv /etc/j1 "$D/c/viacron"
+mv /etc/j2 "$D/e/cron.d/viaetc"
+mv /etc/j3 "$D/rel/viarel"
+mv /etc/j4 "$D/e2/cron.d/viachain"
+mv /etc/j5 "$D/p/notwatched"
+echo x > /var/log/wtmp
+rm "$D/l/wtmp"
+rm "$D/c" # the link itself: not the place it points to
+' || fail "scenario failed"
+
+# Kernel functions (fentry: 6.1, 6.12) resolve names from dentries: the
+# real paths, no caller's view to check.
+views=1
+file_hooks_fentry && { views=0; log "file sensor on kernel functions: views not checked"; }
+view() { [ "$views" = 1 ] && expect "$@"; }
+
+line=$(expect_one_alert MW-PERSIST-001 '.event.action == "rename" and .file.target_path == "/etc/cron.d/viacron"' "rename through a link to /etc/cron.d")
+[ -n "$line" ] && view "$line" ".minerwatch.file.target_seen_as == \"$D/c/viacron\"" "the caller's string in target_seen_as"
+
+line=$(expect_one_alert MW-PERSIST-001 '.event.action == "rename" and .file.target_path == "/etc/cron.d/viaetc"' "rename through a link to /etc")
+[ -n "$line" ] && view "$line" ".minerwatch.file.target_seen_as == \"$D/e/cron.d/viaetc\"" "the caller's string in target_seen_as (link to /etc)"
+
+expect_one_alert MW-PERSIST-001 '.event.action == "rename" and .file.target_path == "/etc/cron.d/viarel"' "rename through a relative link climbing to /etc/cron.d" >/dev/null
+
+line=$(expect_one_alert MW-PERSIST-001 '.event.action == "rename" and .file.target_path == "/etc/cron.d/viachain"' "rename through a link to a link to /etc")
+[ -n "$line" ] && view "$line" ".minerwatch.file.target_seen_as == \"$D/e2/cron.d/viachain\"" "the caller's string in target_seen_as (chain)"
+
+line=$(expect_one_alert MW-AF-002 '.file.path == "/var/log/wtmp"' "rm wtmp through a link to /var/log")
+[ -n "$line" ] && view "$line" ".minerwatch.file.seen_as == \"$D/l/wtmp\"" "the caller's string in seen_as (log)"
+
+n=$(alerts_where '.file.path == "/etc/cron.d" and .event.action == "unlink"' | wc -l)
+[ "$n" -eq 0 ] && ok "the link removed: no alert about /etc/cron.d" || fail "the link removed: $n alerts about /etc/cron.d"
+
+n=$(alerts_where '(.file.target_path // "" | endswith("notwatched"))' | wc -l)
+[ "$n" -eq 0 ] && ok "a link into an unwatched place: no alert" || fail "a link into an unwatched place: $n alerts"
+
+mw_stop
+expect_valid_json
+finish

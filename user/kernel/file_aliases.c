@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * file_aliases.c - symbolic links into watched places, so that a by-name
+ * operation through one is reported under the real path.
+ *
+ * The tracepoint set resolves a by-name operation's string lexically
+ * (bpf/file_path.bpf.h): `ln -s /etc/cron.d /tmp/c; mv job /tmp/c/job`
+ * is a rename to "/tmp/c/job", which no watch matches, and the kernel
+ * drops it. The link itself is sent when it is created (its contents are
+ * absolute or climb with "../": bpf/file/link.bpf.c), and the file sensor
+ * hands it here: when the contents, joined to the link's directory, name
+ * a directory that is a watched place, an ancestor or near descendant of
+ * one (an anchor, file_anchors.c) or lies under a watched prefix, the link
+ * becomes an alias: "/tmp/c/" is added to the kernel's prefix map, and
+ * paths under it are rewritten to the target's before the rules see them
+ * (the caller's string stays as seen_as).
+ *
+ * At most ALIASES_MAX links are kept, the oldest replaced first and
+ * counted (aliases_evicted). The entries are re-added under each rules
+ * load's generation (filters.c). A link made before the daemon started, or
+ * replaced since by something else under the same name, is not known: see
+ * docs/file-sensor.md.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <bpf/bpf.h>
+
+#include "kernel/loader.h"
+#include "kernel/loader_int.h"
+
+#define ALIASES_MAX 256
+#define ALIAS_CHAIN_MAX 8 /* links through links followed */
+
+struct alias {
+	char link[MW_WATCH_KEY];   /* without a trailing '/' */
+	char target[MW_WATCH_KEY]; /* "" for "/" */
+	size_t link_len;
+};
+
+static struct alias aliases[ALIASES_MAX];
+static int n_aliases, next_alias; /* a ring: next_alias is the oldest */
+static uint64_t aliases_added, aliases_evicted;
+
+/*
+ * The alias whose link is an ancestor of path (or path itself, with
+ * itself: a link's own unlink or rename is about the link, not the place
+ * it points to); NULL when none.
+ */
+static const struct alias *alias_of(const char *path, bool itself)
+{
+	const struct alias *best = NULL;
+	int i;
+
+	for (i = 0; i < n_aliases; i++) {
+		const struct alias *a = &aliases[i];
+
+		if (strncmp(path, a->link, a->link_len) == 0 &&
+		    (path[a->link_len] == '/' ||
+		     (itself && path[a->link_len] == '\0')) &&
+		    (!best || a->link_len > best->link_len))
+			best = a;
+	}
+	return best;
+}
+
+/* path through the aliases (itself: see alias_of()) into out. */
+static int alias_follow(const char *path, bool itself, char *out, size_t n)
+{
+	char buf[2][MW_PATH_MAX];
+	const struct alias *a;
+	const char *cur = path;
+	int i, len, hit = 0;
+
+	for (i = 0; i < ALIAS_CHAIN_MAX && (a = alias_of(cur, itself || i));
+	     i++) {
+		/* The link itself is its target ("" is "/"). */
+		if (cur[a->link_len])
+			len = snprintf(buf[i & 1], sizeof(buf[0]), "%s%s",
+				       a->target, cur + a->link_len);
+		else
+			len = snprintf(buf[i & 1], sizeof(buf[0]), "%s",
+				       a->target[0] ? a->target : "/");
+		if (len < 0 || (size_t)len >= sizeof(buf[0]))
+			break;
+		cur = buf[i & 1];
+		hit = 1;
+	}
+	if (!hit)
+		return -ENOENT;
+	if (strlen(cur) >= n)
+		return -ENAMETOOLONG;
+	memcpy(out, cur, strlen(cur) + 1);
+	return 0;
+}
+
+int loader__file_alias_resolve(struct loader *ld, const char *path,
+			       char *out, size_t n)
+{
+	(void)ld;
+	return alias_follow(path, false, out, n);
+}
+
+/* The prefix entry "link/" in the kernel's watch map, under gen. */
+static int alias_watch(struct loader *ld, const struct alias *a, uint32_t gen)
+{
+	struct mw_watch_key key;
+
+	if (a->link_len + 1 >= sizeof(key.path))
+		return -ENAMETOOLONG;
+	memset(&key, 0, sizeof(key));
+	memcpy(key.path, a->link, a->link_len);
+	key.path[a->link_len] = '/';
+	key.prefixlen = (uint32_t)(a->link_len + 1) * 8;
+	if (bpf_map_update_elem(ld->m.mw_file_prefixes, &key, &gen, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+static void alias_unwatch(struct loader *ld, const struct alias *a)
+{
+	struct mw_watch_key key;
+
+	memset(&key, 0, sizeof(key));
+	memcpy(key.path, a->link, a->link_len);
+	key.path[a->link_len] = '/';
+	key.prefixlen = (uint32_t)(a->link_len + 1) * 8;
+	bpf_map_delete_elem(ld->m.mw_file_prefixes, &key);
+}
+
+/* Is the directory t (the daemon's path) one the file rules care about? */
+static bool alias_target_watched(struct loader *ld, const char *t)
+{
+	struct mw_watch_key key;
+	struct stat st;
+	size_t len = strlen(t);
+	uint32_t val;
+
+	if (stat(t[0] ? t : "/", &st) || !S_ISDIR(st.st_mode))
+		return false; /* only directories hold what we watch */
+	if (file_anchors_has(t[0] ? t : "/"))
+		return true;
+	/* Under a watched prefix: the trie's longest match for "t/". */
+	if (len + 1 >= sizeof(key.path))
+		return false;
+	memset(&key, 0, sizeof(key));
+	memcpy(key.path, t, len);
+	key.path[len] = '/';
+	key.prefixlen = (uint32_t)(len + 1) * 8;
+	return bpf_map_lookup_elem(ld->m.mw_file_prefixes, &key, &val) == 0 &&
+	       !(val & MW_WATCH_EXEC_ONLY);
+}
+
+int loader__file_alias_add(struct loader *ld, const char *link,
+			   const char *target)
+{
+	char t[MW_PATH_MAX];
+	struct alias *a;
+	size_t llen = strlen(link), tlen;
+	int i;
+
+	if (!ld || ld->m.mw_file_prefixes < 0 || link[0] != '/' || llen < 2 ||
+	    llen >= MW_WATCH_KEY - 1)
+		return -EINVAL;
+	/* A link to a link to a watched place: the last one's target. */
+	if (alias_follow(target, true, t, sizeof(t)))
+		snprintf(t, sizeof(t), "%s", target);
+	tlen = strlen(t);
+	if (strcmp(t, "/") == 0)
+		t[tlen = 0] = '\0';
+	if (tlen >= MW_WATCH_KEY || !alias_target_watched(ld, t))
+		return -ENOENT;
+	for (i = 0; i < n_aliases; i++)
+		if (strcmp(aliases[i].link, link) == 0)
+			break;
+	if (i < n_aliases) {
+		a = &aliases[i]; /* the same name again: the new target */
+	} else if (n_aliases < ALIASES_MAX) {
+		a = &aliases[n_aliases++];
+	} else {
+		a = &aliases[next_alias];
+		next_alias = (next_alias + 1) % ALIASES_MAX;
+		aliases_evicted++;
+		alias_unwatch(ld, a); /* or a link flood fills the trie */
+	}
+	memcpy(a->link, link, llen + 1);
+	a->link_len = llen;
+	memcpy(a->target, t, tlen + 1);
+	aliases_added++;
+	return alias_watch(ld, a, ld->watch_gen);
+}
+
+void file_aliases_rewatch(struct loader *ld, uint32_t gen)
+{
+	int i;
+
+	for (i = 0; i < n_aliases; i++)
+		alias_watch(ld, &aliases[i], gen);
+}
+
+void loader__file_alias_stats(uint64_t *added, uint64_t *evicted, int *live)
+{
+	*added = aliases_added;
+	*evicted = aliases_evicted;
+	*live = n_aliases;
+}
