@@ -430,6 +430,32 @@ static __always_inline int task_chrooted(struct task_struct *t,
 	       bd != (unsigned long)BPF_CORE_READ(nsroot, mnt.mnt_root);
 }
 
+/*
+ * The last task root (dentry, vfsmount) whose walk named it "/" with no
+ * other view, per CPU. Where "/" is mounted over the initramfs (the mount
+ * namespace's root is rootfs: a firecracker guest, say) every task counts
+ * as chrooted, and each absolute by-name string would walk its root and
+ * look it up in the anchors again. Two numbers compared, never read
+ * through; a miss just walks.
+ */
+struct root_memo {
+	__u64 dentry, mnt;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct root_memo);
+} mw_root_memo SEC(".maps") __weak;
+
+static __always_inline struct root_memo *root_memo_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&mw_root_memo, &zero);
+}
+
 /* Read a name's first byte / the whole name from user or kernel memory. */
 static __always_inline long name_read(void *dst, __u32 n, const char *src,
 				      int kstr)
@@ -513,10 +539,11 @@ static __always_inline int path_at_v(long dfd, const char *ustr, char *dst,
 {
 	struct task_struct *t = (void *)bpf_get_current_task_btf();
 	struct dot_scan ds = {};
+	struct root_memo *memo = NULL;
 	unsigned long bd, bm;
 	struct file *f;
 	__u32 off = 0, room, seen, plen;
-	int trunc = 0, proc = 0;
+	int trunc = 0, proc = 0, learn = 0;
 	long n;
 	char c;
 
@@ -544,8 +571,12 @@ static __always_inline int path_at_v(long dfd, const char *ustr, char *dst,
 		 */
 		bd = (unsigned long)BPF_CORE_READ(t, fs, root.dentry);
 		bm = (unsigned long)BPF_CORE_READ(t, fs, root.mnt);
-		if (!task_chrooted(t, bd, bm))
+		memo = root_memo_get();
+		if (!task_chrooted(t, bd, bm) ||
+		    (memo && memo->dentry == bd && memo->mnt == bm))
 			bd = 0;
+		else
+			learn = 1; /* when it names "/" as is: below */
 		/*
 		 * /proc/PID/root/...: flagged and sent whatever the filter
 		 * says; only userspace can tell which task PID is, and its
@@ -576,6 +607,10 @@ static __always_inline int path_at_v(long dfd, const char *ustr, char *dst,
 		off = fpath_resolve(bd, bm, dst, s, &trunc, &seen);
 		*vseen = proc ? MW_VIEW_STRING : seen;
 		if (c == '/' && off == 1) { /* the real root: as given */
+			if (learn && !seen && !trunc && memo) {
+				memo->dentry = bd;
+				memo->mnt = bm;
+			}
 			off = 0;
 		} else if (c == '/' && off < MW_PATH_MAX - 2) {
 			/* the string brings its own '/' */
