@@ -239,6 +239,46 @@ static __always_inline void hdr_fill(struct mw_hdr *h, struct task_struct *task,
 }
 
 /*
+ * hdr_fill() for a task the verifier knows as a BTF pointer (a tp_btf
+ * argument, bpf_get_current_task_btf()): the fields come with plain loads
+ * that the verifier turns into fault-safe direct loads instead of one
+ * bpf_probe_read_kernel() call per step (about 25 calls, most of the
+ * exec, fork and exit programs' run time). The pid namespace's upid is
+ * indexed by a run-time level, which direct loads cannot do: read as in
+ * hdr_fill().
+ */
+static __always_inline void hdr_fill_btf(struct mw_hdr *h,
+					 struct task_struct *task, __u32 type)
+{
+	struct pid *tpid = task->group_leader->thread_pid;
+	const struct cred *cred = task->real_cred;
+	unsigned int level;
+
+	h->type = type;
+	h->ts_ns = bpf_ktime_get_boot_ns();
+	h->pid = task->tgid;
+	h->tid = task->pid;
+	h->ppid = task->real_parent->tgid;
+	h->uid = cred->uid.val;
+	h->gid = cred->gid.val;
+	h->euid = cred->euid.val;
+	h->loginuid = task->loginuid.val;
+	h->start_ns = task->start_boottime;
+	h->mntns = task->nsproxy->mnt_ns->ns.inum;
+	h->cgroup_id = task->cgroups->dfl_cgrp->kn->id;
+	__builtin_memset(h->comm, 0, sizeof(h->comm));
+	bpf_probe_read_kernel_str(&h->comm, sizeof(h->comm), task->comm);
+	level = tpid->level;
+	if (level < 32) {
+		h->ns_pid = BPF_CORE_READ(tpid, numbers[level].nr);
+		h->pidns = BPF_CORE_READ(tpid, numbers[level].ns, ns.inum);
+	} else {
+		h->ns_pid = h->pid;
+		h->pidns = 0;
+	}
+}
+
+/*
  * Should this program look at the current task at all? False when another
  * generation of programs is the active one, or when the current task is
  * outside the --cgroup scope (counted). Call first in every program; a NULL

@@ -119,7 +119,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid,
 		return 0;
 	}
 	e = (void *)s->rec;
-	hdr_fill(&e->hdr, task, MW_EV_EXEC);
+	hdr_fill_btf(&e->hdr, task, MW_EV_EXEC);
 	e->flags = 0;
 	e->kill_err = 0;
 	e->deny_rule = 0;
@@ -182,7 +182,7 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 		return 0;
 	}
 	__builtin_memset(&e, 0, sizeof(e));
-	hdr_fill(&e.hdr, child, MW_EV_FORK);
+	hdr_fill_btf(&e.hdr, child, MW_EV_FORK);
 	e.hdr.size = sizeof(e);
 	emit(&mw_events, &e, sizeof(e), 0);
 	return 0;
@@ -209,7 +209,7 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 		return 0;
 	}
 	__builtin_memset(&e, 0, sizeof(e));
-	hdr_fill(&e.hdr, task, MW_EV_EXIT);
+	hdr_fill_btf(&e.hdr, task, MW_EV_EXIT);
 	e.hdr.size = sizeof(e);
 	e.exit_code = BPF_CORE_READ(task, exit_code);
 	emit(&mw_events, &e, sizeof(e), 0);
