@@ -17,7 +17,7 @@ urc=${PIPESTATUS[0]}
 # The stages of user/ include each other one way only.
 "$here/../tools/check-layers.sh" "$here/../user" | tee "$tmp/layers"
 lrc=${PIPESTATUS[0]}
-"$here/fuzz/run.sh" "$build" "${FUZZ_SECONDS:-5}" | tee "$tmp/fuzz"
+"$here/fuzz/run.sh" "$build" "${FUZZ_SECONDS:-3}" | tee "$tmp/fuzz"
 frc=${PIPESTATUS[0]}
 "$here/integration/run.sh" "$bin" | tee "$tmp/int"
 irc=${PIPESTATUS[0]}
