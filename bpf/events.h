@@ -377,15 +377,15 @@ enum mw_file_flags {
 					 * identity (map mw_file_anchors): the
 					 * caller named it differently, its
 					 * view follows in data[] (seen_len) */
+	MW_FILE_UNCONFIRMED = 1 << 15,	/* sent when the operation was asked
+					 * for, before it ran (io_uring with
+					 * IOSQE_CQE_SKIP_SUCCESS posts no
+					 * result): it may have failed */
 	MW_FILE_SYMLINK_OUT = 1 << 16,	/* a symlink matched by nothing, sent
 					 * for its contents (absolute or
 					 * climbing with ".."): userspace keeps
 					 * it when they name a watched place
 					 * (user/kernel/file_aliases.c) */
-	MW_FILE_UNCONFIRMED = 1 << 15,	/* sent when the operation was asked
-					 * for, before it ran (io_uring with
-					 * IOSQE_CQE_SKIP_SUCCESS posts no
-					 * result): it may have failed */
 };
 
 /*
