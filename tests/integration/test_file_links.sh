@@ -5,9 +5,10 @@
 # relative link climbing with "..", and a link to such a link; a log
 # removed through a link to /var/log. Each is reported under the real path
 # (file.path / file.target_path), with the caller's string as
-# minerwatch.file.seen_as / target_seen_as. Removing such a link is not
-# removing the place, and a link into a place no rule watches raises
-# nothing.
+# minerwatch.file.seen_as / target_seen_as. A link replaced with
+# `ln -sfn` (a new link renamed over it) is followed to its new place, one
+# pointed away is forgotten, removing such a link is not removing the
+# place, and a link into a place no rule watches raises nothing.
 DNS_ETC_COPY=1
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/file_lib.sh"
@@ -19,7 +20,7 @@ D=$DNS_ROOT
 
 dns_run '
 D=$DNS_ROOT
-for f in j1 j2 j3 j4 j5; do echo "* * * * * root /tmp/x" > /etc/$f; done
+for f in j1 j2 j3 j4 j5 j6; do echo "* * * * * root /tmp/x" > /etc/$f; done
 ln -s /etc/cron.d "$D/c"
 ln -s /etc "$D/e"
 ln -s ../../../etc/cron.d "$D/rel"
@@ -36,6 +37,20 @@ mv /etc/j5 "$D/p/notwatched"
 echo x > /var/log/wtmp
 rm "$D/l/wtmp"
 rm "$D/c" # the link itself: not the place it points to
+# ln -sfn replaces a link by renaming a new one over it (a temporary name):
+# the alias follows the rename; pointed away, the old one is forgotten.
+ln -s "$D/plain" "$D/r"
+ln -sfn /etc/cron.d "$D/r"
+sleep 0.3
+mv /etc/j6 "$D/r/viareplaced"
+mkdir -p "$D/plain/cron.d"
+ln -sfn "$D/plain" "$D/e"
+sleep 0.3
+# (renames within the new place: no copy across mounts)
+echo "* * * * * root /tmp/x" > "$D/k1"
+echo "* * * * * root /tmp/x" > "$D/k2"
+mv "$D/k1" "$D/e/cron.d/repointed"
+mv "$D/k2" "$D/e2/cron.d/repointedchain"
 ' || fail "scenario failed"
 
 
@@ -54,6 +69,10 @@ line=$(expect_one_alert MW-AF-002 '.file.path == "/var/log/wtmp"' "rm wtmp throu
 [ -n "$line" ] && view "$line" ".minerwatch.file.seen_as == \"$D/l/wtmp\"" "the caller's string in seen_as (log)"
 
 expect_alerts 0 '.file.path == "/etc/cron.d" and .event.action == "unlink"' "the link removed: no alert about /etc/cron.d"
+
+line=$(expect_one_alert MW-PERSIST-001 '.event.action == "rename" and .file.target_path == "/etc/cron.d/viareplaced"' "rename through a link replaced with ln -sfn")
+[ -n "$line" ] && view "$line" ".minerwatch.file.target_seen_as == \"$D/r/viareplaced\"" "the caller's string in target_seen_as (replaced link)"
+expect_alerts 0 '(.file.target_path // "" | test("repointed"))' "links pointed away (and a link to such a link): no cron alert"
 expect_alerts 0 '(.file.target_path // "" | endswith("notwatched"))' "a link into an unwatched place: no alert"
 
 mw_stop

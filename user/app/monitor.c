@@ -242,6 +242,11 @@ static int alias_resolve(void *ctx, const char *path, char *out, size_t n)
 	return loader__file_alias_resolve(ctx, path, out, n);
 }
 
+static int alias_moved(void *ctx, const char *from, const char *to)
+{
+	return loader__file_alias_moved(ctx, from, to);
+}
+
 static int kernel_open(struct monitor *m, int *n_deny)
 {
 	const struct monitor_opts *o = m->o;
@@ -296,6 +301,7 @@ static int kernel_open(struct monitor *m, int *n_deny)
 				      .anchor_name = anchor_name,
 				      .alias_add = alias_add,
 				      .alias_resolve = alias_resolve,
+				      .alias_moved = alias_moved,
 				      .anchor_ctx = m->ld};
 	if (scope__init(&m->sensors, o->cgroup)) {
 		fprintf(stderr,

@@ -15,10 +15,14 @@
  * paths under it are rewritten to the target's before the rules see them
  * (the caller's string stays as seen_as).
  *
+ * The link itself is watched too ("/tmp/c" exactly): renamed, the alias
+ * moves with it (`ln -sfn` makes a link under a temporary name and renames
+ * it over the old one); removed or renamed over, it is dropped.
+ *
  * At most ALIASES_MAX links are kept, the oldest replaced first and
  * counted (aliases_evicted). The entries are re-added under each rules
- * load's generation (filters.c). A link made before the daemon started, or
- * replaced since by something else under the same name, is not known: see
+ * load's generation (filters.c). A link made before the daemon started is
+ * not known; nor is one moved with the directory above it: see
  * docs/file-sensor.md.
  */
 #include <errno.h>
@@ -104,54 +108,118 @@ int loader__file_alias_resolve(struct loader *ld, const char *path,
 	return alias_follow(path, false, out, n);
 }
 
-/* The prefix entry "link/" in the kernel's watch map, under gen. */
+/*
+ * The kernel's watch entries for a: the prefix "link/" (what goes through
+ * the link) and the exact "link" (the link itself renamed or removed:
+ * `ln -sfn` replaces a link by renaming a fresh one over it).
+ */
+static void alias_key(const struct alias *a, struct mw_watch_key *key,
+		      bool exact)
+{
+	memset(key, 0, sizeof(*key));
+	memcpy(key->path, a->link, a->link_len);
+	if (!exact)
+		key->path[a->link_len] = '/';
+	/* exact: the NUL is part of the key, so it matches itself only */
+	key->prefixlen = (uint32_t)(a->link_len + 1) * 8;
+}
+
 static int alias_watch(struct loader *ld, const struct alias *a, uint32_t gen)
 {
 	struct mw_watch_key key;
+	int i;
 
-	if (a->link_len + 1 >= sizeof(key.path))
-		return -ENAMETOOLONG;
-	memset(&key, 0, sizeof(key));
-	memcpy(key.path, a->link, a->link_len);
-	key.path[a->link_len] = '/';
-	key.prefixlen = (uint32_t)(a->link_len + 1) * 8;
-	if (bpf_map_update_elem(ld->m.mw_file_prefixes, &key, &gen, BPF_ANY))
-		return -errno;
+	for (i = 0; i < 2; i++) {
+		alias_key(a, &key, i);
+		if (bpf_map_update_elem(ld->m.mw_file_prefixes, &key, &gen,
+					BPF_ANY))
+			return -errno;
+	}
 	return 0;
 }
 
 static void alias_unwatch(struct loader *ld, const struct alias *a)
 {
 	struct mw_watch_key key;
+	int i;
 
-	memset(&key, 0, sizeof(key));
-	memcpy(key.path, a->link, a->link_len);
-	key.path[a->link_len] = '/';
-	key.prefixlen = (uint32_t)(a->link_len + 1) * 8;
-	bpf_map_delete_elem(ld->m.mw_file_prefixes, &key);
+	for (i = 0; i < 2; i++) {
+		alias_key(a, &key, i);
+		bpf_map_delete_elem(ld->m.mw_file_prefixes, &key);
+	}
 }
 
-/* Is the directory t (the daemon's path) one the file rules care about? */
+/* The slot of the alias whose link is exactly path; -1 when none. */
+static int alias_index(const char *path)
+{
+	int i;
+
+	for (i = 0; i < n_aliases; i++)
+		if (strcmp(aliases[i].link, path) == 0)
+			return i;
+	return -1;
+}
+
+/* Forget slot i (its kernel entries too); the last slot fills the gap. */
+static void alias_drop(struct loader *ld, int i)
+{
+	alias_unwatch(ld, &aliases[i]);
+	aliases[i] = aliases[--n_aliases];
+	next_alias = 0; /* the ring restarts once it is full again */
+}
+
+/*
+ * Is the directory t (the daemon's path) one the file rules care about?
+ * The strings first: t comes from a link anyone may make, and only a
+ * place we watch is worth a stat() (the event loop must not wait on a
+ * file system the link's maker mounted).
+ */
 static bool alias_target_watched(struct loader *ld, const char *t)
 {
+	const char *p = t[0] ? t : "/";
 	struct mw_watch_key key;
 	struct stat st;
 	size_t len = strlen(t);
 	uint32_t val;
+	bool hit;
 
-	if (stat(t[0] ? t : "/", &st) || !S_ISDIR(st.st_mode))
-		return false; /* only directories hold what we watch */
-	if (file_anchors_has(t[0] ? t : "/"))
-		return true;
-	/* Under a watched prefix: the trie's longest match for "t/". */
-	if (len + 1 >= sizeof(key.path))
-		return false;
-	memset(&key, 0, sizeof(key));
-	memcpy(key.path, t, len);
-	key.path[len] = '/';
-	key.prefixlen = (uint32_t)(len + 1) * 8;
-	return bpf_map_lookup_elem(ld->m.mw_file_prefixes, &key, &val) == 0 &&
-	       !(val & MW_WATCH_EXEC_ONLY);
+	hit = file_anchors_has(p);
+	if (!hit && len + 1 < sizeof(key.path)) {
+		/* Under a watched prefix: the trie's longest match for "t/". */
+		memset(&key, 0, sizeof(key));
+		memcpy(key.path, t, len);
+		key.path[len] = '/';
+		key.prefixlen = (uint32_t)(len + 1) * 8;
+		hit = bpf_map_lookup_elem(ld->m.mw_file_prefixes, &key,
+					  &val) == 0 &&
+		      !(val & MW_WATCH_EXEC_ONLY);
+	}
+	/* Only directories hold what we watch through a link. */
+	return hit && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int loader__file_alias_moved(struct loader *ld, const char *from,
+			     const char *to)
+{
+	size_t tlen = to ? strlen(to) : 0;
+	int i, j;
+
+	if (!ld || !n_aliases)
+		return -ENOENT;
+	/* Whatever was at to is replaced, an alias link included. */
+	if (to && strcmp(from, to) != 0 && (j = alias_index(to)) >= 0)
+		alias_drop(ld, j);
+	i = alias_index(from);
+	if (i < 0)
+		return -ENOENT;
+	if (!to || to[0] != '/' || tlen < 2 || tlen >= MW_WATCH_KEY - 1) {
+		alias_drop(ld, i); /* removed, or renamed out of our reach */
+		return 0;
+	}
+	alias_unwatch(ld, &aliases[i]);
+	memcpy(aliases[i].link, to, tlen + 1);
+	aliases[i].link_len = tlen;
+	return alias_watch(ld, &aliases[i], ld->watch_gen);
 }
 
 int loader__file_alias_add(struct loader *ld, const char *link,
@@ -165,18 +233,20 @@ int loader__file_alias_add(struct loader *ld, const char *link,
 	if (!ld || ld->m.mw_file_prefixes < 0 || link[0] != '/' || llen < 2 ||
 	    llen >= MW_WATCH_KEY - 1)
 		return -EINVAL;
-	/* A link to a link to a watched place: the last one's target. */
+	/*
+	 * A link to a link to a watched place: judged by the last one's
+	 * target, but kept as given, so that re-pointing the link in the
+	 * middle takes this one along (paths follow the chain at lookup).
+	 */
 	if (alias_follow(target, true, t, sizeof(t)))
 		snprintf(t, sizeof(t), "%s", target);
-	tlen = strlen(t);
 	if (strcmp(t, "/") == 0)
-		t[tlen = 0] = '\0';
+		t[0] = '\0';
+	tlen = strcmp(target, "/") == 0 ? 0 : strlen(target);
 	if (tlen >= MW_WATCH_KEY || !alias_target_watched(ld, t))
 		return -ENOENT;
-	for (i = 0; i < n_aliases; i++)
-		if (strcmp(aliases[i].link, link) == 0)
-			break;
-	if (i < n_aliases) {
+	i = alias_index(link);
+	if (i >= 0) {
 		a = &aliases[i]; /* the same name again: the new target */
 	} else if (n_aliases < ALIASES_MAX) {
 		a = &aliases[n_aliases++];
@@ -188,7 +258,7 @@ int loader__file_alias_add(struct loader *ld, const char *link,
 	}
 	memcpy(a->link, link, llen + 1);
 	a->link_len = llen;
-	memcpy(a->target, t, tlen + 1);
+	memcpy(a->target, tlen ? target : "", tlen + 1);
 	aliases_added++;
 	return alias_watch(ld, a, ld->watch_gen);
 }

@@ -171,12 +171,20 @@ int loader__file_anchor_name(struct loader *ld, uint64_t dev, uint64_t ino,
  * directory, normalized); kept, and watched in the kernel, when target is
  * a directory the file rules care about: 0, -ENOENT when it is not.
  * _resolve(): path through such links by the real names, into out: 0,
- * -ENOENT when no link is on it.
+ * -ENOENT when no link is on it. The kernel also sends the link's own
+ * renames and removal (an exact entry), for _moved().
  */
 int loader__file_alias_add(struct loader *ld, const char *link,
 			   const char *target);
 int loader__file_alias_resolve(struct loader *ld, const char *path,
 			       char *out, size_t n);
+/*
+ * A by-name rename (to: the new name) or unlink (to NULL) of from: an
+ * alias link renamed moves with it, one removed or renamed over is
+ * dropped. 0 when an alias changed, -ENOENT when none was concerned.
+ */
+int loader__file_alias_moved(struct loader *ld, const char *from,
+			     const char *to);
 void loader__file_alias_stats(uint64_t *added, uint64_t *evicted, int *live);
 
 /* Sum the per-CPU counters into out[MW_STAT_MAX]. */

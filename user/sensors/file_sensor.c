@@ -177,6 +177,16 @@ static void file_judge(struct sensors *s, const void *data, size_t size,
 			file_path__normalize(target);
 		fi.target_path = target;
 	}
+	/*
+	 * An alias link itself renamed or removed (its exact entry sent it):
+	 * the alias follows, before any path is read through it.
+	 */
+	if (s->alias_moved && e->flags & MW_FILE_LEXICAL &&
+	    (e->op == MW_FILE_OP_UNLINK ||
+	     (e->op == MW_FILE_OP_RENAME && v.target &&
+	      e->flags & MW_FILE_TARGET_LEXICAL)))
+		s->alias_moved(s->anchor_ctx, path,
+			       e->op == MW_FILE_OP_RENAME ? target : NULL);
 	/* Through a symbolic link into a watched place (file_aliases.c). */
 	if (e->flags & MW_FILE_LEXICAL &&
 	    through_alias(s, path, seen_p, fi.seen_as))

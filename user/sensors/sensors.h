@@ -58,7 +58,9 @@ struct sensors {
 	 */
 	int (*alias_add)(void *ctx, const char *link, const char *target);
 	int (*alias_resolve)(void *ctx, const char *path, char *out, size_t n);
-	void *anchor_ctx; /* the three callbacks' ctx */
+	/* ... and such a link renamed (to: its new name) or removed (NULL) */
+	int (*alias_moved)(void *ctx, const char *from, const char *to);
+	void *anchor_ctx; /* the callbacks' ctx */
 	uint64_t proc_root_unresolved; /* ... left as given (counted) */
 	uint64_t proc_root_window_ns;  /* ... /proc scans: this second's */
 	uint32_t proc_root_scans;      /* ... and how many in it */
