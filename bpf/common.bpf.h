@@ -199,13 +199,30 @@ static __always_inline int emit_finding(void *rec, __u64 size)
 	return err;
 }
 
+/*
+ * The tgid as the task's own pid namespace sees it, and that namespace:
+ * the upid at the level of the leader's struct pid (ns_of_pid()). Levels
+ * are bounded by MAX_PID_NS_LEVEL (32). Indexed at run time, so read
+ * with probe reads whatever hdr_fill*() read the rest with.
+ */
+static __always_inline void hdr_pidns(struct mw_hdr *h, struct pid *tpid,
+				      unsigned int level)
+{
+	if (level < 32) {
+		h->ns_pid = BPF_CORE_READ(tpid, numbers[level].nr);
+		h->pidns = BPF_CORE_READ(tpid, numbers[level].ns, ns.inum);
+	} else {
+		h->ns_pid = h->pid;
+		h->pidns = 0;
+	}
+}
+
 /* Fill the common header from task (not necessarily current). */
 static __always_inline void hdr_fill(struct mw_hdr *h, struct task_struct *task,
 				     __u32 type)
 {
 	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
 	struct pid *tpid = BPF_CORE_READ(task, group_leader, thread_pid);
-	unsigned int level;
 
 	h->type = type;
 	h->ts_ns = bpf_ktime_get_boot_ns();
@@ -223,19 +240,7 @@ static __always_inline void hdr_fill(struct mw_hdr *h, struct task_struct *task,
 	__builtin_memset(h->comm, 0, sizeof(h->comm));
 	BPF_CORE_READ_STR_INTO(&h->comm, task, comm);
 
-	/*
-	 * The tgid as the task's own pid namespace sees it, and that
-	 * namespace: the upid at the level of the leader's struct pid
-	 * (ns_of_pid()). Levels are bounded by MAX_PID_NS_LEVEL (32).
-	 */
-	level = BPF_CORE_READ(tpid, level);
-	if (level < 32) {
-		h->ns_pid = BPF_CORE_READ(tpid, numbers[level].nr);
-		h->pidns = BPF_CORE_READ(tpid, numbers[level].ns, ns.inum);
-	} else {
-		h->ns_pid = h->pid;
-		h->pidns = 0;
-	}
+	hdr_pidns(h, tpid, BPF_CORE_READ(tpid, level));
 }
 
 /*
@@ -243,16 +248,14 @@ static __always_inline void hdr_fill(struct mw_hdr *h, struct task_struct *task,
  * argument, bpf_get_current_task_btf()): the fields come with plain loads
  * that the verifier turns into fault-safe direct loads instead of one
  * bpf_probe_read_kernel() call per step (about 25 calls, most of the
- * exec, fork and exit programs' run time). The pid namespace's upid is
- * indexed by a run-time level, which direct loads cannot do: read as in
- * hdr_fill().
+ * exec, fork and exit programs' run time). The pid namespace's upid
+ * stays a probe read (hdr_pidns()).
  */
 static __always_inline void hdr_fill_btf(struct mw_hdr *h,
 					 struct task_struct *task, __u32 type)
 {
 	struct pid *tpid = task->group_leader->thread_pid;
 	const struct cred *cred = task->real_cred;
-	unsigned int level;
 
 	h->type = type;
 	h->ts_ns = bpf_ktime_get_boot_ns();
@@ -268,14 +271,7 @@ static __always_inline void hdr_fill_btf(struct mw_hdr *h,
 	h->cgroup_id = task->cgroups->dfl_cgrp->kn->id;
 	__builtin_memset(h->comm, 0, sizeof(h->comm));
 	bpf_probe_read_kernel_str(&h->comm, sizeof(h->comm), task->comm);
-	level = tpid->level;
-	if (level < 32) {
-		h->ns_pid = BPF_CORE_READ(tpid, numbers[level].nr);
-		h->pidns = BPF_CORE_READ(tpid, numbers[level].ns, ns.inum);
-	} else {
-		h->ns_pid = h->pid;
-		h->pidns = 0;
-	}
+	hdr_pidns(h, tpid, tpid->level);
 }
 
 /*
