@@ -30,12 +30,23 @@ chroot "$DNS_ROOT/hostroot" /bin/ln -s /tmp/x /etc/cron.d/chrootsym
 # Another task'"'"'s root, named by its host pid, then from a pid namespace
 # of its own by its inner pid. (The same through a task chrooted on the
 # rbind copy would cross mounts: mv copies, an open, resolved as any.)
+# The daemon reads the root of the task after the record arrives: each task
+# stays alive until its rename is reported (at most 10 s), as the
+# long-lived tasks an intruder goes through (pid 1) do.
+reported() {
+	local i=0
+	while [ $i -lt 100 ] && ! grep -q "\"target_path\":\"/etc/cron.d/$1\"" "${DNS_ROOT%/dns}/out.json"; do
+		sleep 0.1; i=$((i + 1))
+	done
+}
+export -f reported
 sleep 30 & p=$!
 sleep 0.2
 mv /etc/prep4 /proc/$p/root/etc/cron.d/pidmv
 echo "$p" > "${DNS_ROOT%/dns}/pid"
+reported pidmv
 kill $p
-unshare -p -f --mount-proc bash -c "sleep 30 & q=\$!; sleep 0.2; mv /etc/prep5 /proc/\$q/root/etc/cron.d/nspidmv; echo \$q > ${DNS_ROOT%/dns}/nspid; kill \$q"
+unshare -p -f --mount-proc bash -c "sleep 30 & q=\$!; sleep 0.2; mv /etc/prep5 /proc/\$q/root/etc/cron.d/nspidmv; echo \$q > ${DNS_ROOT%/dns}/nspid; reported nspidmv; kill \$q"
 ' || fail "scenario failed"
 
 
