@@ -92,6 +92,9 @@ enum mw_stat {
 	/* mw_findings on its own (before: counted with mw_alerts) */
 	MW_STAT_FINDINGS_SENT = 32,	/* records written to mw_findings */
 	MW_STAT_FINDINGS_LOST = 33,	/* mw_findings full: record dropped */
+	MW_STAT_FILE_LINKS_PENDING_FULL = 34, /* mw_file_links_pending full:
+					 * a new link watched only once
+					 * userspace judged it */
 	/* The network sensor's flows and drops by cause (bpf/net_flow.bpf.h) */
 	MW_STAT_NET_FLOWS = 48,		/* flows opened at their first payload */
 	MW_STAT_NET_FLOW_UNOWNED = 49,	/* ... sent from softirq: no process */
@@ -386,6 +389,14 @@ enum mw_file_flags {
 					 * climbing with ".."): userspace keeps
 					 * it when they name a watched place
 					 * (user/kernel/file_aliases.c) */
+	MW_FILE_MATCH_LINK = 1 << 17,	/* kernel filter: only a symlink made
+					 * a moment ago and not judged yet
+					 * (mw_file_links_pending) matched:
+					 * userspace drops the record unless
+					 * the link became an alias */
+	MW_FILE_LINK_RENAMED = 1 << 18,	/* a rename of such a link: the kernel
+					 * watches its new name (target) the
+					 * same way until this record is read */
 };
 
 /*

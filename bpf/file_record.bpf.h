@@ -211,7 +211,7 @@ static __always_inline int file_op_two(long dfd1, const char *u1, long dfd2,
 				       const char *u2, struct mw_file_event *e,
 				       struct mw_scratch *s)
 {
-	__u32 match, off, v1, v2 = 0, l1v;
+	__u32 match, m1, off, v1, v2 = 0, l1v;
 	int n1, n2;
 
 	n1 = path_at_v(dfd1, u1, e->data, s, &e->flags, MW_FILE_PATH_TRUNC,
@@ -228,7 +228,11 @@ static __always_inline int file_op_two(long dfd1, const char *u1, long dfd2,
 		       MW_FILE_TARGET_TRUNC, MW_FILE_TARGET_LEXICAL, &v2, 0);
 	if (n2 >= 0) {
 		e->target_len = n2;
+		m1 = match;
 		match = watch_or_target(match, &e->data[off], n2);
+		if (m1 & MW_FILE_MATCH_LINK && e->op == MW_FILE_OP_RENAME)
+			e->flags |= link_pending_moved(e->data, n1,
+						       &e->data[off], n2);
 		off += n2 + 1;
 	}
 	FPROG(views_two_g)(off, l1v, n2 >= 0 ? v2 : 0, (unsigned long)u2, 0);

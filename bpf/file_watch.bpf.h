@@ -27,6 +27,27 @@ struct {
 	__type(value, __u32); /* rule set generation (for pruning) */
 } mw_file_prefixes SEC(".maps") __weak;
 
+/*
+ * Symbolic links made a moment ago whose contents leave their directory
+ * (bpf/file/link.bpf.c): "LINK/" and "LINK" (NUL included), valued with
+ * the second (CLOCK_MONOTONIC) they were made. Userspace judges each link
+ * when its record arrives (an alias into a watched place, or nothing:
+ * user/kernel/file_aliases.c) and removes its entries; until then a
+ * by-name operation through the link (`ln -s /etc/cron.d c; mv job c/`,
+ * back to back) is sent, flagged MW_FILE_MATCH_LINK, instead of being
+ * dropped before the daemon knew the link. Entries whose record never
+ * came are swept after a few seconds. Apart from mw_file_prefixes so that
+ * a flood of links cannot fill the watches: when it is full, a link is
+ * watched only once judged (counted, MW_STAT_FILE_LINKS_PENDING_FULL).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 1024);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct mw_watch_key);
+	__type(value, __u32);
+} mw_file_links_pending SEC(".maps") __weak;
+
 /* Last path components watched anywhere (e.g. "authorized_keys"). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -166,6 +187,25 @@ static __always_inline __u32 dir_match(__u32 len)
 	return 0;
 }
 
+/*
+ * A by-name path under (or being) a link not judged yet
+ * (mw_file_links_pending). The key holds the path, its NUL turned into a
+ * '/' by dir_match(): put the NUL back so the exact entry of the link
+ * itself (its rename by `ln -sfn`, its removal) matches too.
+ */
+static __always_inline __u32 link_pending_match(struct file_scratch *fs,
+						 __u32 len)
+{
+	if (len < MW_WATCH_KEY - 1) {
+		barrier_var(len);
+		fs->key.path[len & (MW_WATCH_KEY - 1)] = '\0';
+		fs->key.prefixlen = (len + 1) * 8;
+	}
+	return bpf_map_lookup_elem(&mw_file_links_pending, &fs->key)
+		       ? MW_FILE_MATCH_LINK
+		       : 0;
+}
+
 /* Look up one dentry name in a name map. */
 static __always_inline int dname_in(struct dentry *d, void *map,
 				    struct file_scratch *fs)
@@ -215,7 +255,8 @@ static __always_inline __u32 watch_match(const char *path, __u32 len,
 	 * still a match of its own.
 	 */
 	if (!d)
-		m = dir_match(len) ?: names_match(path, len);
+		m = dir_match(len) ?: names_match(path, len) ?:
+		    link_pending_match(fs, len);
 	else if (dname_in(d, &mw_file_names, fs))
 		m = MW_FILE_MATCH_NAME;
 	else if (dname_in(FR(d, d_parent), &mw_file_dirnames, fs))
@@ -228,6 +269,72 @@ static __always_inline __u32 watch_match(const char *path, __u32 len,
 }
 
 /*
+ * Watch a new link (path[0..len), absolute) until userspace has judged it:
+ * "LINK/" and the exact "LINK" in mw_file_links_pending, so that a by-name
+ * operation through it right away is sent (MW_FILE_MATCH_LINK). Without
+ * this, `ln -s /etc/cron.d c; mv job c/` back to back raced the daemon's
+ * alias (user/kernel/file_aliases.c), which exists only once the link's
+ * record was read.
+ */
+static __always_inline void link_pending_add(const char *path, __u32 len)
+{
+	struct file_scratch *fs;
+	__u32 zero = 0, now;
+	int i, err;
+
+	if (len < 2 || len >= MW_WATCH_KEY - 1)
+		return;
+	fs = bpf_map_lookup_elem(&mw_file_scratch, &zero);
+	if (!fs)
+		return;
+	now = bpf_ktime_get_ns() / 1000000000ULL;
+	barrier_var(len);
+	if (bpf_probe_read_kernel(fs->key.path, len & (MW_WATCH_KEY - 1), path))
+		return;
+	fs->key.prefixlen = (len + 1) * 8;
+	for (i = 0; i < 2; i++) {
+		/* the prefix "LINK/", then the link itself ("LINK", its NUL) */
+		fs->key.path[len & (MW_WATCH_KEY - 1)] = i ? '\0' : '/';
+		err = bpf_map_update_elem(&mw_file_links_pending, &fs->key,
+					  &now, BPF_ANY);
+		if (err) {
+			stat_inc(MW_STAT_FILE_LINKS_PENDING_FULL);
+			return;
+		}
+	}
+}
+
+/*
+ * A link not judged yet renamed (`ln -sfn` makes the new link under a
+ * temporary name and renames it over the old): the new name is watched
+ * likewise, or an operation through it right after would be dropped.
+ * Called when the source matched mw_file_links_pending; the exact entry
+ * says it was the link itself, not a path under it.
+ */
+static __always_inline __u32 link_pending_moved(const char *from, __u32 flen,
+						const char *to, __u32 tlen)
+{
+	struct file_scratch *fs;
+	__u32 zero = 0;
+
+	if (flen < 2 || flen >= MW_WATCH_KEY - 1)
+		return 0;
+	fs = bpf_map_lookup_elem(&mw_file_scratch, &zero);
+	if (!fs)
+		return 0;
+	barrier_var(flen);
+	if (bpf_probe_read_kernel(fs->key.path, flen & (MW_WATCH_KEY - 1),
+				  from))
+		return 0;
+	fs->key.path[flen & (MW_WATCH_KEY - 1)] = '\0';
+	fs->key.prefixlen = (flen + 1) * 8;
+	if (!bpf_map_lookup_elem(&mw_file_links_pending, &fs->key))
+		return 0;
+	link_pending_add(to, tlen);
+	return MW_FILE_LINK_RENAMED; /* userspace ends it when judged */
+}
+
+/*
  * The match of a record with two names: the first name's (match), else
  * the second's (t, flagged MW_FILE_MATCH_TARGET). A first name under an
  * executables-only prefix gives way to a full match of the second:
@@ -236,12 +343,22 @@ static __always_inline __u32 watch_match(const char *path, __u32 len,
 static __always_inline __u32 watch_or_target(__u32 match, const char *t,
 					     __u32 tlen)
 {
+	const __u32 weak = MW_FILE_MATCH_EXEC_ONLY | MW_FILE_MATCH_LINK;
 	__u32 m2;
 
-	if (match && !(match & MW_FILE_MATCH_EXEC_ONLY))
+	if (match && !(match & weak))
 		return match;
 	m2 = watch_match(t, tlen, NULL);
-	if (m2 && !(m2 & MW_FILE_MATCH_EXEC_ONLY))
+	if (m2 && !(m2 & weak))
+		return m2 | MW_FILE_MATCH_TARGET;
+	/*
+	 * Weak both: a link not judged yet beats an executables-only
+	 * prefix, which drops a by-name record (it has no mode): `mv
+	 * /tmp/job /tmp/c/job` just after `ln -s /etc/cron.d /tmp/c`.
+	 */
+	if (match & MW_FILE_MATCH_LINK)
+		return match;
+	if (m2 & MW_FILE_MATCH_LINK)
 		return m2 | MW_FILE_MATCH_TARGET;
 	if (match)
 		return match;

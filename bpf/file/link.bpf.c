@@ -28,6 +28,7 @@ static __always_inline int on_symlink(long ret, long dfd, unsigned long name,
 	struct mw_file_event *e;
 	struct mw_scratch *s;
 	__u32 off, match, v1, l1v;
+	bool out;
 	long n;
 	int len;
 
@@ -61,10 +62,14 @@ static __always_inline int on_symlink(long ret, long dfd, unsigned long name,
 	 */
 	if (n > 1 && e->data[off] == '/')
 		match = watch_or_target(match, &e->data[off], n - 1);
+	out = n > 2 && (e->data[off] == '/' ||
+			(e->data[off] == '.' &&
+			 e->data[(off + 1) & (MW_PATH_MAX - 1)] == '.'));
+	/* (a name with "." or ".." components is not the one used) */
+	if (out && !(e->flags & MW_FILE_MATCH_UNSURE))
+		link_pending_add(e->data, len);
 	/* (an executables-only match drops a link: it has no x bit) */
-	if ((!match || (match & MW_FILE_MATCH_EXEC_ONLY)) && n > 2 &&
-	    (e->data[off] == '/' ||
-	     (e->data[off] == '.' && e->data[(off + 1) & (MW_PATH_MAX - 1)] == '.'))) {
+	if (out && (!match || (match & MW_FILE_MATCH_EXEC_ONLY))) {
 		e->flags |= MW_FILE_SYMLINK_OUT;
 		match = MW_FILE_SYMLINK_OUT;
 	}

@@ -46,7 +46,8 @@
 
 #define URING_MATCH_BITS                                                       \
 	(MW_FILE_MATCH_PREFIX | MW_FILE_MATCH_NAME | MW_FILE_MATCH_DIR |       \
-	 MW_FILE_MATCH_TARGET | MW_FILE_MATCH_UNSURE)
+	 MW_FILE_MATCH_TARGET | MW_FILE_MATCH_UNSURE | MW_FILE_MATCH_LINK |   \
+	 MW_FILE_SYMLINK_OUT)
 
 /*
  * A by-name record, built at submit (its match bits in flags), waiting
@@ -96,7 +97,8 @@ struct uring_names {
 /*
  * The second name of a symlink: its contents, copied as they are (like
  * link.bpf.c's on_symlink()); an absolute one into a watched place is
- * reported, a relative one is not resolved.
+ * reported, a relative one is not resolved; one that leaves the link's
+ * directory is sent for its contents and watched until judged, as there.
  */
 static __always_inline __u32 uring_symlink_target(struct mw_file_event *e,
 						  __u32 off, const char *n2,
@@ -109,6 +111,17 @@ static __always_inline __u32 uring_symlink_target(struct mw_file_event *e,
 	e->target_len = n - 1;
 	if (n > 1 && e->data[off] == '/')
 		match = watch_or_target(match, &e->data[off], n - 1);
+	/* Contents that leave the link's directory: as on_symlink(). */
+	if (n > 2 && (e->data[off] == '/' ||
+		      (e->data[off] == '.' &&
+		       e->data[(off + 1) & (MW_PATH_MAX - 1)] == '.'))) {
+		if (!(e->flags & MW_FILE_MATCH_UNSURE))
+			link_pending_add(e->data, e->path_len);
+		if (!match || (match & MW_FILE_MATCH_EXEC_ONLY)) {
+			e->flags |= MW_FILE_SYMLINK_OUT;
+			match = MW_FILE_SYMLINK_OUT;
+		}
+	}
 	return match;
 }
 

@@ -8,7 +8,9 @@
 # minerwatch.file.seen_as / target_seen_as. A link replaced with
 # `ln -sfn` (a new link renamed over it) is followed to its new place, one
 # pointed away is forgotten, removing such a link is not removing the
-# place, and a link into a place no rule watches raises nothing.
+# place, and a link into a place no rule watches raises nothing. The same
+# holds when the link is made and used at once by one process, before the
+# daemon can have read the link's record.
 DNS_ETC_COPY=1
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/file_lib.sh"
@@ -53,6 +55,25 @@ mv "$D/k1" "$D/e/cron.d/repointed"
 mv "$D/k2" "$D/e2/cron.d/repointedchain"
 ' || fail "scenario failed"
 
+# Made and used at once, from one process (helpers/linkrace.c: the calls
+# microseconds apart), before the daemon can have read the link: the
+# kernel watches a new link until the daemon has judged it.
+dns_run "L=$MW_HELPERS/linkrace U=$MW_HELPERS/uring_file"'
+D=$DNS_ROOT
+for f in f1 f2 f3; do echo "* * * * * root /tmp/x" > /etc/$f; done
+echo "* * * * * root /tmp/x" > "$D/k3"
+echo x > /var/log/btmp
+mkdir -p "$D/plain2"
+ln -s "$D/plain2" "$D/fr"
+sleep 0.3
+$L rename /etc/cron.d "$D/fc" /etc/f1 "$D/fc/fastcron" &&
+$L unlink /var/log "$D/fl" "$D/fl/btmp" &&
+$L replace /etc/cron.d "$D/fr" /etc/f2 "$D/fr/fastreplaced" &&
+$L rename "$D/plain2" "$D/fp" "$D/k3" "$D/fp/fastplain" || exit 1
+# The same with io_uring only (a link made by IORING_OP_SYMLINKAT).
+$U symlink /etc/cron.d "$D/uc" && $U rename /etc/f3 "$D/uc/uringcron"
+' || fail "back-to-back scenario failed"
+
 
 line=$(expect_one_alert MW-PERSIST-001 '.event.action == "rename" and .file.target_path == "/etc/cron.d/viacron"' "rename through a link to /etc/cron.d")
 [ -n "$line" ] && view "$line" ".minerwatch.file.target_seen_as == \"$D/c/viacron\"" "the caller's string in target_seen_as"
@@ -75,6 +96,20 @@ line=$(expect_one_alert MW-PERSIST-001 '.event.action == "rename" and .file.targ
 expect_alerts 0 '(.file.target_path // "" | test("repointed"))' "links pointed away (and a link to such a link): no cron alert"
 expect_alerts 0 '(.file.target_path // "" | endswith("notwatched"))' "a link into an unwatched place: no alert"
 
+line=$(expect_one_alert MW-PERSIST-001 '.event.action == "rename" and .file.target_path == "/etc/cron.d/fastcron"' "rename through a link made a moment before, back to back")
+[ -n "$line" ] && view "$line" ".minerwatch.file.target_seen_as == \"$D/fc/fastcron\"" "the caller's string in target_seen_as (back to back)"
+line=$(expect_one_alert MW-AF-002 '.file.path == "/var/log/btmp"' "rm btmp through a link to /var/log made a moment before")
+[ -n "$line" ] && view "$line" ".minerwatch.file.seen_as == \"$D/fl/btmp\"" "the caller's string in seen_as (back to back)"
+expect_one_alert MW-PERSIST-001 '.event.action == "rename" and .file.target_path == "/etc/cron.d/fastreplaced"' "rename through a link re-pointed (rename over it) a moment before" >/dev/null
+expect_alerts 0 '(.file.target_path // "" | endswith("fastplain"))' "a link made a moment before into an unwatched place: no alert"
+line=$(expect_one_alert MW-PERSIST-001 '.event.action == "rename" and .file.target_path == "/etc/cron.d/uringcron"' "io_uring: rename through a link made by io_uring")
+[ -n "$line" ] && view "$line" ".minerwatch.file.target_seen_as == \"$D/uc/uringcron\"" "the caller's string in target_seen_as (io_uring)"
+
 mw_stop
+# Each new link's kernel watch ends once the daemon judged it, not when
+# swept (5 s): none left at the last sweep, none expired, none refused.
+expect "$(jq -c 'select(.event.action == "stopped")' "$OUT" | tail -n 1)" \
+	'.minerwatch.counters.file_links_pending == 0 and .minerwatch.counters.file_links_pending_expired == 0 and .minerwatch.counters.file_links_pending_full == 0' \
+	"new links unwatched once judged (none left, expired or refused)"
 expect_valid_json
 finish

@@ -247,6 +247,11 @@ static int alias_moved(void *ctx, const char *from, const char *to)
 	return loader__file_alias_moved(ctx, from, to);
 }
 
+static void link_judged(void *ctx, const char *link)
+{
+	loader__file_link_judged(ctx, link);
+}
+
 static int kernel_open(struct monitor *m, int *n_deny)
 {
 	const struct monitor_opts *o = m->o;
@@ -302,6 +307,7 @@ static int kernel_open(struct monitor *m, int *n_deny)
 				      .alias_add = alias_add,
 				      .alias_resolve = alias_resolve,
 				      .alias_moved = alias_moved,
+				      .link_judged = link_judged,
 				      .anchor_ctx = m->ld};
 	if (scope__init(&m->sensors, o->cgroup)) {
 		fprintf(stderr,
@@ -357,6 +363,7 @@ static void tick(struct monitor *m, uint64_t *last_tick, uint64_t *last_health)
 		reporter__flush(m->rep, now, false);
 		output__tick(m->out);
 		loader__file_anchors_refresh(m->ld); /* a watched dir replaced */
+		loader__file_links_sweep(m->ld); /* links whose record was lost */
 	}
 	if (o->stats_interval > 0 &&
 	    now - *last_health >= (uint64_t)o->stats_interval * 1000000000ULL) {

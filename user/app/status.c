@@ -52,6 +52,7 @@ static const struct {
     {"file_folded", MW_STAT_FILE_FOLDED},
     {"file_lost", MW_STAT_FILE_LOST},
     {"file_unreadable", MW_STAT_FILE_UNREADABLE},
+    {"file_links_pending_full", MW_STAT_FILE_LINKS_PENDING_FULL},
     {"net_seen", MW_STAT_NET_SEEN},
     {"net_filtered", MW_STAT_NET_FILTERED},
     {"net_blocked", MW_STAT_NET_BLOCKED},
@@ -131,6 +132,9 @@ static json_t *counters_json(struct monitor *m, const uint64_t *st)
 		loader__file_alias_stats(&added, &evicted, &live);
 		counter_set(c, "file_aliases", (uint64_t)live);
 		counter_set(c, "file_aliases_evicted", evicted);
+		counter_set(c, "file_links_pending_expired",
+			    loader__file_links_expired(&live));
+		counter_set(c, "file_links_pending", (uint64_t)live);
 	}
 	counter_set(c, "alerts", vs.alerts);
 	counter_set(c, "hash_waits", vs.hash_waits);

@@ -19,6 +19,14 @@
  * moves with it (`ln -sfn` makes a link under a temporary name and renames
  * it over the old one); removed or renamed over, it is dropped.
  *
+ * The kernel watches a new link itself until its record has been judged
+ * here (mw_file_links_pending, bpf/file/link.bpf.c): an operation through
+ * it right after (`ln -s /etc/cron.d c; mv job c/`) is sent flagged
+ * MW_FILE_MATCH_LINK, read after the link's record, so by then either
+ * rewritten through the alias or dropped (file_sensor.c). Judged, the
+ * link's entries go (after the alias's own are in place: no gap); those
+ * whose record never came are swept after LINK_PENDING_S seconds.
+ *
  * At most ALIASES_MAX links are kept, the oldest replaced first and
  * counted (aliases_evicted). The entries are re-added under each rules
  * load's generation (filters.c). A link made before the daemon started is
@@ -30,6 +38,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <bpf/bpf.h>
 
@@ -38,6 +47,8 @@
 
 #define ALIASES_MAX 256
 #define ALIAS_CHAIN_MAX 8 /* links through links followed */
+#define LINK_PENDING_S 5  /* a link's kernel watch awaiting its record */
+#define LINK_PENDING_MAX 1024 /* mw_file_links_pending's max_entries */
 
 struct alias {
 	char link[MW_WATCH_KEY];   /* without a trailing '/' */
@@ -47,7 +58,8 @@ struct alias {
 
 static struct alias aliases[ALIASES_MAX];
 static int n_aliases, next_alias; /* a ring: next_alias is the oldest */
-static uint64_t aliases_added, aliases_evicted;
+static uint64_t aliases_added, aliases_evicted, links_expired;
+static int links_pending; /* entries at the last sweep, the expired gone */
 
 /*
  * The alias whose link is an ancestor of path (or path itself, with
@@ -222,15 +234,73 @@ int loader__file_alias_moved(struct loader *ld, const char *from,
 	return alias_watch(ld, &aliases[i], ld->watch_gen);
 }
 
-int loader__file_alias_add(struct loader *ld, const char *link,
-			   const char *target)
+/*
+ * The kernel's watch on a link awaiting judgement ("link/" and "link"):
+ * the key of alias_key() for a link of that name.
+ */
+void loader__file_link_judged(struct loader *ld, const char *link)
+{
+	struct alias a = {.link_len = strlen(link)};
+	struct mw_watch_key key;
+	int i;
+
+	if (!ld || ld->m.mw_file_links_pending < 0 || a.link_len < 2 ||
+	    a.link_len >= MW_WATCH_KEY - 1)
+		return;
+	memcpy(a.link, link, a.link_len + 1);
+	for (i = 0; i < 2; i++) {
+		alias_key(&a, &key, i);
+		bpf_map_delete_elem(ld->m.mw_file_links_pending, &key);
+	}
+}
+
+void loader__file_links_sweep(struct loader *ld)
+{
+	static struct mw_watch_key old[LINK_PENDING_MAX];
+	struct mw_watch_key key, next;
+	struct timespec ts;
+	void *prev = NULL;
+	uint32_t made;
+	int n = 0, i, guard = 0, seen = 0;
+
+	if (!ld || ld->m.mw_file_links_pending < 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts); /* bpf_ktime_get_ns()'s clock */
+	/* Collected first: a key deleted under get_next_key restarts it. */
+	while (guard++ < 2 * LINK_PENDING_MAX &&
+	       bpf_map_get_next_key(ld->m.mw_file_links_pending, prev,
+				    &next) == 0) {
+		key = next;
+		prev = &key;
+		seen++;
+		if (bpf_map_lookup_elem(ld->m.mw_file_links_pending, &key,
+					&made) == 0 &&
+		    (uint32_t)ts.tv_sec - made >= LINK_PENDING_S &&
+		    n < LINK_PENDING_MAX)
+			old[n++] = key;
+	}
+	for (i = 0; i < n; i++)
+		if (bpf_map_delete_elem(ld->m.mw_file_links_pending,
+					&old[i]) == 0)
+			links_expired++;
+	links_pending = seen - n;
+}
+
+uint64_t loader__file_links_expired(int *pending)
+{
+	*pending = links_pending;
+	return links_expired;
+}
+
+static int alias_add(struct loader *ld, const char *link,
+		     const char *target)
 {
 	char t[MW_PATH_MAX];
 	struct alias *a;
 	size_t llen = strlen(link), tlen;
 	int i;
 
-	if (!ld || ld->m.mw_file_prefixes < 0 || link[0] != '/' || llen < 2 ||
+	if (ld->m.mw_file_prefixes < 0 || link[0] != '/' || llen < 2 ||
 	    llen >= MW_WATCH_KEY - 1)
 		return -EINVAL;
 	/*
@@ -243,9 +313,16 @@ int loader__file_alias_add(struct loader *ld, const char *link,
 	if (strcmp(t, "/") == 0)
 		t[0] = '\0';
 	tlen = strcmp(target, "/") == 0 ? 0 : strlen(target);
-	if (tlen >= MW_WATCH_KEY || !alias_target_watched(ld, t))
-		return -ENOENT;
 	i = alias_index(link);
+	if (tlen >= MW_WATCH_KEY || !alias_target_watched(ld, t)) {
+		/*
+		 * A new link by an alias's name points elsewhere: the old
+		 * one is gone (removed, or renamed over unseen).
+		 */
+		if (i >= 0)
+			alias_drop(ld, i);
+		return -ENOENT;
+	}
 	if (i >= 0) {
 		a = &aliases[i]; /* the same name again: the new target */
 	} else if (n_aliases < ALIASES_MAX) {
@@ -261,6 +338,19 @@ int loader__file_alias_add(struct loader *ld, const char *link,
 	memcpy(a->target, tlen ? target : "", tlen + 1);
 	aliases_added++;
 	return alias_watch(ld, a, ld->watch_gen);
+}
+
+int loader__file_alias_add(struct loader *ld, const char *link,
+			   const char *target)
+{
+	int ret;
+
+	if (!ld)
+		return -EINVAL;
+	ret = alias_add(ld, link, target);
+	/* After the alias's own entries, so the link is never unwatched. */
+	loader__file_link_judged(ld, link);
+	return ret;
 }
 
 void file_aliases_rewatch(struct loader *ld, uint32_t gen)

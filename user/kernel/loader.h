@@ -171,7 +171,10 @@ int loader__file_anchor_name(struct loader *ld, uint64_t dev, uint64_t ino,
  * directory, normalized); kept, and watched in the kernel, when target is
  * a directory the file rules care about: 0, -ENOENT when it is not.
  * _resolve(): path through such links by the real names, into out: 0,
- * -ENOENT when no link is on it. The kernel also sends the link's own
+ * -ENOENT when no link is on it. _add() is called for each such link
+ * the kernel sent (MW_FILE_SYMLINK_OUT), alias or not: it ends the
+ * kernel's watch on the link until judged (link.bpf.c). The kernel also
+ * sends the link's own
  * renames and removal (an exact entry), for _moved().
  */
 int loader__file_alias_add(struct loader *ld, const char *link,
@@ -186,6 +189,18 @@ int loader__file_alias_resolve(struct loader *ld, const char *path,
 int loader__file_alias_moved(struct loader *ld, const char *from,
 			     const char *to);
 void loader__file_alias_stats(uint64_t *added, uint64_t *evicted, int *live);
+/*
+ * Links the kernel watches until judged (mw_file_links_pending): _add()
+ * above removes the link's entries once its alias, if any, is in place;
+ * _sweep() removes those older than a few seconds (their record was lost
+ * or folded away), counted in _expired(), which also gives the entries
+ * left at the last sweep (pending: a link is judged within milliseconds,
+ * so a number that stays up says links are not).
+ */
+void loader__file_links_sweep(struct loader *ld);
+/* The kernel's watch on link (absolute, normalized) until judged ends. */
+void loader__file_link_judged(struct loader *ld, const char *link);
+uint64_t loader__file_links_expired(int *pending);
 
 /* Sum the per-CPU counters into out[MW_STAT_MAX]. */
 int loader__read_stats(struct loader *ld, uint64_t *out);

@@ -48,6 +48,7 @@
 	X(mw_net_block_v4)                                                     \
 	X(mw_net_block_v6)                                                     \
 	X(mw_file_prefixes)                                                    \
+	X(mw_file_links_pending)                                               \
 	X(mw_file_names)                                                       \
 	X(mw_file_dirnames)                                                    \
 	X(mw_file_ops_off)                                                     \

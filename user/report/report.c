@@ -444,6 +444,9 @@ void report__file(json_t *doc, const struct mw_event *ev)
 		json_array_append_new(how, json_string("proc_root"));
 	else if (f->flags & MW_FILE_MATCH_UNSURE)
 		json_array_append_new(how, json_string("unnormalized"));
+	/* Through a symbolic link made just before, ahead of its record. */
+	if (f->flags & MW_FILE_MATCH_LINK)
+		json_array_append_new(how, json_string("new_link"));
 	json_object_set_new(mf, "watch", how);
 	if (f->flags & (MW_FILE_PATH_TRUNC | MW_FILE_TARGET_TRUNC))
 		json_object_set_new(mf, "path_truncated", json_true());

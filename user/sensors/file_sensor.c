@@ -138,6 +138,7 @@ static void file_judge(struct sensors *s, const void *data, size_t size,
 	struct mw_process then;
 	struct file_view v;
 	const char *slash;
+	bool via_alias = false;
 
 	if (decode__file(data, size, &v)) {
 		s->bad_records++;
@@ -187,14 +188,33 @@ static void file_judge(struct sensors *s, const void *data, size_t size,
 	      e->flags & MW_FILE_TARGET_LEXICAL)))
 		s->alias_moved(s->anchor_ctx, path,
 			       e->op == MW_FILE_OP_RENAME ? target : NULL);
+	/*
+	 * A link not judged when renamed: the kernel watched the new name
+	 * too; the link was judged (its record came first), and has moved.
+	 */
+	if (e->flags & MW_FILE_LINK_RENAMED && v.target && s->link_judged)
+		s->link_judged(s->anchor_ctx, target);
 	/* Through a symbolic link into a watched place (file_aliases.c). */
 	if (e->flags & MW_FILE_LEXICAL &&
-	    through_alias(s, path, seen_p, fi.seen_as))
+	    through_alias(s, path, seen_p, fi.seen_as)) {
 		fi.seen_as = seen_p;
+		via_alias = true;
+	}
 	if (v.target && e->flags & MW_FILE_TARGET_LEXICAL &&
 	    e->op != MW_FILE_OP_SYMLINK &&
-	    through_alias(s, target, seen_t, fi.target_seen_as))
+	    through_alias(s, target, seen_t, fi.target_seen_as)) {
 		fi.target_seen_as = seen_t;
+		via_alias = true;
+	}
+	/*
+	 * Sent only because it went through a link the kernel had not seen
+	 * judged (MW_FILE_MATCH_LINK): judged now (its record came first),
+	 * and no alias: nothing watched.
+	 */
+	if (e->flags & MW_FILE_MATCH_LINK && !via_alias &&
+	    !(e->flags & (MW_FILE_MATCH_PREFIX | MW_FILE_MATCH_NAME |
+			  MW_FILE_MATCH_DIR)))
+		return;
 	if (e->op == MW_FILE_OP_SYMLINK && !(e->flags & MW_FILE_SYMLINK_OUT))
 		symlink_learn(s, &v);
 	if (e->op == MW_FILE_OP_RENAME || e->op == MW_FILE_OP_UNLINK ||

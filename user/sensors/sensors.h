@@ -60,6 +60,8 @@ struct sensors {
 	int (*alias_resolve)(void *ctx, const char *path, char *out, size_t n);
 	/* ... and such a link renamed (to: its new name) or removed (NULL) */
 	int (*alias_moved)(void *ctx, const char *from, const char *to);
+	/* ... and a link judged: the kernel's watch on it until then ends */
+	void (*link_judged)(void *ctx, const char *link);
 	void *anchor_ctx; /* the callbacks' ctx */
 	uint64_t proc_root_unresolved; /* ... left as given (counted) */
 	uint64_t proc_root_window_ns;  /* ... /proc scans: this second's */
