@@ -418,6 +418,15 @@ enum mw_watch_kind {
 #define MW_WATCH_KEY	256	/* bytes of path an LPM watch key holds */
 #define MW_WATCH_NAME	32	/* key length of the name maps */
 
+/*
+ * Value of map mw_file_links_pending (key: "LINK/", an mw_watch_key): a
+ * symbolic link the kernel watches until userspace has judged it.
+ */
+struct mw_link_pending {
+	__u32 made_s; /* CLOCK_MONOTONIC second it was made (for the sweep) */
+	__u32 len;    /* the link's length: its entry, not one above it */
+};
+
 /* Key of map mw_file_prefixes (LPM trie): prefixlen in bits, then path. */
 struct mw_watch_key {
 	__u32 prefixlen;

@@ -29,8 +29,9 @@ struct {
 
 /*
  * Symbolic links made a moment ago whose contents leave their directory
- * (bpf/file/link.bpf.c): "LINK/" and "LINK" (NUL included), valued with
- * the second (CLOCK_MONOTONIC) they were made. Userspace judges each link
+ * (bpf/file/link.bpf.c): "LINK/", valued with the second (CLOCK_MONOTONIC)
+ * they were made and their length. The one entry covers the link itself
+ * too: a by-name path is looked up as "path/" (dir_match()). Userspace judges each link
  * when its record arrives (an alias into a watched place, or nothing:
  * user/kernel/file_aliases.c) and removes its entries; until then a
  * by-name operation through the link (`ln -s /etc/cron.d c; mv job c/`,
@@ -45,7 +46,7 @@ struct {
 	__uint(max_entries, 1024);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct mw_watch_key);
-	__type(value, __u32);
+	__type(value, struct mw_link_pending);
 } mw_file_links_pending SEC(".maps") __weak;
 
 /* Last path components watched anywhere (e.g. "authorized_keys"). */
@@ -189,18 +190,12 @@ static __always_inline __u32 dir_match(__u32 len)
 
 /*
  * A by-name path under (or being) a link not judged yet
- * (mw_file_links_pending). The key holds the path, its NUL turned into a
- * '/' by dir_match(): put the NUL back so the exact entry of the link
- * itself (its rename by `ln -sfn`, its removal) matches too.
+ * (mw_file_links_pending). dir_match() left the key as "path/", which
+ * the entry "LINK/" matches for the link itself (its rename by `ln -sfn`,
+ * its removal) as well as for a path under it.
  */
-static __always_inline __u32 link_pending_match(struct file_scratch *fs,
-						 __u32 len)
+static __always_inline __u32 link_pending_match(struct file_scratch *fs)
 {
-	if (len < MW_WATCH_KEY - 1) {
-		barrier_var(len);
-		fs->key.path[len & (MW_WATCH_KEY - 1)] = '\0';
-		fs->key.prefixlen = (len + 1) * 8;
-	}
 	return bpf_map_lookup_elem(&mw_file_links_pending, &fs->key)
 		       ? MW_FILE_MATCH_LINK
 		       : 0;
@@ -256,7 +251,7 @@ static __always_inline __u32 watch_match(const char *path, __u32 len,
 	 */
 	if (!d)
 		m = dir_match(len) ?: names_match(path, len) ?:
-		    link_pending_match(fs, len);
+		    link_pending_match(fs);
 	else if (dname_in(d, &mw_file_names, fs))
 		m = MW_FILE_MATCH_NAME;
 	else if (dname_in(FR(d, d_parent), &mw_file_dirnames, fs))
@@ -269,47 +264,58 @@ static __always_inline __u32 watch_match(const char *path, __u32 len,
 }
 
 /*
+ * The entry of the link path[0..len) ("path/") in mw_file_links_pending,
+ * keyed in the per-CPU scratch; NULL when there is none (an entry above
+ * it does not count) or the path does not fit a key.
+ */
+static __always_inline struct mw_link_pending *
+link_pending_key(struct file_scratch *fs, const char *path, __u32 len)
+{
+	struct mw_link_pending *lp;
+
+	if (len < 2 || len >= MW_WATCH_KEY - 1)
+		return NULL;
+	barrier_var(len);
+	if (bpf_probe_read_kernel(fs->key.path, len & (MW_WATCH_KEY - 1), path))
+		return NULL;
+	fs->key.path[len & (MW_WATCH_KEY - 1)] = '/';
+	fs->key.prefixlen = (len + 1) * 8;
+	lp = bpf_map_lookup_elem(&mw_file_links_pending, &fs->key);
+	return lp && lp->len == len ? lp : NULL;
+}
+
+/*
  * Watch a new link (path[0..len), absolute) until userspace has judged it:
- * "LINK/" and the exact "LINK" in mw_file_links_pending, so that a by-name
- * operation through it right away is sent (MW_FILE_MATCH_LINK). Without
- * this, `ln -s /etc/cron.d c; mv job c/` back to back raced the daemon's
- * alias (user/kernel/file_aliases.c), which exists only once the link's
- * record was read.
+ * "LINK/" in mw_file_links_pending, so that a by-name operation through
+ * it right away is sent (MW_FILE_MATCH_LINK). Without this, `ln -s
+ * /etc/cron.d c; mv job c/` back to back raced the daemon's alias
+ * (user/kernel/file_aliases.c), which exists only once the link's record
+ * was read. Looked up first: an LPM update allocates a node even when
+ * the key is there, and a name made again and again (its records folded)
+ * keeps its entry until the daemon reads one.
  */
 static __always_inline void link_pending_add(const char *path, __u32 len)
 {
+	struct mw_link_pending v = {.len = len};
 	struct file_scratch *fs;
-	__u32 zero = 0, now;
-	int i, err;
+	__u32 zero = 0;
 
-	if (len < 2 || len >= MW_WATCH_KEY - 1)
-		return;
 	fs = bpf_map_lookup_elem(&mw_file_scratch, &zero);
-	if (!fs)
+	if (!fs || len < 2 || len >= MW_WATCH_KEY - 1)
 		return;
-	now = bpf_ktime_get_ns() / 1000000000ULL;
-	barrier_var(len);
-	if (bpf_probe_read_kernel(fs->key.path, len & (MW_WATCH_KEY - 1), path))
+	if (link_pending_key(fs, path, len))
 		return;
-	fs->key.prefixlen = (len + 1) * 8;
-	for (i = 0; i < 2; i++) {
-		/* the prefix "LINK/", then the link itself ("LINK", its NUL) */
-		fs->key.path[len & (MW_WATCH_KEY - 1)] = i ? '\0' : '/';
-		err = bpf_map_update_elem(&mw_file_links_pending, &fs->key,
-					  &now, BPF_ANY);
-		if (err) {
-			stat_inc(MW_STAT_FILE_LINKS_PENDING_FULL);
-			return;
-		}
-	}
+	v.made_s = bpf_ktime_get_ns() / 1000000000ULL;
+	if (bpf_map_update_elem(&mw_file_links_pending, &fs->key, &v, BPF_ANY))
+		stat_inc(MW_STAT_FILE_LINKS_PENDING_FULL);
 }
 
 /*
  * A link not judged yet renamed (`ln -sfn` makes the new link under a
  * temporary name and renames it over the old): the new name is watched
  * likewise, or an operation through it right after would be dropped.
- * Called when the source matched mw_file_links_pending; the exact entry
- * says it was the link itself, not a path under it.
+ * Called when the source matched mw_file_links_pending; the entry's
+ * length says it was the link itself, not a path under it.
  */
 static __always_inline __u32 link_pending_moved(const char *from, __u32 flen,
 						const char *to, __u32 tlen)
@@ -317,18 +323,8 @@ static __always_inline __u32 link_pending_moved(const char *from, __u32 flen,
 	struct file_scratch *fs;
 	__u32 zero = 0;
 
-	if (flen < 2 || flen >= MW_WATCH_KEY - 1)
-		return 0;
 	fs = bpf_map_lookup_elem(&mw_file_scratch, &zero);
-	if (!fs)
-		return 0;
-	barrier_var(flen);
-	if (bpf_probe_read_kernel(fs->key.path, flen & (MW_WATCH_KEY - 1),
-				  from))
-		return 0;
-	fs->key.path[flen & (MW_WATCH_KEY - 1)] = '\0';
-	fs->key.prefixlen = (flen + 1) * 8;
-	if (!bpf_map_lookup_elem(&mw_file_links_pending, &fs->key))
+	if (!fs || !link_pending_key(fs, from, flen))
 		return 0;
 	link_pending_add(to, tlen);
 	return MW_FILE_LINK_RENAMED; /* userspace ends it when judged */

@@ -234,24 +234,18 @@ int loader__file_alias_moved(struct loader *ld, const char *from,
 	return alias_watch(ld, &aliases[i], ld->watch_gen);
 }
 
-/*
- * The kernel's watch on a link awaiting judgement ("link/" and "link"):
- * the key of alias_key() for a link of that name.
- */
+/* The kernel's watch on a link awaiting judgement: its "link/" entry. */
 void loader__file_link_judged(struct loader *ld, const char *link)
 {
 	struct alias a = {.link_len = strlen(link)};
 	struct mw_watch_key key;
-	int i;
 
 	if (!ld || ld->m.mw_file_links_pending < 0 || a.link_len < 2 ||
 	    a.link_len >= MW_WATCH_KEY - 1)
 		return;
 	memcpy(a.link, link, a.link_len + 1);
-	for (i = 0; i < 2; i++) {
-		alias_key(&a, &key, i);
-		bpf_map_delete_elem(ld->m.mw_file_links_pending, &key);
-	}
+	alias_key(&a, &key, false);
+	bpf_map_delete_elem(ld->m.mw_file_links_pending, &key);
 }
 
 void loader__file_links_sweep(struct loader *ld)
@@ -259,8 +253,8 @@ void loader__file_links_sweep(struct loader *ld)
 	static struct mw_watch_key old[LINK_PENDING_MAX];
 	struct mw_watch_key key, next;
 	struct timespec ts;
+	struct mw_link_pending lp;
 	void *prev = NULL;
-	uint32_t made;
 	int n = 0, i, guard = 0, seen = 0;
 
 	if (!ld || ld->m.mw_file_links_pending < 0)
@@ -274,8 +268,8 @@ void loader__file_links_sweep(struct loader *ld)
 		prev = &key;
 		seen++;
 		if (bpf_map_lookup_elem(ld->m.mw_file_links_pending, &key,
-					&made) == 0 &&
-		    (uint32_t)ts.tv_sec - made >= LINK_PENDING_S &&
+					&lp) == 0 &&
+		    (uint32_t)ts.tv_sec - lp.made_s >= LINK_PENDING_S &&
 		    n < LINK_PENDING_MAX)
 			old[n++] = key;
 	}

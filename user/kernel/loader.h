@@ -191,11 +191,11 @@ int loader__file_alias_moved(struct loader *ld, const char *from,
 void loader__file_alias_stats(uint64_t *added, uint64_t *evicted, int *live);
 /*
  * Links the kernel watches until judged (mw_file_links_pending): _add()
- * above removes the link's entries once its alias, if any, is in place;
- * _sweep() removes those older than a few seconds (their record was lost
- * or folded away), counted in _expired(), which also gives the entries
- * left at the last sweep (pending: a link is judged within milliseconds,
- * so a number that stays up says links are not).
+ * above removes the link's entry once its alias, if any, is in place;
+ * _sweep() removes those older than a few seconds (their record was
+ * lost), counted in _expired(), which also gives the entries left at the
+ * last sweep (pending: a link is judged within milliseconds, so a number
+ * that stays up says links are not).
  */
 void loader__file_links_sweep(struct loader *ld);
 /* The kernel's watch on link (absolute, normalized) until judged ends. */
