@@ -119,8 +119,9 @@ static __always_inline struct mw_file_event *file_rec(struct mw_scratch **sp,
 static __always_inline int file_send_hdr(struct mw_file_event *e, __u32 match,
 					 int fill)
 {
-	__u32 n;
+	__u32 n, nofold = match & MW_FILE_MATCH_NOFOLD;
 
+	match &= ~MW_FILE_MATCH_NOFOLD;
 	/*
 	 * Under an executables-only prefix, a mode without an x bit (or no
 	 * mode: a by-name op) is no file those rules can match.
@@ -137,9 +138,12 @@ static __always_inline int file_send_hdr(struct mw_file_event *e, __u32 match,
 	}
 	e->flags |= match;
 	/* A repeat of a pair already reported in this window: counted. */
-	file_fold_key(e);
-	if (!fold_admit(&e->fold, &e->fold_count, MW_STAT_FILE_FOLDED))
-		return 0;
+	if (!nofold) {
+		file_fold_key(e);
+		if (!fold_admit(&e->fold, &e->fold_count,
+				MW_STAT_FILE_FOLDED))
+			return 0;
+	}
 	if (fill)
 		hdr_fill(&e->hdr, (void *)bpf_get_current_task_btf(),
 			 MW_EV_FILE);

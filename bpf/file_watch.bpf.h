@@ -31,15 +31,15 @@ struct {
  * Symbolic links made a moment ago whose contents leave their directory
  * (bpf/file/link.bpf.c): "LINK/", valued with the second (CLOCK_MONOTONIC)
  * they were made and their length. The one entry covers the link itself
- * too: a by-name path is looked up as "path/" (dir_match()). Userspace judges each link
- * when its record arrives (an alias into a watched place, or nothing:
- * user/kernel/file_aliases.c) and removes its entries; until then a
- * by-name operation through the link (`ln -s /etc/cron.d c; mv job c/`,
- * back to back) is sent, flagged MW_FILE_MATCH_LINK, instead of being
- * dropped before the daemon knew the link. Entries whose record never
- * came are swept after a few seconds. Apart from mw_file_prefixes so that
- * a flood of links cannot fill the watches: when it is full, a link is
- * watched only once judged (counted, MW_STAT_FILE_LINKS_PENDING_FULL).
+ * too: a by-name path is looked up as "path/" (dir_match()). Userspace
+ * judges each link when its record arrives (an alias into a watched
+ * place, or nothing: user/kernel/file_aliases.c) and removes its entry;
+ * until then a by-name operation through the link (`ln -s /etc/cron.d c;
+ * mv job c/`, back to back) is sent, flagged MW_FILE_MATCH_LINK, instead
+ * of being dropped before the daemon knew the link. Entries whose record
+ * never came are swept after a few seconds. Apart from mw_file_prefixes
+ * so that a flood of links cannot fill the watches: when it is full, a
+ * link is watched only once judged (MW_STAT_FILE_LINKS_PENDING_FULL).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
@@ -73,6 +73,15 @@ struct {
  * mode has an x bit.
  */
 #define MW_FILE_MATCH_EXEC_ONLY (1u << 31)
+
+/*
+ * Match bit, never sent: file_send_hdr() does not fold this record with
+ * its repeats. A new link the kernel now watches until judged
+ * (link_pending_add()) must reach the daemon, or a by-name operation
+ * through it would be sent and dropped unjudged (made, removed and made
+ * again by one process within the fold window, then used).
+ */
+#define MW_FILE_MATCH_NOFOLD (1u << 30)
 
 /* Per-CPU room for the LPM key and a path's last bytes. */
 struct file_scratch {
@@ -294,7 +303,7 @@ link_pending_key(struct file_scratch *fs, const char *path, __u32 len)
  * the key is there, and a name made again and again (its records folded)
  * keeps its entry until the daemon reads one.
  */
-static __always_inline void link_pending_add(const char *path, __u32 len)
+static __always_inline __u32 link_pending_add(const char *path, __u32 len)
 {
 	struct mw_link_pending v = {.len = len};
 	struct file_scratch *fs;
@@ -302,12 +311,16 @@ static __always_inline void link_pending_add(const char *path, __u32 len)
 
 	fs = bpf_map_lookup_elem(&mw_file_scratch, &zero);
 	if (!fs || len < 2 || len >= MW_WATCH_KEY - 1)
-		return;
+		return 0;
 	if (link_pending_key(fs, path, len))
-		return;
+		return 0;
 	v.made_s = bpf_ktime_get_ns() / 1000000000ULL;
-	if (bpf_map_update_elem(&mw_file_links_pending, &fs->key, &v, BPF_ANY))
+	if (bpf_map_update_elem(&mw_file_links_pending, &fs->key, &v,
+				BPF_ANY)) {
 		stat_inc(MW_STAT_FILE_LINKS_PENDING_FULL);
+		return 0;
+	}
+	return MW_FILE_MATCH_NOFOLD; /* its record must be judged */
 }
 
 /*

@@ -27,7 +27,7 @@ static __always_inline int on_symlink(long ret, long dfd, unsigned long name,
 {
 	struct mw_file_event *e;
 	struct mw_scratch *s;
-	__u32 off, match, v1, l1v;
+	__u32 off, match, v1, l1v, nofold = 0;
 	bool out;
 	long n;
 	int len;
@@ -67,13 +67,13 @@ static __always_inline int on_symlink(long ret, long dfd, unsigned long name,
 			 e->data[(off + 1) & (MW_PATH_MAX - 1)] == '.'));
 	/* (a name with "." or ".." components is not the one used) */
 	if (out && !(e->flags & MW_FILE_MATCH_UNSURE))
-		link_pending_add(e->data, len);
+		nofold = link_pending_add(e->data, len);
 	/* (an executables-only match drops a link: it has no x bit) */
 	if (out && (!match || (match & MW_FILE_MATCH_EXEC_ONLY))) {
 		e->flags |= MW_FILE_SYMLINK_OUT;
 		match = MW_FILE_SYMLINK_OUT;
 	}
-	return file_send(e, match);
+	return file_send(e, match | nofold);
 }
 
 SEC("tracepoint/syscalls/sys_exit_symlink")

@@ -24,7 +24,7 @@
  * it right after (`ln -s /etc/cron.d c; mv job c/`) is sent flagged
  * MW_FILE_MATCH_LINK, read after the link's record, so by then either
  * rewritten through the alias or dropped (file_sensor.c). Judged, the
- * link's entries go (after the alias's own are in place: no gap); those
+ * link's entry goes (after the alias's own are in place: no gap); those
  * whose record never came are swept after LINK_PENDING_S seconds.
  *
  * At most ALIASES_MAX links are kept, the oldest replaced first and

@@ -12,6 +12,11 @@
  *                                         rename(SRC, DST)
  *   linkrace unlink  TARGET LINK PATH     symlink(TARGET, LINK), then
  *                                         unlink(PATH)
+ *   linkrace again   TARGET LINK SRC DST  symlink(TARGET, LINK),
+ *                                         unlink(LINK), symlink(TARGET,
+ *                                         LINK) again, then rename(SRC,
+ *                                         DST): the second link is a
+ *                                         repeat of the first
  *
  * DST and PATH name the file through LINK. Exit 0 when every call
  * succeeded, 1 otherwise (the failing call is named on stderr).
@@ -44,10 +49,15 @@ int main(int argc, char **argv)
 		       call(rename(tmp, argv[3]), "rename", argv[3]) ||
 		       call(rename(argv[4], argv[5]), "rename", argv[5]);
 	}
+	if (argc == 6 && strcmp(argv[1], "again") == 0)
+		return call(symlink(argv[2], argv[3]), "symlink", argv[3]) ||
+		       call(unlink(argv[3]), "unlink", argv[3]) ||
+		       call(symlink(argv[2], argv[3]), "symlink", argv[3]) ||
+		       call(rename(argv[4], argv[5]), "rename", argv[5]);
 	if (argc == 5 && strcmp(argv[1], "unlink") == 0)
 		return call(symlink(argv[2], argv[3]), "symlink", argv[3]) ||
 		       call(unlink(argv[4]), "unlink", argv[4]);
-	fprintf(stderr, "usage: linkrace rename|replace TARGET LINK SRC DST\n"
+	fprintf(stderr, "usage: linkrace rename|replace|again TARGET LINK SRC DST\n"
 			"       linkrace unlink TARGET LINK PATH\n");
 	return 2;
 }
