@@ -88,7 +88,16 @@ struct file_scratch {
 	struct mw_watch_key key;
 	char tail[2 * TAIL_LEN]; /* reads are masked to twice the use */
 	char name[MW_WATCH_NAME];
+	__u32 nofold_s, nofold_used; /* link_pending_add()'s budget */
 };
+
+/*
+ * New links sent unfolded per CPU and second (MW_FILE_MATCH_NOFOLD): what
+ * an intruder's script makes passes; a storm of links made and removed
+ * (each judged, so watched again at the next) is folded beyond it, and
+ * its repeats reach the daemon with the fold's drain (within a second).
+ */
+#define LINK_NOFOLD_PER_S 64
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -320,7 +329,15 @@ static __always_inline __u32 link_pending_add(const char *path, __u32 len)
 		stat_inc(MW_STAT_FILE_LINKS_PENDING_FULL);
 		return 0;
 	}
-	return MW_FILE_MATCH_NOFOLD; /* its record must be judged */
+	/* Its record must be judged: not folded, within the budget. */
+	if (fs->nofold_s != v.made_s) {
+		fs->nofold_s = v.made_s;
+		fs->nofold_used = 0;
+	}
+	if (fs->nofold_used >= LINK_NOFOLD_PER_S)
+		return 0;
+	fs->nofold_used++;
+	return MW_FILE_MATCH_NOFOLD;
 }
 
 /*
