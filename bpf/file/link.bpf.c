@@ -68,8 +68,12 @@ static __always_inline int on_symlink(long ret, long dfd, unsigned long name,
 	/* (a name with "." or ".." components is not the one used) */
 	if (out && !(e->flags & MW_FILE_MATCH_UNSURE))
 		nofold = link_pending_add(e->data, len);
-	/* (an executables-only match drops a link: it has no x bit) */
-	if (out && (!match || (match & MW_FILE_MATCH_EXEC_ONLY))) {
+	/*
+	 * (an executables-only match drops a link: it has no x bit; a link
+	 * not judged yet by this name is no reason to keep this one either)
+	 */
+	if (out && (!match || (match & (MW_FILE_MATCH_EXEC_ONLY |
+					 MW_FILE_MATCH_LINK)))) {
 		e->flags |= MW_FILE_SYMLINK_OUT;
 		match = MW_FILE_SYMLINK_OUT;
 	}

@@ -117,7 +117,8 @@ static __always_inline __u32 uring_symlink_target(struct mw_file_event *e,
 		       e->data[(off + 1) & (MW_PATH_MAX - 1)] == '.'))) {
 		if (!(e->flags & MW_FILE_MATCH_UNSURE))
 			link_pending_add(e->data, e->path_len);
-		if (!match || (match & MW_FILE_MATCH_EXEC_ONLY)) {
+		if (!match || (match & (MW_FILE_MATCH_EXEC_ONLY |
+					       MW_FILE_MATCH_LINK))) {
 			e->flags |= MW_FILE_SYMLINK_OUT;
 			match = MW_FILE_SYMLINK_OUT;
 		}

@@ -60,7 +60,7 @@ mv "$D/k2" "$D/e2/cron.d/repointedchain"
 # kernel watches a new link until the daemon has judged it.
 dns_run "L=$MW_HELPERS/linkrace U=$MW_HELPERS/uring_file"'
 D=$DNS_ROOT
-for f in f1 f2 f3 f4; do echo "* * * * * root /tmp/x" > /etc/$f; done
+for f in f1 f2 f3 f4 f5; do echo "* * * * * root /tmp/x" > /etc/$f; done
 echo "* * * * * root /tmp/x" > "$D/k3"
 echo x > /var/log/btmp
 mkdir -p "$D/plain2"
@@ -70,7 +70,8 @@ $L rename /etc/cron.d "$D/fc" /etc/f1 "$D/fc/fastcron" &&
 $L unlink /var/log "$D/fl" "$D/fl/btmp" &&
 $L replace /etc/cron.d "$D/fr" /etc/f2 "$D/fr/fastreplaced" &&
 $L rename "$D/plain2" "$D/fp" "$D/k3" "$D/fp/fastplain" &&
-$L again /etc/cron.d "$D/fa" /etc/f4 "$D/fa/fastagain" || exit 1
+$L again /etc/cron.d "$D/fa" /etc/f4 "$D/fa/fastagain" &&
+$L rename "$D/plain2" "$D/fq" /etc/f5 "$D/fq/../../../../etc/cron.d/./dotty" || exit 1
 # The same with io_uring only (a link made by IORING_OP_SYMLINKAT).
 $U symlink /etc/cron.d "$D/uc" && $U rename /etc/f3 "$D/uc/uringcron"
 ' || fail "back-to-back scenario failed"
@@ -104,6 +105,7 @@ line=$(expect_one_alert MW-AF-002 '.file.path == "/var/log/btmp"' "rm btmp throu
 expect_one_alert MW-PERSIST-001 '.event.action == "rename" and .file.target_path == "/etc/cron.d/fastreplaced"' "rename through a link re-pointed (rename over it) a moment before" >/dev/null
 expect_alerts 0 '(.file.target_path // "" | endswith("fastplain"))' "a link made a moment before into an unwatched place: no alert"
 expect_one_alert MW-PERSIST-001 '.event.action == "rename" and .file.target_path == "/etc/cron.d/fastagain"' "rename through a link made, removed and made again at once" >/dev/null
+expect_one_alert MW-PERSIST-001 '.event.action == "rename" and .file.target_path == "/etc/cron.d/dotty"' "a path climbing out of a link made a moment before into cron.d (./ and ../ in it)" >/dev/null
 line=$(expect_one_alert MW-PERSIST-001 '.event.action == "rename" and .file.target_path == "/etc/cron.d/uringcron"' "io_uring: rename through a link made by io_uring")
 [ -n "$line" ] && view "$line" ".minerwatch.file.target_seen_as == \"$D/uc/uringcron\"" "the caller's string in target_seen_as (io_uring)"
 

@@ -209,12 +209,20 @@ static void file_judge(struct sensors *s, const void *data, size_t size,
 	/*
 	 * Sent only because it went through a link the kernel had not seen
 	 * judged (MW_FILE_MATCH_LINK): judged now (its record came first),
-	 * and no alias: nothing watched.
+	 * and no alias: nothing watched. Any other reason to send it keeps
+	 * it: an unnormalized string (UNSURE, also set for /proc/PID/root
+	 * and cut paths) is for the rules to judge once normalized, or a
+	 * fresh link would hide `mv job /tmp/l/../../etc/cron.d/./x`.
 	 */
 	if (e->flags & MW_FILE_MATCH_LINK && !via_alias &&
 	    !(e->flags & (MW_FILE_MATCH_PREFIX | MW_FILE_MATCH_NAME |
-			  MW_FILE_MATCH_DIR)))
+			  MW_FILE_MATCH_DIR | MW_FILE_MATCH_UNSURE |
+			  MW_FILE_ANCHORED))) {
+		/* (a new link by that name is judged all the same) */
+		if (e->op == MW_FILE_OP_SYMLINK)
+			symlink_learn(s, &v);
 		return;
+	}
 	if (e->op == MW_FILE_OP_SYMLINK && !(e->flags & MW_FILE_SYMLINK_OUT))
 		symlink_learn(s, &v);
 	if (e->op == MW_FILE_OP_RENAME || e->op == MW_FILE_OP_UNLINK ||
